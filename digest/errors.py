@@ -1,0 +1,43 @@
+"""Errors digest raises on purpose. Only ``cli.py`` turns them into exit codes.
+
+    DigestError                 anything digest reports to its user without a traceback
+    ├── ConfigError             config.yaml is unreadable or invalid (exit code 2)
+    ├── SourceError             one source could not be read; becomes a Problem, the run goes on
+    │   └── FetchError          an HTTP fetch failed (status, timeout, size cap)
+    ├── StrictModeError         --strict and the run recorded problems (exit code 1)
+    └── RenderError             the issue could not be rendered (a template or MJML failure)
+"""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """Base class: a message for the user, no traceback."""
+
+
+class ConfigError(DigestError):
+    """Every problem found in a config file, one line each."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+class SourceError(DigestError):
+    """A source or one of its files could not be read."""
+
+    def __init__(self, where: str, what: str, hint: str = ""):
+        self.where, self.what, self.hint = where, what, hint
+        super().__init__(f"{where}: {what}" + (f" ({hint})" if hint else ""))
+
+
+class FetchError(SourceError):
+    """An HTTP fetch failed."""
+
+
+class StrictModeError(DigestError):
+    """--strict turns recorded problems into a failure."""
+
+
+class RenderError(DigestError):
+    """A template or the MJML compiler failed."""

@@ -1,0 +1,219 @@
+"""The values that flow between digest's stages.
+
+Every value is a frozen dataclass: a later stage makes a new value (``dataclasses.replace``)
+instead of changing one it was given. This module imports nothing from ``digest``.
+
+    Article --dedup--> Origin (copies of one article) --> Story (articles about one event)
+    Story --themes/summarize--> ThemeSection (extractive summary of one facet)
+    Story --consensus--> Fact (what k of N independent origins state, or where they differ)
+    all of it --> Digest --render--> Email
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "bullet", "table_row"]
+FactStatus = Literal["consensus", "disputed", "variant"]
+
+
+def stable_id(*parts: str) -> str:
+    """A short, stable id: sha256 of the parts (never Python's salted ``hash()``)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One structural piece of an article body, as its author laid it out.
+
+    Headings and table rows are kept (consensus reads figures from tables) but are never
+    summary sentences; bullets and paragraphs are prose.
+    """
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from a source, after boilerplate removal.
+
+    ``location`` is where it was read (a file path or a feed item's link) and is what the
+    inspection commands print; ``url`` is the public, canonical URL when one is known.
+    ``dropped`` keeps the lines removed as not part of the article (slogans, share lines) so an
+    editor can see why they are missing.
+    """
+
+    id: str
+    location: str
+    title: str
+    outlet: str
+    blocks: tuple[Block, ...]
+    url: str | None = None
+    published: datetime | None = None
+    author: str | None = None
+    source: str = ""
+    dropped: tuple[str, ...] = ()
+    inferred: tuple[str, ...] = ()  # metadata fields that were guessed, e.g. ("title", "outlet")
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(block.text for block in self.blocks)
+
+    @property
+    def prose(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind in ("paragraph", "bullet"))
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence exactly as it stands in ``article.blocks[block]`` (verbatim, never rewritten)."""
+
+    text: str
+    article_id: str
+    block: int
+    index: int  # position of the sentence within its article, from 0
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Why two articles were put together: the evidence an editor sees."""
+
+    left: str  # article id
+    right: str  # article id
+    rule: str  # e.g. "same-url", "minhash-resemblance", "minhash-containment", "same-event"
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """One independent source: an article and its copies (syndication, light edits).
+
+    ``articles[0]`` is the representative copy. Copies count once in every tally.
+    """
+
+    id: str
+    articles: tuple[Article, ...]
+
+    @property
+    def lead(self) -> Article:
+        return self.articles[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Different origins reporting one event. Nothing is discarded: every article is here."""
+
+    id: str
+    title: str
+    origins: tuple[Origin, ...]
+    merges: tuple[Merge, ...] = ()
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for origin in self.origins for a in origin.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A configured theme: a facet of the news, matched by phrases."""
+
+    slug: str
+    name: str
+    description: str = ""
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSection:
+    """One theme's part of the issue: an extractive summary of the sentences that matched it."""
+
+    theme: Theme
+    sentences: tuple[Sentence, ...]  # in reading order; verbatim
+    why_it_matters: Sentence | None = None
+    story_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A source sentence backing one value of a fact."""
+
+    article_id: str
+    origin_id: str
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactValue:
+    """One value sources give for a fact, with who gives it."""
+
+    value: str  # as displayed, e.g. "$11.08 billion" or "El Eternauta"
+    origin_ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""  # e.g. "rounded", "period not stated"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A line of the consensus box.
+
+    ``consensus``: stated by ``len(origin_ids)`` of ``total`` origins (always at least two).
+    ``disputed``: origins give different values; ``values`` says who says what.
+    ``variant``: one entity written differently; ``values`` lists the spellings.
+    """
+
+    status: FactStatus
+    text: str
+    origin_ids: tuple[str, ...]
+    total: int
+    values: tuple[FactValue, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.origin_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the input that did not stop the run: what, where, what to do."""
+
+    where: str
+    what: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}" + (f" ({self.hint})" if self.hint else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """Everything one issue says, before it is rendered."""
+
+    title: str
+    week: str  # ISO week, e.g. "2025-W30"
+    created: datetime
+    stories: tuple[Story, ...]
+    sections: tuple[ThemeSection, ...]
+    facts: tuple[Fact, ...]
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...] = ()
+    links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
+
+    def article(self, article_id: str) -> Article:
+        return next(a for a in self.articles if a.id == article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """A rendered issue: what goes into the .eml."""
+
+    subject: str
+    preheader: str
+    html: str
+    text: str

@@ -1,0 +1,166 @@
+"""A folder of saved articles -> Articles, with a Problem for every file that cannot be one.
+
+Files: ``.txt``, ``.md``/``.markdown``, ``.html``/``.htm``. Metadata (title, outlet, url,
+published, author) comes from YAML front matter (``---`` block at the top of a text file), or a
+sidecar ``NAME.meta.yaml`` / ``NAME.meta.json`` beside the file, or the HTML itself; what is still
+missing is inferred and listed in ``Article.inferred``. The outlet of a file that names none is its
+file name, never a shared default: one outlet counts once in the consensus box, so giving five
+unknown files the same outlet would fake a single source.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from digest.errors import SourceError
+from digest.models import Article, Block, Problem, stable_id
+from digest.sources import blocks, html
+
+logger = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+MAX_BYTES = 10 * 1024 * 1024
+_META_KEYS = {"title", "outlet", "url", "published", "date", "author"}
+
+
+def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool = True) -> tuple[list[Article], list[Problem]]:
+    """Every article file under ``root``, in path order; unreadable files become Problems."""
+    articles, problems = [], []
+    pattern = "**/*" if recursive else "*"
+    for path in sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.startswith(".")):
+        if ".meta." in path.name:
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
+            problems.append(Problem(str(path), f"skipped: unsupported file type {path.suffix or '(none)'}",
+                                    "use .txt, .md or .html"))
+            continue
+        try:
+            articles.append(read_file(path, root=root, source=source, outlet=outlet))
+        except SourceError as error:
+            problems.append(Problem(error.where, error.what, error.hint))
+    return articles, problems
+
+
+def read_file(path: Path, root: Path | None = None, source: str = "", outlet: str = "") -> Article:
+    """One article file -> Article; raises SourceError with what is wrong and a hint."""
+    raw = _read_bytes(path)
+    text = _decode(raw, path)
+    meta = _sidecar(path)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        page = html.extract_page(text, url=meta.get("url"))
+        meta = {**page.meta, **meta}
+        body = page.text
+    else:
+        front, body = _front_matter(text, path)
+        meta = {**front, **meta}
+    layout = blocks.parse(body, title=meta.get("title"))
+    if not any(b.kind in ("paragraph", "bullet") for b in layout.blocks):
+        raise SourceError(str(path), "no article text found", "is the file empty or only headings?")
+    return _article(path, root, source, outlet, meta, layout)
+
+
+def _article(path: Path, root: Path | None, source: str, outlet: str, meta: dict, layout: blocks.Layout) -> Article:
+    relative = path.relative_to(root).as_posix() if root else path.name
+    url = meta.get("url") or None
+    inferred = ["title"] if layout.title_inferred else []
+    name = meta.get("outlet") or ""
+    if not name:
+        name = outlet or (urlsplit(url).hostname or "").removeprefix("www.") or path.name
+        inferred.append("outlet")
+    published = _date(meta.get("published") or meta.get("date"), path)
+    return Article(
+        id=stable_id(url) if url else stable_id("file", source, relative),
+        location=str(path),
+        title=layout.title,
+        outlet=str(name),
+        blocks=layout.blocks,
+        url=url,
+        published=published,
+        author=meta.get("author"),
+        source=source,
+        dropped=layout.dropped,
+        inferred=tuple(inferred) + (() if published else ("published",)),
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(str(path), f"file is {size // 1024} KB, over the {MAX_BYTES // 1024 // 1024} MB limit",
+                              "split it or remove it from the folder")
+        raw = path.read_bytes()
+    except PermissionError:
+        raise SourceError(str(path), "cannot read file: permission denied", "check the file's permissions") from None
+    except OSError as error:
+        raise SourceError(str(path), f"cannot read file: {error.strerror or error}") from None
+    if not raw.strip():
+        raise SourceError(str(path), "empty file", "remove it or add the article text")
+    if b"\x00" in raw[:8192]:
+        raise SourceError(str(path), "binary file, not an article", "only text, Markdown and HTML are read")
+    return raw
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        logger.warning("%s: not UTF-8, read as Windows-1252", path)
+        return raw.decode("cp1252", errors="replace")
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end < 0:
+        return {}, text
+    try:
+        data = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as error:
+        raise SourceError(str(path), f"front matter is not valid YAML: {getattr(error, 'problem', error)}") from None
+    if not isinstance(data, dict):
+        raise SourceError(str(path), "front matter must be a mapping of key: value lines")
+    return _known(data), text[end + 4:].lstrip("-\n")
+
+
+def _sidecar(path: Path) -> dict:
+    for suffix in (".meta.yaml", ".meta.yml", ".meta.json"):
+        side = path.with_name(path.name + suffix)
+        if not side.exists():
+            side = path.with_name(path.stem + suffix)
+        if side.exists():
+            try:
+                text = side.read_text(encoding="utf-8")
+                data = json.loads(text) if suffix == ".meta.json" else yaml.safe_load(text)
+            except (OSError, ValueError, yaml.YAMLError) as error:
+                raise SourceError(str(side), f"cannot read metadata: {error}") from None
+            if not isinstance(data, dict):
+                raise SourceError(str(side), "metadata must be a mapping of key: value lines")
+            return _known(data)
+    return {}
+
+
+def _known(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k in _META_KEYS and v not in (None, "")}
+
+
+def _date(value: object, path: Path) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise SourceError(str(path), f"published date {value!r} is not an ISO date",
+                              "write it as 2025-07-17 or 2025-07-17T09:00:00+00:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
