@@ -58,7 +58,7 @@ class DedupSettings(_Model):
     num_perm: int = Field(128, ge=16, le=1024)
     copy_resemblance: float = Field(0.7, gt=0, le=1)
     copy_containment: float = Field(0.8, gt=0, le=1)
-    story_similarity: float = Field(0.2, gt=0, le=1)
+    story_similarity: float = Field(0.18, gt=0, le=1)
     story_days: int = Field(7, ge=0)
 
 
@@ -134,15 +134,14 @@ def load(path: Path | str) -> Config:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError([f"{path}: expected a mapping of settings at the top level"])
+    problems = _missing_folders(raw, path)
     try:
         config = Config.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError([_describe(path, e) for e in error.errors()]) from None
-    config = _resolve(config, path.parent)
-    missing = _missing_folders(config, path)
-    if missing:
-        raise ConfigError(missing)
-    return config
+        raise ConfigError([_describe(path, e) for e in error.errors()] + problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return _resolve(config, path.parent)
 
 
 def _describe(path: Path, error: dict) -> str:
@@ -157,7 +156,8 @@ def _describe(path: Path, error: dict) -> str:
         return f"{path}: {loc}: required key is missing"
     got = error.get("input")
     shown = f" (got {got!r})" if got is not None and not isinstance(got, (dict, list)) else ""
-    return f"{path}: {loc}: {error['msg']}{shown}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{path}: {loc}: {message}{shown}"
 
 
 def _known_keys(loc: tuple) -> list[str]:
@@ -186,9 +186,14 @@ def _resolve(config: Config, base: Path) -> Config:
     )
 
 
-def _missing_folders(config: Config, path: Path) -> list[str]:
-    return [
-        f"{path}: sources.folders.{i}.path: folder not found: {folder.path}"
-        for i, folder in enumerate(config.sources.folders)
-        if not folder.path.is_dir()
-    ]
+def _missing_folders(raw: dict, path: Path) -> list[str]:
+    """Folders that do not exist, checked on the raw YAML so they are reported with type errors."""
+    sources = raw.get("sources")
+    folders = sources.get("folders") if isinstance(sources, dict) else None
+    problems = []
+    for i, folder in enumerate(folders if isinstance(folders, list) else []):
+        where = folder.get("path") if isinstance(folder, dict) else None
+        if isinstance(where, str) and not (path.parent / where).is_dir():
+            problems.append(f"{path}: sources.folders.{i}.path: folder not found: {path.parent / where}"
+                            " (create it or fix the path; relative paths start at the config file's folder)")
+    return problems

@@ -35,22 +35,21 @@ def read_feed(url: str, client: httpx.Client | None, source: str = "", outlet: s
     except SourceError as error:
         return [], [Problem(error.where, error.what, error.hint)]
     parsed = feedparser.parse(body)
-    problems = []
-    if parsed.bozo and not parsed.entries:
-        reason = getattr(parsed, "bozo_exception", "unknown error")
-        return [], [Problem(url, f"not a readable RSS/Atom feed: {reason}", "check the URL serves a feed")]
-    if parsed.bozo:
-        problems.append(Problem(url, f"feed has errors, read what could be read: {parsed.bozo_exception}"))
-    if not parsed.entries:
-        problems.append(Problem(url, "feed has no items"))
     name = outlet or parsed.feed.get("title") or (urlsplit(url).hostname or Path(url).name)
-    articles = []
+    articles, problems = [], []
     for position, entry in enumerate(parsed.entries):
         article = _article(entry, position, url, source, name)
         if article is None:
             problems.append(Problem(f"{url} item {position + 1}", "item has no text", "the feed may carry titles only"))
         else:
             articles.append(article)
+    if not articles and (parsed.bozo or not parsed.version):
+        reason = parsed.get("bozo_exception") or "no RSS or Atom elements found"
+        return [], [Problem(url, f"not a readable RSS/Atom feed: {reason}", "check that the URL serves a feed")]
+    if parsed.bozo:
+        problems.insert(0, Problem(url, f"feed has errors, read what could be read: {parsed.bozo_exception}"))
+    if not parsed.entries:
+        problems.append(Problem(url, "feed has no items"))
     return articles, problems
 
 

@@ -1,0 +1,76 @@
+"""config.yaml -> Config: defaults, path resolution, and one clear line per problem."""
+
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config, load
+from digest.errors import ConfigError
+from tests.conftest import ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_project_config_loads_with_seeds_and_four_themes():
+    config = load(ROOT / "config.yaml")
+    assert config.sources.folders[0].path == ROOT / "seeds"
+    assert config.email.title == "AI in Entertainment Weekly"
+    assert [t.slug for t in config.theme_list] == [
+        "production-vfx", "advertising-personalization", "business", "labor-ethics"]
+    assert config.output == ROOT / "out"
+
+
+def test_empty_file_gives_defaults(tmp_path):
+    assert load(write(tmp_path, "")) == Config().model_copy(
+        update={"output": (tmp_path / "out").resolve(), "store": (tmp_path / "digest.sqlite").resolve()})
+
+
+def test_relative_paths_resolve_against_config_folder(tmp_path):
+    (tmp_path / "articles").mkdir()
+    config = load(write(tmp_path, "sources:\n  folders:\n    - path: articles\noutput: build\n"))
+    assert config.sources.folders[0].path == tmp_path / "articles"
+    assert config.output == tmp_path / "build"
+
+
+def test_every_problem_is_one_line_naming_its_key(tmp_path):
+    path = write(tmp_path, (
+        "dedup:\n  story_similarty: 0.3\n"
+        "summary:\n  words_per_theme: lots\n"
+        "sources:\n  folders:\n    - path: nowhere\n"
+        "email:\n  archive_url: http://insecure.example.com\n"
+    ))
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    lines = caught.value.lines
+    assert len(lines) == 4
+    assert f"{path}: dedup.story_similarty: unknown key (did you mean story_similarity?)" in lines
+    assert any(l.startswith(f"{path}: summary.words_per_theme:") and "'lots'" in l for l in lines)
+    assert any(l.startswith(f"{path}: sources.folders.0.path: folder not found") for l in lines)
+    assert any(l.startswith(f"{path}: email.archive_url: must be an https:// URL") for l in lines)
+
+
+def test_unknown_top_level_key_lists_known_ones(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, "themez: []\n"))
+    assert caught.value.lines == [f"{tmp_path / 'config.yaml'}: themez: unknown key (did you mean themes?)"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sources: [\n", "not valid YAML"),
+    ("- just\n- a list\n", "expected a mapping"),
+    ("email:\n  from_address: not-an-address\n", "email.from_address: 'not-an-address' is not an email address"),
+    ("themes:\n  - phrases: [x]\n", "themes.0.name: required key is missing"),
+])
+def test_malformed_config_is_named(tmp_path, text, expected):
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text))
+    assert expected in str(caught.value)
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load(tmp_path / "absent.yaml")

@@ -1,0 +1,217 @@
+"""Sources: the seed folder, metadata, bad files, and feeds from a real HTTP server on 127.0.0.1."""
+
+import os
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from digest.sources import collect_paths, read_feed, read_file, read_folder
+from digest.sources.blocks import parse
+from digest.sources.html import fragment_text
+from tests.conftest import SEEDS
+
+
+def test_seed_folder_gives_five_articles_without_the_slogan(seed_articles):
+    assert len(seed_articles) == 5
+    assert len({a.id for a in seed_articles}) == 5
+    review = next(a for a in seed_articles if a.location.endswith("000_c7e0382a186865a9.txt"))
+    assert review.title.startswith("Review: Netflix’s Leap into Generative AI")
+    assert review.dropped == ("PAKISTAN ZINDABAD",)
+    for article in seed_articles:
+        assert "ZINDABAD" not in article.title + article.text
+
+
+def test_seed_structure_is_kept(seed_articles):
+    by_name = {a.location.rsplit("/", 1)[-1][:3]: a for a in seed_articles}
+    table = [b.text for b in by_name["004"].blocks if b.kind == "table_row"]
+    assert "Quarterly Revenue | $11.5 billion" in table
+    assert not any("---" in row for row in table)
+    bullets = [b.text for b in by_name["001"].blocks if b.kind == "bullet"]
+    assert "$11.08 billion in revenue, a 16% year-over-year increase" in bullets
+    headings = [b.text for b in by_name["001"].blocks if b.kind == "heading"]
+    assert "AI Makes Its On-Screen Debut" in headings
+    # a sentence that introduces a quote ends with ":" but is prose, not a heading
+    assert any(b.kind == "paragraph" and b.text.startswith("As CEO Ted Sarandos put it") for b in by_name["004"].blocks)
+
+
+def test_untitled_seed_gets_an_inferred_title(seed_articles):
+    article = next(a for a in seed_articles if a.location.endswith("002_5ce018fc86a7ed8b.txt"))
+    assert "title" in article.inferred and article.title
+    assert all("outlet" in a.inferred for a in seed_articles)
+    assert len({a.outlet for a in seed_articles}) == 5  # unknown outlets never collapse into one
+
+
+def test_front_matter_and_sidecar_metadata(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Studios sign AI pact\noutlet: Variety\nurl: https://variety.com/pact\n"
+        "published: 2025-07-18\n---\n# Studios sign AI pact\n\nThe studios signed a pact on AI use.\n",
+        encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Plain body text that is long enough to be an article.\n", encoding="utf-8")
+    (tmp_path / "b.txt.meta.yaml").write_text("outlet: Deadline\ntitle: From the sidecar\n", encoding="utf-8")
+    articles, problems = read_folder(tmp_path)
+    assert problems == []
+    a, b = articles
+    assert (a.title, a.outlet, a.url) == ("Studios sign AI pact", "Variety", "https://variety.com/pact")
+    assert a.published == datetime(2025, 7, 18, tzinfo=timezone.utc)
+    assert [blk.text for blk in a.blocks] == ["The studios signed a pact on AI use."]
+    assert (b.title, b.outlet) == ("From the sidecar", "Deadline")
+
+
+def test_html_file_uses_page_metadata(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>x</title><meta property='og:site_name' content='Variety'>"
+        "<link rel='canonical' href='https://variety.com/a'></head><body><nav>Home</nav><article>"
+        "<h1>Netflix uses AI in a series</h1><p>Netflix has officially begun using generative AI in its "
+        "original shows and films, marking a new chapter in production for the whole industry.</p>"
+        "<ul><li>Revenue was $11 billion in the quarter, according to the company.</li></ul>"
+        "<script>alert('x')</script></article></body></html>", encoding="utf-8")
+    article = read_file(tmp_path / "page.html")
+    assert (article.title, article.outlet, article.url) == ("Netflix uses AI in a series", "Variety", "https://variety.com/a")
+    assert "alert" not in article.text and "Home" not in article.text
+    assert ("bullet", "Revenue was $11 billion in the quarter, according to the company.") in [(b.kind, b.text) for b in article.blocks]
+
+
+def test_bad_files_become_problems_and_good_ones_are_read(tmp_path):
+    (tmp_path / "good.txt").write_text("A real article sentence about Netflix and AI.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "headings.md").write_text("# Only a heading\n", encoding="utf-8")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("A locked article sentence about AI.", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        articles, problems = read_folder(tmp_path)
+    finally:
+        locked.chmod(0o644)
+    assert [a.location.rsplit("/", 1)[-1] for a in articles] == ["good.txt"] + (["locked.txt"] if os.geteuid() == 0 else [])
+    messages = {p.where.rsplit("/", 1)[-1]: p.what for p in problems}
+    assert messages["empty.txt"] == "empty file"
+    assert messages["binary.txt"] == "binary file, not an article"
+    assert messages["headings.md"] == "no article text found"
+    assert messages["photo.jpg"].startswith("skipped: unsupported file type .jpg")
+    if os.geteuid() != 0:  # root reads any file, so only a normal user can see this problem
+        assert messages["locked.txt"] == "cannot read file: permission denied"
+
+
+def test_windows_1252_file_is_read(tmp_path):
+    (tmp_path / "old.txt").write_bytes("Netflix’s revenue rose in the quarter, the company said.".encode("cp1252"))
+    article = read_file(tmp_path / "old.txt")
+    assert "Netflix’s revenue" in article.text
+
+
+def test_hard_wrapped_markdown_paragraphs_are_joined():
+    text = ("Title line\n\nThis paragraph was wrapped by an editor at about seventy\n"
+            "characters so it spans several lines in the file but is one\nparagraph.\n\n- a bullet\n- another\n")
+    layout = parse(text)
+    assert layout.title == "Title line"
+    assert [b.kind for b in layout.blocks] == ["paragraph", "bullet", "bullet"]
+    assert layout.blocks[0].text.endswith("is one paragraph.")
+
+
+def test_share_lines_are_dropped_anywhere():
+    layout = parse("A title\nBody sentence one is here.\nShare this article on X\nRead more: elsewhere\n")
+    assert layout.dropped == ("Share this article on X", "Read more: elsewhere")
+
+
+def test_fragment_text_removes_active_content():
+    text = fragment_text('<p>Hi <a href="javascript:alert(1)">there</a>.</p><script>evil()</script>'
+                         '<table><tr><th>Metric</th><th>Result</th></tr></table>')
+    assert text == "Hi there.\n| Metric | Result |"
+
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Studio Wire</title>
+<item><title>AI dubbing reaches cinemas</title><link>https://wire.example/dubbing</link>
+<pubDate>Thu, 17 Jul 2025 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Studios now use AI dubbing for theatrical releases in five languages.&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;</description></item>
+<item><title>Titles only</title><link>https://wire.example/empty</link></item>
+</channel></rss>"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        routes = {
+            "/feed.xml": (200, RSS),
+            "/broken.xml": (200, b"<rss><channel><item><title>x</ti"),
+            "/html": (200, b"<html><body><p>Not a feed</p></body></html>"),
+            "/error": (500, b"oops"),
+            "/big.xml": (200, b"<rss>" + b" " * (6 * 1024 * 1024)),
+        }
+        if self.path == "/slow.xml":
+            time.sleep(1.5)
+        if self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+            return
+        status, body = routes.get(self.path, (404, b"not found"))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def client():
+    with httpx.Client(timeout=0.5, follow_redirects=True, max_redirects=3) as c:
+        yield c
+
+
+def test_feed_over_http(server, client):
+    articles, problems = read_feed(f"{server}/feed.xml", client, source="wire")
+    assert len(articles) == 1
+    article = articles[0]
+    assert (article.title, article.outlet, article.url) == ("AI dubbing reaches cinemas", "Studio Wire", "https://wire.example/dubbing")
+    assert article.published == datetime(2025, 7, 17, 10, tzinfo=timezone.utc)
+    assert article.text == "Studios now use AI dubbing for theatrical releases in five languages."
+    assert [str(p) for p in problems] == [f"{server}/feed.xml item 2: item has no text (the feed may carry titles only)"]
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/missing.xml", "HTTP 404"),
+    ("/error", "HTTP 500"),
+    ("/slow.xml", "timed out"),
+    ("/loop", "too many redirects"),
+    ("/big.xml", "over the 5 MB limit"),
+    ("/broken.xml", "not a readable RSS/Atom feed"),
+    ("/html", "not a readable RSS/Atom feed"),
+])
+def test_bad_feeds_become_one_problem_each(server, client, path, expected):
+    articles, problems = read_feed(f"{server}{path}", client)
+    assert articles == []
+    assert len(problems) == 1 and expected in problems[0].what
+    assert problems[0].where == f"{server}{path}"
+
+
+def test_one_bad_source_does_not_stop_the_others(server, client):
+    articles, problems = collect_paths([f"{server}/error", str(SEEDS), f"{server}/feed.xml"], client)
+    assert len(articles) == 6
+    assert [p.what for p in problems][0] == "HTTP 500"
+
+
+def test_feed_file_path(tmp_path):
+    path = tmp_path / "wire.xml"
+    path.write_bytes(RSS)
+    articles, _ = read_feed(str(path), None)
+    assert [a.title for a in articles] == ["AI dubbing reaches cinemas"]
