@@ -65,7 +65,7 @@ Cited = NamedTuple("Cited", [("text", str), ("source", Link)])
 SectionView = NamedTuple("SectionView", [("name", str), ("sentences", tuple[Cited, ...]), ("why", Cited | None)])
 Line = NamedTuple("Line", [("value", str), ("detail", str)])  # value is shown emphasised
 FactRow = NamedTuple("FactRow", [("label", str), ("text", str), ("lines", tuple[Line, ...])])
-SourceItem = NamedTuple("SourceItem", [("link", Link), ("copies", tuple[Link, ...])])
+SourceItem = NamedTuple("SourceItem", [("number", int), ("link", Link), ("copies", tuple[Link, ...])])
 SourceGroup = NamedTuple("SourceGroup", [("title", str), ("items", tuple[SourceItem, ...])])
 
 
@@ -106,8 +106,9 @@ def render_mjml(digest: Digest, settings: EmailSettings, template_dirs: Sequence
 def build_view(digest: Digest, settings: EmailSettings) -> IssueView:
     links = _LinkNames(digest)
     sections = tuple(s for s in (_section(sec, links) for sec in digest.sections) if s.sentences)
-    outlets = {o.id: _clean(o.lead.outlet) for story in digest.stories for o in story.origins}
-    facts = tuple(_fact_row(fact, outlets) for fact in digest.facts)
+    sources = _sources(digest, links)
+    names = _origin_names(digest, sources, links)
+    facts = tuple(_fact_row(fact, names) for fact in digest.facts)
     title = _clean(digest.title).strip() or settings.title
     names = [s.name for s in sections]
     counts = _counts_line(digest)
@@ -124,7 +125,7 @@ def build_view(digest: Digest, settings: EmailSettings) -> IssueView:
         contents_line=f"In this issue: {', '.join(names)}" if names else "",
         sections=sections,
         facts=facts,
-        sources=_sources(digest, links),
+        sources=sources,
         postal_address=settings.postal_address,
         unsubscribe=Link(UNSUBSCRIBE_TEXT, settings.unsubscribe_url),
         online=Link(ONLINE_TEXT, f"{settings.archive_url}/{quote(_clean(digest.week).strip(), safe='')}/"),
@@ -152,7 +153,8 @@ class _LinkNames:
         return self.links[article_id]
 
     def _name(self, article: Article) -> Link:
-        outlet, title = _clean(article.outlet).strip(), _shorten(_clean(article.title).strip(), TITLE_CHARS)
+        outlet = "" if "outlet" in article.inferred else _clean(article.outlet).strip()
+        title = _shorten(_clean(article.title).strip(), TITLE_CHARS)
         text = f"{outlet}: {title}" if outlet and title else outlet or title or "Untitled article"
         return self._unique(text, self.urls.get(article.id) or _public_url(article.url))
 
@@ -192,16 +194,31 @@ def _fact_row(fact: Fact, outlets: dict[str, str]) -> FactRow:
     return FactRow(_STATUS_LABEL.get(fact.status, fact.status), text, tuple(lines))
 
 
+def _origin_names(digest: Digest, sources: tuple[SourceGroup, ...], links: _LinkNames) -> dict[str, str]:
+    """How the consensus box names an origin: its outlet, or "source N" (its number in Sources)
+    when the outlet is unknown; a file name means nothing to a subscriber."""
+    number = {item.link: item.number for group in sources for item in group.items}
+    names = {}
+    for story in digest.stories:
+        for origin in story.origins:
+            lead = origin.lead
+            known = "outlet" not in lead.inferred and _clean(lead.outlet).strip()
+            names[origin.id] = known or f"source {number.get(links(lead.id), '?')}"
+    return names
+
+
 def _sources(digest: Digest, links: _LinkNames) -> tuple[SourceGroup, ...]:
     groups, seen = [], set()
+    counter = iter(range(1, 1_000_000))
     for story in digest.stories:
         items = tuple(
-            SourceItem(links(o.lead.id), tuple(links(a.id) for a in o.articles[1:])) for o in story.origins if o.articles
+            SourceItem(next(counter), links(o.lead.id), tuple(links(a.id) for a in o.articles[1:]))
+            for o in story.origins if o.articles
         )
         seen.update(a.id for a in story.articles)
         title = _clean(story.title).strip() or (items[0].link.text if items else "Untitled story")
         groups.append(SourceGroup(title, items))
-    rest = tuple(SourceItem(links(a.id), ()) for a in digest.articles if a.id not in seen)
+    rest = tuple(SourceItem(next(counter), links(a.id), ()) for a in digest.articles if a.id not in seen)
     if rest:
         groups.append(SourceGroup("Other articles", rest))
     return tuple(groups)

@@ -273,6 +273,20 @@ def test_consensus_box_names_sources_and_disputes():
     assert "Nothing to compare this week" in checks.visible_text(soup(empty))
 
 
+def test_unknown_outlets_are_numbered_sources_not_file_names():
+    # a saved file names no outlet; the folder source falls back to the file name, marked inferred
+    files = [article(f"f{n}", f"00{n}_c7e0.txt", f"Saved article {n}", ["Netflix used AI", "More text"],
+                     inferred=("outlet",)) for n in range(3)]
+    ids = [origin_id(a) for a in files]
+    fact = Fact("consensus", "Netflix used AI", (ids[0], ids[2]), 3)
+    digest = make_digest([[[a] for a in files]], [ThemeSection(Theme("t", "Film"), (cite(files[0]),))], [fact])
+    email = render(digest, SETTINGS)
+    assert "_c7e0.txt" not in email.html + email.text
+    numbered = [li.a.get_text() for li in soup(email).find("h2", string="Sources").find_next("ol").find_all("li")]
+    assert numbered == [a.title for a in files]
+    assert "2 of 3 sources: source 1, source 3" in email.text
+
+
 def test_sources_list_every_article_with_copies_under_their_origin():
     digest, email = typical_digest(), render(typical_digest(), SETTINGS)
     hrefs = [a["href"] for a in soup(email).find_all("a")]
