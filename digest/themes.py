@@ -1,0 +1,197 @@
+"""Stories -> theme sections: themes are facets, so sentences, not articles, are assigned.
+
+    build_sections = assign each sentence to its best theme -> summarize each theme -> why it matters
+
+- **Matching**: a theme's phrases are matched as runs of lightly stemmed words. The stemmer
+  only removes inflections (plural "-s"/"-es"/"-ies", "-ing", "-ed", a final "-e", possessive
+  "'s") and splits hyphens, so "de-aged", "ads", "unions", "copyrighted" match "de-aging", "ad",
+  "union", "copyright". Snowball was tried first and over-reached: it stems "likeness" to
+  "like", so "features like de-aging" (seed 002) went to Labor & Ethics, and "personalization"
+  to "person".
+- **Score**: ``DIRECT`` = 1 for each phrase found in the sentence itself, ``CONTEXT`` = 0.5 for
+  each other phrase found around it: in its paragraph or bullet, in the heading it sits under,
+  and for a bullet in the line that introduces the list ("He pointed to areas like:"). A
+  sentence needs ``MIN_SCORE`` = 1, i.e. one phrase of its own or two around it. In seed 003
+  "The acceleration of VFX workflows ..." names VFX, but its paragraph and heading speak of
+  labor, unions, jobs and ethics: it goes to Labor & Ethics (2.5 against 1).
+- **One theme per sentence**: the best score wins; a tie goes to the theme listed first in
+  the config. A sentence text already assigned (a copy in another story) is not assigned again.
+  Only each origin's lead article is read: copies would only add near-repeats.
+- **Why it matters**: the theme's sentence with most significance cues (``CUES``: "means",
+  "signals", "could", "marks", "shift", "implications", ...) that can stand alone (eligible, not
+  dangling) and is in no summary; ties go to the better theme match, then reading order. A
+  theme with no such sentence gets None: we never write one ourselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from digest.config import SummarySettings
+from digest.models import Article, Block, Sentence, Story, Theme, ThemeSection
+from digest.sentences import article_sentences, words
+from digest.summarize import dangling, eligible, summarize
+
+logger = logging.getLogger(__name__)
+
+DIRECT = 1.0
+CONTEXT = 0.5
+MIN_SCORE = 1.0
+CUE_WORDS = (
+    "means", "signals", "could", "marks", "shift", "implications", "impact", "transforms",
+    "transformative", "reshape", "redefine", "herald", "threatens", "consequences", "significant",
+    "significance", "signify", "paves", "stakes", "determine",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why a sentence went to a theme: the phrases found in it and around it, and the score."""
+
+    sentence: Sentence
+    theme: str  # slug
+    score: float
+    phrases: tuple[str, ...]  # found in the sentence itself
+    context: tuple[str, ...] = ()  # found only in its block, heading or list introduction
+
+
+def build_sections(
+    stories: Sequence[Story], themes: Sequence[Theme], settings: SummarySettings
+) -> tuple[ThemeSection, ...]:
+    """One section per theme that has a summary, in config order."""
+    matches = assign(stories, themes)
+    sections, used = [], set()
+    for theme in themes:
+        mine = [m for m in matches if m.theme == theme.slug]
+        salience = {m.sentence: m.score for m in mine}
+        summary = summarize([m.sentence for m in mine], settings, salience)
+        if not summary:
+            continue
+        used.update(summary)
+        _explain(theme, summary, mine)
+        why = why_it_matters(mine, used)
+        shown = summary + ((why,) if why else ())
+        sections.append(ThemeSection(theme, summary, why, _story_ids(stories, shown)))
+    return tuple(sections)
+
+
+def assign(stories: Sequence[Story], themes: Sequence[Theme]) -> tuple[Match, ...]:
+    """Every sentence that matches a theme, with its best theme, in reading order."""
+    patterns = {t.slug: [(p, _stems(p)) for p in t.phrases] for t in themes}
+    found, seen = [], set()
+    for article in _leads(stories):
+        for sentence, context in _with_context(article):
+            best = _best(sentence, context, themes, patterns)
+            if best and sentence.text not in seen:
+                seen.add(sentence.text)
+                found.append(best)
+    return tuple(found)
+
+
+def why_it_matters(matches: Sequence[Match], used: set[Sentence]) -> Sentence | None:
+    """The theme's most consequential stand-alone sentence that is in no summary, or None."""
+    best, best_key = None, (0, 0.0)
+    for match in matches:
+        sentence = match.sentence
+        if sentence in used or not eligible(sentence) or dangling(sentence):
+            continue
+        key = (len(_cues() & set(_stems(sentence.text))), match.score)
+        if key[0] and key > best_key:
+            best, best_key = sentence, key
+    return best
+
+
+def _explain(theme: Theme, summary: Sequence[Sentence], matches: Sequence[Match]) -> None:
+    for match in matches:
+        if match.sentence in summary:
+            logger.debug("%s <- %r (%.1f: %s; around: %s)", theme.slug, match.sentence.text[:60],
+                         match.score, ", ".join(match.phrases), ", ".join(match.context))
+
+
+def _best(
+    sentence: Sentence,
+    context: tuple[str, ...],
+    themes: Sequence[Theme],
+    patterns: Mapping[str, list[tuple[str, tuple[str, ...]]]],
+) -> Match | None:
+    own = _stems(sentence.text)
+    around = [_stems(text) for text in context]
+    best = None
+    for theme in themes:
+        direct = tuple(p for p, stems in patterns[theme.slug] if _contains(own, stems))
+        near = tuple(
+            p for p, stems in patterns[theme.slug]
+            if p not in direct and any(_contains(a, stems) for a in around)
+        )
+        score = DIRECT * len(direct) + CONTEXT * len(near)
+        if score >= MIN_SCORE and (best is None or score > best.score):
+            best = Match(sentence, theme.slug, score, direct, near)
+    return best
+
+
+def _with_context(article: Article) -> list[tuple[Sentence, tuple[str, ...]]]:
+    """Each sentence with the texts around it: its block, its heading, a list's introduction."""
+    return [(s, _context(article.blocks, s.block)) for s in article_sentences(article)]
+
+
+def _context(blocks: tuple[Block, ...], index: int) -> tuple[str, ...]:
+    texts = [blocks[index].text]
+    if blocks[index].kind == "bullet":
+        intro = next((b for b in reversed(blocks[:index]) if b.kind != "bullet"), None)
+        if intro and intro.text.endswith(":"):
+            texts.append(intro.text)
+    heading = next((b for b in reversed(blocks[:index]) if b.kind == "heading"), None)
+    if heading:
+        texts.append(heading.text)
+    return tuple(texts)
+
+
+def _leads(stories: Sequence[Story]) -> list[Article]:
+    return [origin.lead for story in stories for origin in story.origins]
+
+
+def _story_ids(stories: Sequence[Story], sentences: Sequence[Sentence]) -> tuple[str, ...]:
+    articles = {s.article_id for s in sentences}
+    return tuple(story.id for story in stories if any(a.id in articles for a in story.articles))
+
+
+def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` occurs in ``tokens`` as a run of consecutive words."""
+    if not phrase or phrase[0] not in tokens:
+        return False
+    size = len(phrase)
+    return any(tokens[i : i + size] == phrase for i in range(len(tokens) - size + 1))
+
+
+@lru_cache(maxsize=4096)  # a paragraph is context for each of its sentences
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(light_stem(part) for word in words(text) for part in word.split("-") if part)
+
+
+@cache
+def _cues() -> frozenset[str]:
+    return frozenset(map(light_stem, CUE_WORDS))
+
+
+@cache
+def light_stem(word: str) -> str:
+    """An inflection-only stem: "unions" -> "union"; "age", "aged", "aging" -> "ag"."""
+    word = word.lower().replace("’", "'")
+    for suffix in ("'s", "'"):
+        word = word.removesuffix(suffix)
+    if len(word) <= 2:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "ches", "shes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 2 else word

@@ -1,0 +1,123 @@
+"""Offline sentence splitting: abbreviations, decimals, quotes, dashes, labels, verbatim output."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sumy.parsers.plaintext import PlaintextParser
+
+from digest.models import Block
+from digest.sentences import SumyTokenizer, article_sentences, split, words
+from tests.conftest import make_article
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+        ("The U.S. market grew fast. Europe lagged.", ["The U.S. market grew fast.", "Europe lagged."]),
+        ("Studios use tools, e.g. de-aging and previs. Others wait.",
+         ["Studios use tools, e.g. de-aging and previs.", "Others wait."]),
+        ("It cost approx. 5 million dollars. Fans paid.", ["It cost approx. 5 million dollars.", "Fans paid."]),
+        ("Shares of Warner Bros. Discovery fell. Netflix rose.",
+         ["Shares of Warner Bros. Discovery fell.", "Netflix rose."]),
+        ("It was No. 5 on the chart. Then it fell.", ["It was No. 5 on the chart.", "Then it fell."]),
+    ],
+)
+def test_abbreviations_do_not_end_sentences(text, expected):
+    assert split(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Revenue was $11.08 billion. Profit rose.", ["Revenue was $11.08 billion.", "Profit rose."]),
+        ("Growth was 3.5 percent. Analysts cheered.", ["Growth was 3.5 percent.", "Analysts cheered."]),
+        ("Shares rose 3.5% to $98.20 on Tuesday. Then they fell.",
+         ["Shares rose 3.5% to $98.20 on Tuesday.", "Then they fell."]),
+    ],
+)
+def test_decimals_do_not_end_sentences(text, expected):
+    assert split(text) == expected
+
+
+def test_quotes_stay_with_their_sentence():
+    quote = "“We’re all in on AI,” he said, “but we’re not chasing novelty for novelty’s sake.”"
+    text = quote + " Then he left."
+    assert split(text) == [quote, "Then he left."]
+
+
+def test_quoted_sentences_end_after_the_closing_quote():
+    assert split("He said “this is it.” She agreed.") == ["He said “this is it.”", "She agreed."]
+
+
+def test_em_dashes_do_not_split():
+    text = "This scene—usually a budget-draining VFX task—was finished fast. It cost less."
+    assert split(text) == ["This scene—usually a budget-draining VFX task—was finished fast.", "It cost less."]
+
+
+def test_a_run_in_label_is_not_part_of_the_sentence():
+    text = "Speed & Efficiency: The famous scene was finished ten times faster. Things changed."
+    assert split(text) == ["The famous scene was finished ten times faster.", "Things changed."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The stakes are high: The frameworks established now will matter.",  # a clause, not a label
+        "“The Eternaut” (Argentina): Used AI-generated footage to depict a collapse.",
+        "Verdict: Great stuff.",  # too short to stand without its label
+    ],
+)
+def test_what_is_not_a_label_is_kept(text):
+    assert split(text) == [text]
+
+
+def test_a_line_break_ends_a_sentence():
+    assert split("Ends here\nthe next line goes on.") == ["Ends here", "the next line goes on."]
+
+
+def test_a_heading_glued_to_a_paragraph_comes_out_as_its_own_piece(seed_articles):
+    texts = [s.text for a in seed_articles for s in article_sentences(a)]
+    assert "How Netflix is Using GenAI in Other Places" in texts
+    assert not any("How Netflix is Using" in t and t != "How Netflix is Using GenAI in Other Places" for t in texts)
+
+
+def test_seed_sentences_are_verbatim_and_numbered(seed_articles):
+    for article in seed_articles:
+        found = article_sentences(article)
+        assert [s.index for s in found] == list(range(len(found)))
+        for sentence in found:
+            block = article.blocks[sentence.block]
+            assert block.kind in ("paragraph", "bullet")
+            assert sentence.text in block.text
+
+
+def test_headings_and_tables_give_no_sentences():
+    article = make_article(blocks=(Block("heading", "Final words"), Block("table_row", "Revenue | $11.5 billion")))
+    assert article_sentences(article) == ()
+
+
+def test_words_keep_inner_punctuation():
+    assert words("De-aging cost $11.08 — Netflix’s call.") == ["De-aging", "cost", "11.08", "Netflix’s", "call"]
+
+
+def test_sumy_parses_with_our_tokenizer_offline():
+    parser = PlaintextParser.from_string("Mr. Smith went home. It rained.\n\nNext paragraph here.", SumyTokenizer())
+    assert [str(s) for s in parser.document.sentences] == ["Mr. Smith went home.", "It rained.", "Next paragraph here."]
+
+
+_PIECES = list("abcXYZ .!?,:;“”\"'’—-$0123456789\n") + ["Mr. ", "U.S. ", "approx. ", "e.g. ", "Bros. ", "No. "]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT)
+def test_split_is_verbatim_in_order_and_never_overlaps(text):
+    cursor = 0
+    for sentence in split(text):
+        assert sentence and sentence == sentence.strip()
+        start = text.find(sentence, cursor)
+        assert start >= cursor
+        cursor = start + len(sentence)
