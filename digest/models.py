@@ -136,6 +136,7 @@ class ThemeSection:
     sentences: tuple[Sentence, ...]  # in reading order; verbatim
     why_it_matters: Sentence | None = None
     story_ids: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # per summary sentence: why it went to this theme (for editors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,10 +71,9 @@ def build_sections(
         if not summary:
             continue
         used.update(summary)
-        _explain(theme, summary, mine)
         why = why_it_matters(mine, used)
         shown = summary + ((why,) if why else ())
-        sections.append(ThemeSection(theme, summary, why, _story_ids(stories, shown)))
+        sections.append(ThemeSection(theme, summary, why, _story_ids(stories, shown), _reasons(summary, mine)))
     return tuple(sections)
 
 
@@ -104,11 +103,16 @@ def why_it_matters(matches: Sequence[Match], used: set[Sentence]) -> Sentence | 
     return best
 
 
-def _explain(theme: Theme, summary: Sequence[Sentence], matches: Sequence[Match]) -> None:
-    for match in matches:
-        if match.sentence in summary:
-            logger.debug("%s <- %r (%.1f: %s; around: %s)", theme.slug, match.sentence.text[:60],
-                         match.score, ", ".join(match.phrases), ", ".join(match.context))
+def _reasons(summary: Sequence[Sentence], matches: Sequence[Match]) -> tuple[str, ...]:
+    """For each summary sentence, the phrases that sent it to this theme and its score."""
+    by_sentence = {m.sentence: m for m in matches}
+    reasons = []
+    for sentence in summary:
+        match = by_sentence[sentence]
+        found = f"in it: {', '.join(match.phrases)}" if match.phrases else ""
+        around = f"around it: {', '.join(match.context)}" if match.context else ""
+        reasons.append(f"score {match.score:g} ({'; '.join(filter(None, (found, around)))})")
+    return tuple(reasons)
 
 
 def _best(

@@ -203,3 +203,18 @@ def test_a_sentence_copied_into_another_story_is_used_once():
     sections = build_sections(one_story_each([labor, ads]), themes, SETTINGS)
     assert [s.theme.slug for s in sections] == ["labor"]
     assert [s.text for s in sections[0].sentences] == [text]
+
+
+def test_every_summary_sentence_says_why_it_is_in_its_theme(seed_articles):
+    from digest.config import SummarySettings
+    from digest.dedup import group
+    from digest.config import DedupSettings
+    from digest.themes import build_sections
+
+    sections = build_sections(group(seed_articles, DedupSettings()), DEFAULT_THEMES, SummarySettings())
+    for section in sections:
+        assert len(section.reasons) == len(section.sentences)
+        phrases = {p.lower() for p in section.theme.phrases}
+        for reason in section.reasons:
+            named = reason.split("(", 1)[1].rstrip(")").replace("in it: ", "").replace("around it: ", "")
+            assert any(p.strip().lower() in phrases for part in named.split(";") for p in part.split(","))
