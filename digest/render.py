@@ -185,13 +185,23 @@ def _fact_row(fact: Fact, outlets: dict[str, str]) -> FactRow:
     if fact.status == "consensus":
         lines = [Line(f"{fact.count} of {_plural(fact.total, 'source')}", named(fact.origin_ids))]
     elif fact.status == "disputed":
-        lines = [Line(_clean(v.value), named(v.origin_ids) + (f" ({_clean(v.note)})" if v.note else "")) for v in fact.values]
+        lines = _dispute_lines(fact, named)
     else:
         others = [_clean(v.value) for v in fact.values if _clean(v.value) != text]
         lines = [Line("also written", ", ".join(dict.fromkeys(others)))] if others else []
     if fact.note:
         lines.append(Line("", _clean(fact.note)))
     return FactRow(_STATUS_LABEL.get(fact.status, fact.status), text, tuple(lines))
+
+
+def _dispute_lines(fact: Fact, named) -> list[Line]:
+    """One line per distinct value: who gives it, each with its own note unless the whole fact says it."""
+    details: dict[str, list[str]] = {}
+    for value in fact.values:
+        note = _clean(value.note)
+        note = "" if note == _clean(fact.note) else note
+        details.setdefault(_clean(value.value), []).append(named(value.origin_ids) + (f" ({note})" if note else ""))
+    return [Line(value, "; ".join(parts)) for value, parts in details.items()]
 
 
 def _origin_names(digest: Digest, sources: tuple[SourceGroup, ...], links: _LinkNames) -> dict[str, str]:

@@ -354,3 +354,15 @@ def test_message_passes_mime_and_unsubscribe_checks(tmp_path):  # M1-M8, U1, U2,
 
 def replace_settings(**changes) -> EmailSettings:
     return SETTINGS.model_copy(update=changes)
+
+
+def test_a_disputed_value_given_twice_is_one_line_with_both_sources():
+    digest = typical_digest()
+    ids = [o.id for o in digest.stories[0].origins]
+    fact = Fact("disputed", "Growth (year-over-year)", tuple(ids), 3, values=(
+        FactValue("16%", (ids[0],)), FactValue("16%", (ids[1],), note="period not stated"),
+        FactValue("17%", (ids[2],), note="period not stated — may differ")), note="period not stated — may differ")
+    email = render(replace(digest, facts=(fact,)), SETTINGS)
+    assert "- 16%: Variety; Deadline (period not stated)" in email.text
+    assert "- 17%: Reuters\n" in email.text
+    assert email.text.count("16%") == 1

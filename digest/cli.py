@@ -1,0 +1,186 @@
+"""digest's commands: parse options, call the library, print the result.
+
+Exit codes: 0 done; 1 the run failed (or ``--strict`` and problems were met); 2 bad usage or an
+invalid config. Only this module turns a DigestError into an exit code; anything unexpected keeps
+its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+
+from digest import config as config_module
+from digest import consensus, dedup, summarize
+from digest.config import Config
+from digest.errors import ConfigError, DigestError, StrictModeError
+from digest.models import Story
+from digest.pipeline import run_issue
+from digest.sources import collect_paths
+
+logger = logging.getLogger(__name__)
+err = Console(stderr=True, highlight=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.command(args)
+    except ConfigError as error:
+        for line in error.lines:
+            err.print(f"[red]error[/red] {line}", markup=True, soft_wrap=True)
+        return 2
+    except StrictModeError as error:
+        err.print("[red]--strict: the run met problems, nothing was written:[/red]", markup=True)
+        err.print(str(error), markup=False, soft_wrap=True)
+        return 1
+    except DigestError as error:
+        err.print(f"error: {error}", markup=False, soft_wrap=True)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digest", description="Weekly email digest from feeds and saved articles.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="build this week's issue")
+    run.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: ./config.yaml)")
+    run.add_argument("--source", action="append", default=[], metavar="PATH_OR_URL",
+                     help="read this folder, file or feed instead of the configured sources (repeatable)")
+    run.add_argument("--out", type=Path, help="output folder (default: the config's)")
+    run.add_argument("--now", type=_moment, help="the run's clock, ISO 8601 (for reproducible runs)")
+    run.add_argument("--strict", action="store_true", help="fail (exit 1) if any source has a problem")
+    run.set_defaults(command=_run)
+
+    for name, handler, text in (("summarize", _summarize, "extractive summary of article files"),
+                                ("dedup", _dedup, "how articles group into origins and stories"),
+                                ("facts", _facts, "the consensus facts of article files")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("paths", nargs="+", metavar="PATH", help="article files, folders or feeds")
+        sub.add_argument("--config", type=Path, help="config file for settings (default: built-in defaults)")
+        if name == "summarize":
+            sub.add_argument("--words", type=_word_count, help="at most this many words (10 or more)")
+        else:
+            sub.add_argument("--json", action="store_true", help="print stable JSON")
+        sub.set_defaults(command=handler)
+    return parser
+
+
+def _word_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 10:
+        raise argparse.ArgumentTypeError(f"--words takes a whole number of 10 or more, not {text!r}")
+    return int(text)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r} (e.g. 2025-07-20T08:00:00+00:00)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    now = args.now or datetime.now(timezone.utc)
+    started = time.perf_counter()
+    with err.status("Building the issue…"):
+        result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict)
+    digest = result.digest
+    for problem in digest.problems:
+        err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
+    size = len(result.email.html.encode("utf-8")) / 1024
+    print(f"Read {result.articles_read} articles · {len(digest.stories)} stories · "
+          f"{len(digest.sections)} themes · {len(digest.facts)} facts · HTML {size:.1f} KB · "
+          f"{len(digest.problems)} problems · {time.perf_counter() - started:.1f} s")
+    for kind, path in result.files.items():
+        print(f"  {kind:5} {path}")
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> Config:
+    return config_module.load(args.config) if args.config else Config()
+
+
+def _read(args: argparse.Namespace):
+    articles, problems = collect_paths(args.paths, client=None)
+    for problem in problems:
+        err.print(f"problem {problem}", markup=False, soft_wrap=True)
+    return articles
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    sentences = summarize.summarize_articles(_read(args), config.summary, args.words)
+    print(" ".join(s.text for s in sentences))
+    return 0
+
+
+def _dedup(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    stories = dedup.group(_read(args), config.dedup)
+    if args.json:
+        print(json.dumps({"stories": [_story_json(s) for s in stories]}, indent=2, ensure_ascii=False))
+        return 0
+    for story in stories:
+        print(f"{story.title} — {len(story.articles)} articles, {len(story.origins)} independent sources")
+        for origin in story.origins:
+            print("  origin: " + ", ".join(a.location for a in origin.articles))
+        for merge in story.merges:
+            print(f"  {merge.rule} ({merge.score}): {merge.left} ~ {merge.right}")
+    return 0
+
+
+def _story_json(story: Story) -> dict:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "origins": [{"id": o.id, "articles": [a.location for a in o.articles]} for o in story.origins],
+        "merges": [{"left": m.left, "right": m.right, "rule": m.rule, "score": m.score} for m in story.merges],
+    }
+
+
+def _facts(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    articles = _read(args)
+    stories = dedup.group(articles, config.dedup)
+    published = {a.id: a.published for a in articles}
+    facts = [f for s in stories for f in consensus.find_facts(s, config.consensus, published)]
+    location = {o.id: o.lead.location for s in stories for o in s.origins}
+    payload = {
+        "articles": len(articles),
+        "origins": sum(len(s.origins) for s in stories),
+        "facts": [{
+            "status": f.status,
+            "text": f.text,
+            "count": f.count,
+            "total": f.total,
+            "note": f.note,
+            "sources": [location[i] for i in f.origin_ids],
+            "values": [{"value": v.value, "sources": [location[i] for i in v.origin_ids], "note": v.note}
+                       for v in f.values],
+            "evidence": [{"source": location[e.origin_id], "sentence": e.sentence} for e in f.evidence],
+        } for f in facts],
+    }
+    if args.json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    for fact in payload["facts"]:
+        print(f"[{fact['status']}] {fact['text']} ({fact['count']} of {fact['total']} sources)")
+        for value in fact["values"]:
+            print(f"    {value['value']}: {', '.join(value['sources'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

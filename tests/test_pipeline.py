@@ -1,0 +1,117 @@
+"""The whole pipeline on the seed articles, against golden files, plus bad input that must not stop a run.
+
+Golden files are rewritten only on purpose: ``DIGEST_UPDATE_GOLDEN=1 python3 -m pytest tests/test_pipeline.py``.
+"""
+
+import os
+import re
+from datetime import datetime, timezone
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+
+from digest.config import load
+from digest.errors import StrictModeError
+from digest.pipeline import run_issue
+from tests.conftest import ROOT, SEEDS
+
+NOW = datetime(2025, 7, 20, 8, 0, tzinfo=timezone.utc)
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def config_in(tmp_path):
+    return load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "store.sqlite", "output": tmp_path / "out"})
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("seed_run")
+    return run_issue(config_in(tmp_path), NOW)
+
+
+def test_seed_issue_is_one_story_of_five_independent_sources(seed_run):
+    (story,) = seed_run.digest.stories
+    assert len(story.origins) == 5
+    assert all(len(origin.articles) == 1 for origin in story.origins)
+    assert seed_run.articles_read == 5
+
+
+def test_seed_issue_has_three_themes_each_with_its_own_summary(seed_run):
+    sections = [s for s in seed_run.digest.sections if s.sentences]
+    assert len(sections) >= 3
+    texts = [s.text for section in sections for s in section.sentences]
+    assert len(texts) == len(set(texts))  # a sentence appears in at most one theme
+
+
+def test_seed_consensus_box(seed_run):
+    facts = seed_run.digest.facts
+    consensus = [f for f in facts if f.status == "consensus"]
+    assert len(consensus) >= 3 and all(f.count >= 2 and f.total == 5 for f in consensus)
+    revenue = next(f for f in facts if f.status == "disputed" and "revenue" in f.text.lower())
+    values = {v.value: len(v.origin_ids) for v in revenue.values}
+    assert "$11.5 billion" in values and any(v.startswith("$11.08") for v in values)
+    (variant,) = [f for f in facts if f.status == "variant"]
+    assert {v.value for v in variant.values} >= {"El Eternauta", "El Atonata", "The Eternaut"} - {variant.text}
+
+
+def test_seed_email_files(seed_run):
+    html = seed_run.files["html"].read_text(encoding="utf-8")
+    text = seed_run.files["text"].read_text(encoding="utf-8")
+    assert len(html.encode("utf-8")) < 102 * 1024
+    assert not re.search(r"</?mj-", html)
+    for output in (html, text, seed_run.files["notes"].read_text(encoding="utf-8").split("Dropped lines")[0]):
+        assert "ZINDABAD" not in output
+    hrefs = set(re.findall(r'href="(https://[^"]+)"', html))
+    assert hrefs and all(href.replace("&amp;", "&") in text for href in hrefs)
+    assert "El Eternauta" in html and "El Atonata" in html and "The Eternaut" in html
+    message = BytesParser(policy=policy.default).parsebytes(seed_run.files["eml"].read_bytes())
+    assert message["Subject"] and message.get_content_type() == "multipart/alternative"
+    for article in seed_run.digest.articles:  # every source without a URL has a readable copy to link to
+        assert (seed_run.folder / "sources" / f"{article.id}.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["digest.html", "digest.txt"])
+def test_seed_issue_matches_golden_file(seed_run, name):
+    produced = (seed_run.folder / name).read_text(encoding="utf-8")
+    golden = GOLDEN / f"seeds-2025-W29.{name.split('.')[1]}"
+    if os.environ.get("DIGEST_UPDATE_GOLDEN") == "1":
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8"), (
+        f"{name} differs from {golden}; if the change is intended, rerun with DIGEST_UPDATE_GOLDEN=1")
+
+
+def test_a_second_run_is_byte_identical(seed_run, tmp_path):
+    again = run_issue(config_in(tmp_path), NOW)
+    assert again.email.html == seed_run.email.html
+    assert again.email.text == seed_run.email.text
+
+
+def test_bad_files_are_reported_and_the_run_completes(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in SEEDS.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"GIF89a\x00\x01\x00")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = run_issue(config_in(tmp_path), NOW, sources=[str(folder)])
+    assert len(result.digest.stories[0].origins) == 5
+    problems = {p.where.rsplit("/", 1)[-1]: p.what for p in result.digest.problems}
+    assert problems == {"empty.txt": "empty file", "image.txt": "binary file, not an article",
+                        "notes.pdf": "skipped: unsupported file type .pdf"}
+    notes = result.files["notes"].read_text(encoding="utf-8")
+    assert all(name in notes for name in problems)
+    with pytest.raises(StrictModeError, match="empty file"):
+        run_issue(config_in(tmp_path), NOW, sources=[str(folder)], strict=True)
+
+
+def test_articles_outside_the_week_are_left_out(tmp_path):
+    folder = tmp_path / "dated"
+    folder.mkdir()
+    for i, seed in enumerate(sorted(SEEDS.iterdir())):
+        date = "2025-07-18" if i < 3 else "2025-06-01"
+        (folder / seed.name).write_text(f"---\npublished: {date}\n---\n" + seed.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_issue(config_in(tmp_path), NOW, sources=[str(folder)])
+    assert result.articles_read == 5
+    assert len(result.digest.articles) == 3
