@@ -101,6 +101,78 @@ class EmailSettings(_Model):
         return value
 
 
+class ConceptGroup(_Model):
+    """One side of the topic: an article must speak of every group to be on topic."""
+
+    name: str
+    terms: list[str] = Field(min_length=1)
+
+
+class Sense(_Model):
+    """A word-sense trap: ``term`` does not count next to ``not_with`` words or inside ``not_in`` phrases."""
+
+    term: str
+    not_with: list[str] = Field(default_factory=list)  # in the same paragraph (or the title, for the title)
+    not_in: list[str] = Field(default_factory=list)  # e.g. "game changer", "Spielberg's AI"
+
+
+_AI_TERMS = [
+    "AI", "A.I.", "artificial intelligence", "machine learning", "deep learning", "neural network",
+    "generative", "GenAI", "deepfake", "synthetic voice", "voice clone", "voice cloning", "digital replica",
+    "digital double", "digital human", "LLM", "large language model", "language model",
+    "chatbot", "ChatGPT", "OpenAI", "Sora", "Midjourney", "Stable Diffusion", "Runway", "Suno", "Udio",
+    "ElevenLabs", "Eleven Labs", "Gemini", "Copilot", "text-to-video", "text-to-image", "algorithm", "de-aging",
+    "reinforcement learning", "computer vision", "speech recognition", "voice synthesis", "face-swapping",
+    "face swap", "synthetic performer", "synthetic actor", "foundation model", "diffusion model", "video model",
+    "Veo", "DALL-E", "DeepMind", "Anthropic", "Respeecher", "Metaphysic",
+]
+_ENTERTAINMENT_TERMS = [
+    "entertainment", "film", "movie", "cinema", "box office", "TV", "television", "series", "show",
+    "streaming", "streamer", "Netflix", "Disney", "Pixar", "Warner Bros", "HBO", "Paramount", "Universal",
+    "Amazon Studios", "Prime Video", "Apple TV", "Hulu", "Peacock", "YouTube", "TikTok", "Spotify",
+    "music", "song", "singer", "album", "record label", "musician", "band", "concert", "tour", "festival",
+    "video game", "game", "gaming", "gamer", "console", "PlayStation", "Xbox", "Nintendo", "esports",
+    "theme park", "live event", "theatre", "theater", "Broadway", "actor", "actress", "performer",
+    "voice actor", "dubbing", "studio", "Hollywood", "Bollywood", "SAG-AFTRA", "WGA", "screenwriter",
+    "director", "animation", "animated", "VFX", "visual effects", "CGI", "Oscar", "Emmy", "Grammy",
+    "trailer", "soundtrack", "podcast", "comedian", "celebrity", "Lucasfilm", "Marvel", "Sony Pictures",
+    "Lionsgate", "A24", "Ubisoft", "Activision", "Electronic Arts", "Epic Games", "Fortnite", "Roblox", "Minecraft",
+    "Steam", "K-pop", "idol", "anime", "manga", "webtoon", "opera", "ballet", "circus", "comedy", "drama",
+    "sitcom", "documentary", "audiobook", "screenplay", "showrunner", "animator", "stunt", "motion capture",
+    "virtual production", "playlist", "DJ", "rapper", "composer", "songwriter", "Billboard", "Tribeca",
+    "Sundance", "Cannes", "Bafta", "Eurovision", "Ticketmaster", "Live Nation", "Apple Music", "Deezer",
+    "SoundCloud", "Crunchyroll",
+]
+_SPORT = ["football", "soccer", "rugby", "cricket", "tennis", "golf", "league", "coach", "goal",
+          "striker", "midfielder", "quarterback", "referee", "playoff", "NFL", "NBA", "NHL", "MLB",
+          "Premier League", "World Cup", "Olympic", "wicket", "innings", "tournament", "match", "scored",
+          "defender", "kick-off", "touchdown", "umpire", "club"]
+
+
+class TopicSettings(_Model):
+    """What the issue is about: an article is featured when it joins every concept group (see relevance.py)."""
+
+    description: str = ("AI in entertainment: artificial intelligence as used in, or fought over by, film, TV, "
+                        "streaming, music, games, theme parks, live events and the people who make them.")
+    groups: list[ConceptGroup] = Field(min_length=1, default_factory=lambda: [
+        ConceptGroup(name="AI", terms=_AI_TERMS), ConceptGroup(name="entertainment", terms=_ENTERTAINMENT_TERMS)])
+    senses: list[Sense] = Field(default_factory=lambda: [
+        Sense(term="game", not_with=_SPORT + ["chess", "poker"], not_in=["game changer", "game-changer", "game theory", "game plan"]),
+        Sense(term="Gemini", not_with=["horoscope", "zodiac", "star sign", "astrology"]),
+        Sense(term="AI", not_in=["Spielberg's AI", "Amnesty International (AI)"]),
+        Sense(term="show", not_with=["trade show", "motor show", "poll", "survey", "data", "figures", "study"]),
+        Sense(term="series", not_in=["Series A", "Series B", "Series C", "time series", "test series", "World Series"]),
+        Sense(term="streaming", not_with=["river", "revenue", "data streaming", "income"]),
+        Sense(term="tour", not_with=["golf", "tennis", "cycling", "Tour de France"]),
+        Sense(term="band", not_with=["frequency", "spectrum", "radio band", "wristband"]),
+        Sense(term="entertainment", not_with=["medicine", "healthcare", "finance", "banking", "education", "law",
+                                              "manufacturing", "agriculture", "retail"]),
+    ])
+    exclusions: list[str] = Field(default_factory=lambda: ["horoscope", "sponsored content"])
+    threshold: float = Field(0.3, ge=0, le=1)  # relevance.py explains the scale and the figure behind it
+    include: list[str] = Field(default_factory=list)  # article ids, file paths or URLs featured whatever their score
+
+
 class Config(_Model):
     sources: Sources = Field(default_factory=Sources)
     themes: list[ThemeConfig] = Field(default_factory=list)
@@ -108,6 +180,7 @@ class Config(_Model):
     summary: SummarySettings = Field(default_factory=SummarySettings)
     consensus: ConsensusSettings = Field(default_factory=ConsensusSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
+    topic: TopicSettings = Field(default_factory=TopicSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
     store: Path = Path("digest.sqlite")

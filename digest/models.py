@@ -59,6 +59,7 @@ class Article:
     source: str = ""
     dropped: tuple[str, ...] = ()
     inferred: tuple[str, ...] = ()  # metadata fields that were guessed, e.g. ("title", "outlet")
+    pinned: bool = False  # the editor featured it on purpose (front matter ``include: true``)
 
     @property
     def text(self) -> str:
@@ -193,6 +194,23 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Relevance:
+    """How much an article is about the issue's topic, and why: what the editor sees for each article.
+
+    ``score`` runs from 0 (one concept group missing) to 1 (every sentence joins all groups).
+    ``featured`` is ``score >= threshold`` or ``included``; an article left out is listed, never lost.
+    """
+
+    article_id: str
+    location: str
+    title: str
+    score: float
+    featured: bool
+    reason: str  # one line: which concepts matched and where, or what is missing
+    included: bool = False  # featured by the editor whatever its score
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """Everything one issue says, before it is rendered."""
 
@@ -205,6 +223,12 @@ class Digest:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...] = ()
     links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
+    relevance: tuple[Relevance, ...] = ()  # every article judged against the topic, featured or not
+
+    @property
+    def left_out(self) -> tuple[Relevance, ...]:
+        """Articles not featured because they are off topic, lowest score first."""
+        return tuple(r for r in self.relevance if not r.featured)
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from digest import consensus, dedup, render, themes
+from digest import consensus, dedup, relevance, render, themes
 from digest.config import Config
 from digest.deliver import compose, write_eml
 from digest.errors import StrictModeError
@@ -40,8 +40,10 @@ def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Art
 
 def build_digest(articles: Sequence[Article], config: Config, now: datetime,
                  problems: Sequence[Problem] = ()) -> Digest:
-    """Articles -> Digest: stories, theme summaries and the consensus box."""
+    """Articles -> Digest: the on-topic ones (see relevance.py) in stories, theme summaries, consensus box."""
     week = iso_week(now)
+    judged = relevance.judge_all(articles, config.topic)
+    articles = [a for a in articles if judged[a.id].featured]
     stories = dedup.group(articles, config.dedup)
     sections = themes.build_sections(stories, config.theme_list, config.summary)
     published = {a.id: a.published for a in articles}
@@ -57,6 +59,7 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
         articles=kept,
         problems=tuple(problems),
         links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
+        relevance=tuple(sorted(judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
     )
 
 
