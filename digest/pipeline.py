@@ -107,9 +107,13 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
 
 
 def _notes(digest: Digest) -> str:
-    """The editor's notes: problems met, lines dropped as boilerplate, guessed metadata, merges."""
+    """The editor's notes: problems, off-topic articles, dropped lines, guessed metadata, merges."""
     lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
     lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
+    lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
+    lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]
+    lines += ["", "Included by the editor whatever their topic score:"]
+    lines += [f"- {r.location}: {r.reason}" for r in digest.relevance if r.included] or ["- none"]
     lines += ["", "Dropped lines (not part of the article):"]
     lines += [f"- {a.location}: {d!r}" for a in digest.articles for d in a.dropped] or ["- none"]
     lines += ["", "Inferred metadata:"]

@@ -81,13 +81,18 @@ class Topic:
 
 
 def compile_topic(settings: TopicSettings) -> Topic:
-    phrases = lambda texts: tuple(p for p in (_phrase(t) for t in texts) if p.tokens)  # noqa: E731
-    key = lambda term: " ".join(s for s, _ in _phrase(term).tokens)  # noqa: E731
+    """Tokenize every phrase once. Senses of terms with one stem ("game", "gaming") are merged."""
+    not_in: dict[str, tuple[Phrase, ...]] = {}
+    not_with: dict[str, tuple[Phrase, ...]] = {}
+    for sense in settings.senses:
+        key = _key(_phrase(sense.term))
+        not_in[key] = not_in.get(key, ()) + _phrases(sense.not_in)
+        not_with[key] = not_with.get(key, ()) + _phrases(sense.not_with)
     return Topic(
-        groups=tuple((g.name, phrases(g.terms)) for g in settings.groups),
-        not_in={key(s.term): phrases(s.not_in) for s in settings.senses},
-        not_with={key(s.term): phrases(s.not_with) for s in settings.senses},
-        exclusions=phrases(settings.exclusions),
+        groups=tuple((g.name, _phrases(g.terms)) for g in settings.groups),
+        not_in=not_in,
+        not_with=not_with,
+        exclusions=_phrases(settings.exclusions),
         threshold=settings.threshold,
         include=frozenset(settings.include),
     )
@@ -178,7 +183,7 @@ def _matches(unit: Unit, topic: Topic) -> list[tuple[str, Phrase, int]]:
 
 def _trap(unit: Unit, term: Phrase, start: int, topic: Topic) -> str:
     """Why this occurrence of ``term`` is another sense of the word, or "" if it counts."""
-    key = " ".join(s for s, _ in term.tokens)
+    key = _key(term)
     end = start + len(term.tokens)
     for phrase in topic.not_in.get(key, ()):
         for at in _find(unit.tokens, phrase.tokens):
@@ -234,6 +239,14 @@ def _named(article: Article, names: frozenset[str]) -> bool:
 
 def _phrase(text: str) -> Phrase:
     return Phrase(text, _tokens(text))
+
+
+def _phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
+    return tuple(p for p in map(_phrase, texts) if p.tokens)
+
+
+def _key(term: Phrase) -> str:
+    return " ".join(stem for stem, _ in term.tokens)
 
 
 def _tokens(text: str) -> tuple[Token, ...]:

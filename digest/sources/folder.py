@@ -5,7 +5,8 @@ published, author) comes from YAML front matter (``---`` block at the top of a t
 sidecar ``NAME.meta.yaml`` / ``NAME.meta.json`` beside the file, or the HTML itself; what is still
 missing is inferred and listed in ``Article.inferred``. The outlet of a file that names none is its
 file name, never a shared default: one outlet counts once in the consensus box, so giving five
-unknown files the same outlet would fake a single source.
+unknown files the same outlet would fake a single source. ``include: true`` in the metadata
+features an article whatever its topic score (see ``digest/relevance.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 MAX_BYTES = 10 * 1024 * 1024
-_META_KEYS = {"title", "outlet", "url", "published", "date", "author"}
+_META_KEYS = {"title", "outlet", "url", "published", "date", "author", "include"}
 
 
 def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool = True) -> tuple[list[Article], list[Problem]]:
@@ -87,6 +88,7 @@ def _article(path: Path, root: Path | None, source: str, outlet: str, meta: dict
         source=source,
         dropped=layout.dropped,
         inferred=tuple(inferred) + (() if published else ("published",)),
+        pinned=meta.get("include") is True,  # "include: true": featured whatever its topic score
     )
 
 
