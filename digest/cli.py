@@ -102,7 +102,8 @@ def _run(args: argparse.Namespace) -> int:
     size = len(result.email.html.encode("utf-8")) / 1024
     print(f"Read {result.articles_read} articles · {len(digest.stories)} stories · "
           f"{len(digest.sections)} themes · {len(digest.facts)} facts · HTML {size:.1f} KB · "
-          f"{len(digest.problems)} problems · {len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
+          f"{len(digest.problems)} problems · {len(digest.left_out)} off topic · "
+          f"{time.perf_counter() - started:.1f} s")
     for verdict in digest.left_out:
         print(f"  off topic {verdict.location}: {verdict.reason}")
     for kind, path in result.files.items():
