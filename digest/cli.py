@@ -100,15 +100,19 @@ def _run(args: argparse.Namespace) -> int:
     for problem in digest.problems:
         err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
     size = len(result.email.html.encode("utf-8")) / 1024
-    print(f"Read {result.articles_read} articles · {len(digest.stories)} stories · "
-          f"{len(digest.sections)} themes · {len(digest.facts)} facts · HTML {size:.1f} KB · "
-          f"{len(digest.problems)} problems · {len(digest.left_out)} off topic · "
-          f"{time.perf_counter() - started:.1f} s")
+    counts = (_count(result.articles_read, "article"), _count(len(digest.stories), "story", "stories"),
+              _count(len(digest.sections), "theme"), _count(len(digest.facts), "fact"))
+    print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {_count(len(digest.problems), 'problem')} · "
+          f"{len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
     for verdict in digest.left_out:
         print(f"  off topic {verdict.location}: {verdict.reason}")
     for kind, path in result.files.items():
         print(f"  {kind:5} {path}")
     return 0
+
+
+def _count(n: int, singular: str, plural: str = "") -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _settings(args: argparse.Namespace) -> Config:
