@@ -112,6 +112,7 @@ class Story:
     title: str
     origins: tuple[Origin, ...]
     merges: tuple[Merge, ...] = ()
+    follow_up: str = ""  # e.g. "first covered in issue 3 (2025-W29)": sent before, now with new sources
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -193,6 +194,23 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceReport:
+    """What one source (a feed or a folder) gave this run, for the store and ``digest sources list``.
+
+    ``status`` is one line, e.g. "ok", "not modified (304)" or "failed: HTTP 500"; ``inferred``
+    says which metadata was guessed, e.g. "outlet from the feed title; 3 dates missing".
+    """
+
+    name: str
+    kind: Literal["feed", "folder", "file"]
+    location: str
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    status: str
+    inferred: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """Everything one issue says, before it is rendered."""
 
@@ -205,6 +223,7 @@ class Digest:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...] = ()
     links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
+    repeats: tuple[str, ...] = ()  # stories left out as already sent in an earlier issue (editor notes)
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
