@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -88,7 +88,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         if week:
             now, articles, problems, reports = *_stored_week(store, week), [], []
         else:
-            reports = _gather(config, sources, store, client, now)
+            reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
             articles, problems = flatten(reports)
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
@@ -114,6 +114,18 @@ def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.
         if sources:
             return gather_paths(sources, fetcher, **options)
         return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
+
+
+def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:
+    """An undated feed item is dated when first seen (and "published" stays in its ``inferred``),
+    so it belongs to one week; only folder articles count as this week whenever they are read."""
+    undated = [a.id for r in reports if r.kind == "feed" for a in r.articles if a.published is None]
+    seen = store.first_seen(undated) if undated else {}
+
+    def dated(article: Article) -> Article:
+        return replace(article, published=seen.get(article.id, now)) if article.published is None else article
+
+    return [replace(r, articles=tuple(map(dated, r.articles))) if r.kind == "feed" else r for r in reports]
 
 
 def _stored_week(store: Store, week: str) -> tuple[datetime, list[Article]]:

@@ -153,6 +153,13 @@ class Store:
         wanted = None if sources is None else set(sources)
         return [_load(data) for source, data in rows if wanted is None or source in wanted]
 
+    def first_seen(self, article_ids: Iterable[str]) -> dict[str, datetime]:
+        """When each of these articles was first kept, for those the store has."""
+        ids = list(article_ids)
+        rows = self._db.execute(f"SELECT id, first_seen FROM article_data WHERE id IN ({','.join('?' * len(ids))})",
+                                ids).fetchall()
+        return {article_id: datetime.fromisoformat(seen) for article_id, seen in rows}
+
     def cached(self, url: str) -> Response | None:
         """The last answer for ``url`` that had a validator (ETag or Last-Modified)."""
         with self._lock:

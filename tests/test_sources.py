@@ -1,15 +1,9 @@
-"""Sources: the seed folder, metadata, bad files, and feeds from a real HTTP server on 127.0.0.1."""
+"""Sources: the seed folder, metadata, bad files, layout. Feeds are in test_feeds.py."""
 
 import os
-import threading
-import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
-import pytest
-
-from digest.sources import collect_paths, read_feed, read_file, read_folder
+from digest.sources import read_file, read_folder
 from digest.sources.blocks import parse
 from digest.sources.html import fragment_text
 from tests.conftest import SEEDS
@@ -122,96 +116,3 @@ def test_fragment_text_removes_active_content():
     text = fragment_text('<p>Hi <a href="javascript:alert(1)">there</a>.</p><script>evil()</script>'
                          '<table><tr><th>Metric</th><th>Result</th></tr></table>')
     assert text == "Hi there.\n| Metric | Result |"
-
-
-RSS = b"""<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Studio Wire</title>
-<item><title>AI dubbing reaches cinemas</title><link>https://wire.example/dubbing</link>
-<pubDate>Thu, 17 Jul 2025 10:00:00 GMT</pubDate>
-<description>&lt;p&gt;Studios now use AI dubbing for theatrical releases in five languages.&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;</description></item>
-<item><title>Titles only</title><link>https://wire.example/empty</link></item>
-</channel></rss>"""
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        routes = {
-            "/feed.xml": (200, RSS),
-            "/broken.xml": (200, b"<rss><channel><item><title>x</ti"),
-            "/html": (200, b"<html><body><p>Not a feed</p></body></html>"),
-            "/error": (500, b"oops"),
-            "/big.xml": (200, b"<rss>" + b" " * (6 * 1024 * 1024)),
-        }
-        if self.path == "/slow.xml":
-            time.sleep(1.5)
-        if self.path == "/loop":
-            self.send_response(302)
-            self.send_header("Location", "/loop")
-            self.end_headers()
-            return
-        status, body = routes.get(self.path, (404, b"not found"))
-        self.send_response(status)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture
-def client():
-    with httpx.Client(timeout=0.5, follow_redirects=True, max_redirects=3) as c:
-        yield c
-
-
-def test_feed_over_http(server, client):
-    articles, problems = read_feed(f"{server}/feed.xml", client, source="wire")
-    assert len(articles) == 1
-    article = articles[0]
-    assert (article.title, article.outlet, article.url) == ("AI dubbing reaches cinemas", "Studio Wire", "https://wire.example/dubbing")
-    assert article.published == datetime(2025, 7, 17, 10, tzinfo=timezone.utc)
-    assert article.text == "Studios now use AI dubbing for theatrical releases in five languages."
-    assert [str(p) for p in problems] == [f"{server}/feed.xml item 2: item has no text (the feed may carry titles only)"]
-
-
-@pytest.mark.parametrize("path, expected", [
-    ("/missing.xml", "HTTP 404"),
-    ("/error", "HTTP 500"),
-    ("/slow.xml", "timed out"),
-    ("/loop", "too many redirects"),
-    ("/big.xml", "over the 5 MB limit"),
-    ("/broken.xml", "not a readable RSS/Atom feed"),
-    ("/html", "not a readable RSS/Atom feed"),
-])
-def test_bad_feeds_become_one_problem_each(server, client, path, expected):
-    articles, problems = read_feed(f"{server}{path}", client)
-    assert articles == []
-    assert len(problems) == 1 and expected in problems[0].what
-    assert problems[0].where == f"{server}{path}"
-
-
-def test_one_bad_source_does_not_stop_the_others(server, client):
-    articles, problems = collect_paths([f"{server}/error", str(SEEDS), f"{server}/feed.xml"], client)
-    assert len(articles) == 6
-    assert [p.what for p in problems][0] == "HTTP 500"
-
-
-def test_feed_file_path(tmp_path):
-    path = tmp_path / "wire.xml"
-    path.write_bytes(RSS)
-    articles, _ = read_feed(str(path), None)
-    assert [a.title for a in articles] == ["AI dubbing reaches cinemas"]

@@ -38,7 +38,7 @@ def read_feed(url: str, fetcher: Fetcher | None, source: str = "", outlet: str =
     name = source or url
     try:
         response = _fetch(url, fetcher)
-        title, items = _parse(response, url)
+        title, items, warning = _parse(response, url)
         if fetcher is not None:
             fetcher.keep(url, response)
     except SourceError as error:
@@ -51,9 +51,11 @@ def read_feed(url: str, fetcher: Fetcher | None, source: str = "", outlet: str =
         problems += trouble
         if article is not None:
             articles.append(article if title or outlet else _inferred(article, "outlet"))
+    if warning:
+        problems.insert(0, Problem(url, f"feed has errors, read what could be read: {warning}", "tell the feed's owner"))
     if not items:
         problems.append(Problem(url, "feed has no items", "check the feed in a browser; it may be empty for now"))
-    status = "not modified (304)" if response.status == 304 else "ok"
+    status = "not modified (304)" if response.status == 304 else "read with errors" if warning else "ok"
     inferred = "" if outlet else ("outlet from the feed title" if title else "outlet from the host name")
     return SourceReport(name, "feed", url, tuple(articles), tuple(problems), status, inferred)
 
@@ -72,12 +74,13 @@ def _fetch(url: str, fetcher: Fetcher | None) -> Response:
     return fetcher.get(url)
 
 
-def _parse(response: Response, url: str) -> tuple[str, list[Item]]:
+def _parse(response: Response, url: str) -> tuple[str, list[Item], str]:
+    """(feed title, items, what was wrong but could be read past)."""
     body = response.body
     if not body.strip():
         raise SourceError(url, "empty body, not a feed", "the server sent nothing; try again later")
     if jsonfeed.looks_like_json(body, response.content_type):
-        return jsonfeed.parse(body, url)
+        return (*jsonfeed.parse(body, url), "")
     if b"<!ENTITY" in body[:65536].upper():
         raise SourceError(url, "feed declares XML entities (an entity-expansion attack?); refused",
                           "no real feed needs them; tell the feed's owner")
@@ -87,7 +90,8 @@ def _parse(response: Response, url: str) -> tuple[str, list[Item]]:
             raise SourceError(url, "an HTML page, not a feed", "use the page's feed link (rel=alternate) instead")
         reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed elements found"
         raise SourceError(url, f"not a readable feed: {reason}", "check that the URL serves a feed")
-    return parsed.feed.get("title") or "", [_item(entry) for entry in parsed.entries]
+    warning = str(parsed.get("bozo_exception") or "") if parsed.bozo else ""
+    return parsed.feed.get("title") or "", [_item(entry) for entry in parsed.entries], warning
 
 
 def _item(entry) -> Item:

@@ -40,8 +40,12 @@ def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool 
     """Every article file under ``root``, in path order; unreadable files become Problems."""
     articles, problems = [], []
     pattern = "**/*" if recursive else "*"
-    for path in sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.startswith(".")):
+    for path in sorted(p for p in root.glob(pattern) if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")):
         if ".meta." in path.name:
+            continue
+        if not path.exists():
+            problems.append(Problem(str(path), "cannot read file: a link to a file that does not exist",
+                                    "restore the file or remove the link"))
             continue
         if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES | EMAIL_SUFFIXES:
             problems.append(Problem(str(path), f"skipped: unsupported file type {path.suffix or '(none)'}",
