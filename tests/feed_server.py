@@ -2,7 +2,7 @@
 
 ``/feeds/NAME`` and ``/pages/NAME`` serve files of ``tests/fixtures/collect`` (``{base}`` replaced
 by the server's address) with an ETag and Last-Modified, answering 304 to a matching
-If-None-Match. Other routes make the bad cases: ``/status/404``, ``/status/500``, ``/flaky`` (500
+If-None-Match. A route in ``broken`` answers 500. Other routes make the bad cases: ``/status/404``, ``/status/500``, ``/flaky`` (500
 on the first request, then a feed), ``/slow`` (answers after ``SLOW_SECONDS``), ``/loop`` (redirects
 to itself), ``/big`` (a body of ``BIG_BYTES``), ``/moved`` (a redirect to ``/feeds/atom.xml``).
 Every request is logged as (path, status, user agent) so tests can count what was fetched.
@@ -35,6 +35,7 @@ class FeedServer:
     def __init__(self):
         self.log: list[tuple[str, int, str]] = []
         self.flaky_hits = 0
+        self.broken: set[str] = set()  # routes that answer 500 until a test takes them out
         self.httpd = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -60,6 +61,8 @@ def _handler(server: FeedServer):
 
         def do_GET(self):
             route = self.path.split("?")[0]
+            if route in server.broken:
+                return self._send(500, b"broken for this test", "text/plain")
             if route.startswith(("/feeds/", "/pages/")):
                 return self._file(route)
             if route.startswith("/status/"):

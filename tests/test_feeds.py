@@ -76,10 +76,11 @@ def test_teaser_items_get_their_page_text_once(server, fetcher, store):
     assert gone.text == "This teaser is all that is left of a removed page."
     assert [str(p) for p in first.problems] == [
         f"{server.url('/status/404')}: article page: HTTP 404 (the feed's teaser is kept)"]
-    pages_before = len(server.requests("/pages/"))
+    before = len(server.requests("/pages/")), len(server.requests("/status/404"))
     again = read(server, fetcher, store, "/feeds/teaser.xml")
-    assert len(server.requests("/pages/")) == pages_before  # extracted once, kept in the store
-    assert again.articles == first.articles and store.page_count() == 2
+    # extracted once and kept in the store; a gone page is remembered too
+    assert (len(server.requests("/pages/")), len(server.requests("/status/404"))) == before
+    assert again.articles == first.articles and again.problems == first.problems and store.page_count() == 3
 
 
 def test_conditional_get_costs_one_304_and_gives_the_same_articles(server, fetcher, store):

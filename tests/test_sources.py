@@ -1,9 +1,10 @@
 """Sources: the seed folder, metadata, bad files, layout. Feeds are in test_feeds.py."""
 
 import os
+import shutil
 from datetime import datetime, timezone
 
-from digest.sources import read_file, read_folder
+from digest.sources import folder_report, read_file, read_folder
 from digest.sources.blocks import parse
 from digest.sources.html import fragment_text
 from tests.conftest import SEEDS
@@ -116,3 +117,50 @@ def test_fragment_text_removes_active_content():
     text = fragment_text('<p>Hi <a href="javascript:alert(1)">there</a>.</p><script>evil()</script>'
                          '<table><tr><th>Metric</th><th>Result</th></tr></table>')
     assert text == "Hi there.\n| Metric | Result |"
+
+
+CORPUS = SEEDS.parent / "tests" / "fixtures" / "collect"
+
+
+def test_folder_of_every_kind_with_metadata_and_boilerplate_dropped():
+    report = folder_report(CORPUS / "folder", "saved")
+    assert report.problems == () and report.status == "ok"
+    by_name = {a.location.rsplit("/", 1)[-1]: a for a in report.articles}
+    md, side, page, mail, undated = (by_name[n] for n in sorted(by_name))
+    assert (md.outlet, md.url, md.author) == ("Signal Daily", "https://signal.example/ai-captions", "Lee Chan")
+    assert md.dropped == ("Share this article on Facebook", "Read more: how captions are made")
+    assert (side.outlet, side.published) == ("Park Report", datetime(2025, 7, 15, tzinfo=timezone.utc))
+    assert side.dropped == ("ENTERTAINMENT NOW", "Subscribe to our newsletter for more stories like this")
+    assert (page.outlet, page.url) == ("Culture Desk", "https://culture.example/ai-cinema-exhibit")
+    assert page.published is None  # no date in the markup, and none guessed from "the strikes of 2023"
+    assert (mail.title, mail.outlet) == ("Dubbing union reaches a deal on AI voices", "Studio Insider")
+    assert mail.published == datetime(2025, 7, 17, 12, 30, tzinfo=timezone.utc)
+    assert undated.inferred == ("outlet", "published") and undated.published is None
+    assert report.inferred == "guessed outlet for 1, published for 2 of 5"
+    for article in report.articles:
+        assert not any(line in article.text for line in ("Share this", "Subscribe", "Read more", "ENTERTAINMENT NOW"))
+
+
+def test_every_bad_file_is_one_problem_and_the_good_file_is_read(tmp_path):
+    folder = tmp_path / "saved"
+    shutil.copytree(CORPUS / "bad-folder", folder)
+    (folder / "huge.md").write_text("# A book, not an article\n\n" + "A line of a very long book.\n" * 120_000,
+                                    encoding="utf-8")
+    (folder / "gone.md").symlink_to(tmp_path / "deleted.md")  # unreadable even for root
+    locked = folder / "locked.txt"
+    locked.write_text("A locked article sentence about AI.", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        report = folder_report(folder, "saved")
+    finally:
+        locked.chmod(0o644)
+    assert [a.title for a in report.articles] == ["Voice cloning start-up raises funding from studios"] + (
+        ["A locked article sentence about AI."] if os.geteuid() == 0 else [])
+    problems = {p.where.rsplit("/", 1)[-1]: str(p).split(": ", 1)[1] for p in report.problems}
+    assert problems.pop("picture.txt") == "binary file, not an article (only text, Markdown and HTML are read)"
+    assert problems.pop("zero.md") == "empty file (remove it or add the article text)"
+    assert problems.pop("huge.md").startswith("file is 3281 KB, over the 2 MB limit (split it")
+    assert problems.pop("gone.md") == "cannot read file: a link to a file that does not exist (restore the file or remove the link)"
+    if os.geteuid() != 0:  # root reads any file, so only a normal user can see this one
+        assert problems.pop("locked.txt") == "cannot read file: permission denied (check the file's permissions)"
+    assert problems == {}

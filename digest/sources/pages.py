@@ -6,7 +6,9 @@ shortest full articles in our feeds are over 200, so 150 separates them with roo
 Its page is fetched (same Fetcher: timeout, retries, size cap) and read with trafilatura (main
 text, title, date, site name, canonical URL). What was extracted is kept in the store under the
 item's link, so the page is never fetched again, on this run or any later one. A page that cannot
-be fetched or read is a Problem and the item keeps its teaser text: nothing is lost.
+be fetched or read is a Problem and the item keeps its teaser text: nothing is lost. A 4xx
+answer (the page is gone) is remembered too, so it is not asked for again every week; a 5xx or a
+timeout is not, and is tried again on the next run.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Protocol
 
 from trafilatura.utils import decode_file
 
-from digest.errors import SourceError
+from digest.errors import FetchError, SourceError
 from digest.sources.fetch import Fetcher
 from digest.sources.html import extract_page
 
@@ -41,9 +43,16 @@ class PageReader:
     def read(self, url: str) -> dict:
         """``{"text": ..., "meta": {...}}`` for the page at ``url``; raises SourceError."""
         known = self.cache.page(url) if self.cache else None
+        if known is not None and "error" in known:
+            raise SourceError(url, known["error"], "the feed's teaser is used instead")
         if known is not None:
             return known
-        response = self.fetcher.get(url, conditional=False)
+        try:
+            response = self.fetcher.get(url, conditional=False)
+        except FetchError as error:
+            if error.what.startswith("HTTP 4") and self.cache:  # gone for good: do not ask every week
+                self.cache.remember_page(url, {"error": error.what}, self.now())
+            raise
         self.fetched += 1
         kind = response.content_type.split(";")[0].strip().lower()
         if kind and "html" not in kind:
