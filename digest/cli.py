@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,6 +109,9 @@ def _run(args: argparse.Namespace) -> int:
     print(f"Read {result.articles_read} articles · {len(digest.stories)} stories · "
           f"{len(digest.sections)} themes · {len(digest.facts)} facts · HTML {size:.1f} KB · "
           f"{len(digest.problems)} problems · {time.perf_counter() - started:.1f} s")
+    feeds = Counter(r.status.split(":")[0] for r in result.reports if r.kind == "feed")
+    if feeds:
+        print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))
     for kind, path in result.files.items():
         print(f"  {kind:5} {path}")
     return 0

@@ -74,8 +74,8 @@ def test_teaser_items_get_their_page_text_once(server, fetcher, store):
     assert "trackPageView" not in scripts.text
     # a page that is gone: the teaser is kept and the problem says so
     assert gone.text == "This teaser is all that is left of a removed page."
-    assert [str(p) for p in first.problems] == [
-        f"{server.url('/status/404')}: article page: HTTP 404 (the feed's teaser is kept)"]
+    assert [str(p) for p in first.problems] == [f"{server.url('/feeds/teaser.xml')} item 3: article page "
+                                                f"{server.url('/status/404')}: HTTP 404 (the feed's teaser is kept)"]
     before = len(server.requests("/pages/")), len(server.requests("/status/404"))
     again = read(server, fetcher, store, "/feeds/teaser.xml")
     # extracted once and kept in the store; a gone page is remembered too

@@ -120,7 +120,7 @@ def _entry(item: Item, position: int, feed_url: str, source: str, outlet: str, p
     except SourceError as error:
         article = _article(item, text, {}, position, feed_url, source, outlet)
         kept = "the feed's teaser is kept" if article else "the item is left out"
-        return article, [Problem(error.where, f"article page: {error.what}", kept)]
+        return article, [Problem(where, f"article page {item.link}: {error.what}", kept)]
     if len(page["text"].split()) <= len(text.split()):
         page = {"text": text, "meta": page["meta"]}
     return _article(item, page["text"], page["meta"], position, feed_url, source, outlet), []
