@@ -83,6 +83,14 @@ def test_teaser_items_get_their_page_text_once(server, fetcher, store):
     assert again.articles == first.articles and again.problems == first.problems and store.page_count() == 3
 
 
+def test_outlet_comes_from_the_feed_else_the_page_else_the_host(server, fetcher, store):
+    report = read(server, fetcher, store, "/feeds/untitled.xml")
+    page, long = report.articles
+    assert (page.outlet, "outlet" in page.inferred) == ("Trade Brief", False)
+    assert (long.outlet, "outlet" in long.inferred) == ("nohost.example", True)
+    assert report.inferred == "outlet from the article page or host name"
+
+
 def test_conditional_get_costs_one_304_and_gives_the_same_articles(server, fetcher, store):
     first = read(server, fetcher, store, "/feeds/atom.xml")
     second = read(server, fetcher, store, "/feeds/atom.xml")

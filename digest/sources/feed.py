@@ -6,6 +6,8 @@ declares entities is refused: expat expands internal entities, so a 1 KB "billio
 would grow to gigabytes (six levels already give 300 000 characters), and no real feed declares
 entities. A feed that parses with errors but still yields entries is used and the error reported;
 one with no entries is a Problem. Items with only a teaser get their page's text (``pages``).
+An item's outlet is the configured one, else the feed's title, else its article page's site name,
+else the host name of its link (then listed as guessed in ``Article.inferred``).
 """
 
 from __future__ import annotations
@@ -44,19 +46,18 @@ def read_feed(url: str, fetcher: Fetcher | None, source: str = "", outlet: str =
     except SourceError as error:
         return SourceReport(name, "feed", url, (), (Problem(error.where, error.what, error.hint),),
                             f"failed: {error.what}")
-    feed_outlet = outlet or title or (urlsplit(url).hostname or Path(url).name)
     articles, problems = [], []
     for position, item in enumerate(items):
-        article, trouble = _entry(item, position, url, name, feed_outlet, pages, teaser_words)
+        article, trouble = _entry(item, position, url, name, outlet or title, pages, teaser_words)
         problems += trouble
         if article is not None:
-            articles.append(article if title or outlet else _inferred(article, "outlet"))
+            articles.append(article if article.outlet else _host_outlet(article, url))
     if warning:
         problems.insert(0, Problem(url, f"feed has errors, read what could be read: {warning}", "tell the feed's owner"))
     if not items:
         problems.append(Problem(url, "feed has no items", "check the feed in a browser; it may be empty for now"))
     status = "not modified (304)" if response.status == 304 else "read with errors" if warning else "ok"
-    inferred = "" if outlet else ("outlet from the feed title" if title else "outlet from the host name")
+    inferred = "" if outlet else ("outlet from the feed title" if title else "outlet from the article page or host name")
     return SourceReport(name, "feed", url, tuple(articles), tuple(problems), status, inferred)
 
 
@@ -138,7 +139,7 @@ def _article(item: Item, text: str, meta: dict, position: int, feed_url: str, so
         id=stable_id(url or item.guid or f"{feed_url}#{position}"),
         location=item.link or f"{feed_url}#{position + 1}",
         title=layout.title,
-        outlet=outlet,
+        outlet=outlet or meta.get("outlet") or "",
         blocks=layout.blocks,
         url=url,
         published=published,
@@ -149,8 +150,10 @@ def _article(item: Item, text: str, meta: dict, position: int, feed_url: str, so
     )
 
 
-def _inferred(article: Article, field: str) -> Article:
-    return replace(article, inferred=(*article.inferred, field))
+def _host_outlet(article: Article, feed_url: str) -> Article:
+    """Neither the feed nor the page names the outlet: the host name stands in, marked as guessed."""
+    host = urlsplit(article.url or feed_url).hostname or Path(feed_url).name
+    return replace(article, outlet=host.removeprefix("www."), inferred=(*article.inferred, "outlet"))
 
 
 def _page_date(value: str | None) -> datetime | None:
