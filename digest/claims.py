@@ -1,4 +1,4 @@
-"""Claims inside sentences: figures with their slot, fiscal periods, names and word stems.
+"""Claims inside sentences: figures with their slot and fiscal period.
 
 A *figure* is a number only together with its slot (CONSENSUS.md: a number with no attribute is
 never shown): kind (money, percent, multiple, count, share), attribute (revenue, growth,
@@ -23,11 +23,6 @@ period nearest to it between its neighbouring figures, else the sentence's only 
 period of a lead-in line ending in ":" ("In Q2 2025, Netflix reported robust growth:" above
 bullets), else the article's only period. A period with no year takes the article's only year,
 else the publication date's.
-
-Names are runs of at least two capitalised words, not counting a sentence's first word unless it
-is an article ("El Eternauta"), with leading titles ("Co-CEO", "Vice President") and trailing
-dates ("Monday") dropped. Stems are the first six letters of a transliterated, lower-cased word
-(truncation stemming): "collapse"/"collapsed" and "Argentine"/"Argentina" meet; no data files.
 """
 
 from __future__ import annotations
@@ -37,8 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from anyascii import anyascii
-
+from digest import names
 from digest.models import Article
 from digest.sentences import split
 
@@ -344,7 +338,7 @@ def _figure(kind: str, m: re.Match, sentence: str, label: str, bounds: tuple[int
     if kind == "money":  # amounts in different currencies are different slots
         kind = f"money {m['cur'].replace('US$', '$')}"
     return Figure(kind, attribute, _qualifier(attribute, near, sentence), value, low, high, shown, hedge,
-                  None, sentence, m.start(), frozenset() if label else _subjects(sentence))
+                  None, sentence, m.start(), frozenset() if label else names.subjects(sentence))
 
 
 def article_figures(article: Article, published: datetime | None = None) -> list[Figure]:
@@ -362,106 +356,3 @@ def article_figures(article: Article, published: datetime | None = None) -> list
         for sentence in sentences_of(block.text):
             figures += figures_in(sentence, "", fallback, context)
     return figures
-
-
-STOPWORDS = frozenset("""a about after again all also am among an and any are as at be because been before being
-both but by can could did do does doing during each even ever every few for from further had has have having he her
-here hers him his how however i if in into is it its itself just like many may maybe me might more most much must my
-no nor not now of off on once one only or other our out over own perhaps quite rather really same she should so some
-still such than that the their theirs them then there these they this those though through thus to too under until
-up upon very was we well were what when where whether which while who whom whose why will with within without would
-yet you your s t co said says say""".split())
-_ARTICLES = ("el ", "la ", "los ", "las ", "the ", "a ", "an ", "le ", "les ", "il ", "lo ")
-_ROLES = frozenset("co-ceo ceo cfo coo president vice chairman chair chief executive director actor actress mr ms "
-                   "mrs dr sir co-founder founder former speaker gov governor sen senator rep lt col gen judge "
-                   "justice secretary minister prime leader king queen prince princess pope".split())
-_DATES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-                   "july august september october november december jan feb mar apr jun jul aug sep sept oct nov "
-                   "dec".split())
-ROLE_NOUNS = frozenset("series film movie show drama thrill docume sitcom anime season album band actor "
-                       "singer direct ceo studio game".split())  # as stems
-_TOKEN = re.compile(r"[^\W_][\w’'-]*|\S")
-
-
-def stems(text: str) -> list[str]:
-    """Content words, transliterated, lower-cased and cut to six letters, in order."""
-    words = re.findall(r"[a-z0-9]+", anyascii(text).lower())
-    return [w[:6] for w in words if len(w) > 1 and w not in STOPWORDS]
-
-
-def normalise_name(name: str) -> str:
-    """Transliterate, lower-case, drop a possessive and a leading article: "El Atonata" -> "atonata"."""
-    norm = " ".join(re.sub(r"['’]s?$", "", anyascii(name).lower()).split())
-    for article in _ARTICLES:
-        if norm.startswith(article) and len(norm) > len(article):
-            return norm[len(article):]
-    return norm
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    """A proper name as written, its normal form, and its sentence's role nouns and other names."""
-
-    text: str
-    norm: str
-    context: frozenset[str]
-
-
-def _capitalised(token: str) -> bool:
-    parts = [part for part in token.split("-") if part]
-    return any(c.islower() for c in token) and all(part[0].isupper() or part[0].isdigit() for part in parts)
-
-
-def _runs(sentence: str) -> list[list[str]]:
-    """Runs of capitalised words; a sentence's first word only counts if it is an article."""
-    runs, current, initial = [], [], True
-    for token in _TOKEN.findall(sentence):
-        first, initial = initial, token in ":“\"‘(" or (initial and not token[0].isalnum())
-        if _capitalised(token) and not (first and f"{token.lower()} " not in _ARTICLES) or (
-                current and token.isdigit() and len(token) <= 2):
-            current.append(token)
-            if token.endswith(("’s", "'s")):
-                runs.append(current)
-                current = []
-            continue
-        if token in ("%", "percent") and current and current[-1].isdigit():
-            current.pop()  # "Joe Biden 38%" is not a name with a number
-        runs.append(current)
-        current = []
-    return [run for run in runs + [current] if run]
-
-
-def _trim(run: list[str]) -> list[str]:
-    """Drop leading titles ("Co-CEO", "Vice President") and trailing dates ("Monday")."""
-    while run and run[0].lower().rstrip(".") in _ROLES:
-        run = run[1:]
-    while run and anyascii(run[-1]).lower().rstrip(".") in _DATES:
-        run = run[:-1]
-    return run
-
-
-def _subjects(sentence: str) -> frozenset[str]:
-    """Capitalised words and acronyms ("Netflix", "BBC"), lower-cased, without titles and dates."""
-    words = {re.sub(r"['’]s$", "", anyascii(w)).lower() for w in _TOKEN.findall(sentence)
-             if (_capitalised(w) or (w.isupper() and w.isalpha() and len(w) > 1))}
-    return frozenset(words - STOPWORDS - _DATES - _ROLES)
-
-
-def _anchor_words(sentence: str) -> frozenset[str]:
-    """Role nouns ("series", "actor") and capitalised words ("Argentine") of a sentence, as stems."""
-    words = _TOKEN.findall(sentence)[1:]
-    capitalised = {stem for w in words if _capitalised(w) for stem in stems(w)}
-    return frozenset(capitalised | (set(stems(sentence)) & ROLE_NOUNS))
-
-
-@lru_cache(maxsize=8192)
-def names_in(sentence: str) -> tuple[Name, ...]:
-    """Runs of at least two capitalised words ("El Eternauta", "Ted Sarandos"), without titles."""
-    found = []
-    anchors = _anchor_words(sentence)
-    for run in map(_trim, _runs(sentence)):
-        if len(run) < 2 or any(word.lower() in _DATES for word in run):
-            continue
-        text = " ".join(run)
-        found.append(Name(text, normalise_name(text), anchors - set(stems(text))))
-    return tuple(found)

@@ -106,9 +106,10 @@ def _run(args: argparse.Namespace) -> int:
     for problem in digest.problems:
         err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
     size = len(result.email.html.encode("utf-8")) / 1024
-    print(f"Read {result.articles_read} articles · {len(digest.stories)} stories · "
-          f"{len(digest.sections)} themes · {len(digest.facts)} facts · HTML {size:.1f} KB · "
-          f"{len(digest.problems)} problems · {time.perf_counter() - started:.1f} s")
+    counts = (_count(result.articles_read, "article"), _count(len(digest.stories), "story", "stories"),
+              _count(len(digest.sections), "theme"), _count(len(digest.facts), "fact"))
+    print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {_count(len(digest.problems), 'problem')} · "
+          f"{time.perf_counter() - started:.1f} s")
     feeds = Counter(r.status.split(":")[0] for r in result.reports if r.kind == "feed")
     if feeds:
         print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))
@@ -158,9 +159,14 @@ def _sources_list(args: argparse.Namespace) -> int:
         if run is None:
             print("       never fetched")
             continue
-        print(f"       last fetch {run['last_fetch']} · {run['status']} · {run['items']} items this fetch · "
-              f"{run['stored']} stored · {run['problems']} problems" + (f" · {run['inferred']}" if run["inferred"] else ""))
+        print(f"       last fetch {run['last_fetch']} · {run['status']} · {_count(run['items'], 'item')} this fetch · "
+              f"{run['stored']} stored · {_count(run['problems'], 'problem')}"
+              + (f" · {run['inferred']}" if run["inferred"] else ""))
     return 0
+
+
+def _count(n: int, singular: str, plural: str = "") -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _settings(args: argparse.Namespace) -> Config:

@@ -161,11 +161,12 @@ def test_cli_imports_opml_lists_sources_and_strict_exits_1(tmp_path, server, cap
     assert main(["sources", "list", "--config", str(config)]) == 0
     assert capsys.readouterr().out.count("never fetched") == 4
     assert main(["run", "--config", str(config), "--now", NOW.isoformat()]) == 0
-    assert "1 problems" in capsys.readouterr().out
+    summary = capsys.readouterr().out
+    assert "1 problem ·" in summary and "Feeds: 1 failed · 2 ok" in summary
     assert main(["sources", "list", "--config", str(config)]) == 0
     listing = capsys.readouterr().out
     assert "folder saved" in listing and "guessed outlet for 1, published for 2 of 5" in listing
-    assert "feed   Frame Rate" in listing and "ok · 1 items this fetch · 1 stored · 0 problems" in listing
+    assert "feed   Frame Rate" in listing and "ok · 1 item this fetch · 1 stored · 0 problems" in listing
     assert "failed: HTTP 404 · 0 items this fetch" in listing
     assert main(["run", "--config", str(config), "--now", NOW.isoformat(), "--strict"]) == 1
     assert "HTTP 404" in capsys.readouterr().err

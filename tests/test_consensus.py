@@ -15,11 +15,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, make_article
-from digest.claims import (Period, agree, article_figures, figures_in, interval, names_in, normalise_name,
-                           parse_number, periods_in, resolve)
+from digest.claims import Period, agree, article_figures, figures_in, interval, parse_number, periods_in, resolve
 from digest.config import ConsensusSettings
-from digest.consensus import MAY_DIFFER, StatementMatcher, find_facts
+from digest.consensus import MAY_DIFFER, find_facts
 from digest.models import Article, Block, Fact, Origin, Story
+from digest.names import names_in, normalise_name
+from digest.statements import StatementMatcher
 
 SETTINGS = ConsensusSettings()
 WIDE = ConsensusSettings(max_facts=50)
