@@ -37,6 +37,19 @@ class FeedSource(_Model):
     outlet: str = ""
 
 
+class FetchSettings(_Model):
+    """How feeds and article pages are fetched (see ``digest.sources.fetch`` for the figures)."""
+
+    timeout_seconds: float = Field(15.0, gt=0, le=300)
+    concurrency: int = Field(6, ge=1, le=64)  # feeds fetched at once
+    max_redirects: int = Field(5, ge=0, le=20)
+    retries: int = Field(2, ge=0, le=10)  # extra attempts after a 5xx or a timeout
+    backoff_seconds: float = Field(1.0, ge=0, le=60)  # wait before retry n: backoff * 2**(n-1)
+    max_bytes: int = Field(5 * 1024 * 1024, ge=1024)  # every body, feed or page
+    user_agent: str = "digest/0.1 (weekly newsletter builder; +https://news.example.com/about)"
+    teaser_words: int = Field(150, ge=0, le=2000)  # an item with less text is fetched from its page; 0: never
+
+
 class Sources(_Model):
     folders: list[FolderSource] = Field(default_factory=list)
     feeds: list[FeedSource] = Field(default_factory=list)
@@ -197,6 +210,7 @@ class Config(_Model):
     consensus: ConsensusSettings = Field(default_factory=ConsensusSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
     topic: TopicSettings = Field(default_factory=TopicSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
     store: Path = Path("digest.sqlite")

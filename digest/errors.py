@@ -32,7 +32,11 @@ class SourceError(DigestError):
 
 
 class FetchError(SourceError):
-    """An HTTP fetch failed."""
+    """An HTTP fetch failed; ``retry`` says whether asking again may help (5xx, timeout)."""
+
+    def __init__(self, where: str, what: str, hint: str = "", retry: bool = False):
+        super().__init__(where, what, hint)
+        self.retry = retry
 
 
 class StrictModeError(DigestError):

@@ -113,6 +113,7 @@ class Story:
     title: str
     origins: tuple[Origin, ...]
     merges: tuple[Merge, ...] = ()
+    follow_up: str = ""  # e.g. "first covered in issue 3 (2025-W29)": sent before, now with new sources
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -211,6 +212,23 @@ class Relevance:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceReport:
+    """What one source (a feed or a folder) gave this run, for the store and ``digest sources list``.
+
+    ``status`` is one line, e.g. "ok", "not modified (304)" or "failed: HTTP 500"; ``inferred``
+    says which metadata was guessed, e.g. "outlet from the feed title; 3 dates missing".
+    """
+
+    name: str
+    kind: Literal["feed", "folder", "file"]
+    location: str
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    status: str
+    inferred: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """Everything one issue says, before it is rendered."""
 
@@ -224,6 +242,7 @@ class Digest:
     problems: tuple[Problem, ...] = ()
     links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
     relevance: tuple[Relevance, ...] = ()  # every article judged against the topic, featured or not
+    repeats: tuple[str, ...] = ()  # stories left out as already sent in an earlier issue (editor notes)
 
     @property
     def left_out(self) -> tuple[Relevance, ...]:

@@ -227,6 +227,7 @@ def _sources(digest: Digest, links: _LinkNames) -> tuple[SourceGroup, ...]:
         )
         seen.update(a.id for a in story.articles)
         title = _clean(story.title).strip() or (items[0].link.text if items else "Untitled story")
+        title += f" (follow-up: {_clean(story.follow_up)})" if story.follow_up else ""
         groups.append(SourceGroup(title, items))
     rest = tuple(SourceItem(next(counter), links(a.id), ()) for a in digest.articles if a.id not in seen)
     if rest:
