@@ -16,13 +16,7 @@ Intervals (what a stated number allows):
 - Hedges widen: "about" +-10 %, "over"/"more than" [v, 1.25v], "nearly"/"up to" [0.85v, v]
   (CONSENSUS.md). Fractions in words ("one-third") are read as +-10 % of their value.
 
-Periods: explicit (Q2 2025, second quarter, first half of 2025, H1, fiscal year 2025) or relative
-("latest quarterly report", "Tuesday's earnings call", a "Quarterly Revenue" row), which means the
-last quarter completed before publication and stays unknown without a date. A figure takes the
-period nearest to it between its neighbouring figures, else the sentence's only period, else the
-period of a lead-in line ending in ":" ("In Q2 2025, Netflix reported robust growth:" above
-bullets), else the article's only period. A period with no year takes the article's only year,
-else the publication date's.
+Periods (which quarter, half or year a figure is about) are read by ``digest.periods``.
 """
 
 from __future__ import annotations
@@ -34,6 +28,7 @@ from functools import lru_cache
 
 from digest import names
 from digest.models import Article
+from digest.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.sentences import split
 
 
@@ -85,24 +80,6 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|f
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
                ("forecast", r"forecast|expect|project|guidance|outlook|estimate|target"))
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A fiscal period: kind "Q" (quarter), "H" (half), "FY" (year) or "latest" (relative)."""
-
-    kind: str
-    number: int = 0
-    year: int | None = None
-
-    @property
-    def label(self) -> str:
-        name = {"Q": f"Q{self.number}", "H": f"H{self.number}", "FY": "FY"}.get(self.kind, "latest quarter")
-        return f"{name} {self.year}" if self.year else name
-
-    @property
-    def end_month(self) -> int:
-        return {"Q": 3 * self.number, "H": 6 * self.number}.get(self.kind, 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,87 +186,6 @@ def _subject(attribute: str, context: str) -> str:
     return f"{subject[1].lower()} {attribute}" if subject else attribute
 
 
-PERIOD_PATTERNS = (
-    (r"\bQ([1-4])\b(?:\s*(?:FY)?\s*(\d{4}))?", "Q"),
-    (r"\b(first|second|third|fourth)[- ]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(\d{4}))?", "Q"),
-    (r"\b(first|second)[- ]half\b(?:\s+of\s+(?:fiscal\s+)?(?:the\s+year|(\d{4})))?", "H"),
-    (r"\bH([12])\b(?:\s*(\d{4}))?", "H"),
-    (r"\b(?:fiscal|full)[- ]year\s+()(\d{4})\b", "FY"),
-)
-_RELATIVE = re.compile(r"\b(?:latest|last|most recent|past|this)\s+(?:fiscal\s+)?quarter|\bquarterly\b|"
-                       r"\bearnings (?:call|report)", re.IGNORECASE)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-
-
-def periods_in(text: str) -> list[tuple[int, Period]]:
-    """Explicit periods in ``text`` with their positions; relative cues only if none is explicit."""
-    found = []
-    for pattern, kind in PERIOD_PATTERNS:
-        for m in re.finditer(pattern, text, re.IGNORECASE):
-            number = int(_ORDINALS.get(m[1].lower(), m[1] or 0))
-            found.append((m.start(), Period(kind, number, int(m[2]) if m[2] else None)))
-    if not found:
-        found = [(m.start(), Period("latest")) for m in _RELATIVE.finditer(text)]
-    return sorted(found, key=lambda item: item[0])
-
-
-def resolve(period: Period | None, years: frozenset[int], published: datetime | None) -> Period | None:
-    """Fill in what the text left out: a relative period or a missing year, from the context."""
-    if period is None or (period.kind != "latest" and period.year):
-        return period
-    if period.kind == "latest":
-        if published is None:
-            return period
-        quarter = (published.month - 1) // 3  # the last completed quarter; 0 means Q4 last year
-        return Period("Q", quarter or 4, published.year if quarter else published.year - 1)
-    if len(years) == 1:
-        return Period(period.kind, period.number, next(iter(years)))
-    if published is not None:
-        year = published.year if period.end_month < published.month else published.year - 1
-        return Period(period.kind, period.number, year)
-    return period
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    years: frozenset[int]
-    default: Period | None
-    published: datetime | None
-
-
-def _unique(periods: list[Period]) -> Period | None:
-    distinct = set(periods)
-    return distinct.pop() if len(distinct) == 1 else None
-
-
-def _article_context(article: Article, published: datetime | None) -> _Context:
-    mentions = [p for block in article.blocks if block.kind != "heading" for _, p in periods_in(block.text)]
-    years = frozenset(p.year for p in mentions if p.year)
-    return _Context(years, _unique(mentions), published)
-
-
-def _lead_in(article: Article, index: int) -> Period | None:
-    """The period of the line introducing a list or table ("In Q2 2025, Netflix reported:")."""
-    for block in reversed(article.blocks[:index]):
-        if block.kind in ("bullet", "table_row"):
-            continue
-        if block.text.rstrip().endswith(":"):
-            return _unique([p for _, p in periods_in(block.text)])
-        return None
-    return None
-
-
-def _nearest_period(sentence: str, span: tuple[int, int], left: int, right: int) -> Period | None:
-    """A period after the figure ("$11 billion in Q2") wins over one before it, then the sentence's."""
-    after = periods_in(sentence[span[1]:right])
-    if after:
-        return after[0][1]
-    before = periods_in(sentence[left:span[0]])
-    if before:
-        return before[-1][1]
-    return _unique([p for _, p in periods_in(sentence)])
-
-
 def _matches(text: str) -> list[tuple[str, re.Match]]:
     taken: list[tuple[int, int]] = []
     found = []
@@ -311,7 +207,7 @@ def _bounds(found: list[tuple[str, re.Match]], i: int, end: int) -> tuple[int, i
 
 
 def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
-               context: _Context = _Context(frozenset(), None, None)) -> list[Figure]:
+               context: Context = Context()) -> list[Figure]:
     """Every figure in ``sentence`` whose attribute can be told; the others are dropped."""
     found = _matches(sentence)
     figures = []
@@ -319,7 +215,7 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
         left, right, any_left, any_right = _bounds(found, i, len(sentence))
         figure = _figure(kind, m, sentence, label, (left, right))
         if figure is not None:
-            period = _nearest_period(sentence, m.span(), any_left, any_right) or fallback or context.default
+            period = nearest(sentence, m.span(), any_left, any_right) or fallback or context.default
             figures.append(replace(figure, period=resolve(period, context.years, context.published)))
     return figures
 
@@ -343,12 +239,12 @@ def _figure(kind: str, m: re.Match, sentence: str, label: str, bounds: tuple[int
 
 def article_figures(article: Article, published: datetime | None = None) -> list[Figure]:
     """The figures of an article's paragraphs, bullets and table rows, in reading order."""
-    context = _article_context(article, published)
+    context = article_context(article, published)
     figures = []
     for index, block in enumerate(article.blocks):
         if block.kind == "heading":
             continue
-        fallback = _lead_in(article, index) if block.kind in ("bullet", "table_row") else None
+        fallback = lead_in(article, index) if block.kind in ("bullet", "table_row") else None
         if block.kind == "table_row":
             label, _, _ = block.text.partition(" | ")
             figures += figures_in(block.text, label, fallback, context)

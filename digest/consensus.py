@@ -29,7 +29,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from digest import claims, names, statements
-from digest.claims import Figure, Period
+from digest.claims import Figure
+from digest.periods import Period
 from digest.config import ConsensusSettings
 from digest.models import Fact, FactValue, Story
 from digest.statements import Said

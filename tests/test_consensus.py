@@ -15,7 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, make_article
-from digest.claims import Period, agree, article_figures, figures_in, interval, parse_number, periods_in, resolve
+from digest.claims import agree, article_figures, figures_in, interval, parse_number
+from digest.periods import Period
 from digest.config import ConsensusSettings
 from digest.consensus import MAY_DIFFER, find_facts
 from digest.models import Article, Block, Fact, Origin, Story
@@ -276,26 +277,6 @@ def test_a_source_contradicting_itself_is_left_out_of_the_slot():
 
 
 # --- periods ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, period", [
-    ("in Q2 2025", Period("Q", 2, 2025)), ("during the second quarter of 2025", Period("Q", 2, 2025)),
-    ("in the first half of 2025", Period("H", 1, 2025)), ("H1 2024 results", Period("H", 1, 2024)),
-    ("in its latest quarterly report", Period("latest")), ("during Tuesday's earnings call", Period("latest")),
-    ("Q2 earnings call", Period("Q", 2, None))])
-def test_periods_in_text(text, period):
-    assert [p for _, p in periods_in(text)] == [period]
-
-
-@pytest.mark.parametrize("period, years, published, expected", [
-    (Period("latest"), frozenset(), datetime(2025, 7, 17), Period("Q", 2, 2025)),
-    (Period("latest"), frozenset(), datetime(2025, 1, 21), Period("Q", 4, 2024)),
-    (Period("latest"), frozenset(), None, Period("latest")),
-    (Period("Q", 2), frozenset({2025}), None, Period("Q", 2, 2025)),
-    (Period("Q", 2), frozenset(), datetime(2025, 7, 17), Period("Q", 2, 2025)),
-    (Period("Q", 3), frozenset(), datetime(2025, 7, 17), Period("Q", 3, 2024))])
-def test_period_resolution(period, years, published, expected):
-    assert resolve(period, years, published) == expected
-
 
 def test_bullets_take_the_period_of_their_lead_in():
     page = make_article(blocks=(Block("paragraph", "In Q2 2025, Netflix reported robust growth:"),
