@@ -1,7 +1,8 @@
 """Fiscal periods in text: which quarter, half or year a figure is about.
 
 Explicit periods: "Q2 2025", "second quarter of 2025", "first half of 2025", "H1", "fiscal year
-2025". Relative ones ("latest quarterly report", "Tuesday's earnings call", "last quarter", a
+2025", "FY25", "the 2019 budget year", "in 2019" (a year, fiscal or calendar: news uses both for
+one figure; "since 2000" is no period). Relative ones ("latest quarterly report", "Tuesday's earnings call", "last quarter", a
 "Quarterly Revenue" row) mean the last quarter completed before publication and stay unknown
 without a date. A figure takes the period nearest to it between its neighbouring figures (one
 after it wins: "$11 billion in Q2"), else the sentence's only period, else the period of a
@@ -29,7 +30,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        name = {"Q": f"Q{self.number}", "H": f"H{self.number}", "FY": "FY"}.get(self.kind, "latest quarter")
+        if self.kind == "FY":  # a (fiscal or calendar) year: news uses both for the same figures
+            return str(self.year) if self.year else "year"
+        name = {"Q": f"Q{self.number}", "H": f"H{self.number}"}.get(self.kind, "latest quarter")
         return f"{name} {self.year}" if self.year else name
 
     @property
@@ -44,6 +47,8 @@ PERIOD_PATTERNS = (
     (r"\bH([12])\b(?:\s*(\d{4}))?", "H"),
     (r"\b(?:fiscal|full)[- ]year\s+()(\d{4})\b", "FY"),
     (r"(?<![Qq][1-4]\s)(?<![Qq][1-4])\bFY\s?()((?:20)?\d{2})\b", "FY"),
+    (r"\b()((?:19|20)\d{2})\s+(?:fiscal|budget)[- ]year\b", "FY"),
+    (r"\b(?:in|for|during)\s+(?:fiscal\s+|calendar\s+)?()((?:19|20)\d{2})\b(?![-–])", "FY"),
 )
 _RELATIVE = re.compile(r"\b(?:latest|last|most recent|past|this)\s+(?:fiscal\s+)?quarter|\bquarterly\b|"
                        r"\bearnings (?:call|report)", re.IGNORECASE)

@@ -112,7 +112,7 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         if pool[i].source != pool[j].source and matcher.same(i, j):
             links[i].append(j)
             links[j].append(i)
-    used = {i for i, s in enumerate(pool) if claims.figures_in(s.text)}
+    used = {i for i, s in enumerate(pool) if any(f.kind != "direction" for f in claims.figures_in(s.text))}
     facts = []
     while True:
         seed = _best_seed(pool, links, used, matcher)
