@@ -15,8 +15,9 @@ Matching is lenient (the rules are in ``seed_facts.yaml``'s header). The table r
 gold file: precision and recall of consensus lines and of disputes (recall over required gold
 facts), support-count exactness (matched lines whose k equals the gold count, a source in
 ``also`` being allowed but not required), variant grouping (gold variants produced with exactly
-the gold spellings and sources) and violations: consensus lines that match a gold
-``not_consensus`` entry (a single-source or wrongly merged fact) or have fewer than two sources.
+the gold spellings and sources) and two kinds of wrong consensus line: "single", a fact one
+source states (a ``not_consensus`` entry with one source, or a line with fewer than two sources),
+and "merged", two sources' figures for different things taken as one fact.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ class Tally:
     stories: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("consensus", "consensus_ok", "consensus_gold", "consensus_found", "disputed", "disputed_ok",
-         "disputed_gold", "disputed_found", "support", "support_ok", "variant_gold", "variant_ok", "violations"), 0))
+         "disputed_gold", "disputed_found", "support", "support_ok", "variant_gold", "variant_ok", "single", "merged"), 0))
 
     def add(self, facts: tuple[Fact, ...], gold: dict) -> list[str]:
         self.stories += 1
@@ -170,9 +171,10 @@ class Tally:
             if found and fact.status in ("consensus", "disputed"):
                 c["support"] += 1
                 c["support_ok"] += fact.count in expected_count(by_id[found])
-            bad = fact.status == "consensus" and (fact.count < 2 or any(
-                matches(fact, {**g, "status": "consensus"}) for g in gold.get("not_consensus", [])))
-            c["violations"] += bad
+            hit = [g for g in gold.get("not_consensus", []) if matches(fact, {**g, "status": "consensus"})]
+            bad = fact.status == "consensus" and (fact.count < 2 or bool(hit))
+            if bad:
+                c["merged" if hit and len(hit[0]["sources"]) > 1 else "single"] += 1
             lines.append(f"  {'!' if bad else ' '} {fact.status:9} {fact.count}/{fact.total:<2} {found or '-':24} "
                          f"{fact.text[:70]}")
         for g in facts_gold:
@@ -194,7 +196,7 @@ class Tally:
         return (f"{name:20} {self.stories:>3}  {ratio('consensus_ok', 'consensus'):>13} "
                 f"{ratio('consensus_found', 'consensus_gold'):>13} {ratio('disputed_ok', 'disputed'):>11} "
                 f"{ratio('disputed_found', 'disputed_gold'):>11} {ratio('support_ok', 'support'):>13} "
-                f"{ratio('variant_ok', 'variant_gold'):>10} {c['violations']:>5}")
+                f"{ratio('variant_ok', 'variant_gold'):>10} {c['single']:>6} {c['merged']:>6}")
 
 
 def _grouped(fact: Fact, gold: dict) -> bool:
@@ -203,7 +205,7 @@ def _grouped(fact: Fact, gold: dict) -> bool:
 
 
 HEADER = (f"{'gold file':20} {'n':>3}  {'cons. prec.':>13} {'cons. recall':>13} {'disp. prec.':>11} "
-          f"{'disp. rec.':>11} {'support k':>13} {'variants':>10} {'viol.':>5}")
+          f"{'disp. rec.':>11} {'support k':>13} {'variants':>10} {'single':>6} {'merged':>6}")
 
 
 def evaluate(data: Path, settings: ConsensusSettings, verbose: bool = False) -> dict[str, Tally]:

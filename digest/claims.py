@@ -4,10 +4,10 @@ A *figure* is a quantity (``digest.quantities``: money, percent, points, multipl
 direction) only together with its slot (CONSENSUS.md: a number with no attribute is never
 shown): kind, attribute (revenue, growth, speed-up, hours viewed, share of viewing, people
 killed, cost...), qualifier (year-over-year, forecast, non-English) and period (Q2 2025, H1
-2025; read by ``digest.periods``). The attribute is read from at most eight words before and five
-after the figure ("Revenue in Q2 2025 came to $11.1 billion"; "unemployment rate drops to
-50-year low of 3.5%" needs eight), stopping at the next figure of the same kind, or from a table row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute
-is its unit noun, a share's the whole it is part of; with no attribute the figure is dropped.
+2025; read by ``digest.periods``). The attribute is read from at most eight words before and
+five after the figure ("Revenue in Q2 2025 came to $11.1 billion"; "unemployment rate drops to
+50-year low of 3.5%" needs eight), stopping at the next figure of the same kind, or from a table
+row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute is its unit noun, a share's the whole it is part of; with no attribute the figure is dropped.
 A change needs its base stated to be compared across sources ("year-over-year"); "fell to 5.4%"
 is a level, not a change, and is dropped.
 
@@ -59,7 +59,7 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
                ("forecast", r"forecast|expect|project|guidance|outlook|estimate|target"))
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
-_SUBSCRIBERS = ("subscribers", "members", "memberships")
+_SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
 
 

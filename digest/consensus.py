@@ -11,8 +11,10 @@ A figure whose period is not stated joins the slot's only period (or the one it 
 dispute with a side whose period is unknown carries "period not stated — may differ". With no
 period stated by anyone, values are never set against each other: only the largest agreeing
 group is shown. A supporter agreeing with two disputing values counts for neither; a source
-contradicting itself in a slot is left out; two sentences naming different subjects ("Netflix",
-"Disney") never dispute; a change with no stated base ("grew 12%") never disputes (NeuS held-out
+giving two values in one slot ("100 million more doses", "200 million doses" in all: NeuS
+test-102) shows the slot holds several things, so each value is its own consensus candidate and
+nothing is disputed; directions ("cheaper") and counts of people with nothing said of them only
+ever agree; two sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated base ("grew 12%") never disputes (NeuS held-out
 check: 12 % vs 13 % and 25 % vs 36 % were month-on-month against other bases).
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
@@ -203,7 +205,7 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
     if slot[1].endswith(("growth", "decline")) and not slot[2]:
         return []  # a change with no stated base (year-over-year...) cannot be said to differ
-    unsure = any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
+    unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
 
 

@@ -10,8 +10,8 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   different kinds: a 2-point rise is not a 2 % rise.
 - Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
 - Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed"): a noun from
-  a list of things news counts, or any plural noun followed by a participle ("killed", "arrested"),
-  which names the count. Four-digit numbers from 1900 to 2099 with no comma are years, not counts.
+  a list of things news counts, or any plural noun with what happened to them ("were arrested",
+  "killed", "killing 13 people"), which names the count; "two sides argued" names nothing. Four-digit numbers from 1900 to 2099 with no comma are years, not counts.
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
   "more expensive" (cost higher): a comparison with no number, compared by its sign only.
@@ -52,7 +52,10 @@ COUNTED = ("hours subscribers members memberships households users viewers custo
 PEOPLE = ("people persons recipients residents citizens individuals adults children families voters "
           "civilians").split()
 SAME_NOUN = {"employees": "jobs", "workers": "jobs", "staff": "jobs", "planes": "aircraft", "jets": "aircraft",
-             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "dead": "killed"}
+             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "dead": "killed",
+             "wounded": "injured", "hospitalised": "hospitalized"}
+_STATES = ("killed dead injured wounded arrested detained displaced evacuated missing infected hospitalized "
+           "hospitalised affected").split()  # what a count of people can be said to be, without "were"
 _DONE_BEFORE = {"killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "injured": "injured",
                 "injuring": "injured", "wounded": "injured", "wounding": "injured", "wounds": "injured"}
 _HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
@@ -83,7 +86,8 @@ _PATTERNS = (
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
      + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+)\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
-     r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?P<done>(?-i:[a-z]+ed)|dead))?"),
+     r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
+     + _alternatives(_STATES) + r")\b))?"),
     ("share", _HEDGE + r"(?<!first )(?<!second )\b(?P<frac>" + _alternatives(FRACTIONS) + r")\s+of\s+"
      r"(?:(?:all|the|that|its|their|total|these|those)\s+)*(?P<noun>(?!20\d\d|19\d\d|the\s+year)[\w-]+)"),
     ("direction", r"\b(?P<lower>" + _LOWER_COST + r")\b|\b(?P<higher>" + _HIGHER_COST + r")\b"),
@@ -160,7 +164,7 @@ def _count_noun(m: re.Match) -> str:
     """What a count counts: "jobs" (also employees, workers), "people killed"; "" if it cannot be told."""
     noun = m["noun"].lower()
     people = noun in PEOPLE or (m["noun"][0].isupper() and noun.endswith("ans"))
-    done = (m["done"] or "").lower() or (m["before"] or "").lower()
+    done = (m["done"] or m["state"] or m["before"] or "").lower()
     done = SAME_NOUN.get(done, _DONE_BEFORE.get(done, done))
     if noun not in COUNTED and not people and not done:
         return ""  # a plural noun alone does not say what is counted ("two sides")

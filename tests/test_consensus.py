@@ -23,7 +23,7 @@ from digest.config import ConsensusSettings
 from digest.consensus import MAY_DIFFER, find_facts
 from digest.models import Article, Block, Fact, Origin, Story
 from digest.names import names_in, normalise_name
-from digest.statements import StatementMatcher
+from digest.statements import StatementMatcher, speaker
 
 SETTINGS = ConsensusSettings()
 WIDE = ConsensusSettings(max_facts=50)
@@ -388,3 +388,64 @@ def test_changes_without_a_stated_base_never_dispute():
     disputed = [f for f in find_facts(story, WIDE) if f.status == "disputed"]
     assert [(f.text, [v.value for v in f.values]) for f in disputed] == [
         ("Growth (month-over-month), Q3 2025", ["12%", "13%"])]
+
+
+# --- metamorphic -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spelling", ["$11.08bn", "$11.08 billion", "11.08 billion dollars", "USD 11.08 billion"])
+def test_money_spellings_are_one_value(spelling):
+    figure = first_figure(f"Revenue was {spelling} in Q2 2025.")
+    assert (figure.kind, figure.value, figure.low, figure.high) == (
+        "money $", pytest.approx(11.08e9), pytest.approx(11.075e9), pytest.approx(11.085e9))
+    story = story_of([article(f"Revenue was {spelling} in Q2 2025.", "a"),
+                      article("Revenue was $11.08 billion in Q2 2025.", "b")])
+    assert [(f.status, f.origin_ids) for f in find_facts(story, WIDE)] == [("consensus", ("a", "b"))]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.integers(0, 4))
+def test_a_syndicated_copy_from_another_outlet_changes_no_count(seeds, which):
+    """The copy is its own article in the lead's origin (as dedup groups it), under another outlet name."""
+    origin = seeds.origins[which]
+    copy = dataclasses.replace(origin.lead, id="wire-copy", location="wire-copy.txt", outlet="Wire Reprints")
+    grown = dataclasses.replace(seeds, origins=tuple(
+        dataclasses.replace(o, articles=o.articles + (copy,)) if o is origin else o for o in seeds.origins))
+    assert _counts(find_facts(grown, WIDE)) == _counts(find_facts(seeds, WIDE))
+
+
+@pytest.mark.parametrize("dropped", range(5))
+def test_dropping_a_source_lowers_each_count_by_at_most_one(seeds, dropped):
+    before = {key: count for key, count in _counts(find_facts(seeds, WIDE)).items()}
+    fewer = dataclasses.replace(seeds, origins=tuple(o for i, o in enumerate(seeds.origins) if i != dropped))
+    after = find_facts(fewer, WIDE)
+    assert all(f.total == 4 for f in after)
+    for fact in after:
+        key = (fact.status, fact.text)
+        assert key not in before or before[key] - 1 <= fact.count <= before[key], key
+
+
+OFF_TOPIC = ("The city council approved a new bicycle lane on Main Street on Tuesday. Construction will take "
+             "ten weeks and cost $2 million, officials said. Residents said the lane was long overdue.")
+
+
+def test_an_off_topic_article_adds_no_consensus_fact(seeds):
+    before = {f.text for f in find_facts(seeds, WIDE) if f.status == "consensus"}
+    grown = dataclasses.replace(seeds, origins=seeds.origins + (Origin("zzz", (article(OFF_TOPIC, "zzz"),)),))
+    after = find_facts(grown, WIDE)
+    assert {f.text for f in after if f.status == "consensus"} <= before
+    assert not any("zzz" in f.origin_ids for f in after)
+
+
+@pytest.mark.parametrize("text, previous, who", [
+    ("“AI can give creatives better tools,” Ted Sarandos said.", None, "Ted Sarandos"),
+    ("“We are all in,” he said.", "Netflix co-CEO Ted Sarandos spoke on Tuesday.", "Ted Sarandos"),
+    ("“We are all in,” he said.", None, ""),
+    ("Ted Sarandos said the plan is working.", None, ""),  # no quotation: no quoted statement
+])
+def test_the_speaker_of_a_quotation(text, previous, who):
+    assert speaker(text, previous) == who
+
+
+def test_a_quoted_statement_names_its_speaker(seed_facts):
+    quote = only(seed_facts, "not just cheaper")
+    assert quote.note == "said by Ted Sarandos" and quote.origin_ids == ("001", "002")
