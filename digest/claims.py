@@ -7,9 +7,11 @@ killed, cost...), qualifier (year-over-year, forecast, non-English) and period (
 2025; read by ``digest.periods``). The attribute is read from at most eight words before and
 five after the figure ("Revenue in Q2 2025 came to $11.1 billion"; "unemployment rate drops to
 50-year low of 3.5%" needs eight), stopping at the next figure of the same kind, or from a table
-row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute is its unit noun, a share's the whole it is part of; with no attribute the figure is dropped.
-A change needs its base stated to be compared across sources ("year-over-year"); "fell to 5.4%"
-is a level, not a change, and is dropped.
+row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute is its unit noun, a
+share's the whole it is part of; with no attribute the figure is dropped. A change needs its
+base stated to be compared across sources ("year-over-year"). "Fell to 5.4%", "was 3.5 percent"
+and "dropped to a 50-year low of 3.5%" state a level, not a change: such a figure takes another
+attribute ("unemployment rate") or is dropped.
 
 Agreement is interval overlap (``agree``): the more precise value must lie in the less precise
 one's interval, so "$11 billion" agrees with "$11.08 billion" and not with "$11.5 billion".

@@ -6,16 +6,17 @@ adds nothing), and ``Fact.total`` is the number of sources. With fewer than
 ``settings.min_origins`` sources there is no box.
 
 Figures (``digest.claims``) are compared symbolically within a slot (kind with currency,
-attribute, qualifier) and period. Different stated periods are different facts, never a dispute.
-A figure whose period is not stated joins the slot's only period (or the one it agrees with); a
+attribute, qualifier) and period. Different stated periods are different facts, never a dispute. A
+figure whose period is not stated joins the slot's only period (or the one it agrees with); a
 dispute with a side whose period is unknown carries "period not stated — may differ". With no
-period stated by anyone, values are never set against each other: only the largest agreeing
-group is shown. A supporter agreeing with two disputing values counts for neither; a source
-giving two values in one slot ("100 million more doses", "200 million doses" in all: NeuS
-test-102) shows the slot holds several things, so each value is its own consensus candidate and
-nothing is disputed; directions ("cheaper") and counts of people with nothing said of them only
-ever agree; two sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated base ("grew 12%") never disputes (NeuS held-out
-check: 12 % vs 13 % and 25 % vs 36 % were month-on-month against other bases).
+period stated by anyone, values are never set against each other: only the largest agreeing group
+is shown. A supporter agreeing with two disputing values counts for neither; a source giving two
+values in one slot ("100 million more doses", "200 million doses" in all: NeuS test-102) shows the
+slot holds several things, so each value is its own consensus candidate and nothing is disputed;
+directions ("cheaper") and counts of people with nothing said of them only ever agree; two
+sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
+base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
+on-month against other bases).
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
 thresholds explained, in their own modules.

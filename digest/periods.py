@@ -2,14 +2,13 @@
 
 Explicit periods: "Q2 2025", "second quarter of 2025", "first half of 2025", "H1", "fiscal year
 2025", "FY25", "the 2019 budget year", "in 2019" (a year, fiscal or calendar: news uses both for
-one figure; "since 2000" is no period). Relative ones ("latest quarterly report", "Tuesday's earnings call", "last quarter", a
-"Quarterly Revenue" row) mean the last quarter completed before publication and stay unknown
-without a date. A figure takes the period nearest to it between its neighbouring figures (one
-after it wins: "$11 billion in Q2"), else the sentence's only period, else the period of a
-lead-in line ending in ":" ("In Q2 2025, Netflix reported robust growth:" above bullets), else
-the article's only period. A period with no year takes the article's only year, else the year
-that makes it the latest such period before the publication date.
-"""
+one figure; "since 2000" is no period). Relative ones ("latest quarterly report", "Tuesday's
+earnings call", "last quarter", a "Quarterly Revenue" row) mean the last quarter completed before
+publication and stay unknown without a date. A figure takes the period nearest to it between its
+neighbouring figures (one after it wins: "$11 billion in Q2"), else the sentence's only period,
+else the period of a lead-in line ending in ":" ("In Q2 2025, Netflix reported robust growth:"
+above bullets), else the article's only period. A period with no year takes the article's only
+year, else the year that makes it the latest such period before the publication date."""
 
 from __future__ import annotations
 

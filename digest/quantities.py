@@ -3,15 +3,16 @@
 ``find(text)`` returns every quantity in a sentence with its value and the rounding step its
 writing implies; what the quantity is *about* (its slot) is ``digest.claims``' business.
 
-- Money: a symbol or code before ("$11.08bn", "US$ 11 billion", "EUR 5m") or a currency word
-  after ("11.08 billion dollars"); all three spellings of one amount are one value. Currencies are
+- Money: a symbol or code before ("$11.08bn", "US$ 11 billion", "EUR 5m") or a currency word after
+  ("11.08 billion dollars"); all three spellings of one amount are one value. Currencies are
   normalised to a symbol ("USD" -> "$"), so amounts in different currencies never meet.
 - Percentages ("16%", "16 per cent") and percentage points ("2 percentage points", "2pp") are
   different kinds: a 2-point rise is not a 2 % rise.
 - Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
 - Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed"): a noun from
   a list of things news counts, or any plural noun with what happened to them ("were arrested",
-  "killed", "killing 13 people"), which names the count; "two sides argued" names nothing. Four-digit numbers from 1900 to 2099 with no comma are years, not counts.
+  "killed", "killing 13 people"), which names the count; "two sides argued" names nothing. Four-
+  digit numbers from 1900 to 2099 with no comma are years, not counts.
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
   "more expensive" (cost higher): a comparison with no number, compared by its sign only.
