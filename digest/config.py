@@ -85,7 +85,7 @@ class SummarySettings(_Model):
 
 class ConsensusSettings(_Model):
     min_origins: int = Field(2, ge=2)
-    max_facts: int = Field(8, ge=1, le=50)
+    max_facts: int = Field(10, ge=1, le=50)
 
 
 class EmailSettings(_Model):

@@ -6,14 +6,17 @@ adds nothing), and ``Fact.total`` is the number of sources. With fewer than
 ``settings.min_origins`` sources there is no box.
 
 Figures (``digest.claims``) are compared symbolically within a slot (kind with currency,
-attribute, qualifier) and period. Different stated periods are different facts, never a dispute.
-A figure whose period is not stated joins the slot's only period (or the one it agrees with); a
+attribute, qualifier) and period. Different stated periods are different facts, never a dispute. A
+figure whose period is not stated joins the slot's only period (or the one it agrees with); a
 dispute with a side whose period is unknown carries "period not stated — may differ". With no
-period stated by anyone, values are never set against each other: only the largest agreeing
-group is shown. A supporter agreeing with two disputing values counts for neither; a source
-contradicting itself in a slot is left out; two sentences naming different subjects ("Netflix",
-"Disney") never dispute; a change with no stated base ("grew 12%") never disputes (NeuS held-out
-check: 12 % vs 13 % and 25 % vs 36 % were month-on-month against other bases).
+period stated by anyone, values are never set against each other: only the largest agreeing group
+is shown. A supporter agreeing with two disputing values counts for neither; a source giving two
+values in one slot ("100 million more doses", "200 million doses" in all: NeuS test-102) shows the
+slot holds several things, so each value is its own consensus candidate and nothing is disputed;
+directions ("cheaper") and counts of people with nothing said of them only ever agree; two
+sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
+base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
+on-month against other bases).
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
 thresholds explained, in their own modules.
@@ -29,7 +32,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from digest import claims, names, statements
-from digest.claims import Figure, Period
+from digest.claims import Figure
+from digest.periods import Period
 from digest.config import ConsensusSettings
 from digest.models import Fact, FactValue, Story
 from digest.statements import Said
@@ -110,9 +114,7 @@ def _numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str
     facts = []
     for slot in sorted(slots):
         for period, members in _buckets(slots[slot]):
-            fact = _slot_fact(slot, period, members, total, least, common)
-            if fact is not None:
-                facts.append(fact)
+            facts += _slot_facts(slot, period, members, total, least, common)
     return facts
 
 
@@ -139,14 +141,21 @@ def _fits(figure: Figure, period: Period, known: dict[Period, _Claims]) -> bool:
     return len(known) == 1 or any(claims.agree(figure, other) for _, other in known[period])
 
 
-def _by_source(members: _Claims) -> dict[str, _Claims]:
-    """Each source's figures in the slot; a source contradicting itself is left out."""
+def _entries(members: _Claims) -> tuple[list[tuple[str, _Claims]], bool]:
+    """Each source's figures in the slot, one entry per value it gives (most precise first), and
+    whether some source gives two values: then the slot holds several things, never a dispute."""
     grouped: dict[str, _Claims] = defaultdict(list)
     for said, figure in members:
         grouped[said.source].append((said, figure))
-    return {source: sorted(items, key=lambda item: (item[1].width, item[1].text))
-            for source, items in grouped.items()
-            if all(claims.agree(a, b) for _, a in items for _, b in items)}
+    entries, several = [], False
+    for source, items in grouped.items():
+        clusters: list[_Claims] = []
+        for item in sorted(items, key=lambda item: (item[1].width, item[1].text)):
+            home = next((c for c in clusters if claims.agree(c[0][1], item[1])), None)
+            home.append(item) if home is not None else clusters.append([item])
+        several = several or len(clusters) > 1
+        entries += [(source, cluster) for cluster in clusters]
+    return entries, several
 
 
 def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
@@ -155,15 +164,14 @@ def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     return not left or not right or bool(left & right)
 
 
-def _groups(members: _Claims, common: frozenset[str]) -> list[list[tuple[str, _Claims]]]:
+def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[list[tuple[str, _Claims]]]:
     """Sources grouped by agreeing values; the most precise figure leads its group. A value
     disagreeing with a group about someone else is left out rather than called a dispute."""
-    per_source = sorted(_by_source(members).items(), key=lambda kv: (kv[1][0][1].width, kv[1][0][1].value, kv[0]))
     groups: list[list[tuple[str, _Claims]]] = []
-    for source, items in per_source:
+    for source, items in sorted(entries, key=lambda kv: (kv[1][0][1].width, kv[1][0][1].value, kv[0])):
         best = items[0][1]
         fits = [g for g in groups if claims.agree(g[0][1][0][1], best)]
-        if len(fits) == 1:
+        if len(fits) == 1 and source not in {s for s, _ in fits[0]}:
             fits[0].append((source, items))
         elif not fits and all(_same_subject(g[0][1][0][1], best, common) for g in groups):
             groups.append([(source, items)])
@@ -175,26 +183,31 @@ def _label(slot: tuple[str, str, str]) -> str:  # "Revenue", "Growth (year-over-
     return attribute[0].upper() + attribute[1:] + (f" ({qualifier})" if qualifier else "")
 
 
-def _slot_fact(slot, period: Period | None, members: _Claims, total: int, least: int,
-               common: frozenset[str]) -> Fact | None:
-    groups = _groups(members, common)
-    if len(groups) > 1 and period is None and groups[0][0][1][0][1].periodic:
+def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least: int,
+                common: frozenset[str]) -> list[Fact]:
+    entries, several = _entries(members)
+    groups = _groups(entries, common)
+    if several and len(groups) > 1:  # "100 million more doses" and "200 million doses" in all: each may be a fact
+        return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
+                                                       total, least, common)]
+    lead = groups[0][0][1][0][1] if groups else None
+    if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable):
         if len(groups[0]) == len(groups[1]):
-            return None
+            return []
         groups = groups[:1]  # no period stated anywhere: another value may be another period
     origins = tuple(sorted(source for group in groups for source, _ in group))
     if len(origins) < least:
-        return None
+        return []
     stated = sum(1 for g in groups for _, items in g if any(f.period == period for _, f in items))
     text = _label(slot) + (f", {period.label}" if period is not None and stated >= least else "")
     values = tuple(v for i, group in enumerate(groups) for v in _values(group, period, i > 0))
     evidence = tuple(e for v in values for e in v.evidence)
     if len(groups) == 1:
-        return Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)
+        return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
     if slot[1].endswith(("growth", "decline")) and not slot[2]:
-        return None  # a change with no stated base (year-over-year...) cannot be said to differ
-    unsure = any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
-    return Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")
+        return []  # a change with no stated base (year-over-year...) cannot be said to differ
+    unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
+    return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
 
 
 def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: bool) -> list[FactValue]:
@@ -204,7 +217,7 @@ def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: 
     for source, items in group:
         best = items[0][1]
         note = _note(best, lead, period, disputing)
-        ways[(note, lead.text if not note else best.text)].append((source, items))
+        ways[(note, lead.shown if not note else best.shown)].append((source, items))
     values = []
     for (note, shown), members in sorted(ways.items(), key=lambda kv: (kv[0][0] != "", kv[0])):
         evidence = tuple(said.evidence for _, items in members for said, _ in items)

@@ -112,7 +112,7 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         if pool[i].source != pool[j].source and matcher.same(i, j):
             links[i].append(j)
             links[j].append(i)
-    used = {i for i, s in enumerate(pool) if claims.figures_in(s.text)}
+    used = {i for i, s in enumerate(pool) if any(f.kind != "direction" for f in claims.figures_in(s.text))}
     facts = []
     while True:
         seed = _best_seed(pool, links, used, matcher)
@@ -121,7 +121,31 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         members = _members(pool, seed, links[seed], matcher)
         used |= {seed, *links[seed]}
         origins = tuple(sorted(pool[m].source for m in members))
-        facts.append(Fact("consensus", pool[seed].text, origins, total, (), tuple(pool[m].evidence for m in members)))
+        who = speaker(pool[seed].text, previous[seed])
+        facts.append(Fact("consensus", pool[seed].text, origins, total, (), tuple(pool[m].evidence for m in members),
+                          f"said by {who}" if who else ""))
+
+
+_SAY = re.compile(r"\b(?:said|says|say|told|added|stressed|emphasi[sz]ed|noted|explained|argued|revealed|"
+                  r"put it|according to|reassured)\b", re.IGNORECASE)
+_PRONOUN_SAYS = re.compile(r"\b(?:he|she|they)\s+(?:said|says|added|told|noted)\b|\b(?:said|says)\s+(?:he|she)\b", re.I)
+
+
+def speaker(text: str, previous: str | None) -> str:
+    """Who a quotation is from: the name next to a saying verb ("Ted Sarandos said", "said Ted
+    Sarandos"), else, for "he said", the last name of the sentence before; "" if none or no quote."""
+    if not _QUOTED.search(text):
+        return ""
+    says = [m.start() for m in _SAY.finditer(text)]
+    outside = re.sub(r"“[^”]*”|\"[^\"]*\"", lambda m: "q" + " " * (len(m[0]) - 1), text)  # names inside the quote said nothing
+    found = [(n, outside.find(n.text)) for n in names.names_in(outside)]
+    near = [(min(abs(at - s) for s in says), n.text) for n, at in found if at >= 0 and says]
+    if near:
+        return min(near)[1]
+    if _PRONOUN_SAYS.search(outside) and previous:
+        earlier = names.names_in(previous)
+        return earlier[-1].text if earlier else ""
+    return ""
 
 
 def _pool(said: list[Said]) -> tuple[list[Said], list[str | None]]:
