@@ -63,7 +63,7 @@ class DedupSettings(_Model):
 
 
 class SummarySettings(_Model):
-    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson"] = "lexrank"
+    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson"] = "textrank"
     words_per_theme: int = Field(110, ge=20, le=1000)
     max_sentences: int = Field(4, ge=1, le=20)
     max_candidates: int = Field(200, ge=10, le=5000)  # LexRank is quadratic: bound its input
