@@ -76,11 +76,14 @@ class DedupSettings(_Model):
 
 
 class SummarySettings(_Model):
-    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson"] = "lexrank"
+    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson"] = "textrank"
     words_per_theme: int = Field(110, ge=20, le=1000)
     max_sentences: int = Field(4, ge=1, le=20)
     max_candidates: int = Field(200, ge=10, le=5000)  # LexRank is quadratic: bound its input
     redundancy: float = Field(0.5, gt=0, le=1)  # word-overlap above which two sentences repeat
+    max_themes: int = Field(6, ge=1, le=30)  # sections per issue: configured themes first, then discovered
+    max_stories_per_theme: int = Field(5, ge=1, le=100)  # stories one theme summary may quote
+    discover_themes: bool = True  # a theme, labelled from key terms, for stories no configured theme fits
 
 
 class ConsensusSettings(_Model):
