@@ -10,11 +10,12 @@ file's folder, so a config works from any current directory.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from digest.errors import ConfigError
 from digest.models import Theme
@@ -75,6 +76,101 @@ class ConsensusSettings(_Model):
     max_facts: int = Field(8, ge=1, le=50)
 
 
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_FONT = re.compile(r"^[\w\s,'.-]+$")
+# (text colour, surface) pairs checked against WCAG's 4.5:1 for body text.
+_INKS = ("text", "muted", "link", "accent")
+_SURFACES = ("background", "card", "box")
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG 2 contrast ratio of two #rgb / #rrggbb colours (1 to 21)."""
+    def luminance(colour: str) -> float:
+        digits = colour.lstrip("#")
+        digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+class Palette(_Model):
+    """One colour scheme. Every ink must reach 4.5:1 on every surface (WCAG AA body text)."""
+
+    background: str = "#f3f4f6"  # around the card (and behind the footer)
+    card: str = "#ffffff"  # the issue's main column
+    box: str = "#eef3fb"  # the consensus box
+    text: str = "#1f2328"
+    muted: str = "#4b5563"  # the footer and secondary lines
+    link: str = "#0b57d0"
+    accent: str = "#0b57d0"  # the logo text and the lead story's kicker
+    border: str = "#d9dde3"  # rules between sections and table rows (decorative)
+
+    @field_validator("*")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not _HEX.match(value):
+            raise ValueError(f"{value!r} is not a colour: write #rgb or #rrggbb")
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _readable(self) -> "Palette":
+        low = [f"{ink} {getattr(self, ink)} on {surface} {getattr(self, surface)} is "
+               f"{contrast(getattr(self, ink), getattr(self, surface)):.2f}:1"
+               for ink in _INKS for surface in _SURFACES
+               if contrast(getattr(self, ink), getattr(self, surface)) < 4.5]
+        if low:
+            raise ValueError("too little contrast: " + "; ".join(low) + " (needs 4.5:1)")
+        return self
+
+
+DARK = dict(background="#121212", card="#1e1e1e", box="#1b2433", text="#e6e6e6", muted="#b8bcc4",
+            link="#8ab4f8", accent="#8ab4f8", border="#3a3f47")
+
+
+class StyleSettings(_Model):
+    """The house style: change it here, never in the templates."""
+
+    logo_text: str = ""  # a text wordmark above the title (the email has no images)
+    font_family: str = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+    heading_font_family: str = ""  # empty: the body font
+    font_size: int = Field(16, ge=16, le=22)  # px; clients and WCAG readers want 16 or more
+    light: Palette = Field(default_factory=Palette)
+    dark: Palette = Field(default_factory=lambda: Palette(**DARK))
+
+    @field_validator("font_family", "heading_font_family")
+    @classmethod
+    def _font(cls, value: str) -> str:
+        if value and not _FONT.match(value):
+            raise ValueError("a font list may hold names, spaces, commas, hyphens and single quotes only")
+        return value
+
+
+class SmtpSettings(_Model):
+    """The relay that sends the issue. TLS always: STARTTLS (port 587) or implicit TLS (465)."""
+
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl"] = "starttls"
+    username_env: str = "DIGEST_SMTP_USERNAME"  # names of environment variables, never the secrets
+    password_env: str = "DIGEST_SMTP_PASSWORD"
+    ca_file: Path | None = None  # extra certificate to trust (a self-hosted relay's own)
+    timeout: float = Field(30, gt=0)
+    rate_per_minute: int = Field(60, ge=1, le=100_000)
+    retries: int = Field(3, ge=0, le=20)
+    retry_delay: float = Field(5.0, ge=0)  # seconds before the first retry; doubled for each next one
+
+
+class UnsubscribeSettings(_Model):
+    """`digest serve-unsubscribe`: loopback by default, put it behind the HTTPS unsubscribe_url."""
+
+    secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
+    host: str = "127.0.0.1"
+    port: int = Field(8058, ge=0, le=65535)
+
+
 class EmailSettings(_Model):
     title: str = "AI in Entertainment Weekly"
     from_address: str = "digest@news.example.com"
@@ -83,9 +179,23 @@ class EmailSettings(_Model):
     postal_address: str = "Digest Newsletter, 123 Example Street, Springfield, USA"
     archive_url: str = "https://news.example.com/archive"
     unsubscribe_url: str = "https://news.example.com/unsubscribe"
+    preferences_url: str = "https://news.example.com/preferences"
     language: str = "en"
+    first_issue: str = "2025-W29"  # the ISO week of issue 1; later issues are numbered by week
+    templates: Path | None = None  # a folder whose files override the default templates by name
+    subscribers: Path | None = None  # a CSV or YAML list, merged into the store before each send
+    style: StyleSettings = Field(default_factory=StyleSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    unsubscribe: UnsubscribeSettings = Field(default_factory=UnsubscribeSettings)
 
-    @field_validator("archive_url", "unsubscribe_url")
+    @field_validator("first_issue")
+    @classmethod
+    def _week(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", value):
+            raise ValueError("must be an ISO week like 2025-W29")
+        return value
+
+    @field_validator("archive_url", "unsubscribe_url", "preferences_url")
     @classmethod
     def _https(cls, value: str) -> str:
         if not value.startswith("https://"):
@@ -181,8 +291,12 @@ def _resolve(config: Config, base: Path) -> Config:
         for f in config.sources.feeds
     ]
     sources = config.sources.model_copy(update={"folders": folders, "feeds": feeds})
+    email = config.email
+    smtp = email.smtp.model_copy(update={"ca_file": email.smtp.ca_file and absolute(email.smtp.ca_file)})
+    email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
+                                     "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store)}
+        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
     )
 
 
@@ -196,4 +310,9 @@ def _missing_folders(raw: dict, path: Path) -> list[str]:
         if isinstance(where, str) and not (path.parent / where).is_dir():
             problems.append(f"{path}: sources.folders.{i}.path: folder not found: {path.parent / where}"
                             " (create it or fix the path; relative paths start at the config file's folder)")
+    email = raw.get("email")
+    templates = email.get("templates") if isinstance(email, dict) else None
+    if isinstance(templates, str) and not (path.parent / templates).is_dir():
+        problems.append(f"{path}: email.templates: folder not found: {path.parent / templates}"
+                        " (it holds templates that override the defaults by file name)")
     return problems

@@ -140,6 +140,15 @@ class ThemeSection:
 
 
 @dataclass(frozen=True, slots=True)
+class Lead:
+    """The issue's lead story ("1 big thing"): its own short extractive summary."""
+
+    story_id: str
+    sentences: tuple[Sentence, ...]  # verbatim, in reading order
+    why_it_matters: Sentence | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A source sentence backing one value of a fact."""
 
@@ -205,6 +214,8 @@ class Digest:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...] = ()
     links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
+    lead: Lead | None = None
+    number: int = 0  # the issue number; 0 when unknown
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)

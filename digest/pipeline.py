@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from digest import consensus, dedup, render, themes
+from digest.lead import lead_story
 from digest.config import Config
 from digest.deliver import compose, write_eml
 from digest.errors import StrictModeError
@@ -30,6 +31,19 @@ logger = logging.getLogger(__name__)
 def iso_week(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def issue_number(week: str, first_week: str) -> int:
+    """Issues are weekly: issue 1 is ``first_week``; 0 for a week before it."""
+    def monday(iso: str) -> date:
+        year, number = iso.split("-W")
+        return date.fromisocalendar(int(year), int(number), 1)
+
+    try:
+        weeks = (monday(week) - monday(first_week)).days // 7
+    except ValueError:
+        return 0
+    return weeks + 1 if weeks >= 0 else 0
 
 
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
@@ -57,6 +71,8 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
         articles=kept,
         problems=tuple(problems),
         links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
+        lead=lead_story(stories, sections, config.summary),
+        number=issue_number(week, config.email.first_issue),
     )
 
 
