@@ -14,10 +14,10 @@ rare case both copies arrive, mail systems that de-duplicate by Message-ID (Gmai
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+
+from digest.tables import StoreTable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -45,21 +45,10 @@ class Delivery:
     updated: str
 
 
-class Ledger:
+class Ledger(StoreTable):
     """The deliveries table of the store file; use as a context manager."""
 
-    def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30)
-        with self._db:
-            self._db.executescript(_SCHEMA)
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._db.close()
+    SCHEMA = _SCHEMA
 
     def get(self, issue: str, address: str) -> Delivery | None:
         row = self._db.execute("SELECT * FROM deliveries WHERE issue = ? AND address = ?",

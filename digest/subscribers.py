@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import re
 import secrets
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +27,7 @@ import yaml
 
 from digest.errors import DigestError
 from digest.models import Problem
+from digest.tables import StoreTable
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
@@ -114,21 +114,10 @@ def _yaml_rows(path: Path, text: str) -> list[tuple[int, str]]:
     return [(f"item {n}", str(item.get("email", "") if isinstance(item, dict) else item)) for n, item in enumerate(items, 1)]
 
 
-class SubscriberBook:
+class SubscriberBook(StoreTable):
     """The subscribers table of the store file; use as a context manager."""
 
-    def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30)
-        with self._db:
-            self._db.executescript(_SCHEMA)
-
-    def __enter__(self) -> SubscriberBook:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._db.close()
+    SCHEMA = _SCHEMA
 
     def add(self, address: str, now: datetime, source: str = "cli") -> Subscriber:
         """Add an active subscriber (a no-op for one already active); refuse one who unsubscribed."""

@@ -28,7 +28,8 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
-from digest.config import EmailSettings, StyleSettings
+from digest.config import EmailSettings
+from digest.style import StyleSettings
 from digest.models import Article, Digest, Fact, Sentence, Story, ThemeSection
 
 WORDS_PER_MINUTE = 238
