@@ -21,6 +21,7 @@ from rich.console import Console
 
 from digest import config as config_module
 from digest import consensus, dedup, memory, summarize
+from digest.mailcli import add_commands as add_mail_commands
 from digest.config import Config
 from digest.errors import ConfigError, DigestError, StrictModeError
 from digest.models import Story
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--json", action="store_true", help="print stable JSON")
         sub.set_defaults(command=handler)
+    add_mail_commands(commands)
     return parser
 
 

@@ -10,6 +10,7 @@ file's folder, so a config works from any current directory.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from digest.errors import ConfigError
+from digest.style import StyleSettings
 from digest.models import Theme
 
 
@@ -91,6 +93,29 @@ class ConsensusSettings(_Model):
     max_facts: int = Field(10, ge=1, le=50)
 
 
+class SmtpSettings(_Model):
+    """The relay that sends the issue. TLS always: STARTTLS (port 587) or implicit TLS (465)."""
+
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl"] = "starttls"
+    username_env: str = "DIGEST_SMTP_USERNAME"  # names of environment variables, never the secrets
+    password_env: str = "DIGEST_SMTP_PASSWORD"
+    ca_file: Path | None = None  # extra certificate to trust (a self-hosted relay's own)
+    timeout: float = Field(30, gt=0)
+    rate_per_minute: int = Field(60, ge=1, le=100_000)
+    retries: int = Field(3, ge=0, le=20)
+    retry_delay: float = Field(5.0, ge=0)  # seconds before the first retry; doubled for each next one
+
+
+class UnsubscribeSettings(_Model):
+    """`digest serve-unsubscribe`: loopback by default, put it behind the HTTPS unsubscribe_url."""
+
+    secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
+    host: str = "127.0.0.1"
+    port: int = Field(8058, ge=0, le=65535)
+
+
 class EmailSettings(_Model):
     title: str = "AI in Entertainment Weekly"
     from_address: str = "digest@news.example.com"
@@ -99,9 +124,23 @@ class EmailSettings(_Model):
     postal_address: str = "Digest Newsletter, 123 Example Street, Springfield, USA"
     archive_url: str = "https://news.example.com/archive"
     unsubscribe_url: str = "https://news.example.com/unsubscribe"
+    preferences_url: str = "https://news.example.com/preferences"
     language: str = "en"
+    first_issue: str = "2025-W29"  # the ISO week of issue 1; later issues are numbered by week
+    templates: Path | None = None  # a folder whose files override the default templates by name
+    subscribers: Path | None = None  # a CSV or YAML list, merged into the store before each send
+    style: StyleSettings = Field(default_factory=StyleSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    unsubscribe: UnsubscribeSettings = Field(default_factory=UnsubscribeSettings)
 
-    @field_validator("archive_url", "unsubscribe_url")
+    @field_validator("first_issue")
+    @classmethod
+    def _week(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", value):
+            raise ValueError("must be an ISO week like 2025-W29")
+        return value
+
+    @field_validator("archive_url", "unsubscribe_url", "preferences_url")
     @classmethod
     def _https(cls, value: str) -> str:
         if not value.startswith("https://"):
@@ -287,8 +326,12 @@ def _resolve(config: Config, base: Path) -> Config:
         for f in config.sources.feeds
     ]
     sources = config.sources.model_copy(update={"folders": folders, "feeds": feeds})
+    email = config.email
+    smtp = email.smtp.model_copy(update={"ca_file": email.smtp.ca_file and absolute(email.smtp.ca_file)})
+    email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
+                                     "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store)}
+        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
     )
 
 
@@ -302,4 +345,9 @@ def _missing_folders(raw: dict, path: Path) -> list[str]:
         if isinstance(where, str) and not (path.parent / where).is_dir():
             problems.append(f"{path}: sources.folders.{i}.path: folder not found: {path.parent / where}"
                             " (create it or fix the path; relative paths start at the config file's folder)")
+    email = raw.get("email")
+    templates = email.get("templates") if isinstance(email, dict) else None
+    if isinstance(templates, str) and not (path.parent / templates).is_dir():
+        problems.append(f"{path}: email.templates: folder not found: {path.parent / templates}"
+                        " (it holds templates that override the defaults by file name)")
     return problems

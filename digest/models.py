@@ -142,6 +142,15 @@ class ThemeSection:
 
 
 @dataclass(frozen=True, slots=True)
+class Lead:
+    """The issue's lead story ("1 big thing"): its own short extractive summary."""
+
+    story_id: str
+    sentences: tuple[Sentence, ...]  # verbatim, in reading order
+    why_it_matters: Sentence | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A source sentence backing one value of a fact."""
 
@@ -243,6 +252,8 @@ class Digest:
     links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
     relevance: tuple[Relevance, ...] = ()  # every article judged against the topic, featured or not
     repeats: tuple[str, ...] = ()  # stories left out as already sent in an earlier issue (editor notes)
+    lead: Lead | None = None
+    number: int = 0  # the issue number; 0 when unknown
 
     @property
     def left_out(self) -> tuple[Relevance, ...]:

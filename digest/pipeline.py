@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from digest import consensus, dedup, memory, relevance, render, themes
+from digest.lead import lead_story
 from digest.config import Config
 from digest.deliver import compose, write_eml
 from digest.errors import StrictModeError
@@ -32,6 +33,19 @@ logger = logging.getLogger(__name__)
 def iso_week(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def issue_number(week: str, first_week: str) -> int:
+    """Issues are weekly: issue 1 is ``first_week``; 0 for a week before it."""
+    def monday(iso: str) -> date:
+        year, number = iso.split("-W")
+        return date.fromisocalendar(int(year), int(number), 1)
+
+    try:
+        weeks = (monday(week) - monday(first_week)).days // 7
+    except ValueError:
+        return 0
+    return weeks + 1 if weeks >= 0 else 0
 
 
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
@@ -68,6 +82,8 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
         links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
         relevance=tuple(sorted(judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
         repeats=repeats,
+        lead=lead_story(stories, sections, config.summary),
+        number=issue_number(week, config.email.first_issue),
     )
 
 
@@ -97,7 +113,8 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
             raise StrictModeError("\n".join(str(p) for p in problems))
         current = articles if week else _this_week(articles, reports, store, now, config.window_days)
         context = _recently_sent(store, current, now)
-        featured = store.first_featured([a.id for a in (*current, *context)], iso_week(now))
+        featured = {article_id: (week, issue_number(week, config.email.first_issue) or n) for article_id, (week, n)
+                    in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
         email = render.render(digest, config.email)
         folder = (out or config.output) / digest.week
