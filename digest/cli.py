@@ -114,6 +114,11 @@ def _run(args: argparse.Namespace) -> int:
           f"{len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
     for verdict in digest.left_out:
         print(f"  off topic {verdict.location}: {verdict.reason}")
+    for repeat in digest.repeats:
+        print(f"  left out, {repeat}")
+    if not digest.stories:
+        err.print("[yellow]This issue has no stories[/yellow]: nothing new since the last issue "
+                  "(see the lines above and notes.txt); add sources or rebuild a week with --week.", markup=True)
     feeds = Counter(r.status.split(":")[0] for r in result.reports if r.kind == "feed")
     if feeds:
         print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))

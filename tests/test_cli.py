@@ -100,3 +100,13 @@ def test_missing_path_is_reported_not_a_crash(capsys, tmp_path):
     assert code == 0
     assert "no such file or folder" in err
     assert json.loads(out) == {"stories": []}
+
+
+def test_a_week_with_nothing_new_says_so(capsys, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text((ROOT / "config.yaml").read_text().replace("path: seeds", f"path: {SEEDS}"), encoding="utf-8")
+    assert command(capsys, "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    code, out, err = command(capsys, "run", "--config", str(config), "--now", "2025-07-27T08:00:00+00:00")
+    assert code == 0
+    assert "left out, Netflix’s Generative AI Leap" in out and "already sent in issue 1 (2025-W29)" in out
+    assert "This issue has no stories" in err
