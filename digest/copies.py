@@ -1,0 +1,164 @@
+"""Which articles are copies of one another: the pairs that make one origin, with their evidence.
+
+A *copy* is one article republished: wire syndication, a new headline, a boilerplate footer, a
+local paragraph added, a paragraph dropped, a few words changed, a truncated reprint, an outlet's
+own update. Everything here is pure: Articles in, ``Merge`` pairs out.
+
+Evidence, from the most certain. The figures come from ``benchmarks/dedup_copies.py`` on BBC and
+NeuS articles (README of ``benchmarks/``); run it again before changing a threshold.
+
+1. Same canonical URL (trailing slash, scheme and ``www.`` ignored): a copy without scoring.
+2. Word 5-shingles, compared exactly. *Resemblance* (Jaccard >= ``copy_resemblance``, 0.7) catches
+   a copy with a new headline, a footer, or a few words changed; *containment* (shared shingles
+   over the smaller set >= ``copy_containment``, 0.8) catches a wire copy with a local paragraph
+   added and a truncated reprint, whose shingles sit almost all inside the original. Containment
+   needs at least ``copy_min_shingles`` (20) in the smaller set: a 10-word headline found inside a
+   longer one is not a reprint. Independent articles share almost no 5-shingles: FIGURES-TODO.
+3. A certain shared context lowers the bar to containment >= ``signal_containment`` (0.5): the same
+   outlet (an outlet updating or re-running its own article: FIGURES-TODO), or the same wire dateline ("LOS ANGELES
+   (Reuters) -", "(AP) —": one agency's dispatch from one place, trimmed by each paper). FIGURES-TODO.
+
+Candidates. MinHash signatures (datasketch, 128 permutations, xxhash: 4x faster than the default
+SHA-1) in LSH banded for a Jaccard of ``lsh_threshold`` (0.1) find candidate pairs without
+comparing all pairs. 0.1, not the usual 0.5: a truncated reprint a fifth the length of its
+original has a Jaccard near 0.2: FIGURES-TODO.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from urllib.parse import urlsplit
+
+import xxhash
+from datasketch import MinHash, MinHashLSH
+
+from digest.config import DedupSettings
+from digest.models import Article, Merge
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_AGENCIES = r"AP|Reuters|AFP|Bloomberg|UPI|PA|dpa|ANSA|EFE|Xinhua|CNA|IANS|PTI"
+_DATELINE = re.compile(
+    rf"^\s*(?P<place>[A-Z][A-Z .'’\-]{{1,40}}?)?(?:,\s*[A-Z][\w. ]{{1,30}}?)?\s*\((?P<agency>{_AGENCIES})\)\s*[-—–]")
+
+
+def _hash(data: bytes) -> int:
+    return xxhash.xxh32_intdigest(data)
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What copy detection knows about one article."""
+
+    id: str
+    shingles: frozenset[str]
+    url: str
+    outlet: str
+    dateline: str
+
+
+def shingles(text: str, size: int) -> frozenset[str]:
+    """Word ``size``-shingles of the lowercased text (the whole text if it is shorter)."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    if len(tokens) < size:
+        return frozenset({" ".join(tokens)}) if tokens else frozenset()
+    return frozenset(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+
+
+def dateline(text: str) -> str:
+    """The wire dateline opening ``text``, as "agency|PLACE" ("" if none): "LOS ANGELES (Reuters) -"."""
+    found = _DATELINE.match(text[:200])
+    if not found:
+        return ""
+    return f"{found['agency'].lower()}|{' '.join((found['place'] or '').split())}"
+
+
+def canonical_url(url: str | None) -> str:
+    """The URL without scheme, ``www.``, fragment or trailing slash: the same page, however linked."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def find_copies(articles: Sequence[Article], settings: DedupSettings) -> list[Merge]:
+    """Every confirmed copy pair, with the rule and score that confirmed it, sorted."""
+    profiles = {p.id: p for p in profiles_of(articles, settings)}
+    pairs = _candidates(list(profiles.values()), settings) | _sharing(profiles.values(), "url") | _sharing(profiles.values(), "dateline")
+    merges = (confirm(profiles[a], profiles[b], settings) for a, b in sorted(pairs))
+    return [m for m in merges if m is not None]
+
+
+def profiles_of(articles: Sequence[Article], settings: DedupSettings) -> list[_Profile]:
+    """What copy detection compares, without boilerplate: shingles repeated across one outlet's articles.
+
+    The boilerplate of every outlet is taken out of every article, so a pair is compared on the
+    same footing whichever outlets published it.
+    """
+    found = [_Profile(a.id, shingles(a.text, settings.shingle_words), canonical_url(a.url),
+                      " ".join(a.outlet.lower().split()), dateline(a.text)) for a in articles]
+    by_outlet: dict[str, list[_Profile]] = {}
+    for profile in found:
+        by_outlet.setdefault(profile.outlet, []).append(profile)
+    boilerplate = frozenset().union(*(_boilerplate(members, settings.boilerplate_articles)
+                                      for outlet, members in by_outlet.items() if outlet))
+    if not boilerplate:
+        return found
+    return [dataclasses.replace(p, shingles=p.shingles - boilerplate) for p in found]
+
+
+def _boilerplate(members: list[_Profile], least: int) -> frozenset[str]:
+    """Shingles in ``least`` or more articles of one outlet: its footer, its sign-up line."""
+    if len(members) < least:
+        return frozenset()
+    counts = Counter(s for p in members for s in p.shingles)
+    return frozenset(s for s, n in counts.items() if n >= least)
+
+
+def _candidates(profiles: list[_Profile], settings: DedupSettings) -> set[tuple[str, str]]:
+    """Pairs (smaller id first) whose MinHash signatures collide in some LSH band."""
+    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
+    signatures = {}
+    for profile in profiles:
+        if profile.shingles:
+            signature = MinHash(num_perm=settings.num_perm, hashfunc=_hash)
+            signature.update_batch([s.encode("utf-8") for s in profile.shingles])
+            signatures[profile.id] = signature
+            lsh.insert(profile.id, signature)
+    return {(min(i, j), max(i, j)) for i, signature in signatures.items() for j in lsh.query(signature) if i != j}
+
+
+def _sharing(profiles, field: str) -> set[tuple[str, str]]:
+    """Pairs with the same non-empty URL or dateline: checked whether or not their signatures collide."""
+    groups: dict[str, list[str]] = {}
+    for profile in profiles:
+        if getattr(profile, field):
+            groups.setdefault(getattr(profile, field), []).append(profile.id)
+    return {pair for ids in groups.values() for pair in combinations(sorted(ids), 2)}
+
+
+def confirm(a: _Profile, b: _Profile, settings: DedupSettings) -> Merge | None:
+    """The first rule that makes ``a`` and ``b`` copies, or None."""
+    if a.url and a.url == b.url:
+        return Merge(a.id, b.id, "copy: same canonical URL", 1.0, a.url)
+    if not a.shingles or not b.shingles:
+        return None
+    shared = len(a.shingles & b.shingles)
+    smaller = min(len(a.shingles), len(b.shingles))
+    resemblance = shared / (len(a.shingles) + len(b.shingles) - shared)
+    containment = shared / smaller if smaller >= settings.copy_min_shingles else 0.0
+    detail = f"Jaccard {resemblance:.3f}, {shared} of the smaller text's {smaller} 5-word runs shared"
+    if resemblance >= settings.copy_resemblance:
+        return Merge(a.id, b.id, "copy: shingle resemblance", round(resemblance, 3), detail)
+    if containment >= settings.copy_containment:
+        return Merge(a.id, b.id, "copy: shingle containment", round(containment, 3), detail)
+    if containment >= settings.outlet_containment and a.outlet and a.outlet == b.outlet:
+        return Merge(a.id, b.id, "copy: same outlet republished", round(containment, 3), f"{detail}; outlet {a.outlet}")
+    if containment >= settings.wire_containment and a.dateline and a.dateline == b.dateline:
+        return Merge(a.id, b.id, "copy: same wire dateline", round(containment, 3), f"{detail}; dateline {a.dateline}")
+    return None
