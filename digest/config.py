@@ -66,7 +66,7 @@ class DedupSettings(_Model):
     wire_containment: float = Field(0.5, gt=0, le=1)
     boilerplate_articles: int = Field(5, ge=2)
     story_similarity: float = Field(0.18, gt=0, le=1)
-    story_cohesion: float = Field(0.1, ge=0, le=1)
+    story_cohesion: float = Field(0.2, ge=0, le=1)
     story_lead_words: int = Field(0, ge=0)
     story_days: int = Field(7, ge=0)
 

@@ -118,5 +118,6 @@ def _notes(digest: Digest) -> str:
     lines += ["", "Stories and why articles were grouped:"]
     for story in digest.stories:
         lines.append(f"- {story.title} ({len(story.articles)} articles, {len(story.origins)} independent sources)")
-        lines += [f"    {m.rule} {m.score}: {m.left} ~ {m.right}" for m in story.merges]
+        where = {a.id: a.location for a in story.articles}
+        lines += [f"    {m.rule} {m.score}: {where[m.left]} ~ {where[m.right]} ({m.detail})" for m in story.merges]
     return "\n".join(lines) + "\n"
