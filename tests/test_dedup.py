@@ -86,7 +86,7 @@ def test_order_independent_idempotent_and_lossless(seed_articles, seed, copies):
     pool = list(seed_articles)
     for i in range(copies):
         source = rng.choice(seed_articles)
-        pool.append(copy_of(source, f"c{i}", title=f"Reprint {i}"))
+        pool.append(_edited(source, rng, set(rng.sample(["headline", "footer", "dropped", "edited", "truncated"], rng.randint(0, 5)))))
     shuffled = pool[:]
     rng.shuffle(shuffled)
     first = group(pool, SETTINGS)
