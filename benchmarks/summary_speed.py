@@ -53,7 +53,7 @@ def timed(sentences: list[Sentence], settings: SummarySettings) -> tuple[float, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="bbc_articles.jsonl")
-    parser.add_argument("--algorithm", default="lexrank", choices=ALGORITHMS + ("all",))
+    parser.add_argument("--algorithm", default=SummarySettings().algorithm, choices=ALGORITHMS + ("all",))
     parser.add_argument("--uncapped-limit", type=int, default=500)
     args = parser.parse_args()
     pool = candidates(args.corpus, max(SIZES))

@@ -1,33 +1,20 @@
-"""Claims inside sentences: figures with their slot, fiscal periods, names and word stems.
+"""Claims inside sentences: figures with their slot and fiscal period.
 
-A *figure* is a number only together with its slot (CONSENSUS.md: a number with no attribute is
-never shown): kind (money, percent, multiple, count, share), attribute (revenue, growth,
-speed-up, hours viewed, share of viewing...), qualifier (year-over-year, forecast, non-English)
-and period (Q2 2025, H1 2025). The attribute is read from at most six words before and five
-after the figure ("Revenue in Q2 2025 came to $11.1 billion"), stopping at the next figure of the
-same kind, or from a table row's label ("Quarterly Revenue | $11.5 billion"); with no attribute
-word the figure is dropped. A change needs its base stated to be compared across sources
-("year-over-year"); "fell to 5.4%" is a level, not a change, and is dropped.
+A *figure* is a quantity (``digest.quantities``: money, percent, points, multiple, count, share,
+direction) only together with its slot (CONSENSUS.md: a number with no attribute is never
+shown): kind, attribute (revenue, growth, speed-up, hours viewed, share of viewing, people
+killed, cost...), qualifier (year-over-year, forecast, non-English) and period (Q2 2025, H1
+2025; read by ``digest.periods``). The attribute is read from at most eight words before and
+five after the figure ("Revenue in Q2 2025 came to $11.1 billion"; "unemployment rate drops to
+50-year low of 3.5%" needs eight), stopping at the next figure of the same kind, or from a table
+row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute is its unit noun, a
+share's the whole it is part of; with no attribute the figure is dropped. A change needs its
+base stated to be compared across sources ("year-over-year"). "Fell to 5.4%", "was 3.5 percent"
+and "dropped to a 50-year low of 3.5%" state a level, not a change: such a figure takes another
+attribute ("unemployment rate") or is dropped.
 
-Intervals (what a stated number allows):
-- Rounding: half a unit of the last stated digit: "11" -> [10.5, 11.5), "11.08" -> [11.075,
-  11.085). Trailing zeros of integers from 100 up are taken as rounding ("300 million" ->
-  +-50 million); below 100 they are digits ("10 times" -> [9.5, 10.5)).
-- Hedges widen: "about" +-10 %, "over"/"more than" [v, 1.25v], "nearly"/"up to" [0.85v, v]
-  (CONSENSUS.md). Fractions in words ("one-third") are read as +-10 % of their value.
-
-Periods: explicit (Q2 2025, second quarter, first half of 2025, H1, fiscal year 2025) or relative
-("latest quarterly report", "Tuesday's earnings call", a "Quarterly Revenue" row), which means the
-last quarter completed before publication and stays unknown without a date. A figure takes the
-period nearest to it between its neighbouring figures, else the sentence's only period, else the
-period of a lead-in line ending in ":" ("In Q2 2025, Netflix reported robust growth:" above
-bullets), else the article's only period. A period with no year takes the article's only year,
-else the publication date's.
-
-Names are runs of at least two capitalised words, not counting a sentence's first word unless it
-is an article ("El Eternauta"), with leading titles ("Co-CEO", "Vice President") and trailing
-dates ("Monday") dropped. Stems are the first six letters of a transliterated, lower-cased word
-(truncation stemming): "collapse"/"collapsed" and "Argentine"/"Argentina" meet; no data files.
+Agreement is interval overlap (``agree``): the more precise value must lie in the less precise
+one's interval, so "$11 billion" agrees with "$11.08 billion" and not with "$11.5 billion".
 """
 
 from __future__ import annotations
@@ -37,9 +24,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from anyascii import anyascii
-
+from digest import names, quantities
 from digest.models import Article
+from digest.periods import Context, Period, article_context, lead_in, nearest, resolve
+from digest.quantities import Quantity, interval
 from digest.sentences import split
 
 
@@ -49,66 +37,32 @@ def sentences_of(text: str) -> tuple[str, ...]:
     return tuple(split(text))
 
 
-_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen twenty").split()
-_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100}
-_WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
-           "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
-FRACTIONS = {"one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3, "one-quarter": 0.25,
-             "a quarter": 0.25, "three-quarters": 0.75, "one-half": 0.5, "half": 0.5,
-             "one-fifth": 0.2, "a fifth": 0.2}
-_HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
-                "some": "about", "over": "over", "more than": "over", "above": "over",
-                "at least": "over", "nearly": "nearly", "almost": "nearly", "up to": "nearly",
-                "close to": "nearly", "under": "nearly", "less than": "nearly"}
-_HEDGE = r"(?:\b(?P<hedge>" + "|".join(sorted(_HEDGE_KINDS, key=len, reverse=True)) + r")\s+)?"
-_NUM = r"\d[\d,]*(?:\.\d+)?"
-_PATTERNS = (
-    ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£)\s?(?P<num>" + _NUM + r")"
-     r"(?:\s*(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k)\b)?"),
-    ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>%|percentage points?\b|per ?cent\b)"),
-    ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
-    ("count", _HEDGE + r"(?<![\w.$€£])(?P<num>" + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|"
-     r"million|thousand))?\s+(?P<noun>hours|subscribers|members|memberships|households)\b"),
-    ("share", _HEDGE + r"\b(?P<frac>" + "|".join(FRACTIONS) + r")\s+of\s+(?:(?:all|the|that|its|their|total)\s+)*"
-     r"(?:views|viewing|viewership|watch time)\b"),
-)
-_COMPILED = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS)
+_RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|up\b"
+_FALL = r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b"
+_LEVEL = re.compile(r"\b(?:to|at|was|is|were|are|stands|stood|reached|hit)\b((?:\s+\S+){0,4})$", re.I)
+_SHARE_OF = r"^\W*of\s+(?:(?:all|the|that|its|their|total)\s+)*"
 _ATTRIBUTES = {
     "money": (("revenue", r"revenues?|sales|turnover"), ("operating income", r"operating income"),
-              ("profit", r"profits?|net income"), ("budget", r"budgets?")),
-    "percent": (("share of viewing", r"^\W*of\s+(?:(?:all|the|that|its)\s+)*(?:views|viewing|viewership)"),
-                ("operating margin", r"operating margin"),
-                ("growth", r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?"),
-                ("decline", r"declined?|decreased?|drop(?:ped)?|fell|fall")),
-    "multiple": (("speed-up", r"faster|quicker|speed-?ups?|speed|quickly"),),
+              ("profit", r"profits?|net income|earnings"), ("deficit", r"deficits?"), ("budget", r"budgets?"),
+              ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
+              ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
+              ("payment", r"checks?\b|payments?"), ("package", r"package|\bbill\b|stimulus")),
+    "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
+                ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
+                ("unemployment rate", r"unemployment|jobless rate")),
+    "points": (("growth", _RISE), ("decline", _FALL)),
+    "multiple": (("speed-up", r"faster|quicker|speed-?ups?|speed|quickly"),
+                 ("growth", r"grow|grew|increase|rose|rise|jump|more|higher|larger|bigger|doubl|tripl")),
 }
-_GROWTH_SUBJECT = re.compile(r"\b(subscriber|membership|member|user|advertising|ad|profit)s?\b", re.I)
-_QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|from a year (?:ago|earlier)"),
+_GROWTH_SUBJECT = re.compile(r"\b(subscriber|membership|member|user|advertising|ad|profit|wage)s?\b", re.I)
+_QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
+                r"(?:from|than|compared (?:with|to)) a year (?:ago|earlier)"),
                ("quarter-over-quarter", r"quarter[- ](?:over|on)[- ]quarter|sequential"),
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
                ("forecast", r"forecast|expect|project|guidance|outlook|estimate|target"))
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A fiscal period: kind "Q" (quarter), "H" (half), "FY" (year) or "latest" (relative)."""
-
-    kind: str
-    number: int = 0
-    year: int | None = None
-
-    @property
-    def label(self) -> str:
-        name = {"Q": f"Q{self.number}", "H": f"H{self.number}", "FY": "FY"}.get(self.kind, "latest quarter")
-        return f"{name} {self.year}" if self.year else name
-
-    @property
-    def end_month(self) -> int:
-        return {"Q": 3 * self.number, "H": 6 * self.number}.get(self.kind, 12)
+_SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
+_STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +87,22 @@ class Figure:
         return self.high - self.low
 
     @property
-    def periodic(self) -> bool:  # a quantity of some period (revenue), unlike a speed-up
-        return self.kind != "multiple"
+    def periodic(self) -> bool:  # a quantity of some period (revenue), unlike a speed-up or a death toll
+        return self.kind not in ("multiple", "direction", "count") or self.attribute in _STOCKS
+
+    @property
+    def disputable(self) -> bool:
+        """Directions and counts of people with no event named ("3 million people") only ever agree."""
+        return self.kind != "direction" and self.attribute != "people"
 
     @property
     def period_known(self) -> bool:
         return self.period is not None and self.period.kind != "latest" and self.period.year is not None
+
+    @property
+    def shown(self) -> str:
+        """The value as the box shows it: as written, but a direction as "lower" or "higher"."""
+        return ("lower" if self.value < 0 else "higher") if self.kind == "direction" else self.text
 
 
 def agree(a: Figure, b: Figure) -> bool:
@@ -147,57 +111,33 @@ def agree(a: Figure, b: Figure) -> bool:
     return wide.low <= narrow.value < wide.high or wide.low <= narrow.value <= wide.high and bool(wide.hedge)
 
 
-def parse_number(text: str) -> tuple[float, float]:
-    """A written number -> (value, rounding step): "11.08" -> (11.08, 0.01), "ten" -> (10, 1)."""
-    text = text.lower().replace(",", "")
-    if text in WORD_NUMBERS:
-        return float(WORD_NUMBERS[text]), 1.0
-    whole, _, decimals = text.partition(".")
-    if decimals:
-        return float(text), 10.0 ** -len(decimals)
-    zeros = len(whole) - len(whole.rstrip("0")) if int(whole) >= 100 else 0
-    return float(whole), 10.0 ** zeros
-
-
-def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
-    """The values a figure allows: rounding half a step each side, widened by its hedge."""
-    kind = _HEDGE_KINDS.get(hedge.lower(), "")
-    if kind == "about":
-        return min(value - step / 2, 0.9 * value), max(value + step / 2, 1.1 * value)
-    if kind == "over":
-        return value, 1.25 * value
-    if kind == "nearly":
-        return 0.85 * value, value
-    return value - step / 2, value + step / 2
-
-
-def _value(kind: str, match: re.Match) -> tuple[float, float]:
-    if kind == "share":
-        value = 100 * FRACTIONS[match["frac"].lower()]
-        return value, 0.2 * value
-    value, step = parse_number(match["num"])
-    scale = _SCALES.get((match.groupdict().get("scale") or "").lower(), 1.0)
-    return value * scale, step * scale
-
-
 def _window(text: str, start: int, end: int, left: int, right: int) -> tuple[str, str]:
-    before = " ".join(text[left:start].split()[-6:])
+    before = " ".join(text[left:start].split()[-8:])
     after = " ".join(text[end:right].split()[:5])
     return before, after
 
 
-def _attribute(kind: str, match: re.Match, before: str, after: str, label: str) -> str:
-    if kind == "count":
-        noun = match["noun"].lower()
-        if noun == "hours":
-            return "hours viewed" if _VIEW_WORDS.search(label or f"{before} {after} {match[0]}") else ""
-        return "subscribers"
-    if kind == "share":
-        return "share of viewing"
-    for name, pattern in _ATTRIBUTES[kind]:
+def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
+    """A count is named by its unit noun, a share by its whole, a direction by what it compares."""
+    if q.kind == "count" and q.noun == "hours":
+        return "hours viewed" if _VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ""
+    if q.kind == "count":
+        return "subscribers" if q.noun in _SUBSCRIBERS else q.noun
+    if q.kind == "share":
+        return "share of viewing" if _VIEW_WORDS.search(q.noun) else f"share of {q.noun}"
+    return q.noun
+
+
+def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
+    if q.kind in ("count", "share", "direction"):
+        return _noun_attribute(q, before, after, label)
+    level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
+    level = bool(level) and not re.search(_RISE + "|" + _FALL, level[1], re.IGNORECASE)
+    for name, pattern in _ATTRIBUTES[q.kind]:
         texts = (label,) if label else (after, before)
         if any(re.search(pattern, t, re.IGNORECASE) for t in texts if t):
-            return name
+            if not (level and name in ("growth", "decline")):
+                return name
     return ""
 
 
@@ -215,146 +155,52 @@ def _subject(attribute: str, context: str) -> str:
     return f"{subject[1].lower()} {attribute}" if subject else attribute
 
 
-PERIOD_PATTERNS = (
-    (r"\bQ([1-4])\b(?:\s*(?:FY)?\s*(\d{4}))?", "Q"),
-    (r"\b(first|second|third|fourth)[- ]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(\d{4}))?", "Q"),
-    (r"\b(first|second)[- ]half\b(?:\s+of\s+(?:fiscal\s+)?(?:the\s+year|(\d{4})))?", "H"),
-    (r"\bH([12])\b(?:\s*(\d{4}))?", "H"),
-    (r"\b(?:fiscal|full)[- ]year\s+()(\d{4})\b", "FY"),
-)
-_RELATIVE = re.compile(r"\b(?:latest|last|most recent|past|this)\s+(?:fiscal\s+)?quarter|\bquarterly\b|"
-                       r"\bearnings (?:call|report)", re.IGNORECASE)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-
-
-def periods_in(text: str) -> list[tuple[int, Period]]:
-    """Explicit periods in ``text`` with their positions; relative cues only if none is explicit."""
-    found = []
-    for pattern, kind in PERIOD_PATTERNS:
-        for m in re.finditer(pattern, text, re.IGNORECASE):
-            number = int(_ORDINALS.get(m[1].lower(), m[1] or 0))
-            found.append((m.start(), Period(kind, number, int(m[2]) if m[2] else None)))
-    if not found:
-        found = [(m.start(), Period("latest")) for m in _RELATIVE.finditer(text)]
-    return sorted(found, key=lambda item: item[0])
-
-
-def resolve(period: Period | None, years: frozenset[int], published: datetime | None) -> Period | None:
-    """Fill in what the text left out: a relative period or a missing year, from the context."""
-    if period is None or (period.kind != "latest" and period.year):
-        return period
-    if period.kind == "latest":
-        if published is None:
-            return period
-        quarter = (published.month - 1) // 3  # the last completed quarter; 0 means Q4 last year
-        return Period("Q", quarter or 4, published.year if quarter else published.year - 1)
-    if len(years) == 1:
-        return Period(period.kind, period.number, next(iter(years)))
-    if published is not None:
-        year = published.year if period.end_month < published.month else published.year - 1
-        return Period(period.kind, period.number, year)
-    return period
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    years: frozenset[int]
-    default: Period | None
-    published: datetime | None
-
-
-def _unique(periods: list[Period]) -> Period | None:
-    distinct = set(periods)
-    return distinct.pop() if len(distinct) == 1 else None
-
-
-def _article_context(article: Article, published: datetime | None) -> _Context:
-    mentions = [p for block in article.blocks if block.kind != "heading" for _, p in periods_in(block.text)]
-    years = frozenset(p.year for p in mentions if p.year)
-    return _Context(years, _unique(mentions), published)
-
-
-def _lead_in(article: Article, index: int) -> Period | None:
-    """The period of the line introducing a list or table ("In Q2 2025, Netflix reported:")."""
-    for block in reversed(article.blocks[:index]):
-        if block.kind in ("bullet", "table_row"):
-            continue
-        if block.text.rstrip().endswith(":"):
-            return _unique([p for _, p in periods_in(block.text)])
-        return None
-    return None
-
-
-def _nearest_period(sentence: str, span: tuple[int, int], left: int, right: int) -> Period | None:
-    """A period after the figure ("$11 billion in Q2") wins over one before it, then the sentence's."""
-    after = periods_in(sentence[span[1]:right])
-    if after:
-        return after[0][1]
-    before = periods_in(sentence[left:span[0]])
-    if before:
-        return before[-1][1]
-    return _unique([p for _, p in periods_in(sentence)])
-
-
-def _matches(text: str) -> list[tuple[str, re.Match]]:
-    taken: list[tuple[int, int]] = []
-    found = []
-    for kind, pattern in _COMPILED:
-        for m in pattern.finditer(text):
-            if all(m.end() <= a or m.start() >= b for a, b in taken):
-                taken.append(m.span())
-                found.append((kind, m))
-    return sorted(found, key=lambda item: item[1].start())
-
-
-def _bounds(found: list[tuple[str, re.Match]], i: int, end: int) -> tuple[int, int, int, int]:
+def _bounds(found: list[Quantity], i: int, end: int) -> tuple[int, int, int, int]:
     """Where figure ``i``'s context stops: at figures of its kind, and at any figure."""
-    kind = found[i][0]
-    return (max((m.end() for k, m in found[:i] if k == kind), default=0),
-            min((m.start() for k, m in found[i + 1:] if k == kind), default=end),
-            found[i - 1][1].end() if i else 0,
-            found[i + 1][1].start() if i + 1 < len(found) else end)
+    kind = found[i].kind
+    return (max((q.end for q in found[:i] if q.kind == kind), default=0),
+            min((q.start for q in found[i + 1:] if q.kind == kind), default=end),
+            found[i - 1].end if i else 0,
+            found[i + 1].start if i + 1 < len(found) else end)
 
 
 def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
-               context: _Context = _Context(frozenset(), None, None)) -> list[Figure]:
+               context: Context = Context()) -> list[Figure]:
     """Every figure in ``sentence`` whose attribute can be told; the others are dropped."""
-    found = _matches(sentence)
+    found = quantities.find(sentence)
     figures = []
-    for i, (kind, m) in enumerate(found):
+    for i, quantity in enumerate(found):
         left, right, any_left, any_right = _bounds(found, i, len(sentence))
-        figure = _figure(kind, m, sentence, label, (left, right))
+        figure = _figure(quantity, sentence, label, (left, right))
         if figure is not None:
-            period = _nearest_period(sentence, m.span(), any_left, any_right) or fallback or context.default
+            period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
+            period = period or fallback or context.default
             figures.append(replace(figure, period=resolve(period, context.years, context.published)))
     return figures
 
 
-def _figure(kind: str, m: re.Match, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
-    before, after = _window(sentence, m.start(), m.end(), *bounds)
-    attribute = _attribute(kind, m, before, after, label)
-    if not attribute or (attribute in ("growth", "decline") and re.search(r"\bto$", before)):
-        return None  # "fell to 5.4%" is a level, not a change
+def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
+    before, after = _window(sentence, q.start, q.end, *bounds)
+    attribute = _attribute(q, before, after, label)
+    if not attribute:
+        return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"
     attribute = _subject(attribute, near)
-    value, step = _value(kind, m)
-    hedge = (m["hedge"] or "").lower()
-    low, high = interval(value, step, hedge)
-    shown = f"{m['hedge'] or ''} {m['frac']}".strip() if kind == "share" else m[0]
-    if kind == "money":  # amounts in different currencies are different slots
-        kind = f"money {m['cur'].replace('US$', '$')}"
-    return Figure(kind, attribute, _qualifier(attribute, near, sentence), value, low, high, shown, hedge,
-                  None, sentence, m.start(), frozenset() if label else _subjects(sentence))
+    low, high = interval(q.value, q.step, q.hedge)
+    kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
+    wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
+    return Figure(kind, attribute, _qualifier(attribute, wide, sentence), q.value, low, high, q.text, q.hedge,
+                  None, sentence, q.start, frozenset() if label else names.subjects(sentence))
 
 
 def article_figures(article: Article, published: datetime | None = None) -> list[Figure]:
     """The figures of an article's paragraphs, bullets and table rows, in reading order."""
-    context = _article_context(article, published)
+    context = article_context(article, published)
     figures = []
     for index, block in enumerate(article.blocks):
         if block.kind == "heading":
             continue
-        fallback = _lead_in(article, index) if block.kind in ("bullet", "table_row") else None
+        fallback = lead_in(article, index) if block.kind in ("bullet", "table_row") else None
         if block.kind == "table_row":
             label, _, _ = block.text.partition(" | ")
             figures += figures_in(block.text, label, fallback, context)
@@ -362,106 +208,3 @@ def article_figures(article: Article, published: datetime | None = None) -> list
         for sentence in sentences_of(block.text):
             figures += figures_in(sentence, "", fallback, context)
     return figures
-
-
-STOPWORDS = frozenset("""a about after again all also am among an and any are as at be because been before being
-both but by can could did do does doing during each even ever every few for from further had has have having he her
-here hers him his how however i if in into is it its itself just like many may maybe me might more most much must my
-no nor not now of off on once one only or other our out over own perhaps quite rather really same she should so some
-still such than that the their theirs them then there these they this those though through thus to too under until
-up upon very was we well were what when where whether which while who whom whose why will with within without would
-yet you your s t co said says say""".split())
-_ARTICLES = ("el ", "la ", "los ", "las ", "the ", "a ", "an ", "le ", "les ", "il ", "lo ")
-_ROLES = frozenset("co-ceo ceo cfo coo president vice chairman chair chief executive director actor actress mr ms "
-                   "mrs dr sir co-founder founder former speaker gov governor sen senator rep lt col gen judge "
-                   "justice secretary minister prime leader king queen prince princess pope".split())
-_DATES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-                   "july august september october november december jan feb mar apr jun jul aug sep sept oct nov "
-                   "dec".split())
-ROLE_NOUNS = frozenset("series film movie show drama thrill docume sitcom anime season album band actor "
-                       "singer direct ceo studio game".split())  # as stems
-_TOKEN = re.compile(r"[^\W_][\w’'-]*|\S")
-
-
-def stems(text: str) -> list[str]:
-    """Content words, transliterated, lower-cased and cut to six letters, in order."""
-    words = re.findall(r"[a-z0-9]+", anyascii(text).lower())
-    return [w[:6] for w in words if len(w) > 1 and w not in STOPWORDS]
-
-
-def normalise_name(name: str) -> str:
-    """Transliterate, lower-case, drop a possessive and a leading article: "El Atonata" -> "atonata"."""
-    norm = " ".join(re.sub(r"['’]s?$", "", anyascii(name).lower()).split())
-    for article in _ARTICLES:
-        if norm.startswith(article) and len(norm) > len(article):
-            return norm[len(article):]
-    return norm
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    """A proper name as written, its normal form, and its sentence's role nouns and other names."""
-
-    text: str
-    norm: str
-    context: frozenset[str]
-
-
-def _capitalised(token: str) -> bool:
-    parts = [part for part in token.split("-") if part]
-    return any(c.islower() for c in token) and all(part[0].isupper() or part[0].isdigit() for part in parts)
-
-
-def _runs(sentence: str) -> list[list[str]]:
-    """Runs of capitalised words; a sentence's first word only counts if it is an article."""
-    runs, current, initial = [], [], True
-    for token in _TOKEN.findall(sentence):
-        first, initial = initial, token in ":“\"‘(" or (initial and not token[0].isalnum())
-        if _capitalised(token) and not (first and f"{token.lower()} " not in _ARTICLES) or (
-                current and token.isdigit() and len(token) <= 2):
-            current.append(token)
-            if token.endswith(("’s", "'s")):
-                runs.append(current)
-                current = []
-            continue
-        if token in ("%", "percent") and current and current[-1].isdigit():
-            current.pop()  # "Joe Biden 38%" is not a name with a number
-        runs.append(current)
-        current = []
-    return [run for run in runs + [current] if run]
-
-
-def _trim(run: list[str]) -> list[str]:
-    """Drop leading titles ("Co-CEO", "Vice President") and trailing dates ("Monday")."""
-    while run and run[0].lower().rstrip(".") in _ROLES:
-        run = run[1:]
-    while run and anyascii(run[-1]).lower().rstrip(".") in _DATES:
-        run = run[:-1]
-    return run
-
-
-def _subjects(sentence: str) -> frozenset[str]:
-    """Capitalised words and acronyms ("Netflix", "BBC"), lower-cased, without titles and dates."""
-    words = {re.sub(r"['’]s$", "", anyascii(w)).lower() for w in _TOKEN.findall(sentence)
-             if (_capitalised(w) or (w.isupper() and w.isalpha() and len(w) > 1))}
-    return frozenset(words - STOPWORDS - _DATES - _ROLES)
-
-
-def _anchor_words(sentence: str) -> frozenset[str]:
-    """Role nouns ("series", "actor") and capitalised words ("Argentine") of a sentence, as stems."""
-    words = _TOKEN.findall(sentence)[1:]
-    capitalised = {stem for w in words if _capitalised(w) for stem in stems(w)}
-    return frozenset(capitalised | (set(stems(sentence)) & ROLE_NOUNS))
-
-
-@lru_cache(maxsize=8192)
-def names_in(sentence: str) -> tuple[Name, ...]:
-    """Runs of at least two capitalised words ("El Eternauta", "Ted Sarandos"), without titles."""
-    found = []
-    anchors = _anchor_words(sentence)
-    for run in map(_trim, _runs(sentence)):
-        if len(run) < 2 or any(word.lower() in _DATES for word in run):
-            continue
-        text = " ".join(run)
-        found.append(Name(text, normalise_name(text), anchors - set(stems(text))))
-    return tuple(found)

@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,12 +20,16 @@ from pathlib import Path
 from rich.console import Console
 
 from digest import config as config_module
-from digest import consensus, dedup, summarize
+from digest import consensus, dedup, memory, summarize
+from digest.mailcli import add_commands as add_mail_commands
 from digest.config import Config
 from digest.errors import ConfigError, DigestError, StrictModeError
 from digest.models import Story
 from digest.pipeline import run_issue
-from digest.sources import collect_paths
+from digest.sources import collect_paths, feeds_with
+from digest.sources.fetch import Fetcher, make_client
+from digest.sources.opml import read_opml
+from digest.store import Store
 
 logger = logging.getLogger(__name__)
 err = Console(stderr=True, highlight=False)
@@ -60,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output folder (default: the config's)")
     run.add_argument("--now", type=_moment, help="the run's clock, ISO 8601 (for reproducible runs)")
     run.add_argument("--strict", action="store_true", help="fail (exit 1) if any source has a problem")
+    run.add_argument("--week", type=_week, help="rebuild a past week's issue from the store, e.g. 2025-W30 (no fetching)")
     run.set_defaults(command=_run)
+    _sources_parser(commands)
 
     for name, handler, text in (("summarize", _summarize, "extractive summary of article files"),
                                 ("dedup", _dedup, "how articles group into origins and stories"),
@@ -73,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--json", action="store_true", help="print stable JSON")
         sub.set_defaults(command=handler)
+    add_mail_commands(commands)
     return parser
 
 
@@ -95,17 +103,74 @@ def _run(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(timezone.utc)
     started = time.perf_counter()
     with err.status("Building the issue…"):
-        result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict)
+        result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week)
     digest = result.digest
     for problem in digest.problems:
         err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
     size = len(result.email.html.encode("utf-8")) / 1024
-    print(f"Read {result.articles_read} articles · {len(digest.stories)} stories · "
-          f"{len(digest.sections)} themes · {len(digest.facts)} facts · HTML {size:.1f} KB · "
-          f"{len(digest.problems)} problems · {time.perf_counter() - started:.1f} s")
+    counts = (_count(result.articles_read, "article"), _count(len(digest.stories), "story", "stories"),
+              _count(len(digest.sections), "theme"), _count(len(digest.facts), "fact"))
+    print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {_count(len(digest.problems), 'problem')} · "
+          f"{len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
+    for verdict in digest.left_out:
+        print(f"  off topic {verdict.location}: {verdict.reason}")
+    feeds = Counter(r.status.split(":")[0] for r in result.reports if r.kind == "feed")
+    if feeds:
+        print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))
     for kind, path in result.files.items():
         print(f"  {kind:5} {path}")
     return 0
+
+
+def _week(text: str) -> str:
+    try:
+        memory.week_window(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _sources_parser(commands) -> None:
+    sources = commands.add_parser("sources", help="the feeds and folders read, and how their last fetch went")
+    actions = sources.add_subparsers(required=True, metavar="ACTION")
+    imports = actions.add_parser("import", help="add the feeds of an OPML file (a feed reader's export)")
+    imports.add_argument("opml", type=Path, metavar="FILE.opml")
+    listing = actions.add_parser("list", help="each source: last fetch, status, item counts, guessed metadata")
+    for sub, handler in ((imports, _sources_import), (listing, _sources_list)):
+        sub.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: ./config.yaml)")
+        sub.set_defaults(command=handler)
+
+
+def _sources_import(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    feeds = read_opml(args.opml)
+    with Store(config.store) as store:
+        added = store.import_feeds(feeds, origin=f"opml:{args.opml.name}")
+    print(f"Imported {added} new feeds of {len(feeds)} in {args.opml} (kept in {config.store}; read on every run)")
+    return 0
+
+
+def _sources_list(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    with Store(config.store) as store:
+        runs = {r["name"]: r for r in store.source_runs()}
+        configured = feeds_with(config.sources, store.imported_feeds())
+    names = [(f.name or f.path.name, "folder", str(f.path)) for f in configured.folders]
+    names += [(f.name or f.url, "feed", f.url) for f in configured.feeds]
+    for name, kind, location in names:
+        run = runs.get(name)
+        print(f"{kind:6} {name}" + (f"  <{location}>" if location != name else ""))
+        if run is None:
+            print("       never fetched")
+            continue
+        print(f"       last fetch {run['last_fetch']} · {run['status']} · {_count(run['items'], 'item')} this fetch · "
+              f"{run['stored']} stored · {_count(run['problems'], 'problem')}"
+              + (f" · {run['inferred']}" if run["inferred"] else ""))
+    return 0
+
+
+def _count(n: int, singular: str, plural: str = "") -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _settings(args: argparse.Namespace) -> Config:
@@ -113,7 +178,9 @@ def _settings(args: argparse.Namespace) -> Config:
 
 
 def _read(args: argparse.Namespace):
-    articles, problems = collect_paths(args.paths, client=None)
+    settings = _settings(args).fetch
+    with make_client(settings) as http:
+        articles, problems = collect_paths(args.paths, Fetcher(http, settings))
     for problem in problems:
         err.print(f"problem {problem}", markup=False, soft_wrap=True)
     return articles

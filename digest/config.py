@@ -10,6 +10,7 @@ file's folder, so a config works from any current directory.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from digest.errors import ConfigError
+from digest.style import StyleSettings
 from digest.models import Theme
 
 
@@ -35,6 +37,19 @@ class FeedSource(_Model):
     url: str  # http(s) URL or a file path
     name: str = ""
     outlet: str = ""
+
+
+class FetchSettings(_Model):
+    """How feeds and article pages are fetched (see ``digest.sources.fetch`` for the figures)."""
+
+    timeout_seconds: float = Field(15.0, gt=0, le=300)
+    concurrency: int = Field(6, ge=1, le=64)  # feeds fetched at once
+    max_redirects: int = Field(5, ge=0, le=20)
+    retries: int = Field(2, ge=0, le=10)  # extra attempts after a 5xx or a timeout
+    backoff_seconds: float = Field(1.0, ge=0, le=60)  # wait before retry n: backoff * 2**(n-1)
+    max_bytes: int = Field(5 * 1024 * 1024, ge=1024)  # every body, feed or page
+    user_agent: str = "digest/0.1 (weekly newsletter builder; +https://news.example.com/about)"
+    teaser_words: int = Field(150, ge=0, le=2000)  # an item with less text is fetched from its page; 0: never
 
 
 class Sources(_Model):
@@ -72,16 +87,42 @@ class DedupSettings(_Model):
 
 
 class SummarySettings(_Model):
-    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson"] = "lexrank"
+    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson"] = "textrank"
     words_per_theme: int = Field(110, ge=20, le=1000)
     max_sentences: int = Field(4, ge=1, le=20)
     max_candidates: int = Field(200, ge=10, le=5000)  # LexRank is quadratic: bound its input
     redundancy: float = Field(0.5, gt=0, le=1)  # word-overlap above which two sentences repeat
+    max_themes: int = Field(6, ge=1, le=30)  # sections per issue: configured themes first, then discovered
+    max_stories_per_theme: int = Field(5, ge=1, le=100)  # stories one theme summary may quote
+    discover_themes: bool = True  # a theme, labelled from key terms, for stories no configured theme fits
 
 
 class ConsensusSettings(_Model):
     min_origins: int = Field(2, ge=2)
-    max_facts: int = Field(8, ge=1, le=50)
+    max_facts: int = Field(10, ge=1, le=50)
+
+
+class SmtpSettings(_Model):
+    """The relay that sends the issue. TLS always: STARTTLS (port 587) or implicit TLS (465)."""
+
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl"] = "starttls"
+    username_env: str = "DIGEST_SMTP_USERNAME"  # names of environment variables, never the secrets
+    password_env: str = "DIGEST_SMTP_PASSWORD"
+    ca_file: Path | None = None  # extra certificate to trust (a self-hosted relay's own)
+    timeout: float = Field(30, gt=0)
+    rate_per_minute: int = Field(60, ge=1, le=100_000)
+    retries: int = Field(3, ge=0, le=20)
+    retry_delay: float = Field(5.0, ge=0)  # seconds before the first retry; doubled for each next one
+
+
+class UnsubscribeSettings(_Model):
+    """`digest serve-unsubscribe`: loopback by default, put it behind the HTTPS unsubscribe_url."""
+
+    secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
+    host: str = "127.0.0.1"
+    port: int = Field(8058, ge=0, le=65535)
 
 
 class EmailSettings(_Model):
@@ -92,9 +133,23 @@ class EmailSettings(_Model):
     postal_address: str = "Digest Newsletter, 123 Example Street, Springfield, USA"
     archive_url: str = "https://news.example.com/archive"
     unsubscribe_url: str = "https://news.example.com/unsubscribe"
+    preferences_url: str = "https://news.example.com/preferences"
     language: str = "en"
+    first_issue: str = "2025-W29"  # the ISO week of issue 1; later issues are numbered by week
+    templates: Path | None = None  # a folder whose files override the default templates by name
+    subscribers: Path | None = None  # a CSV or YAML list, merged into the store before each send
+    style: StyleSettings = Field(default_factory=StyleSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    unsubscribe: UnsubscribeSettings = Field(default_factory=UnsubscribeSettings)
 
-    @field_validator("archive_url", "unsubscribe_url")
+    @field_validator("first_issue")
+    @classmethod
+    def _week(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", value):
+            raise ValueError("must be an ISO week like 2025-W29")
+        return value
+
+    @field_validator("archive_url", "unsubscribe_url", "preferences_url")
     @classmethod
     def _https(cls, value: str) -> str:
         if not value.startswith("https://"):
@@ -110,6 +165,94 @@ class EmailSettings(_Model):
         return value
 
 
+class ConceptGroup(_Model):
+    """One side of the topic: an article must speak of every group to be on topic."""
+
+    name: str
+    terms: list[str] = Field(min_length=1)
+
+
+class Sense(_Model):
+    """A word-sense trap: ``term`` does not count next to ``not_with`` words or inside ``not_in`` phrases."""
+
+    term: str
+    not_with: list[str] = Field(default_factory=list)  # in the same paragraph (or the title, for the title)
+    not_in: list[str] = Field(default_factory=list)  # e.g. "game changer", "Spielberg's AI"
+
+
+_AI_TERMS = [
+    "AI", "A.I.", "artificial intelligence", "machine learning", "deep learning", "neural network",
+    "generative", "GenAI", "deepfake", "synthetic voice", "voice clone", "voice cloning", "digital replica",
+    "digital double", "digital human", "LLM", "large language model", "language model",
+    "chatbot", "ChatGPT", "OpenAI", "Sora", "Midjourney", "Stable Diffusion", "Runway", "Suno", "Udio",
+    "ElevenLabs", "Eleven Labs", "Gemini", "Copilot", "text-to-video", "text-to-image", "algorithm", "de-aging",
+    "reinforcement learning", "computer vision", "speech recognition", "voice synthesis", "face-swapping",
+    "face swap", "synthetic performer", "synthetic actor", "foundation model", "diffusion model", "video model",
+    "Veo", "DALL-E", "DeepMind", "Anthropic", "Respeecher", "Metaphysic",
+]
+_ENTERTAINMENT_TERMS = [
+    "entertainment", "film", "movie", "cinema", "box office", "TV", "television", "series", "TV show", "the show",
+    "a show", "talent show", "game show", "talk show", "stage show", "live show",
+    "streaming", "streamer", "Netflix", "Disney", "Pixar", "Warner Bros", "HBO", "Paramount", "Universal",
+    "Amazon Studios", "Prime Video", "Apple TV", "Hulu", "Peacock", "YouTube", "TikTok", "Spotify",
+    "music", "song", "singer", "album", "record label", "musician", "band", "concert", "tour", "festival",
+    "video game", "game", "gaming", "gamer", "console", "PlayStation", "Xbox", "Nintendo", "esports",
+    "theme park", "live event", "theatre", "theater", "Broadway", "actor", "actress", "performer",
+    "voice actor", "dubbing", "studio", "Hollywood", "Bollywood", "SAG-AFTRA", "WGA", "screenwriter",
+    "director", "animation", "animated", "VFX", "visual effects", "CGI", "Oscar", "Emmy", "Grammy",
+    "trailer", "soundtrack", "podcast", "comedian", "celebrity", "Lucasfilm", "Marvel", "Sony Pictures",
+    "Lionsgate", "A24", "Ubisoft", "Activision", "Electronic Arts", "Epic Games", "Fortnite", "Roblox", "Minecraft",
+    "Steam", "K-pop", "virtual idol", "idol group", "anime", "manga", "webtoon", "opera", "ballet", "comedy",
+    "TV drama", "K-drama", "period drama", "drama series", "sitcom", "documentary", "audiobook", "screenplay",
+    "showrunner", "animator", "stunt performer", "stunt double", "stuntman", "stuntwoman", "motion capture",
+    "virtual production", "playlist", "DJ", "rapper", "composer", "songwriter", "Billboard", "Tribeca",
+    "Sundance", "Cannes", "Bafta", "Eurovision", "Ticketmaster", "Live Nation", "Apple Music", "Deezer",
+    "SoundCloud", "Crunchyroll",
+]
+_SPORT = ["football", "soccer", "rugby", "cricket", "tennis", "golf", "league", "coach", "goal",
+          "striker", "midfielder", "quarterback", "referee", "playoff", "NFL", "NBA", "NHL", "MLB",
+          "Premier League", "World Cup", "Olympic", "wicket", "innings", "tournament", "match", "scored",
+          "defender", "kick-off", "touchdown", "umpire", "club"]
+
+
+class TopicSettings(_Model):
+    """What the issue is about: an article is featured when it joins every concept group (see relevance.py)."""
+
+    description: str = ("AI in entertainment: artificial intelligence as used in, or fought over by, film, TV, "
+                        "streaming, music, games, theme parks, live events and the people who make them.")
+    groups: list[ConceptGroup] = Field(min_length=1, default_factory=lambda: [
+        ConceptGroup(name="AI", terms=_AI_TERMS), ConceptGroup(name="entertainment", terms=_ENTERTAINMENT_TERMS)])
+    senses: list[Sense] = Field(default_factory=lambda: [
+        Sense(term="game", not_with=_SPORT + ["chess", "poker"],
+              not_in=["game changer", "game theory", "game plan", "long game", "end game", "game the system"]),
+        Sense(term="Gemini", not_with=["horoscope", "zodiac", "star sign", "astrology"]),
+        Sense(term="AI", not_in=["Spielberg's AI", "Amnesty International (AI)"]),
+        Sense(term="the show", not_with=["trade show", "motor show", "show floor"]),
+        Sense(term="series", not_in=["Series A", "Series B", "Series C", "time series", "test series", "World Series",
+                                        "series of"]),
+        Sense(term="streaming", not_with=["river", "creek"], not_in=["revenue stream", "income stream", "data stream"]),
+        Sense(term="tour", not_with=["golf", "tennis", "cycling", "Tour de France"],
+              not_in=["tour of", "guided tour", "factory tour"]),
+        Sense(term="studio", not_in=["studio flat", "studio apartment", "AI Studio", "Copilot Studio", "design studio",
+                                     "yoga studio"]),
+        Sense(term="Universal", not_in=["Universal Credit", "universal basic income"]),
+        Sense(term="actor", not_in=["state actor", "bad actor", "threat actor", "malicious actor"]),
+        Sense(term="performer", not_in=["top performer", "best performer", "worst performer", "strong performer"]),
+        Sense(term="animated", not_in=["animated discussion", "animated debate"]),
+        Sense(term="concert", not_in=["in concert"]),
+        Sense(term="album", not_in=["photo album"]),
+        Sense(term="gaming", not_in=["gaming the system"]),
+        Sense(term="director", not_with=["hospital", "bank", "board of directors", "radiology", "research",
+                                         "finance", "managing director", "company director"]),
+        Sense(term="band", not_with=["frequency", "spectrum", "radio band", "wristband"]),
+        Sense(term="entertainment", not_with=["medicine", "healthcare", "finance", "banking", "education", "law",
+                                              "manufacturing", "agriculture", "retail"]),
+    ])
+    exclusions: list[str] = Field(default_factory=lambda: ["horoscope", "sponsored content"])
+    threshold: float = Field(0.3, ge=0, le=1)  # relevance.py explains the scale and the figure behind it
+    include: list[str] = Field(default_factory=list)  # article ids, file paths or URLs featured whatever their score
+
+
 class Config(_Model):
     sources: Sources = Field(default_factory=Sources)
     themes: list[ThemeConfig] = Field(default_factory=list)
@@ -117,6 +260,8 @@ class Config(_Model):
     summary: SummarySettings = Field(default_factory=SummarySettings)
     consensus: ConsensusSettings = Field(default_factory=ConsensusSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
+    topic: TopicSettings = Field(default_factory=TopicSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
     store: Path = Path("digest.sqlite")
@@ -190,8 +335,12 @@ def _resolve(config: Config, base: Path) -> Config:
         for f in config.sources.feeds
     ]
     sources = config.sources.model_copy(update={"folders": folders, "feeds": feeds})
+    email = config.email
+    smtp = email.smtp.model_copy(update={"ca_file": email.smtp.ca_file and absolute(email.smtp.ca_file)})
+    email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
+                                     "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store)}
+        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
     )
 
 
@@ -205,4 +354,9 @@ def _missing_folders(raw: dict, path: Path) -> list[str]:
         if isinstance(where, str) and not (path.parent / where).is_dir():
             problems.append(f"{path}: sources.folders.{i}.path: folder not found: {path.parent / where}"
                             " (create it or fix the path; relative paths start at the config file's folder)")
+    email = raw.get("email")
+    templates = email.get("templates") if isinstance(email, dict) else None
+    if isinstance(templates, str) and not (path.parent / templates).is_dir():
+        problems.append(f"{path}: email.templates: folder not found: {path.parent / templates}"
+                        " (it holds templates that override the defaults by file name)")
     return problems

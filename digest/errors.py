@@ -5,7 +5,9 @@
     ├── SourceError             one source could not be read; becomes a Problem, the run goes on
     │   └── FetchError          an HTTP fetch failed (status, timeout, size cap)
     ├── StrictModeError         --strict and the run recorded problems (exit code 1)
-    └── RenderError             the issue could not be rendered (a template or MJML failure)
+    ├── RenderError             the issue could not be rendered (a template or MJML failure)
+    └── DeliveryError           the issue cannot be sent as asked (nothing built, too big, no link)
+        (subscribers, unsubscribe and smtp add their own: SubscriberError, UnsubscribeError, SmtpSetupError)
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ class SourceError(DigestError):
 
 
 class FetchError(SourceError):
-    """An HTTP fetch failed."""
+    """An HTTP fetch failed; ``retry`` says whether asking again may help (5xx, timeout)."""
+
+    def __init__(self, where: str, what: str, hint: str = "", retry: bool = False):
+        super().__init__(where, what, hint)
+        self.retry = retry
 
 
 class StrictModeError(DigestError):
@@ -41,3 +47,7 @@ class StrictModeError(DigestError):
 
 class RenderError(DigestError):
     """A template or the MJML compiler failed."""
+
+
+class DeliveryError(DigestError):
+    """The issue cannot be sent as asked."""

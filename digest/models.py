@@ -59,6 +59,7 @@ class Article:
     source: str = ""
     dropped: tuple[str, ...] = ()
     inferred: tuple[str, ...] = ()  # metadata fields that were guessed, e.g. ("title", "outlet")
+    pinned: bool = False  # the editor featured it on purpose (front matter ``include: true``)
 
     @property
     def text(self) -> str:
@@ -113,6 +114,7 @@ class Story:
     title: str
     origins: tuple[Origin, ...]
     merges: tuple[Merge, ...] = ()
+    follow_up: str = ""  # e.g. "first covered in issue 3 (2025-W29)": sent before, now with new sources
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -138,6 +140,15 @@ class ThemeSection:
     why_it_matters: Sentence | None = None
     story_ids: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()  # per summary sentence: why it went to this theme (for editors)
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """The issue's lead story ("1 big thing"): its own short extractive summary."""
+
+    story_id: str
+    sentences: tuple[Sentence, ...]  # verbatim, in reading order
+    why_it_matters: Sentence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +205,40 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Relevance:
+    """How much an article is about the issue's topic, and why: what the editor sees for each article.
+
+    ``score`` runs from 0 (one concept group missing) to 1 (every sentence joins all groups).
+    ``featured`` is ``score >= threshold`` or ``included``; an article left out is listed, never lost.
+    """
+
+    article_id: str
+    location: str
+    title: str
+    score: float
+    featured: bool
+    reason: str  # one line: which concepts matched and where, or what is missing
+    included: bool = False  # featured by the editor whatever its score
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """What one source (a feed or a folder) gave this run, for the store and ``digest sources list``.
+
+    ``status`` is one line, e.g. "ok", "not modified (304)" or "failed: HTTP 500"; ``inferred``
+    says which metadata was guessed, e.g. "outlet from the feed title; 3 dates missing".
+    """
+
+    name: str
+    kind: Literal["feed", "folder", "file"]
+    location: str
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    status: str
+    inferred: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """Everything one issue says, before it is rendered."""
 
@@ -206,6 +251,15 @@ class Digest:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...] = ()
     links: dict[str, str] = field(default_factory=dict)  # article id -> URL shown to readers
+    relevance: tuple[Relevance, ...] = ()  # every article judged against the topic, featured or not
+    repeats: tuple[str, ...] = ()  # stories left out as already sent in an earlier issue (editor notes)
+    lead: Lead | None = None
+    number: int = 0  # the issue number; 0 when unknown
+
+    @property
+    def left_out(self) -> tuple[Relevance, ...]:
+        """Articles not featured because they are off topic, lowest score first."""
+        return tuple(r for r in self.relevance if not r.featured)
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)

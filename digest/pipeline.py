@@ -8,19 +8,22 @@ public URL, editor notes) and record it in the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
-from digest import consensus, dedup, render, themes
+from digest import consensus, dedup, memory, relevance, render, themes
+from digest.lead import lead_story
 from digest.config import Config
 from digest.deliver import compose, write_eml
 from digest.errors import StrictModeError
-from digest.models import Article, Digest, Email, Problem
-from digest.sources import collect, collect_paths
+from digest.models import Article, Digest, Email, Problem, SourceReport
+from digest.sources import feeds_with, flatten, gather, gather_paths
+from digest.sources.fetch import Fetcher, make_client
+from digest.sources.pages import PageReader
 from digest.store import Store
 from digest.archive import write_source_pages
 
@@ -32,6 +35,19 @@ def iso_week(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+def issue_number(week: str, first_week: str) -> int:
+    """Issues are weekly: issue 1 is ``first_week``; 0 for a week before it."""
+    def monday(iso: str) -> date:
+        year, number = iso.split("-W")
+        return date.fromisocalendar(int(year), int(number), 1)
+
+    try:
+        weeks = (monday(week) - monday(first_week)).days // 7
+    except ValueError:
+        return 0
+    return weeks + 1 if weeks >= 0 else 0
+
+
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
     """This issue's articles: published in the ``days`` before ``now``; undated ones count as this week."""
     start = now - timedelta(days=days)
@@ -39,10 +55,17 @@ def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Art
 
 
 def build_digest(articles: Sequence[Article], config: Config, now: datetime,
-                 problems: Sequence[Problem] = ()) -> Digest:
-    """Articles -> Digest: stories, theme summaries and the consensus box."""
+                 problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
+                 context: Set[str] = frozenset()) -> Digest:
+    """Articles -> Digest: the on-topic ones (see relevance.py) in stories, theme summaries, consensus box.
+
+    ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
+    out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
+    articles given only for that (``memory.follow_ups``); they were judged on topic when featured."""
     week = iso_week(now)
-    stories = dedup.group(articles, config.dedup)
+    judged = relevance.judge_all([a for a in articles if a.id not in context], config.topic)
+    articles = [a for a in articles if a.id in context or judged[a.id].featured]
+    stories, repeats = memory.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
     sections = themes.build_sections(stories, config.theme_list, config.summary)
     published = {a.id: a.published for a in articles}
     facts = tuple(f for story in stories for f in consensus.find_facts(story, config.consensus, published))
@@ -57,6 +80,10 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
         articles=kept,
         problems=tuple(problems),
         links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
+        relevance=tuple(sorted(judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
+        repeats=repeats,
+        lead=lead_story(stories, sections, config.summary),
+        number=issue_number(week, config.email.first_issue),
     )
 
 
@@ -67,28 +94,89 @@ class RunResult:
     folder: Path
     files: dict[str, Path] = field(default_factory=dict)
     articles_read: int = 0
+    reports: tuple[SourceReport, ...] = ()
 
 
 def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: Path | None = None,
-              strict: bool = False, client: httpx.Client | None = None) -> RunResult:
-    """Read the sources, build this week's issue and write it to ``out/<week>/``."""
-    with client or _client() as http:
-        articles, problems = collect_paths(list(sources), http) if sources else collect(config.sources, http)
-    if strict and problems:
-        raise StrictModeError("\n".join(str(p) for p in problems))
-    current = in_window(articles, now, config.window_days)
-    digest = build_digest(current, config, now, problems)
-    email = render.render(digest, config.email)
-    folder = (out or config.output) / digest.week
-    files = _write(folder, digest, email, config, now)
+              strict: bool = False, client: httpx.Client | None = None, week: str | None = None) -> RunResult:
+    """Read the sources, build this week's issue and write it to ``out/<week>/``.
+
+    With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
+    of that week (undated ones count in the week they were first seen)."""
     with Store(config.store) as store:
-        store.record_articles(articles, now)
+        if week:
+            now, articles, problems, reports = *_stored_week(store, week), [], []
+        else:
+            reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
+            articles, problems = flatten(reports)
+        if strict and problems:
+            raise StrictModeError("\n".join(str(p) for p in problems))
+        current = articles if week else _this_week(articles, reports, store, now, config.window_days)
+        context = _recently_sent(store, current, now)
+        featured = {article_id: (week, issue_number(week, config.email.first_issue) or n) for article_id, (week, n)
+                    in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
+        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
+        email = render.render(digest, config.email)
+        folder = (out or config.output) / digest.week
+        files = _write(folder, digest, email, config, now)
+        _remember(store, articles, reports, now)
         store.record_issue(digest, folder, email.html)
-    return RunResult(digest, email, folder, files, len(articles))
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports))
 
 
-def _client() -> httpx.Client:
-    return httpx.Client(timeout=httpx.Timeout(20.0, connect=10.0), follow_redirects=True, max_redirects=5)
+def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
+            now: datetime) -> list[SourceReport]:
+    settings = config.fetch
+    with client or make_client(settings) as http:
+        fetcher = Fetcher(http, settings, cache=store)
+        pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
+        options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words)
+        if sources:
+            return gather_paths(sources, fetcher, **options)
+        return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
+
+
+def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:
+    """An undated feed item is dated when first seen (and "published" stays in its ``inferred``),
+    so it belongs to one week; only folder articles count as this week whenever they are read."""
+    undated = [a.id for r in reports if r.kind == "feed" for a in r.articles if a.published is None]
+    seen = store.first_seen(undated) if undated else {}
+
+    def dated(article: Article) -> Article:
+        return replace(article, published=seen.get(article.id, now)) if article.published is None else article
+
+    return [replace(r, articles=tuple(map(dated, r.articles))) if r.kind == "feed" else r for r in reports]
+
+
+def _stored_week(store: Store, week: str) -> tuple[datetime, list[Article]]:
+    start, end = memory.week_window(week)
+    return end, store.stored_articles(start, end, undated=True)
+
+
+def _this_week(articles: Sequence[Article], reports: Sequence[SourceReport], store: Store, now: datetime,
+               days: int) -> list[Article]:
+    """This run's articles in the window, plus the window's stored articles from the same sources
+    that this run did not return (a feed that failed, an item that fell off a feed)."""
+    stored = store.stored_articles(now - timedelta(days=days), now, {r.name for r in reports})
+    fresh = {a.id for a in articles}
+    return in_window([*articles, *(a for a in stored if a.id not in fresh)], now, days)
+
+
+def _recently_sent(store: Store, current: Sequence[Article], now: datetime) -> list[Article]:
+    """Articles of the last four weeks' issues, so a new article can join (and follow up) the story
+    it continues; dedup joins stories only within ``story_days`` anyway, so older ones never would."""
+    ids = {a.id for a in current}
+    sent = store.featured_articles(iso_week(now - timedelta(days=28)), iso_week(now))
+    return [a for a in sent if a.id not in ids]
+
+
+def _remember(store: Store, articles: Sequence[Article], reports: Sequence[SourceReport], now: datetime) -> None:
+    store.record_articles(articles, now)
+    store.keep_articles(articles, now)
+    for r in reports:
+        store.record_source_run({"name": r.name, "kind": r.kind, "location": r.location, "last_fetch": now.isoformat(),
+                                 "status": r.status, "items": len(r.articles), "inferred": r.inferred,
+                                 "problems": len(r.problems)})
 
 
 def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime) -> dict[str, Path]:
@@ -104,9 +192,14 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
 
 
 def _notes(digest: Digest) -> str:
-    """The editor's notes: problems met, lines dropped as boilerplate, guessed metadata, merges."""
+    """The editor's notes: problems, off-topic articles, dropped lines, guessed metadata, merges."""
     lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
     lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
+    lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
+    lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]
+    lines += ["", "Included by the editor whatever their topic score:"]
+    lines += [f"- {r.location}: {r.reason}" for r in digest.relevance if r.included] or ["- none"]
+    lines += ["", "Already sent (left out):"] + ([f"- {r}" for r in digest.repeats] or ["- none"])
     lines += ["", "Dropped lines (not part of the article):"]
     lines += [f"- {a.location}: {d!r}" for a in digest.articles for d in a.dropped] or ["- none"]
     lines += ["", "Inferred metadata:"]
@@ -117,7 +210,8 @@ def _notes(digest: Digest) -> str:
         lines += [f"    {reason}: {s.text[:70]}…" for s, reason in zip(section.sentences, section.reasons)]
     lines += ["", "Stories and why articles were grouped:"]
     for story in digest.stories:
-        lines.append(f"- {story.title} ({len(story.articles)} articles, {len(story.origins)} independent sources)")
+        follow_up = f"; follow-up, {story.follow_up}" if story.follow_up else ""
+        lines.append(f"- {story.title} ({len(story.articles)} articles, {len(story.origins)} independent sources{follow_up})")
         where = {a.id: a.location for a in story.articles}
         lines += [f"    {m.rule} {m.score}: {where[m.left]} ~ {where[m.right]} ({m.detail})" for m in story.merges]
     return "\n".join(lines) + "\n"

@@ -8,10 +8,13 @@ accurately of the offline splitters; it costs ~20 ms per 400 words, fine for a w
 Two repairs on top of pysbd, each from a probe of 43 abbreviations x 3 continuations:
 
 - pysbd ends a sentence after "approx.", "ca.", "cf.", "est.", "No.", "Vol." even before a
-  lowercase word or a number ("approx. 5 million"). A piece is joined to the one before when it
-  starts with an all-lowercase word (brand names such as "iPhone" do not count) or when the one
-  before ends with an abbreviation that never ends a sentence; "Warner Bros. Discovery" is joined
-  as the one company name entertainment news spells that way all the time.
+  lowercase word or a number ("approx. 5 million"), after a title before a name ("Pres. Biden")
+  and after a state abbreviation before a comma ("Sen. Ron Wyden, D-Ore., said"). A piece is
+  joined to the one before when it starts with an all-lowercase word (brand names such as
+  "iPhone" do not count) or with ``,`` ``;`` ``)`` ``]``, when the one before ends with an
+  abbreviation that never ends a sentence, or with a title ("Sen.", "Gov.", "Prof.") and the
+  piece starts with a capital; "Warner Bros. Discovery" is joined as the one company name
+  entertainment news spells that way all the time.
 - A run-in label opening a block, "Speed & Efficiency: The famous scene ...", is not part of the
   sentence: at most five capitalised words (with "&", "and", "of", "to" ...) before a colon,
   followed by a capital. The sentence starts after it, and stays a verbatim substring.
@@ -32,7 +35,8 @@ from digest.models import Article, Sentence
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
 _NEVER_FINAL = re.compile(r"\b(?:approx|ca|cf|vs|est)\.$")
 _NUMBERED = re.compile(r"\b(?:No|Nos|Vol|Fig)\.$")
-_LOWER_START = re.compile(r"^[a-z][a-z'’\-]*\b")
+_TITLE = re.compile(r"\b(?:Pres|Sen|Rep|Reps|Gov|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Cmdr|Prof|Rev|Hon|Atty|Supt)\.$")
+_LOWER_START = re.compile(r"^(?:[a-z][a-z'’\-]*\b|[,;)\]])")
 _LABEL = re.compile(
     r"^[A-Z][\w’'\-]*(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|to|the|for|in|on|a|an|with)){0,4}:\s+(?=[A-Z“\"‘])"
 )
@@ -82,6 +86,8 @@ def _continues(text: str, before: tuple[int, int], span: tuple[int, int]) -> boo
     if _LOWER_START.match(piece) or _NEVER_FINAL.search(previous):
         return True
     if _NUMBERED.search(previous) and piece[:1].isdigit():
+        return True
+    if _TITLE.search(previous) and piece[:1].isupper():
         return True
     return previous.endswith("Bros.") and piece.startswith("Discovery")
 

@@ -1,5 +1,11 @@
 """SQLite state: every article seen, and every issue produced with the articles it featured.
 
+Collection keeps its memory here too: the HTTP cache (ETag, Last-Modified and the last body of
+every feed, so an unchanged feed costs one 304), the main text of every article page fetched for a
+teaser-only item (fetched once, ever), each source's last fetch, feeds imported from OPML, and
+every article in full so a past week can be rebuilt (``digest run --week``) and a source that fails
+this week still contributes what it gave before.
+
 One file, standard library only. Writes happen in one transaction per run, so an interrupted run
 leaves the store as it was. The schema carries its version in ``PRAGMA user_version`` so a later
 release can migrate it.
@@ -8,13 +14,17 @@ release can migrate it.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+import threading
 from collections.abc import Iterable
 from contextlib import closing
-from datetime import datetime
+from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 
-from digest.models import Article, Digest
+from digest.models import Article, Block, Digest
+from digest.sources.fetch import Response
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -44,6 +54,43 @@ CREATE TABLE IF NOT EXISTS issue_articles (
     PRIMARY KEY (week, article_id)
 );
 """
+_COLLECT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS article_data (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    published TEXT,
+    first_seen TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS http_cache (
+    url TEXT PRIMARY KEY,
+    final_url TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    fetched TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_runs (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL,
+    last_fetch TEXT NOT NULL,
+    status TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    inferred TEXT NOT NULL,
+    problems INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS imported_feeds (
+    url TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    origin TEXT NOT NULL
+);
+"""
 
 
 class Store:
@@ -53,10 +100,12 @@ class Store:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
+        self._db = sqlite3.connect(str(path), check_same_thread=False)  # feed threads share it, under _lock
+        self._lock = threading.Lock()
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._db:
             self._db.executescript(_SCHEMA)
+            self._db.executescript(_COLLECT_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def __enter__(self) -> Store:
@@ -85,6 +134,101 @@ class Store:
                 new += cursor.fetchone()[0] == seen
         return new
 
+    def keep_articles(self, articles: Iterable[Article], now: datetime) -> None:
+        """Keep every article in full (a newer copy of one replaces the old; first_seen stays)."""
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT INTO article_data VALUES (?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "source=excluded.source, published=excluded.published, data=excluded.data",
+                [(a.id, a.source, _when(a.published), _when(now), _dump(a)) for a in articles])
+
+    def stored_articles(self, start: datetime, end: datetime, sources: Iterable[str] | None = None,
+                        undated: bool = False) -> list[Article]:
+        """Articles published in [start, end] (and, with ``undated``, undated ones first seen then),
+        optionally only from the named sources, in id order."""
+        rows = self._db.execute(
+            "SELECT source, data FROM article_data WHERE (published BETWEEN ? AND ?) "
+            "OR (? AND published IS NULL AND first_seen BETWEEN ? AND ?) ORDER BY id",
+            (_when(start), _when(end), undated, _when(start), _when(end))).fetchall()
+        wanted = None if sources is None else set(sources)
+        return [_load(data) for source, data in rows if wanted is None or source in wanted]
+
+    def first_seen(self, article_ids: Iterable[str]) -> dict[str, datetime]:
+        """When each of these articles was first kept, for those the store has."""
+        ids = list(article_ids)
+        rows = self._db.execute(f"SELECT id, first_seen FROM article_data WHERE id IN ({','.join('?' * len(ids))})",
+                                ids).fetchall()
+        return {article_id: datetime.fromisoformat(seen) for article_id, seen in rows}
+
+    def cached(self, url: str) -> Response | None:
+        """The last answer for ``url`` that had a validator (ETag or Last-Modified)."""
+        with self._lock:
+            row = self._db.execute("SELECT final_url, etag, last_modified, content_type, body FROM http_cache "
+                                   "WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        final_url, etag, modified, content_type, body = row
+        return Response(final_url, 200, bytes(body), content_type, etag, modified)
+
+    def remember(self, url: str, response: Response) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO http_cache VALUES (?,?,?,?,?,?)",
+                             (url, response.url, response.etag, response.last_modified, response.content_type,
+                              response.body))
+
+    def page(self, url: str) -> dict | None:
+        """What was extracted from an article page, if it was ever fetched."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM pages WHERE url = ?", (url,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def remember_page(self, url: str, data: dict, now: datetime) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO pages VALUES (?,?,?)",
+                             (url, json.dumps(data, sort_keys=True), now.isoformat()))
+
+    def page_count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+
+    def record_source_run(self, run: dict) -> None:
+        """One source's last fetch: name, kind, location, last_fetch, status, items, inferred, problems."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO source_runs VALUES (:name,:kind,:location,:last_fetch,"
+                             ":status,:items,:inferred,:problems)", run)
+
+    def source_runs(self) -> list[dict]:
+        cursor = self._db.execute("SELECT * FROM source_runs ORDER BY kind, name")
+        names = [c[0] for c in cursor.description]
+        counts = dict(self._db.execute("SELECT source, COUNT(*) FROM article_data GROUP BY source").fetchall())
+        return [{**dict(zip(names, row)), "stored": counts.get(row[0], 0)} for row in cursor.fetchall()]
+
+    def import_feeds(self, feeds: Iterable[tuple[str, str]], origin: str) -> int:
+        """Add (url, name) feeds to the sources read every run; returns how many were new."""
+        with self._lock, self._db:
+            before = self._db.total_changes
+            self._db.executemany("INSERT OR IGNORE INTO imported_feeds VALUES (?,?,?)",
+                                 [(url, name, origin) for url, name in feeds])
+            return self._db.total_changes - before
+
+    def imported_feeds(self) -> list[tuple[str, str]]:
+        return self._db.execute("SELECT url, name FROM imported_feeds ORDER BY rowid").fetchall()
+
+    def first_featured(self, article_ids: Iterable[str], before_week: str) -> dict[str, tuple[str, int]]:
+        """For each article featured in an issue before ``before_week``: (week, issue number) of the first."""
+        numbers = {week: n for n, (week,) in enumerate(self._db.execute("SELECT week FROM issues ORDER BY week"), 1)}
+        ids = list(article_ids)
+        rows = self._db.execute(
+            f"SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id IN "
+            f"({','.join('?' * len(ids))}) GROUP BY article_id", (before_week, *ids)).fetchall()
+        return {article_id: (week, numbers[week]) for article_id, week in rows}
+
+    def featured_articles(self, from_week: str, before_week: str) -> list[Article]:
+        """The articles featured by issues of weeks in [from_week, before_week), in id order."""
+        rows = self._db.execute(
+            "SELECT DISTINCT d.data FROM issue_articles i JOIN article_data d ON d.id = i.article_id "
+            "WHERE i.week >= ? AND i.week < ? ORDER BY d.id", (from_week, before_week)).fetchall()
+        return [_load(data) for (data,) in rows]
+
     def record_issue(self, digest: Digest, folder: Path, html: str) -> None:
         """Remember an issue and what it featured (a rebuilt week replaces its old record)."""
         with self._db:
@@ -106,6 +250,25 @@ class Store:
 
     def article_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def _when(moment: datetime | None) -> str | None:
+    """An ISO string in UTC, so SQLite's text comparison orders moments correctly."""
+    return moment.astimezone(timezone.utc).isoformat() if moment else None
+
+
+def _dump(article: Article) -> str:
+    data = asdict(article)
+    data["published"] = article.published.isoformat() if article.published else None
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def _load(text: str) -> Article:
+    data = json.loads(text)
+    data["blocks"] = tuple(Block(b["kind"], b["text"]) for b in data["blocks"])
+    data["published"] = datetime.fromisoformat(data["published"]) if data["published"] else None
+    data["dropped"], data["inferred"] = tuple(data["dropped"]), tuple(data["inferred"])
+    return Article(**data)
 
 
 def _sha(text: str) -> str:

@@ -17,6 +17,9 @@
 - **One theme per sentence**: the best score wins; a tie goes to the theme listed first in
   the config. A sentence text already assigned (a copy in another story) is not assigned again.
   Only each origin's lead article is read: copies would only add near-repeats.
+- **Limits**: a theme summary quotes at most ``max_stories_per_theme`` stories, those with the
+  highest total match score; an issue has at most ``max_themes`` sections, configured themes
+  first. Stories no configured theme fits get discovered themes (``digest.discover``).
 - **Why it matters**: the theme's sentence with most significance cues (``CUES``: "means",
   "signals", "could", "marks", "shift", "implications", ...) that can stand alone (eligible, not
   dangling) and is in no summary; ties go to the better theme match, then reading order. A
@@ -33,6 +36,8 @@ from functools import cache, lru_cache
 from digest.config import SummarySettings
 from digest.models import Article, Block, Sentence, Story, Theme, ThemeSection
 from digest.sentences import article_sentences, words
+from digest.discover import discover
+from digest.salience import STOP_WORDS
 from digest.summarize import dangling, eligible, summarize
 
 logger = logging.getLogger(__name__)
@@ -61,11 +66,17 @@ class Match:
 def build_sections(
     stories: Sequence[Story], themes: Sequence[Theme], settings: SummarySettings
 ) -> tuple[ThemeSection, ...]:
-    """One section per theme that has a summary, in config order."""
+    """One section per theme that has a summary: configured themes in config order, then discovered
+    ones, at most ``settings.max_themes``."""
     matches = assign(stories, themes)
+    plans = [(theme, [m for m in matches if m.theme == theme.slug]) for theme in themes]
+    if settings.discover_themes:
+        plans += discovered(stories, {m.sentence.text for m in matches})
     sections, used = [], set()
-    for theme in themes:
-        mine = [m for m in matches if m.theme == theme.slug]
+    for theme, mine in plans:
+        if len(sections) >= settings.max_themes:
+            break
+        mine = best_stories(mine, stories, settings.max_stories_per_theme)
         salience = {m.sentence: m.score for m in mine}
         summary = summarize([m.sentence for m in mine], settings, salience)
         if not summary:
@@ -75,6 +86,29 @@ def build_sections(
         shown = summary + ((why,) if why else ())
         sections.append(ThemeSection(theme, summary, why, _story_ids(stories, shown), _reasons(summary, mine)))
     return tuple(sections)
+
+
+def discovered(stories: Sequence[Story], matched: set[str]) -> list[tuple[Theme, list[Match]]]:
+    """Themes for stories no configured theme fits (see ``digest.discover``), with their matches."""
+    found = discover(stories, matched, eligible, light_stem, STOP_WORDS)
+    return [
+        (theme, [Match(s, theme.slug, DIRECT * len(terms), terms) for s, terms in candidates.items()])
+        for theme, candidates in found
+    ]
+
+
+def best_stories(matches: Sequence[Match], stories: Sequence[Story], limit: int) -> list[Match]:
+    """The matches from the ``limit`` stories with the highest total score (ties: story order)."""
+    owner = {a.id: story.id for story in stories for a in story.articles}
+    totals: dict[str, float] = {}
+    for match in matches:
+        story = owner.get(match.sentence.article_id, "")
+        totals[story] = totals.get(story, 0.0) + match.score
+    if len(totals) <= limit:
+        return list(matches)
+    order = {story.id: i for i, story in enumerate(stories)}
+    kept = set(sorted(totals, key=lambda s: (-totals[s], order.get(s, len(order))))[:limit])
+    return [m for m in matches if owner.get(m.sentence.article_id, "") in kept]
 
 
 def assign(stories: Sequence[Story], themes: Sequence[Theme]) -> tuple[Match, ...]:

@@ -113,14 +113,17 @@ def check_links(html: str) -> list[str]:  # L2, A6
     problems, seen = [], {}
     for a in parse(html).find_all("a"):
         text, href = " ".join(a.get_text().split()), a.get("href", "")
+        name = " ".join(a.get("aria-label", "").split()) or text  # the accessible name
         if not re.search(r"(^|;)\s*color\s*:", a.get("style", "")):
             problems.append(f"L2: link {text[:30]!r} has no inline color")
         if not text:
             problems.append(f"A6: empty link to {href}")
         if text.lower().strip(".:!›» ") in GENERIC_LINK_TEXT or text.startswith(("http://", "https://")):
             problems.append(f"A6: generic link text {text!r}")
-        if seen.setdefault(text, href) != href:
-            problems.append(f"A6: {text!r} links to {seen[text]} and {href}")
+        if text.lower() not in name.lower():
+            problems.append(f"A6: visible text {text!r} is not part of the link's name {name!r} (WCAG 2.5.3)")
+        if seen.setdefault(name, href) != href:
+            problems.append(f"A6: {name!r} links to {seen[name]} and {href}")
         if re.fullmatch(r"[\w-]+(\.[\w-]+)+", text) and text.lower().removeprefix("www.") not in (urlsplit(href).hostname or ""):
             problems.append(f"A6: link text {text!r} looks like a domain but goes to {href}")
         if not href.startswith(("https://", "http://", "mailto:")):

@@ -31,7 +31,7 @@ def test_run_prints_where_and_a_one_line_summary(tmp_path):
     result = digest("run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00")
     assert result.returncode == 0, result.stderr
     summary = result.stdout.splitlines()[0]
-    assert summary.startswith("Read 5 articles · 1 stories · ") and " facts · HTML " in summary and " KB" in summary
+    assert summary.startswith("Read 5 articles · 1 story · 4 themes · ") and " facts · HTML " in summary and " KB" in summary
     assert (tmp_path / "out" / "2025-W29" / "digest.eml").is_file()
     assert str(tmp_path / "out" / "2025-W29" / "digest.html") in result.stdout
     assert (tmp_path / "digest.sqlite").is_file()

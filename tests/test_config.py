@@ -74,3 +74,27 @@ def test_malformed_config_is_named(tmp_path, text, expected):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         load(tmp_path / "absent.yaml")
+
+
+def test_house_style_is_checked_for_contrast_and_safe_fonts(tmp_path):
+    path = write(tmp_path, (
+        "email:\n  style:\n    font_family: \"Arial; } body { display: none\"\n"
+        "    light:\n      link: '#9ab'\n    dark:\n      text: blue\n"
+    ))
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    lines = caught.value.lines
+    assert any("email.style.font_family: a font list may hold names" in line for line in lines)
+    assert any("email.style.light: too little contrast: link #9ab on background #f3f4f6 is 2.16:1" in line
+               for line in lines)
+    assert any("email.style.dark.text: 'blue' is not a colour: write #rgb or #rrggbb" in line for line in lines)
+
+
+def test_email_paths_resolve_and_a_missing_template_folder_is_an_error(tmp_path):
+    (tmp_path / "mytemplates").mkdir()
+    config = load(write(tmp_path, "email:\n  templates: mytemplates\n  subscribers: list.csv\n"
+                                  "  smtp:\n    ca_file: relay.pem\n"))
+    assert config.email.templates == tmp_path / "mytemplates"
+    assert config.email.subscribers == tmp_path / "list.csv" and config.email.smtp.ca_file == tmp_path / "relay.pem"
+    with pytest.raises(ConfigError, match="email.templates: folder not found"):
+        load(write(tmp_path, "email:\n  templates: nowhere\n"))

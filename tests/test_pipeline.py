@@ -115,3 +115,14 @@ def test_articles_outside_the_week_are_left_out(tmp_path):
     result = run_issue(config_in(tmp_path), NOW, sources=[str(folder)])
     assert result.articles_read == 5
     assert len(result.digest.articles) == 3
+
+
+def test_seed_issue_passes_the_email_checks_and_opens_with_its_lead(seed_run):
+    import email_checks as checks
+
+    html, text, settings = seed_run.email.html, seed_run.email.text, load(ROOT / "config.yaml").email
+    assert checks.check_links(html) + checks.check_headings(html) + checks.check_preheader(html) + checks.check_layout(
+        html) + checks.check_text_part(html, text, settings.postal_address, settings.unsubscribe_url) == []
+    lead = seed_run.digest.lead
+    assert lead.story_id == seed_run.digest.stories[0].id and seed_run.email.preheader.startswith(lead.sentences[0].text[:60])
+    assert seed_run.digest.number == 1 and "Issue 1 · 14–20 July 2025 · " in text

@@ -23,6 +23,13 @@ from tests.conftest import make_article
         ("Shares of Warner Bros. Discovery fell. Netflix rose.",
          ["Shares of Warner Bros. Discovery fell.", "Netflix rose."]),
         ("It was No. 5 on the chart. Then it fell.", ["It was No. 5 on the chart.", "Then it fell."]),
+        ("Sen. Ron Wyden, D-Ore., said so on Twitter. He left.",
+         ["Sen. Ron Wyden, D-Ore., said so on Twitter.", "He left."]),
+        ("It was signed by Pres. Biden on Friday. Then it became law.",
+         ["It was signed by Pres. Biden on Friday.", "Then it became law."]),
+        ("The vote is set for Jan. 5 at 10 a.m. in Washington. It passed.",
+         ["The vote is set for Jan. 5 at 10 a.m. in Washington.", "It passed."]),
+        ("Gov. Andrew Cuomo (D-N.Y.) spoke. Others did not.", ["Gov. Andrew Cuomo (D-N.Y.) spoke.", "Others did not."]),
     ],
 )
 def test_abbreviations_do_not_end_sentences(text, expected):

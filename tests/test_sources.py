@@ -1,15 +1,10 @@
-"""Sources: the seed folder, metadata, bad files, and feeds from a real HTTP server on 127.0.0.1."""
+"""Sources: the seed folder, metadata, bad files, layout. Feeds are in test_feeds.py."""
 
 import os
-import threading
-import time
+import shutil
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
-import pytest
-
-from digest.sources import collect_paths, read_feed, read_file, read_folder
+from digest.sources import folder_report, read_file, read_folder
 from digest.sources.blocks import parse
 from digest.sources.html import fragment_text
 from tests.conftest import SEEDS
@@ -124,94 +119,48 @@ def test_fragment_text_removes_active_content():
     assert text == "Hi there.\n| Metric | Result |"
 
 
-RSS = b"""<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Studio Wire</title>
-<item><title>AI dubbing reaches cinemas</title><link>https://wire.example/dubbing</link>
-<pubDate>Thu, 17 Jul 2025 10:00:00 GMT</pubDate>
-<description>&lt;p&gt;Studios now use AI dubbing for theatrical releases in five languages.&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;</description></item>
-<item><title>Titles only</title><link>https://wire.example/empty</link></item>
-</channel></rss>"""
+CORPUS = SEEDS.parent / "tests" / "fixtures" / "collect"
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        routes = {
-            "/feed.xml": (200, RSS),
-            "/broken.xml": (200, b"<rss><channel><item><title>x</ti"),
-            "/html": (200, b"<html><body><p>Not a feed</p></body></html>"),
-            "/error": (500, b"oops"),
-            "/big.xml": (200, b"<rss>" + b" " * (6 * 1024 * 1024)),
-        }
-        if self.path == "/slow.xml":
-            time.sleep(1.5)
-        if self.path == "/loop":
-            self.send_response(302)
-            self.send_header("Location", "/loop")
-            self.end_headers()
-            return
-        status, body = routes.get(self.path, (404, b"not found"))
-        self.send_response(status)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, *args):
-        pass
+def test_folder_of_every_kind_with_metadata_and_boilerplate_dropped():
+    report = folder_report(CORPUS / "folder", "saved")
+    assert report.problems == () and report.status == "ok"
+    by_name = {a.location.rsplit("/", 1)[-1]: a for a in report.articles}
+    md, side, page, mail, undated = (by_name[n] for n in sorted(by_name))
+    assert (md.outlet, md.url, md.author) == ("Signal Daily", "https://signal.example/ai-captions", "Lee Chan")
+    assert md.dropped == ("Share this article on Facebook", "Read more: how captions are made")
+    assert (side.outlet, side.published) == ("Park Report", datetime(2025, 7, 15, tzinfo=timezone.utc))
+    assert side.dropped == ("ENTERTAINMENT NOW", "Subscribe to our newsletter for more stories like this")
+    assert (page.outlet, page.url) == ("Culture Desk", "https://culture.example/ai-cinema-exhibit")
+    assert page.published is None  # no date in the markup, and none guessed from "the strikes of 2023"
+    assert (mail.title, mail.outlet) == ("Dubbing union reaches a deal on AI voices", "Studio Insider")
+    assert mail.published == datetime(2025, 7, 17, 12, 30, tzinfo=timezone.utc)
+    assert undated.inferred == ("outlet", "published") and undated.published is None
+    assert report.inferred == "guessed outlet for 1, published for 2 of 5"
+    for article in report.articles:
+        assert not any(line in article.text for line in ("Share this", "Subscribe", "Read more", "ENTERTAINMENT NOW"))
 
 
-@pytest.fixture(scope="module")
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture
-def client():
-    with httpx.Client(timeout=0.5, follow_redirects=True, max_redirects=3) as c:
-        yield c
-
-
-def test_feed_over_http(server, client):
-    articles, problems = read_feed(f"{server}/feed.xml", client, source="wire")
-    assert len(articles) == 1
-    article = articles[0]
-    assert (article.title, article.outlet, article.url) == ("AI dubbing reaches cinemas", "Studio Wire", "https://wire.example/dubbing")
-    assert article.published == datetime(2025, 7, 17, 10, tzinfo=timezone.utc)
-    assert article.text == "Studios now use AI dubbing for theatrical releases in five languages."
-    assert [str(p) for p in problems] == [f"{server}/feed.xml item 2: item has no text (the feed may carry titles only)"]
-
-
-@pytest.mark.parametrize("path, expected", [
-    ("/missing.xml", "HTTP 404"),
-    ("/error", "HTTP 500"),
-    ("/slow.xml", "timed out"),
-    ("/loop", "too many redirects"),
-    ("/big.xml", "over the 5 MB limit"),
-    ("/broken.xml", "not a readable RSS/Atom feed"),
-    ("/html", "not a readable RSS/Atom feed"),
-])
-def test_bad_feeds_become_one_problem_each(server, client, path, expected):
-    articles, problems = read_feed(f"{server}{path}", client)
-    assert articles == []
-    assert len(problems) == 1 and expected in problems[0].what
-    assert problems[0].where == f"{server}{path}"
-
-
-def test_one_bad_source_does_not_stop_the_others(server, client):
-    articles, problems = collect_paths([f"{server}/error", str(SEEDS), f"{server}/feed.xml"], client)
-    assert len(articles) == 6
-    assert [p.what for p in problems][0] == "HTTP 500"
-
-
-def test_feed_file_path(tmp_path):
-    path = tmp_path / "wire.xml"
-    path.write_bytes(RSS)
-    articles, _ = read_feed(str(path), None)
-    assert [a.title for a in articles] == ["AI dubbing reaches cinemas"]
+def test_every_bad_file_is_one_problem_and_the_good_file_is_read(tmp_path):
+    folder = tmp_path / "saved"
+    shutil.copytree(CORPUS / "bad-folder", folder)
+    (folder / "huge.md").write_text("# A book, not an article\n\n" + "A line of a very long book.\n" * 120_000,
+                                    encoding="utf-8")
+    (folder / "gone.md").symlink_to(tmp_path / "deleted.md")  # unreadable even for root
+    locked = folder / "locked.txt"
+    locked.write_text("A locked article sentence about AI.", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        report = folder_report(folder, "saved")
+    finally:
+        locked.chmod(0o644)
+    assert [a.title for a in report.articles] == ["Voice cloning start-up raises funding from studios"] + (
+        ["A locked article sentence about AI."] if os.geteuid() == 0 else [])
+    problems = {p.where.rsplit("/", 1)[-1]: str(p).split(": ", 1)[1] for p in report.problems}
+    assert problems.pop("picture.txt") == "binary file, not an article (only text, Markdown and HTML are read)"
+    assert problems.pop("zero.md") == "empty file (remove it or add the article text)"
+    assert problems.pop("huge.md").startswith("file is 3281 KB, over the 2 MB limit (split it")
+    assert problems.pop("gone.md") == "cannot read file: a link to a file that does not exist (restore the file or remove the link)"
+    if os.geteuid() != 0:  # root reads any file, so only a normal user can see this one
+        assert problems.pop("locked.txt") == "cannot read file: permission denied (check the file's permissions)"
+    assert problems == {}

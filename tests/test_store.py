@@ -42,3 +42,47 @@ def test_store_survives_reopening(tmp_path):
         store.record_articles([make_article()], NOW)
     with Store(path) as store:
         assert store.article_count() == 1
+
+
+def test_articles_are_kept_in_full_and_found_by_week(tmp_path):
+    dated = make_article(location="a", text="One.\nTwo.", published=NOW.replace(day=17), url="https://x.example/a",
+                         source="feed", dropped=("Share this",), inferred=("title",), author="Ann")
+    undated = make_article(location="b", text="Three.", source="folder")
+    old = make_article(location="c", text="Four.", published=NOW.replace(month=6), source="feed")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([dated, undated, old], NOW)
+        week = (NOW.replace(day=14, hour=0), NOW.replace(day=20, hour=23))
+        assert store.stored_articles(*week) == [dated]  # equal after the round trip, field by field
+        assert {a.id for a in store.stored_articles(*week, undated=True)} == {dated.id, undated.id}
+        assert store.stored_articles(*week, sources=["folder"]) == []
+
+
+def test_http_cache_pages_and_source_runs(tmp_path):
+    from digest.sources.fetch import Response
+
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.cached("https://x.example/feed") is None
+        store.remember("https://x.example/feed", Response("https://x.example/feed2", 200, b"<rss/>", "text/xml", '"e1"', ""))
+        assert store.cached("https://x.example/feed") == Response("https://x.example/feed2", 200, b"<rss/>", "text/xml", '"e1"', "")
+        store.remember_page("https://x.example/a", {"text": "T", "meta": {}}, NOW)
+        assert store.page("https://x.example/a") == {"text": "T", "meta": {}} and store.page_count() == 1
+        run = {"name": "feed", "kind": "feed", "location": "https://x.example/feed", "last_fetch": NOW.isoformat(),
+               "status": "ok", "items": 1, "inferred": "", "problems": 0}
+        store.record_source_run(run)
+        store.keep_articles([make_article(source="feed")], NOW)
+        assert store.source_runs() == [{**run, "stored": 1}]
+        assert store.import_feeds([("https://a.example/f", "A"), ("https://a.example/f", "A")], "opml:x") == 1
+        assert store.imported_feeds() == [("https://a.example/f", "A")]
+
+
+def test_first_featured_names_the_earliest_issue_and_its_number(tmp_path):
+    a, b = make_article(location="a", text="One."), make_article(location="b", text="Two.")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([a, b], NOW)
+        store.record_articles([a, b], NOW)
+        for week, articles in (("2025-W28", (a,)), ("2025-W29", (a, b))):
+            story = Story("s", "S", tuple(Origin(x.id, (x,)) for x in articles))
+            store.record_issue(Digest("T", week, NOW, (story,), (), (), articles), tmp_path, "")
+        assert store.first_featured([a.id, b.id], "2025-W30") == {a.id: ("2025-W28", 1), b.id: ("2025-W29", 2)}
+        assert store.first_featured([a.id, b.id], "2025-W29") == {a.id: ("2025-W28", 1)}
+        assert [x.id for x in store.featured_articles("2025-W29", "2025-W30")] == sorted([a.id, b.id])

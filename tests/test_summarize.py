@@ -48,6 +48,8 @@ def sentence(text: str, article: str = "a", index: int = 0, block: int = 0) -> S
         "As a subscriber, this huge change makes me think about the future.",
         "These images were sent straight to your screen by the studio.",
         "A scene was finished faster — and maybe even…",
+        "“Happy Gilmore 2”: Leveraged AI to de-age characters in the film’s opening scene.",
+        "“The Eternaut” (Argentina): Used AI-generated footage to depict a collapse.",
     ],
 )
 def test_ineligible_sentences(text):
@@ -62,6 +64,7 @@ def test_ineligible_sentences(text):
         "“We’re all in on AI,” Sarandos said, “but not for novelty’s sake.”",
         "Netflix plans to roll out interactive ads in the second half of 2025!",
         "Sarandos said the scene “was done ten times faster than usual.”",
+        "Netflix co-CEO: Ted Sarandos said the scene was finished faster.",
     ],
 )
 def test_eligible_sentences(text):

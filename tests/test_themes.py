@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.config import SummarySettings
 from digest.models import Block, Origin, Story, Theme
@@ -218,3 +220,43 @@ def test_every_summary_sentence_says_why_it_is_in_its_theme(seed_articles):
         for reason in section.reasons:
             named = reason.split("(", 1)[1].rstrip(")").replace("in it: ", "").replace("around it: ", "")
             assert any(p.strip().lower() in phrases for part in named.split(";") for p in part.split(","))
+
+
+_VOCABULARY = ["Netflix", "studio", "scene", "ads", "unions", "revenue", "artists", "footage", "quarter",
+               "search", "jobs", "growth", "consent", "viewers", "series", "deal", "audiobooks", "narrators"]
+
+
+@st.composite
+def random_stories(draw):
+    stories = []
+    for number in range(draw(st.integers(1, 3))):
+        articles = []
+        for copy in range(draw(st.integers(1, 2))):
+            lines = [
+                "The " + " ".join(draw(st.lists(st.sampled_from(_VOCABULARY), min_size=5, max_size=18))) + "."
+                for _ in range(draw(st.integers(1, 6)))
+            ]
+            articles.append(make_article(location=f"{number}-{copy}.txt", text="\n".join(lines)))
+        stories.append(Story(f"story-{number}", "t", tuple(Origin(a.id, (a,)) for a in articles)))
+    return stories
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_stories(), st.integers(20, 120), st.integers(1, 4), st.integers(1, 5))
+def test_random_sections_are_verbatim_linked_unrepeated_and_within_limits(stories, budget, count, themes):
+    config = SummarySettings(words_per_theme=budget, max_sentences=count, max_themes=themes)
+    sections = build_sections(stories, DEFAULT_THEMES, config)
+    articles = {a.id: a for story in stories for a in story.articles}
+    owner = {a.id: story.id for story in stories for a in story.articles}
+    assert len(sections) <= themes
+    seen = []
+    for section in sections:
+        assert sum(len(words(s.text)) for s in section.sentences) <= budget and len(section.sentences) <= count
+        for sentence in shown(section):
+            assert sentence.text in articles[sentence.article_id].blocks[sentence.block].text
+            assert owner[sentence.article_id] in section.story_ids
+            seen.append(sentence.text)
+        stems = [content_stems(s.text) for s in section.sentences]
+        for i, first in enumerate(stems):
+            assert not any(near_repeat(first, second, config.redundancy) for second in stems[i + 1 :])
+    assert len(seen) == len(set(seen))

@@ -1,11 +1,16 @@
 """A folder of saved articles -> Articles, with a Problem for every file that cannot be one.
 
-Files: ``.txt``, ``.md``/``.markdown``, ``.html``/``.htm``. Metadata (title, outlet, url,
+Files: ``.txt``, ``.md``/``.markdown``, ``.html``/``.htm`` and saved emails (``.eml``). Metadata (title, outlet, url,
 published, author) comes from YAML front matter (``---`` block at the top of a text file), or a
-sidecar ``NAME.meta.yaml`` / ``NAME.meta.json`` beside the file, or the HTML itself; what is still
+sidecar ``NAME.meta.yaml`` / ``NAME.meta.json`` beside the file, or the HTML or email headers; what is still
 missing is inferred and listed in ``Article.inferred``. The outlet of a file that names none is its
 file name, never a shared default: one outlet counts once in the consensus box, so giving five
-unknown files the same outlet would fake a single source.
+unknown files the same outlet would fake a single source. ``include: true`` in the metadata
+features an article whatever its topic score (see ``digest/relevance.py``).
+
+A file over ``MAX_BYTES`` (2 MB) is refused with a problem: the largest seed is 4.5 KB and the
+largest BBC article record in shared/data 25 KB, so a file eighty times that is a book, a log or
+a dump, and would slow every later stage (shingling, sentence splitting) for no gain.
 """
 
 from __future__ import annotations
@@ -21,25 +26,31 @@ import yaml
 from digest.errors import SourceError
 from digest.models import Article, Block, Problem, stable_id
 from digest.sources import blocks, html
+from digest.sources.eml import read_eml
 
 logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-MAX_BYTES = 10 * 1024 * 1024
-_META_KEYS = {"title", "outlet", "url", "published", "date", "author"}
+EMAIL_SUFFIXES = {".eml"}
+MAX_BYTES = 2 * 1024 * 1024
+_META_KEYS = {"title", "outlet", "url", "published", "date", "author", "include"}
 
 
 def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool = True) -> tuple[list[Article], list[Problem]]:
     """Every article file under ``root``, in path order; unreadable files become Problems."""
     articles, problems = [], []
     pattern = "**/*" if recursive else "*"
-    for path in sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.startswith(".")):
+    for path in sorted(p for p in root.glob(pattern) if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")):
         if ".meta." in path.name:
             continue
-        if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        if not path.exists():
+            problems.append(Problem(str(path), "cannot read file: a link to a file that does not exist",
+                                    "restore the file or remove the link"))
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES | EMAIL_SUFFIXES:
             problems.append(Problem(str(path), f"skipped: unsupported file type {path.suffix or '(none)'}",
-                                    "use .txt, .md or .html"))
+                                    "use .txt, .md, .html or .eml"))
             continue
         try:
             articles.append(read_file(path, root=root, source=source, outlet=outlet))
@@ -51,9 +62,13 @@ def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool 
 def read_file(path: Path, root: Path | None = None, source: str = "", outlet: str = "") -> Article:
     """One article file -> Article; raises SourceError with what is wrong and a hint."""
     raw = _read_bytes(path)
-    text = _decode(raw, path)
     meta = _sidecar(path)
-    if path.suffix.lower() in HTML_SUFFIXES:
+    if path.suffix.lower() in EMAIL_SUFFIXES:
+        headers, text, is_html = read_eml(raw, str(path))
+        meta = {**headers, **meta}
+    else:
+        text, is_html = _decode(raw, path), path.suffix.lower() in HTML_SUFFIXES
+    if is_html:
         page = html.extract_page(text, url=meta.get("url"))
         meta = {**page.meta, **meta}
         body = page.text
@@ -87,6 +102,7 @@ def _article(path: Path, root: Path | None, source: str, outlet: str, meta: dict
         source=source,
         dropped=layout.dropped,
         inferred=tuple(inferred) + (() if published else ("published",)),
+        pinned=meta.get("include") is True,  # "include: true": featured whatever its topic score
     )
 
 

@@ -19,6 +19,9 @@ from lxml import etree
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre", "dd", "dt", "figcaption"}
 _CONTAINER_TAGS = {"div", "ul", "ol", "table", "section", "article", "header", "footer", "main"}
+# Dates only from the page's markup (meta tags, time elements, URL), never guessed from its text:
+# the extensive search dated a 2025 page "2023-01-01" from the words "the strikes of 2023".
+_DATES = {"extensive_search": False, "original_date": True}
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "form", "template")
 
 
@@ -31,7 +34,8 @@ class Page:
 def extract_page(markup: str, url: str | None = None) -> Page:
     """The main text of a whole HTML page, with the metadata trafilatura finds."""
     document = trafilatura.bare_extraction(
-        markup, url=url, with_metadata=True, include_formatting=True, include_tables=True
+        markup, url=url, with_metadata=True, include_formatting=True, include_tables=True,
+        date_extraction_params=_DATES,
     )
     if document is None or not (document.text or "").strip():
         return Page(fragment_text(markup))

@@ -1,0 +1,103 @@
+"""Themes for material that fits no configured theme, labelled from its key terms.
+
+    discover(stories, matches) = unthemed stories -> key terms -> groups -> one theme per group
+
+- **Unthemed**: a story is unthemed when fewer than ``UNTHEMED_SHARE`` = 20% of the eligible
+  sentences of its lead articles matched a configured theme. The seed story (five articles on
+  Netflix and GenAI) has 63% of them matched (67 of 107) and stays in the configured themes;
+  a story about audiobooks or a game studio that names no configured phrase has 0%.
+- **Key terms**: the content words of a story's eligible sentences ranked by tf-idf, tf over
+  the story and idf over all stories of the issue (a word every story uses, like "AI", says
+  nothing about this one), only words of ``MIN_TERM_LETTERS`` = 3 letters or more, at most
+  ``TERMS`` = 5. Words are compared by their inflection-only stem; the label shows each term as
+  the sources most often spell it ("Audible", "narrators").
+- **Groups**: an unthemed story joins an earlier group when they share at least
+  ``SHARED_TERMS`` = 2 key terms (one shared word, such as a company's name, is not yet a topic).
+- **Label**: the group's two best terms, capitalised: "Audiobooks & Narrators". Sentences of the group's stories that
+  matched no theme become the theme's candidates, scored by how many key terms they contain,
+  so a summary quotes the sentences that say what the group is about.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from digest.models import Article, Sentence, Story, Theme
+from digest.sentences import article_sentences, words
+
+UNTHEMED_SHARE = 0.2
+MIN_TERM_LETTERS = 3
+TERMS = 5
+SHARED_TERMS = 2
+LABEL_TERMS = 2
+
+
+def discover(
+    stories: Sequence[Story],
+    matched: set[str],  # texts of sentences already in a configured theme
+    eligible: Callable[[Sentence], bool],
+    stem: Callable[[str], str],
+    stop_words: frozenset[str],
+) -> list[tuple[Theme, dict[Sentence, tuple[str, ...]]]]:
+    """New themes for the unthemed stories, each with its candidates and the key terms in each."""
+    sentences = {s.id: [x for a in _leads(s) for x in article_sentences(a) if eligible(x)] for s in stories}
+    unthemed = [s for s in stories if sentences[s.id] and _share(sentences[s.id], matched) < UNTHEMED_SHARE]
+    if not unthemed:
+        return []
+    idf = _idf([sentences[s.id] for s in stories], stem, stop_words)
+    groups: list[tuple[list[str], list[Story]]] = []
+    for story in unthemed:
+        terms = _key_terms(sentences[story.id], idf, stem, stop_words)
+        group = next((g for g in groups if len(set(g[0]) & set(terms)) >= SHARED_TERMS), None)
+        if group:
+            group[1].append(story)
+        elif terms:
+            groups.append((terms, [story]))
+    return [_theme(terms, members, sentences, matched, stem) for terms, members in groups]
+
+
+def _theme(terms, members, sentences, matched, stem) -> tuple[Theme, dict[Sentence, tuple[str, ...]]]:
+    pool = [s for story in members for s in sentences[story.id] if s.text not in matched]
+    spelled = {term: _spelling(term, pool, stem) for term in terms}
+    label = " & ".join(spelled[t][0].upper() + spelled[t][1:] for t in terms[:LABEL_TERMS])
+    slug = "discovered-" + "-".join(spelled[t].lower() for t in terms[:LABEL_TERMS])
+    description = "Found in this issue's sources: no configured theme matched them."
+    theme = Theme(slug, label, description, tuple(spelled[t] for t in terms))
+    found = {s: tuple(spelled[t] for t in terms if t in {stem(w) for w in words(s.text)}) for s in pool}
+    return theme, {s: found_terms for s, found_terms in found.items() if found_terms}
+
+
+def _share(sentences: Sequence[Sentence], matched: set[str]) -> float:
+    return sum(1 for s in sentences if s.text in matched) / len(sentences)
+
+
+def _terms(sentence: Sentence, stem: Callable[[str], str], stop_words: frozenset[str]) -> list[str]:
+    return [
+        stem(w) for w in words(sentence.text)
+        if w.lower() not in stop_words and sum(c.isalpha() for c in w) >= MIN_TERM_LETTERS
+    ]
+
+
+def _idf(per_story: list[list[Sentence]], stem, stop_words) -> dict[str, float]:
+    seen = Counter(t for sentences in per_story for t in {t for s in sentences for t in _terms(s, stem, stop_words)})
+    return {t: math.log((1 + len(per_story)) / (1 + n)) + 1 for t, n in seen.items()}
+
+
+def _key_terms(sentences: Sequence[Sentence], idf, stem, stop_words) -> list[str]:
+    counts = Counter(t for s in sentences for t in _terms(s, stem, stop_words))
+    ranked = sorted(counts, key=lambda t: (-counts[t] * idf[t], t))
+    return ranked[:TERMS]
+
+
+def _spelling(term: str, pool: Sequence[Sentence], stem) -> str:
+    """The most frequent written form of ``term`` (ties: capitalised first, then alphabetical)."""
+    forms = Counter(w for s in pool for w in words(s.text) if stem(w) == term)
+    if not forms:
+        return term
+    return min(forms, key=lambda w: (-forms[w], not w[0].isupper(), w))
+
+
+def _leads(story: Story) -> list[Article]:
+    return [origin.lead for origin in story.origins]

@@ -1,0 +1,184 @@
+"""The mailing commands: ``send``, ``subscribers add/remove/list`` and ``serve-unsubscribe``.
+
+Thin, like ``cli.py`` (which registers them and turns DigestErrors into exit codes): parse,
+call the library, print. ``send`` sends what the editor previewed: the issue folder that
+``digest run`` wrote (digest.html, digest.txt and the subject of digest.eml), found through the
+store. Exit codes: 0 done; 1 not everyone could be reached yet (re-run to continue).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import datetime, timezone
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from digest import config as config_module
+from digest import unsubscribe
+from digest.deliver import Sender, check_sendable, compose, dry_run, send_issue
+from digest.errors import DeliveryError
+from digest.ledger import Ledger
+from digest.models import Email
+from digest.smtp import Mailer
+from digest.store import Store
+from digest.subscribers import SubscriberBook, SubscriberError, read_list
+
+
+def add_commands(commands) -> None:
+    """Register the mailing commands on the CLI's subparsers."""
+    send = commands.add_parser("send", help="send an issue to every subscriber (each address once)")
+    _config_option(send)
+    send.add_argument("--issue", metavar="WEEK", help="the issue's ISO week, e.g. 2025-W30 (default: the latest)")
+    send.add_argument("--to", metavar="ADDRESS", help="send only to this subscriber")
+    send.add_argument("--dry-run", action="store_true", help="write the messages as .eml files, send nothing")
+    send.add_argument("--out", type=Path, metavar="DIR", help="where --dry-run writes (default: <issue>/outbox)")
+    send.set_defaults(command=_send)
+
+    subscribers = commands.add_parser("subscribers", help="add, remove or list subscribers")
+    actions = subscribers.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add addresses (or a CSV/YAML list with --from)")
+    add.add_argument("addresses", nargs="*", metavar="ADDRESS")
+    add.add_argument("--from", dest="source", type=Path, metavar="FILE", help="a CSV or YAML list of addresses")
+    remove = actions.add_parser("remove", help="unsubscribe addresses (they are never mailed again)")
+    remove.add_argument("addresses", nargs="+", metavar="ADDRESS")
+    listing = actions.add_parser("list", help="list subscribers")
+    listing.add_argument("--all", action="store_true", help="include those who unsubscribed")
+    for action, handler in ((add, _add), (remove, _remove), (listing, _list)):
+        _config_option(action)
+        action.set_defaults(command=handler)
+
+    serve = commands.add_parser("serve-unsubscribe", help="the one-click unsubscribe endpoint (RFC 8058)")
+    _config_option(serve)
+    serve.add_argument("--host", help="address to listen on (default: email.unsubscribe.host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: email.unsubscribe.port, 8058)")
+    serve.set_defaults(command=_serve)
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: ./config.yaml)")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def read_issue(folder: Path) -> Email:
+    """The issue as ``digest run`` wrote it to ``folder``."""
+    try:
+        head = BytesParser(policy=policy.default).parsebytes((folder / "digest.eml").read_bytes(), headersonly=True)
+        html = (folder / "digest.html").read_text(encoding="utf-8")
+        text = (folder / "digest.txt").read_text(encoding="utf-8")
+    except OSError as error:
+        raise DeliveryError(f"{folder}: the issue's files cannot be read ({error.strerror or error}); "
+                            "rebuild it with `digest run`") from None
+    return Email(subject=str(head["Subject"]), preheader="", html=html, text=text)
+
+
+def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
+    with Store(store_path) as store:
+        issues = store.issues()
+    chosen = [i for i in issues if i["week"] == week] if week else issues[-1:]
+    if not chosen:
+        built = ", ".join(i["week"] for i in issues) or "none"
+        raise DeliveryError(f"no issue {week or ''} in {store_path} (built: {built}); build it with `digest run`")
+    return chosen[0]["week"], Path(chosen[0]["folder"])
+
+
+def _recipients(book: SubscriberBook, settings, only: str | None):
+    if settings.subscribers:
+        addresses, problems = read_list(settings.subscribers)
+        for problem in problems:
+            print(f"problem {problem}")
+        new, skipped = book.merge(addresses, _now(), source=str(settings.subscribers))
+        print(f"{settings.subscribers}: {len(addresses)} addresses, {new} new, {len(skipped)} unsubscribed (skipped)")
+    active = book.list("active")
+    if only:
+        active = [s for s in active if s.address.lower() == only.strip().lower()]
+        if not active:
+            raise DeliveryError(f"{only} is not an active subscriber (add it with `digest subscribers add {only}`)")
+    return active
+
+
+def _send(args: argparse.Namespace) -> int:
+    if args.out and not args.dry_run:
+        raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
+    config = config_module.load(args.config)
+    settings = config.email
+    week, folder = _issue_folder(config.store, args.issue)
+    email = read_issue(folder)
+    secret = unsubscribe.secret_from(settings, os.environ)
+    print(f"Issue {week}: {check_sendable(email, settings)}")
+    with SubscriberBook(config.store) as book:
+        recipients = _recipients(book, settings, args.to)
+    size = len(compose(email, settings, _now()).as_bytes())
+    print(f"{len(recipients)} recipients · MIME message about {size / 1024:.1f} KB")
+    if args.dry_run:
+        written = dry_run(email, recipients, settings, secret, _now(), args.out or folder / "outbox")
+        print(f"Dry run: wrote {len(written)} messages to {args.out or folder / 'outbox'}; nothing was sent")
+        return 0
+    with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger:
+        report = send_issue(email, week, recipients, settings, ledger, Sender(mailer, secret, _now))
+    print(f"Sent {len(report.sent)} · already done {report.skipped} · refused {len(report.rejected)} · "
+          f"left {len(report.left)}")
+    for address, reply in report.rejected:
+        print(f"  refused {address}: {reply}")
+    if report.left:
+        print(f"Stopped: {report.error}. Run `digest send --issue {week}` again to reach the {len(report.left)} left; "
+              "nobody is mailed twice.")
+        return 1
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    addresses, problems = read_list(args.source) if args.source else ([], [])
+    failed = [str(p) for p in problems]
+    with SubscriberBook(config.store) as book:
+        for address in [*args.addresses, *addresses]:
+            try:
+                added = book.add(address, _now(), source=str(args.source or "cli"))
+                print(f"subscribed {added.address}")
+            except SubscriberError as error:
+                failed.append(str(error))
+    for line in failed:
+        print(f"not added: {line}")
+    return 1 if failed else 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    unknown = 0
+    with SubscriberBook(config.store) as book:
+        for address in args.addresses:
+            found = book.unsubscribe(address, _now())
+            print(f"unsubscribed {found.address}" if found else f"not a subscriber: {address}")
+            unknown += found is None
+    return 1 if unknown else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    with SubscriberBook(config.store) as book:
+        rows = book.list(None if args.all else "active")
+    for row in rows:
+        print(f"{row.address}\t{row.status}\t{row.changed[:10]}\t{row.source}")
+    print(f"{len(rows)} {'subscribers' if args.all else 'active subscribers'}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    settings = config.email
+    host, port = args.host or settings.unsubscribe.host, settings.unsubscribe.port if args.port is None else args.port
+    server = unsubscribe.make_server(settings, config.store, unsubscribe.secret_from(settings, os.environ), host, port)
+    print(f"Unsubscribe endpoint on http://{host}:{server.server_address[1]} for {settings.unsubscribe_url}/<token>",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

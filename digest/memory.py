@@ -1,0 +1,57 @@
+"""Memory across weeks (pure): which stories were already sent, and which weeks an issue covers.
+
+A story is recognised by its articles' ids (stable hashes of URL or path), looked up in the store's
+record of what each earlier issue featured; dedup's grouping is not redone. The rule:
+
+- no article of the story was featured before: a new story;
+- every independent origin of the story was featured before: already sent, left out (the editor
+  notes say so and where it was first covered);
+- some origins are new: a follow-up, kept and marked "first covered in issue N (week)", N being
+  the issue's number in the store (1 for the first issue ever recorded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+from digest.models import Story
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_window(week: str) -> tuple[datetime, datetime]:
+    """[Monday 00:00, Sunday 23:59:59] UTC of an ISO week such as "2025-W30"; ValueError if not one."""
+    match = _WEEK.match(week)
+    if not match:
+        raise ValueError(f"{week!r} is not an ISO week; write it as 2025-W30")
+    monday = datetime.fromisocalendar(int(match[1]), int(match[2]), 1).replace(tzinfo=timezone.utc)
+    return monday, monday + timedelta(days=7, seconds=-1)
+
+
+def follow_ups(stories: Sequence[Story], featured: Mapping[str, tuple[str, int]],
+               context: Set[str] = frozenset()) -> tuple[tuple[Story, ...], tuple[str, ...]]:
+    """(stories to feature, one note per story of this week left out as already sent).
+
+    ``context`` are ids of earlier issues' articles added to the run only so that a new article
+    can join the story it continues; a story made of them alone is dropped without a note. A
+    follow-up keeps only its new origins: what was sent is not sent again.
+    """
+    kept, repeats = [], []
+    for story in stories:
+        earlier = sorted(featured[a.id] for a in story.articles if a.id in featured)
+        if not earlier:
+            kept.append(story)
+            continue
+        week, number = earlier[0]
+        new_origins = tuple(o for o in story.origins if not any(a.id in featured for a in o.articles))
+        if new_origins:
+            ids = {a.id for o in new_origins for a in o.articles}
+            merges = tuple(m for m in story.merges if m.left in ids and m.right in ids)
+            kept.append(replace(story, origins=new_origins, merges=merges,
+                                follow_up=f"first covered in issue {number} ({week})"))
+        elif any(a.id not in context for a in story.articles):
+            repeats.append(f"{story.title}: already sent in issue {number} ({week}), no new sources")
+    return tuple(kept), tuple(repeats)

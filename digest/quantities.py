@@ -1,0 +1,187 @@
+"""How quantities are written: money, percentages, points, multiples, counts, fractions, directions.
+
+``find(text)`` returns every quantity in a sentence with its value and the rounding step its
+writing implies; what the quantity is *about* (its slot) is ``digest.claims``' business.
+
+- Money: a symbol or code before ("$11.08bn", "US$ 11 billion", "EUR 5m") or a currency word after
+  ("11.08 billion dollars"); all three spellings of one amount are one value. Currencies are
+  normalised to a symbol ("USD" -> "$"), so amounts in different currencies never meet.
+- Percentages ("16%", "16 per cent") and percentage points ("2 percentage points", "2pp") are
+  different kinds: a 2-point rise is not a 2 % rise.
+- Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
+- Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed"): a noun from
+  a list of things news counts, or any plural noun with what happened to them ("were arrested",
+  "killed", "killing 13 people"), which names the count; "two sides argued" names nothing. Four-
+  digit numbers from 1900 to 2099 with no comma are years, not counts.
+- Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
+- Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
+  "more expensive" (cost higher): a comparison with no number, compared by its sign only.
+
+Intervals (what a stated number allows):
+- Rounding: half a unit of the last stated digit: "11" -> [10.5, 11.5), "11.08" -> [11.075,
+  11.085). Trailing zeros of integers from 100 up are taken as rounding, but never beyond 5 % of
+  the value ("110,000" -> +-5,000; "100 million" -> +-5 million, so "70 million" is not "100
+  million" rounded: NeuS test-102); below 100 they are digits ("10 times" -> [9.5, 10.5)).
+- Hedges widen: "about" +-10 %, "over"/"more than" [v, 1.25v], "nearly"/"up to" [0.85v, v]
+  (CONSENSUS.md). Fractions in words ("one-third") are read as +-10 % of their value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen twenty").split()
+_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100}
+_WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
+           "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
+FRACTIONS = {"one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3, "one-quarter": 0.25,
+             "a quarter": 0.25, "three-quarters": 0.75, "one-half": 0.5, "half": 0.5,
+             "one-fifth": 0.2, "a fifth": 0.2, "one in five": 0.2, "one in four": 0.25, "one in three": 1 / 3}
+MULTIPLES = {"double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "twice": 2, "triple": 3, "tripled": 3,
+             "triples": 3, "tripling": 3, "quadruple": 4, "quadrupled": 4}
+CURRENCIES = {"$": "$", "us$": "$", "usd": "$", "dollars": "$", "us dollars": "$", "€": "€", "eur": "€",
+              "euros": "€", "£": "£", "gbp": "£", "pounds": "£", "pounds sterling": "£", "¥": "¥", "jpy": "¥",
+              "yen": "¥"}
+COUNTED = ("hours subscribers members memberships households users viewers customers jobs employees workers "
+           "staff troops soldiers deaths cases votes titles films movies episodes countries languages seats "
+           "delegates refugees migrants students patients lawsuits doses tests aircraft planes jets jetliners "
+           "airliners").split()
+PEOPLE = ("people persons recipients residents citizens individuals adults children families voters "
+          "civilians").split()
+SAME_NOUN = {"employees": "jobs", "workers": "jobs", "staff": "jobs", "planes": "aircraft", "jets": "aircraft",
+             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "dead": "killed",
+             "wounded": "injured", "hospitalised": "hospitalized"}
+_STATES = ("killed dead injured wounded arrested detained displaced evacuated missing infected hospitalized "
+           "hospitalised affected").split()  # what a count of people can be said to be, without "were"
+_DONE_BEFORE = {"killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "injured": "injured",
+                "injuring": "injured", "wounded": "injured", "wounding": "injured", "wounds": "injured"}
+_HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
+                "some": "about", "over": "over", "more than": "over", "above": "over",
+                "at least": "over", "nearly": "nearly", "almost": "nearly", "up to": "nearly",
+                "close to": "nearly", "under": "nearly", "less than": "nearly"}
+
+
+def _alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_HEDGE = r"(?:\b(?P<hedge>" + _alternatives(_HEDGE_KINDS) + r")\s+)?"
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_SCALE = r"(?:\s*(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k)\b)?"
+_LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?less|"
+               r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
+               r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
+_HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?more|costlier"
+_PATTERNS = (
+    ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
+    ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
+     r"\s+(?P<cur>(?:US\s+)?dollars|euros|pounds(?:\s+sterling)?|yen|USD|EUR|GBP|JPY)\b"),
+    ("points", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:percentage[- ]points?\b|pp\b|% points?\b)"),
+    ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
+    ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
+    ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
+    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
+     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+)\s+)??"
+     r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
+     r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
+     + _alternatives(_STATES) + r")\b))?"),
+    ("share", _HEDGE + r"(?<!first )(?<!second )\b(?P<frac>" + _alternatives(FRACTIONS) + r")\s+of\s+"
+     r"(?:(?:all|the|that|its|their|total|these|those)\s+)*(?P<noun>(?!20\d\d|19\d\d|the\s+year)[\w-]+)"),
+    ("direction", r"\b(?P<lower>" + _LOWER_COST + r")\b|\b(?P<higher>" + _HIGHER_COST + r")\b"),
+)
+_COMPILED = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A quantity as written in a sentence: its kind, value and rounding step, where it stands."""
+
+    kind: str  # money, percent, points, multiple, count, share, direction
+    value: float
+    step: float
+    hedge: str  # "about", "over"... as written, lower-cased; "" if none
+    text: str  # as written: "$11.08 billion", "tenfold", "one-third", "at a lower cost"
+    start: int
+    end: int
+    currency: str = ""  # "$", "€"... for money
+    noun: str = ""  # a count's unit noun ("jobs", "people killed"), a share's whole, a direction's "cost"
+
+
+def parse_number(text: str) -> tuple[float, float]:
+    """A written number -> (value, rounding step): "11.08" -> (11.08, 0.01), "ten" -> (10, 1)."""
+    text = text.lower().replace(",", "")
+    if text in WORD_NUMBERS:
+        return float(WORD_NUMBERS[text]), 1.0
+    whole, _, decimals = text.partition(".")
+    if decimals:
+        return float(text), 10.0 ** -len(decimals)
+    zeros = len(whole) - len(whole.rstrip("0")) if int(whole) >= 100 else 0
+    return float(whole), min(10.0 ** zeros, max(1.0, int(whole) / 10))
+
+
+def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
+    """The values a figure allows: rounding half a step each side, widened by its hedge."""
+    kind = _HEDGE_KINDS.get(hedge.lower(), "")
+    if kind == "about":
+        return min(value - step / 2, 0.9 * value), max(value + step / 2, 1.1 * value)
+    if kind == "over":
+        return value, 1.25 * value
+    if kind == "nearly":
+        return 0.85 * value, value
+    return value - step / 2, value + step / 2
+
+
+def _quantity(kind: str, m: re.Match) -> Quantity | None:
+    groups = m.groupdict()
+    hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
+    if kind == "direction":
+        return Quantity(kind, -1.0 if m["lower"] else 1.0, 1.0, "", m[0], m.start(), m.end(), noun="cost")
+    if kind == "share":
+        value = 100 * FRACTIONS[m["frac"].lower()]
+        text = f"{m['hedge'] or ''} {m['frac']}".strip()
+        return Quantity(kind, value, 0.2 * value, hedge, text, m.start(), m.start("frac") + len(m["frac"]), noun=noun)
+    if groups.get("word"):
+        value, step = float(MULTIPLES[m["word"].lower()]), 1.0
+    else:
+        value, step = parse_number(m["num"])
+    scale = _SCALES.get((groups.get("scale") or "").lower(), 1.0)
+    if kind == "count":
+        if 1900 <= value <= 2099 and scale == 1.0 and "," not in m["num"]:
+            return None  # a year ("2016 elections")
+        noun = _count_noun(m)
+        if not noun:
+            return None
+    if kind == "money":
+        currency = CURRENCIES[" ".join(m["cur"].lower().split())]
+    start = m.start() if not groups.get("before") else m.start("hedge") if m["hedge"] else m.start("num")
+    return Quantity(kind, value * scale, step * scale, hedge, m.string[start:m.end()], start, m.end(), currency, noun)
+
+
+def _count_noun(m: re.Match) -> str:
+    """What a count counts: "jobs" (also employees, workers), "people killed"; "" if it cannot be told."""
+    noun = m["noun"].lower()
+    people = noun in PEOPLE or (m["noun"][0].isupper() and noun.endswith("ans"))
+    done = (m["done"] or m["state"] or m["before"] or "").lower()
+    done = SAME_NOUN.get(done, _DONE_BEFORE.get(done, done))
+    if noun not in COUNTED and not people and not done:
+        return ""  # a plural noun alone does not say what is counted ("two sides")
+    noun = "people" if people else SAME_NOUN.get(noun, noun)
+    return f"{noun} {done}" if done and noun not in COUNTED else noun
+
+
+def find(text: str) -> list[Quantity]:
+    """Every quantity in ``text``, in reading order; an earlier pattern wins an overlap."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for kind, pattern in _COMPILED:
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b in taken):
+                taken.append(m.span())
+                quantity = _quantity(kind, m)
+                if quantity is not None:
+                    found.append(quantity)
+    return sorted(found, key=lambda q: q.start)

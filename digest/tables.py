@@ -1,0 +1,29 @@
+"""The base for tables other modules keep in the store file (subscribers, deliveries).
+
+Each owner declares its ``SCHEMA`` (``CREATE TABLE IF NOT EXISTS``), so the store file gains its
+tables the first time they are used and ``store.py`` needs no change for them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+class StoreTable:
+    """A connection to the store file with the subclass's tables in place; a context manager."""
+
+    SCHEMA = ""
+
+    def __init__(self, path: Path | str):
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30)  # the unsubscribe endpoint writes concurrently
+        with self._db:
+            self._db.executescript(self.SCHEMA)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._db.close()

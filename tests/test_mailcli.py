@@ -1,0 +1,98 @@
+"""The mailing commands as an editor runs them: build, add subscribers, dry-run, send, re-send,
+unsubscribe through the endpoint, with a real relay (aiosmtpd, STARTTLS) and a real store."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+import email_checks as checks
+from digest import unsubscribe
+from digest.config import load
+from digest.subscribers import SubscriberBook
+from mailserver import Inbox, MailServer, make_certificate
+from tests.conftest import ROOT, SEEDS
+from tests.test_cli import command
+
+SECRET = "a-long-enough-secret-for-tests"
+
+
+@pytest.fixture
+def project(tmp_path):
+    cert = make_certificate(tmp_path)
+    (tmp_path / "list.csv").write_text("email\nbea@example.org\ncy@example.org\nnot an address\n", encoding="utf-8")
+    inbox = Inbox()
+    with MailServer(inbox, cert) as server:
+        config = tmp_path / "config.yaml"
+        config.write_text(
+            f"sources:\n  folders:\n    - path: {SEEDS}\nemail:\n  subscribers: list.csv\n  smtp:\n"
+            f"    host: 127.0.0.1\n    port: {server.port}\n    ca_file: {cert[0]}\n    retry_delay: 0\n"
+            "    rate_per_minute: 6000\n", encoding="utf-8")
+        yield config, inbox
+
+
+def test_build_then_send_to_each_subscriber_once(project, capsys, monkeypatch, tmp_path):
+    config, inbox = project
+    c = ("--config", str(config))
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    code, out, _ = command(capsys, "subscribers", "add", *c, "ada@example.org", "ada@@example.org")
+    assert code == 1 and "subscribed ada@example.org" in out and "not added: 'ada@@example.org'" in out
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "DIGEST_UNSUBSCRIBE_SECRET" in err and inbox.messages == []
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    code, out, _ = command(capsys, "send", *c, "--dry-run", "--out", str(tmp_path / "outbox"))
+    assert code == 0 and "Dry run: wrote 3 messages" in out and inbox.messages == []
+    assert "list.csv:4: 'not an address' skipped" in out and "Issue 2025-W29: the HTML is " in out
+    assert all(checks.check_message(p.read_bytes()) == [] for p in (tmp_path / "outbox").iterdir())
+    code, out, _ = command(capsys, "send", *c)
+    assert code == 0 and "Sent 3 · already done 0 · refused 0 · left 0" in out
+    code, out, _ = command(capsys, "send", *c, "--issue", "2025-W29")
+    assert code == 0 and "Sent 0 · already done 3" in out
+    assert sorted(r for r, _, _ in inbox.messages) == ["ada@example.org", "bea@example.org", "cy@example.org"]
+    preview = (config.parent / "out" / "2025-W29" / "digest.html").read_text(encoding="utf-8")
+    sent = inbox.to("ada@example.org")[0].get_body(("html",)).get_content().replace("\r\n", "\n").rstrip("\n")
+    link = re.search(r"<(https://[^>]+)>", inbox.to("ada@example.org")[0]["List-Unsubscribe"])[1]
+    assert sent.replace(link, "https://news.example.com/unsubscribe") == preview  # T5
+
+
+def test_send_reports_what_is_wrong(project, capsys, monkeypatch):
+    config, _ = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "no issue  in" in err and "build it with `digest run`" in err
+    command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")
+    code, _, err = command(capsys, "send", *c, "--issue", "2019-W01")
+    assert code == 1 and "no issue 2019-W01" in err and "(built: 2025-W29)" in err
+    code, _, err = command(capsys, "send", *c, "--to", "nobody@example.org")
+    assert code == 1 and "nobody@example.org is not an active subscriber" in err
+    assert command(capsys, "send", *c, "--out", "x")[2].startswith("error: --out DIR goes with --dry-run")
+    code, out, _ = command(capsys, "subscribers", "remove", *c, "bea@example.org")
+    assert code == 0 and out == "unsubscribed bea@example.org\n"
+    code, out, _ = command(capsys, "subscribers", "list", *c, "--all")
+    assert "bea@example.org\tunsubscribed" in out and out.endswith("2 subscribers\n")
+
+
+def test_serve_unsubscribe_command(project, capsys, monkeypatch):
+    config, _ = project
+    assert command(capsys, "subscribers", "add", "--config", str(config), "ada@example.org")[0] == 0
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    settings = load(config)
+    with SubscriberBook(settings.store) as book:
+        token = unsubscribe.sign(book.get("ada@example.org").key, SECRET.encode(), unsubscribe.list_id(settings.email))
+    server = subprocess.Popen([sys.executable, "-m", "digest", "serve-unsubscribe", "--config", str(config),
+                               "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("Unsubscribe endpoint on http://127.0.0.1:")  # loopback by default
+        reply = httpx.post(f"{line.split()[3]}/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}, timeout=10)
+        assert reply.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    code, out, _ = command(capsys, "subscribers", "list", "--config", str(config))
+    assert code == 0 and out == "0 active subscribers\n"

@@ -1,0 +1,35 @@
+"""Fiscal periods in text and their resolution from the context and the publication date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from digest.periods import Period, periods_in, resolve
+
+
+@pytest.mark.parametrize("text, period", [
+    ("in Q2 2025", Period("Q", 2, 2025)), ("during the second quarter of 2025", Period("Q", 2, 2025)),
+    ("in the first half of 2025", Period("H", 1, 2025)), ("H1 2024 results", Period("H", 1, 2024)),
+    ("in its latest quarterly report", Period("latest")), ("during Tuesday's earnings call", Period("latest")),
+    ("Q2 earnings call", Period("Q", 2, None))])
+def test_periods_in_text(text, period):
+    assert [p for _, p in periods_in(text)] == [period]
+
+
+@pytest.mark.parametrize("period, years, published, expected", [
+    (Period("latest"), frozenset(), datetime(2025, 7, 17), Period("Q", 2, 2025)),
+    (Period("latest"), frozenset(), datetime(2025, 1, 21), Period("Q", 4, 2024)),
+    (Period("latest"), frozenset(), None, Period("latest")),
+    (Period("Q", 2), frozenset({2025}), None, Period("Q", 2, 2025)),
+    (Period("Q", 2), frozenset(), datetime(2025, 7, 17), Period("Q", 2, 2025)),
+    (Period("Q", 3), frozenset(), datetime(2025, 7, 17), Period("Q", 3, 2024))])
+def test_period_resolution(period, years, published, expected):
+    assert resolve(period, years, published) == expected
+
+
+@pytest.mark.parametrize("text, period", [("in FY25", Period("FY", 0, 2025)), ("fiscal year 2024", Period("FY", 0, 2024)),
+                                          ("Q2 FY2025 results", Period("Q", 2, 2025))])
+def test_fiscal_years(text, period):
+    assert [p for _, p in periods_in(text)] == [period]
