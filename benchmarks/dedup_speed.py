@@ -109,6 +109,18 @@ def main() -> None:
     lsh = {(m.left, m.right) for m in copies.find_copies(subset, settings)}
     print(f"  copy pairs: exact {len(found)}, LSH {len(lsh)}, found by both {len(found & lsh)}; "
           f"story links above {settings.story_similarity}: {linked}")
+    ids = [a.id for a in subset]
+    exact_origins, lsh_origins = _partition(ids, found), _partition(ids, lsh)
+    print(f"  origins: exact {len(set(exact_origins.values()))}, LSH {len(set(lsh_origins.values()))}; "
+          f"articles whose origin differs: {sum(exact_origins[i] != lsh_origins[i] for i in ids)}")
+
+
+def _partition(ids, pairs) -> dict[str, str]:
+    """Article id -> the smallest id of its group when ``pairs`` are joined."""
+    joined = dedup._UnionFind(ids)
+    for a, b in pairs:
+        joined.union(a, b)
+    return {i: joined.find(i) for i in ids}
 
 
 if __name__ == "__main__":
