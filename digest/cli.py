@@ -205,20 +205,27 @@ def _dedup(args: argparse.Namespace) -> int:
         print(json.dumps({"stories": [_story_json(s) for s in stories]}, indent=2, ensure_ascii=False))
         return 0
     for story in stories:
+        where = {a.id: a.location for a in story.articles}
         print(f"{story.title} — {len(story.articles)} articles, {len(story.origins)} independent sources")
         for origin in story.origins:
             print("  origin: " + ", ".join(a.location for a in origin.articles))
         for merge in story.merges:
-            print(f"  {merge.rule} ({merge.score}): {merge.left} ~ {merge.right}")
+            print(f"  {merge.rule} ({merge.score}): {where[merge.left]} ~ {where[merge.right]}; {merge.detail}")
     return 0
 
 
 def _story_json(story: Story) -> dict:
+    """A story for ``dedup --json``: its origins, and every merge with its pair, rule, score and figures."""
+    where = {a.id: a.location for a in story.articles}
     return {
         "id": story.id,
         "title": story.title,
-        "origins": [{"id": o.id, "articles": [a.location for a in o.articles]} for o in story.origins],
-        "merges": [{"left": m.left, "right": m.right, "rule": m.rule, "score": m.score} for m in story.merges],
+        "articles": len(story.articles),
+        "origins": [{"id": o.id, "articles": [a.location for a in o.articles],
+                     "outlets": sorted({a.outlet for a in o.articles})} for o in story.origins],
+        "merges": [{"left": m.left, "right": m.right, "pair": [where[m.left], where[m.right]],
+                    "kind": "copy" if m.rule.startswith("copy:") else "same event",
+                    "rule": m.rule, "score": m.score, "detail": m.detail} for m in story.merges],
     }
 
 

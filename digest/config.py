@@ -69,11 +69,20 @@ class ThemeConfig(_Model):
 
 
 class DedupSettings(_Model):
+    """Thresholds for copies and stories; digest/copies.py and digest/dedup.py explain each figure."""
+
     shingle_words: int = Field(5, ge=1, le=20)
     num_perm: int = Field(128, ge=16, le=1024)
+    lsh_threshold: float = Field(0.1, gt=0, le=1)
     copy_resemblance: float = Field(0.7, gt=0, le=1)
     copy_containment: float = Field(0.8, gt=0, le=1)
+    copy_min_shingles: int = Field(20, ge=1)
+    outlet_containment: float = Field(0.7, gt=0, le=1)
+    wire_containment: float = Field(0.5, gt=0, le=1)
+    boilerplate_articles: int = Field(5, ge=2)
     story_similarity: float = Field(0.18, gt=0, le=1)
+    story_cohesion: float = Field(0.2, ge=0, le=1)
+    story_lead_words: int = Field(0, ge=0)
     story_days: int = Field(7, ge=0)
 
 

@@ -86,8 +86,9 @@ class Merge:
 
     left: str  # article id
     right: str  # article id
-    rule: str  # e.g. "same-url", "minhash-resemblance", "minhash-containment", "same-event"
+    rule: str  # e.g. "copy: same canonical URL", "copy: shingle containment", "same event: ..."
     score: float
+    detail: str = ""  # the figures behind the score, in words, for the editor
 
 
 @dataclass(frozen=True, slots=True)

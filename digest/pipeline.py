@@ -212,5 +212,6 @@ def _notes(digest: Digest) -> str:
     for story in digest.stories:
         follow_up = f"; follow-up, {story.follow_up}" if story.follow_up else ""
         lines.append(f"- {story.title} ({len(story.articles)} articles, {len(story.origins)} independent sources{follow_up})")
-        lines += [f"    {m.rule} {m.score}: {m.left} ~ {m.right}" for m in story.merges]
+        where = {a.id: a.location for a in story.articles}
+        lines += [f"    {m.rule} {m.score}: {where[m.left]} ~ {where[m.right]} ({m.detail})" for m in story.merges]
     return "\n".join(lines) + "\n"

@@ -69,6 +69,23 @@ def test_dedup_json(capsys):
     assert all({"left", "right", "rule", "score"} <= set(m) for m in story["merges"])
 
 
+def test_dedup_json_explains_every_merge(capsys, tmp_path):
+    for seed in SEEDS.iterdir():
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    original = max(SEEDS.iterdir(), key=lambda p: p.stat().st_size)
+    text = original.read_text(encoding="utf-8")
+    (tmp_path / "reprint.txt").write_text(text[: len(text) // 2].rsplit("\n", 1)[0] + "\n", encoding="utf-8")
+    code, out, err = command(capsys, "dedup", str(tmp_path), "--json")
+    assert code == 0, err
+    (story,) = json.loads(out)["stories"]
+    assert len(story["origins"]) == 5 and story["articles"] == 6
+    assert len(story["merges"]) == 5  # one per article joined
+    (copy,) = [m for m in story["merges"] if m["kind"] == "copy"]
+    assert sorted(copy["pair"]) == sorted([str(tmp_path / original.name), str(tmp_path / "reprint.txt")])
+    assert copy["rule"] == "copy: shingle containment" and copy["score"] >= 0.8 and "5-word runs" in copy["detail"]
+    assert all(m["kind"] == "same event" and "average" in m["detail"] for m in story["merges"] if m is not copy)
+
+
 def test_facts_json(capsys):
     code, out, err = command(capsys, "facts", str(SEEDS), "--json")
     assert code == 0, err
