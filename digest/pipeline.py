@@ -8,6 +8,7 @@ public URL, editor notes) and record it in the store.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -113,7 +114,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
             raise StrictModeError("\n".join(str(p) for p in problems))
         current = articles if week else _this_week(articles, reports, store, now, config.window_days)
         context = _recently_sent(store, current, now)
-        featured = {article_id: (week, issue_number(week, config.email.first_issue) or n) for article_id, (week, n)
+        featured = {article_id: (sent, issue_number(sent, config.email.first_issue) or n) for article_id, (sent, n)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
         email = render.render(digest, config.email)
@@ -127,7 +128,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
             now: datetime) -> list[SourceReport]:
     settings = config.fetch
-    with client or make_client(settings) as http:
+    with nullcontext(client) if client else make_client(settings) as http:  # a caller's client stays open
         fetcher = Fetcher(http, settings, cache=store)
         pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
         options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words)

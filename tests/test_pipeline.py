@@ -126,3 +126,11 @@ def test_seed_issue_passes_the_email_checks_and_opens_with_its_lead(seed_run):
     lead = seed_run.digest.lead
     assert lead.story_id == seed_run.digest.stories[0].id and seed_run.email.preheader.startswith(lead.sentences[0].text[:60])
     assert seed_run.digest.number == 1 and "Issue 1 · 14–20 July 2025 · " in text
+
+
+def test_a_client_passed_in_is_left_open_for_its_owner(tmp_path):
+    import httpx
+
+    with httpx.Client() as client:
+        run_issue(config_in(tmp_path), NOW, client=client)
+        assert not client.is_closed
