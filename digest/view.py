@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -185,7 +186,7 @@ def _quick(story: Story, names: _Names) -> QuickLink:
 
 def _fact_row(fact: Fact, outlets: dict[str, str]) -> FactRow:
     def named(origin_ids) -> str:
-        return ", ".join(dict.fromkeys(outlets.get(o) or "unnamed source" for o in origin_ids))
+        return _names(dict.fromkeys(outlets.get(o) or "unnamed source" for o in origin_ids))
 
     text = clean(fact.text)
     if fact.status == "consensus":
@@ -283,3 +284,15 @@ def one_line(text: str) -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
+def _names(names: Iterable[str]) -> str:
+    """Outlets joined by commas; unnamed ones compacted: "Variety, sources 2, 4" not "source 2, source 4"."""
+    names = list(names)
+    numbers = [n.removeprefix("source ") for n in names if re.fullmatch(r"source \d+", n)]
+    named = [n for n in names if not re.fullmatch(r"source \d+", n)]
+    if len(numbers) > 1:
+        named.append("sources " + ", ".join(numbers))
+    elif numbers:
+        named.append("source " + numbers[0])
+    return ", ".join(named)

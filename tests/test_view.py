@@ -97,7 +97,7 @@ def test_unknown_outlets_are_numbered_sources_not_file_names():
                          [fact])
     email = render(digest, SETTINGS)
     assert "_c7e0.txt" not in email.html + email.text
-    assert "2 of 3 sources: source 1, source 3" in email.text
+    assert "2 of 3 sources: sources 1, 3" in email.text
     named = {a.get_text(): a["aria-label"] for a in soup(email).find_all("a", attrs={"aria-label": True})}
     assert named == {f"source {n + 1}": f"source {n + 1}: Saved article {n}" for n in range(3)}
 
@@ -130,3 +130,11 @@ def test_view_words_are_final_strings():
     assert view.lead.story.count == "3 independent sources (4 articles)"
     assert [s.name for s in view.sections] == ["Film & TV", "Games & Labor", "Music"]
     assert view.counts_line == "8 articles · 7 independent sources · 4 stories"
+
+
+def test_named_and_unnamed_sources_are_listed_compactly():
+    from digest.view import _names
+
+    assert _names(["source 1", "Variety", "source 3"]) == "Variety, sources 1, 3"
+    assert _names(["source 2"]) == "source 2"
+    assert _names(["Variety", "Deadline"]) == "Variety, Deadline"
