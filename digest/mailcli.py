@@ -82,7 +82,8 @@ def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
     chosen = [i for i in issues if i["week"] == week] if week else issues[-1:]
     if not chosen:
         built = ", ".join(i["week"] for i in issues) or "none"
-        raise DeliveryError(f"no issue {week or ''} in {store_path} (built: {built}); build it with `digest run`")
+        named = f"no issue {week}" if week else "no issue"
+        raise DeliveryError(f"{named} in {store_path} (built: {built}); build it with `digest run`")
     return chosen[0]["week"], Path(chosen[0]["folder"])
 
 

@@ -4,6 +4,7 @@ unsubscribe through the endpoint, with a real relay (aiosmtpd, STARTTLS) and a r
 from __future__ import annotations
 
 import re
+import select
 import subprocess
 import sys
 
@@ -64,7 +65,7 @@ def test_send_reports_what_is_wrong(project, capsys, monkeypatch):
     c = ("--config", str(config))
     monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
     code, _, err = command(capsys, "send", *c)
-    assert code == 1 and "no issue  in" in err and "build it with `digest run`" in err
+    assert code == 1 and "no issue in" in err and "build it with `digest run`" in err
     command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")
     code, _, err = command(capsys, "send", *c, "--issue", "2019-W01")
     assert code == 1 and "no issue 2019-W01" in err and "(built: 2025-W29)" in err
@@ -87,6 +88,8 @@ def test_serve_unsubscribe_command(project, capsys, monkeypatch):
     server = subprocess.Popen([sys.executable, "-m", "digest", "serve-unsubscribe", "--config", str(config),
                                "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
+        ready, _, _ = select.select([server.stdout], [], [], 20)
+        assert ready, "serve-unsubscribe printed nothing within 20 s"
         line = server.stdout.readline()
         assert line.startswith("Unsubscribe endpoint on http://127.0.0.1:")  # loopback by default
         reply = httpx.post(f"{line.split()[3]}/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}, timeout=10)

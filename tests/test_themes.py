@@ -87,7 +87,9 @@ def test_word_budgets_and_sentence_caps_hold(sections):
 @pytest.mark.parametrize("budget", [20, 40, 70])
 def test_smaller_budgets_hold(stories, budget):
     settings = SummarySettings(words_per_theme=budget, max_sentences=2)
-    for section in build_sections(stories, DEFAULT_THEMES, settings):
+    sections = build_sections(stories, DEFAULT_THEMES, settings)
+    assert sections
+    for section in sections:
         assert sum(len(words(s.text)) for s in section.sentences) <= budget
         assert len(section.sentences) <= 2
 
@@ -214,6 +216,7 @@ def test_every_summary_sentence_says_why_it_is_in_its_theme(seed_articles):
     from digest.themes import build_sections
 
     sections = build_sections(group(seed_articles, DedupSettings()), DEFAULT_THEMES, SummarySettings())
+    assert sections
     for section in sections:
         assert len(section.reasons) == len(section.sentences)
         phrases = {p.lower() for p in section.theme.phrases}

@@ -68,8 +68,23 @@ def test_forged_tampered_and_foreign_tokens_fail(endpoint):
     for token in (tampered, forged, other_list, ada.key, "", "a.b"):
         assert client.post(f"/{token}", data={"List-Unsubscribe": "One-Click"}).status_code in (400, 404)
     assert client.post(f"/{unknown}").status_code == 400
-    assert client.post(f"/{good}/extra").status_code == 404 and client.get("/../admin").status_code == 404
+    assert client.post(f"/{good}/extra").status_code == 404
+    assert raw_post(client, f"/unsubscribe/../unsubscribe/{good}") in (400, 404)  # sent as written, not normalised
     assert status(store, "ada@example.org") == "active"
+
+
+def raw_post(client, path: str) -> int:
+    """POST a path exactly as written (httpx would resolve "..") and return the status code."""
+    import http.client
+
+    url = client.base_url
+    connection = http.client.HTTPConnection(url.host, url.port, timeout=10)
+    try:
+        connection.request("POST", path, body="List-Unsubscribe=One-Click",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def test_tokens_are_opaque_and_the_secret_is_required():  # U3
