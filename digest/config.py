@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -145,8 +146,13 @@ class EmailSettings(_Model):
     @field_validator("first_issue")
     @classmethod
     def _week(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", value):
-            raise ValueError("must be an ISO week like 2025-W29")
+        match = re.fullmatch(r"(\d{4})-W(\d{2})", value)
+        try:
+            date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
+        except ValueError:
+            match = None
+        if not match:
+            raise ValueError("must be an ISO week that exists, like 2025-W29")
         return value
 
     @field_validator("archive_url", "unsubscribe_url", "preferences_url")

@@ -84,6 +84,9 @@ def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
         built = ", ".join(i["week"] for i in issues) or "none"
         named = f"no issue {week}" if week else "no issue"
         raise DeliveryError(f"{named} in {store_path} (built: {built}); build it with `digest run`")
+    if not chosen[0]["stories"]:
+        raise DeliveryError(f"issue {chosen[0]['week']} has no stories: nothing to send "
+                            "(its notes.txt says what was left out)")
     return chosen[0]["week"], Path(chosen[0]["folder"])
 
 

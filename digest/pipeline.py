@@ -20,7 +20,7 @@ from digest import consensus, dedup, memory, relevance, render, themes
 from digest.lead import lead_story
 from digest.config import Config
 from digest.deliver import compose, write_eml
-from digest.errors import StrictModeError
+from digest.errors import DigestError, StrictModeError
 from digest.models import Article, Digest, Email, Problem, SourceReport
 from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
@@ -114,14 +114,15 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
             raise StrictModeError("\n".join(str(p) for p in problems))
         current = articles if week else _this_week(articles, reports, store, now, config.window_days)
         context = _recently_sent(store, current, now)
-        featured = {article_id: (sent, issue_number(sent, config.email.first_issue) or n) for article_id, (sent, n)
+        featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
         email = render.render(digest, config.email)
         folder = (out or config.output) / digest.week
         files = _write(folder, digest, email, config, now)
-        _remember(store, articles, reports, now)
-        store.record_issue(digest, folder, email.html)
+        if not sources:  # an ad-hoc --source run never replaces the week's real issue record
+            _remember(store, articles, reports, now)
+            store.record_issue(digest, folder, email.html)
     return RunResult(digest, email, folder, files, len(articles), tuple(reports))
 
 
@@ -181,7 +182,11 @@ def _remember(store: Store, articles: Sequence[Article], reports: Sequence[Sourc
 
 
 def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime) -> dict[str, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DigestError(f"{folder}: cannot create the issue folder: {error.strerror or error} "
+                          "(check --out or output: in config.yaml)") from None
     files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
              "notes": folder / "notes.txt"}
     files["html"].write_text(email.html, encoding="utf-8")

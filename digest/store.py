@@ -23,6 +23,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from digest.errors import DigestError
 from digest.models import Article, Block, Digest
 from digest.sources.fetch import Response
 
@@ -98,9 +99,17 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)  # feed threads share it, under _lock
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False)  # feed threads share it, under _lock
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        except (OSError, sqlite3.Error) as error:
+            raise DigestError(f"{path}: cannot open the store: {error} (check store: in config.yaml)") from None
+        if version > SCHEMA_VERSION:
+            self._db.close()
+            raise DigestError(f"{path}: the store was written by a newer digest (schema {version}, this one "
+                              f"knows {SCHEMA_VERSION}); upgrade digest or point store: at another file")
         self._lock = threading.Lock()
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._db:

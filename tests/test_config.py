@@ -98,3 +98,9 @@ def test_email_paths_resolve_and_a_missing_template_folder_is_an_error(tmp_path)
     assert config.email.subscribers == tmp_path / "list.csv" and config.email.smtp.ca_file == tmp_path / "relay.pem"
     with pytest.raises(ConfigError, match="email.templates: folder not found"):
         load(write(tmp_path, "email:\n  templates: nowhere\n"))
+
+
+def test_first_issue_must_be_a_week_that_exists(tmp_path):
+    with pytest.raises(ConfigError, match="email.first_issue: must be an ISO week that exists"):
+        load(write(tmp_path, "email:\n  first_issue: 2025-W53\n"))
+    assert load(write(tmp_path, "email:\n  first_issue: 2026-W53\n")).email.first_issue == "2026-W53"

@@ -99,3 +99,14 @@ def test_serve_unsubscribe_command(project, capsys, monkeypatch):
         server.wait(timeout=10)
     code, out, _ = command(capsys, "subscribers", "list", "--config", str(config))
     assert code == 0 and out == "0 active subscribers\n"
+
+
+def test_an_issue_with_no_stories_is_never_sent(project, capsys, monkeypatch):
+    config, inbox = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    assert command(capsys, "run", *c, "--now", "2025-07-27T08:00:00+00:00")[0] == 0  # nothing new: 0 stories
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "issue 2025-W30 has no stories: nothing to send" in err
+    assert inbox.messages == [] and inbox.attempts == []

@@ -134,3 +134,39 @@ def test_a_client_passed_in_is_left_open_for_its_owner(tmp_path):
     with httpx.Client() as client:
         run_issue(config_in(tmp_path), NOW, client=client)
         assert not client.is_closed
+
+
+def test_an_ad_hoc_source_run_never_replaces_the_weeks_issue_record(tmp_path):
+    from digest.store import Store
+
+    config = config_in(tmp_path)
+    run_issue(config, NOW)
+    run_issue(config, NOW, sources=[str(tmp_path / "missing")], out=tmp_path / "scratch")
+    with Store(config.store) as store:
+        (issue,) = store.issues()
+        assert issue["folder"] == str(tmp_path / "out" / "2025-W29") and issue["stories"] == 1
+        assert len(store.featured("2025-W29")) == 5
+
+
+def test_unwritable_output_and_store_are_one_line_errors(tmp_path):
+    from digest.errors import DigestError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(DigestError, match="cannot create the issue folder"):
+        run_issue(config_in(tmp_path), NOW, out=blocker)
+    with pytest.raises(DigestError, match="cannot open the store"):
+        run_issue(config_in(tmp_path).model_copy(update={"store": blocker / "store.sqlite"}), NOW)
+
+
+def test_a_store_from_a_newer_digest_is_refused(tmp_path):
+    import sqlite3
+
+    from digest.errors import DigestError
+    from digest.store import SCHEMA_VERSION, Store
+
+    path = tmp_path / "new.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(DigestError, match="written by a newer digest"):
+        Store(path)
