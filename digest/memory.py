@@ -7,7 +7,8 @@ record of what each earlier issue featured; dedup's grouping is not redone. The 
 - every independent origin of the story was featured before: already sent, left out (the editor
   notes say so and where it was first covered);
 - some origins are new: a follow-up, kept and marked "first covered in issue N (week)", N being
-  the issue's number in the store (1 for the first issue ever recorded).
+  the issue number the header showed (weeks counted from ``email.first_issue``; a week before it
+  is named by its week alone).
 """
 
 from __future__ import annotations
