@@ -99,6 +99,8 @@ def _moment(text: str) -> datetime:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.week and args.source:
+        raise DigestError("--week rebuilds a week from the store and reads no source: drop --source")
     config = config_module.load(args.config)
     now = args.now or datetime.now(timezone.utc)
     started = time.perf_counter()

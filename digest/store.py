@@ -6,9 +6,10 @@ teaser-only item (fetched once, ever), each source's last fetch, feeds imported 
 every article in full so a past week can be rebuilt (``digest run --week``) and a source that fails
 this week still contributes what it gave before.
 
-One file, standard library only. Writes happen in one transaction per run, so an interrupted run
-leaves the store as it was. The schema carries its version in ``PRAGMA user_version`` so a later
-release can migrate it.
+One file, standard library only. Each write is its own transaction (caches are kept as soon as a
+fetch succeeds; an issue's record is written after its files), so an interrupted run loses at most
+the step it was in. The schema carries its version in ``PRAGMA user_version``: a store written by a
+newer digest is refused rather than damaged; migrations start with the first schema change.
 """
 
 from __future__ import annotations

@@ -127,3 +127,8 @@ def test_a_week_with_nothing_new_says_so(capsys, tmp_path):
     assert code == 0
     assert "left out, Netflix’s Generative AI Leap" in out and "already sent in issue 1 (2025-W29)" in out
     assert "This issue has no stories" in err
+
+
+def test_week_and_source_do_not_mix(capsys):
+    code, _, err = command(capsys, "run", "--week", "2025-W29", "--source", str(SEEDS))
+    assert code == 1 and "--week rebuilds a week from the store and reads no source" in err

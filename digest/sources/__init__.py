@@ -23,7 +23,7 @@ from digest.sources.fetch import Fetcher
 from digest.sources.folder import read_file, read_folder
 from digest.sources.pages import PageReader
 
-__all__ = ["collect", "collect_paths", "gather", "gather_paths", "read_feed", "read_file", "read_folder"]
+__all__ = ["collect_paths", "gather", "gather_paths", "read_feed", "read_file", "read_folder"]
 
 _FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed", ".json"}
 
@@ -53,11 +53,6 @@ def gather_paths(paths: Sequence[str], fetcher: Fetcher | None, pages: PageReade
             problem = Problem(item, "no such file or folder", "check the path")
             jobs.append(lambda item=item, problem=problem: SourceReport(item, "file", item, (), (problem,), "failed"))
     return _run_all(jobs, concurrency)
-
-
-def collect(sources: Sources, fetcher: Fetcher | None) -> tuple[list[Article], list[Problem]]:
-    """Every configured source's articles and problems."""
-    return flatten(gather(sources, fetcher))
 
 
 def collect_paths(paths: list[str], fetcher: Fetcher | None) -> tuple[list[Article], list[Problem]]:
