@@ -10,8 +10,6 @@ file's folder, so a config works from any current directory.
 from __future__ import annotations
 
 import difflib
-import re
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from digest.errors import ConfigError
+from digest.memory import week_window
 from digest.style import StyleSettings
 from digest.models import Theme
 
@@ -146,13 +145,10 @@ class EmailSettings(_Model):
     @field_validator("first_issue")
     @classmethod
     def _week(cls, value: str) -> str:
-        match = re.fullmatch(r"(\d{4})-W(\d{2})", value)
         try:
-            date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
+            week_window(value)
         except ValueError:
-            match = None
-        if not match:
-            raise ValueError("must be an ISO week that exists, like 2025-W29")
+            raise ValueError("must be an ISO week that exists, like 2025-W29") from None
         return value
 
     @field_validator("archive_url", "unsubscribe_url", "preferences_url")

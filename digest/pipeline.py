@@ -11,7 +11,7 @@ import logging
 from contextlib import nullcontext
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -38,12 +38,8 @@ def iso_week(moment: datetime) -> str:
 
 def issue_number(week: str, first_week: str) -> int:
     """Issues are weekly: issue 1 is ``first_week``; 0 for a week before it."""
-    def monday(iso: str) -> date:
-        year, number = iso.split("-W")
-        return date.fromisocalendar(int(year), int(number), 1)
-
     try:
-        weeks = (monday(week) - monday(first_week)).days // 7
+        weeks = (memory.week_window(week)[0] - memory.week_window(first_week)[0]).days // 7
     except ValueError:
         return 0
     return weeks + 1 if weeks >= 0 else 0

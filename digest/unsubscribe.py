@@ -115,8 +115,8 @@ def make_server(settings: EmailSettings, store: Path, secret: bytes, host: str, 
                 return self._reply(400, "Link not recognised", "This unsubscribe link is not ours.", body)
             if found.status == "unsubscribed":
                 return self._reply(200, "Unsubscribed", f"You no longer receive {title}.", body)
-            form = (f'<form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click" '
-                    f'style="font-size:16px;padding:12px 20px">Unsubscribe</button></form>')
+            form = ('<form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click" '
+                    'style="font-size:16px;padding:12px 20px">Unsubscribe</button></form>')
             self._reply(200, f"Unsubscribe from {title}?", f"Stop receiving {title}?", body, form)
 
         def do_HEAD(self) -> None:

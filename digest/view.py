@@ -25,11 +25,12 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from digest.config import EmailSettings
+from digest.memory import week_window
 from digest.style import StyleSettings
 from digest.models import Article, Digest, Fact, Sentence, Story, ThemeSection
 
@@ -40,7 +41,6 @@ FOOTER_TEXTS = ("Unsubscribe", "Manage preferences", "View this issue online", "
 
 # C0/C1 controls (tab, newline, carriage return kept) and U+FFFD make Gmail clip (EMAIL.md S2).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _STATUS_LABEL = {"consensus": "Agreed", "disputed": "Disputed", "variant": "Spelling varies"}
 
 # label: the accessible name, unique per URL; text: what is shown (url None = plain text).
@@ -243,17 +243,15 @@ def _preheader(lead: LeadView | None, counts: str, themes: list[str]) -> str:
 
 def _issue_label(digest: Digest) -> str:
     """ "Issue 3 · 21–27 July 2025", or the ISO week when the number or dates are unknown."""
-    match = _WEEK.match(digest.week)
     try:
-        start = date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
+        start = week_window(digest.week)[0].date()
     except ValueError:
-        start = None
-    if start is None:
         return " · ".join(filter(None, [f"Issue {digest.number}" if digest.number else "", clean(digest.week)]))
     end = start + timedelta(days=6)
+    year, number, _ = start.isocalendar()
     span = f"{start.day}–{end.day} {end:%B %Y}" if start.month == end.month else (
         f"{start.day} {start:%B} – {end.day} {end:%B %Y}")
-    return f"Issue {digest.number} · {span}" if digest.number else f"Week {int(match[2])}, {match[1]} ({span})"
+    return f"Issue {digest.number} · {span}" if digest.number else f"Week {number}, {year} ({span})"
 
 
 def public_url(url: str | None) -> str | None:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.errors import SourceError
-from digest.models import Article, Block, Problem, stable_id
+from digest.models import Article, Problem, stable_id
 from digest.sources import blocks, html
 from digest.sources.eml import read_eml
 
