@@ -164,3 +164,10 @@ def test_feeds_are_read_concurrently_in_order(server, fetcher):
 def test_feed_file_path():
     report = read_feed(str(FIXTURES / "feeds" / "atom.xml"), None)
     assert [a.title for a in report.articles] == ["Game studio uses AI to voice background characters"]
+
+
+def test_a_feed_file_obeys_the_configured_size_cap(tmp_path, fetcher):
+    path = tmp_path / "large.xml"
+    path.write_bytes(b"<rss><channel>" + b" " * (SETTINGS.max_bytes + 1) + b"</channel></rss>")
+    report = read_feed(str(path), fetcher)
+    assert report.articles == () and report.problems[0].what == "feed file is 128 KB, over the 128 KB limit"

@@ -64,9 +64,11 @@ def read_feed(url: str, fetcher: Fetcher | None, source: str = "", outlet: str =
 def _fetch(url: str, fetcher: Fetcher | None) -> Response:
     if "://" not in url or url.startswith("file://"):
         path = Path(url.removeprefix("file://"))
+        limit = fetcher.settings.max_bytes if fetcher else MAX_BYTES  # the same cap as a fetched body
         try:
-            if path.stat().st_size > MAX_BYTES:
-                raise FetchError(url, f"feed file is over the {MAX_BYTES // 1024 // 1024} MB limit")
+            size = path.stat().st_size
+            if size > limit:
+                raise FetchError(url, f"feed file is {size // 1024:,} KB, over the {limit // 1024:,} KB limit")
             return Response(url, 200, path.read_bytes())
         except OSError as error:
             raise SourceError(url, f"cannot read feed file: {error.strerror or error}", "check the path") from None

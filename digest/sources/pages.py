@@ -40,7 +40,6 @@ class PageReader:
 
     def __init__(self, fetcher: Fetcher, cache: PageCache | None, now: Callable[[], datetime]):
         self.fetcher, self.cache, self.now = fetcher, cache, now
-        self.fetched = 0
 
     def read(self, url: str) -> dict:
         """``{"text": ..., "meta": {...}}`` for the page at ``url``; raises SourceError."""
@@ -55,7 +54,6 @@ class PageReader:
             if error.what.startswith("HTTP 4") and self.cache:  # gone for good: do not ask every week
                 self.cache.remember_page(url, {"error": error.what}, self.now())
             raise
-        self.fetched += 1
         kind = response.content_type.split(";")[0].strip().lower()
         if kind and "html" not in kind:
             raise SourceError(url, f"article page is {kind}, not HTML", "the feed's teaser is used instead")
