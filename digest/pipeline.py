@@ -169,7 +169,6 @@ def _recently_sent(store: Store, current: Sequence[Article], now: datetime) -> l
 
 
 def _remember(store: Store, articles: Sequence[Article], reports: Sequence[SourceReport], now: datetime) -> None:
-    store.record_articles(articles, now)
     store.keep_articles(articles, now)
     for r in reports:
         store.record_source_run({"name": r.name, "kind": r.kind, "location": r.location, "last_fetch": now.isoformat(),

@@ -28,19 +28,8 @@ from digest.errors import DigestError
 from digest.models import Article, Block, Digest
 from digest.sources.fetch import Response
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    location TEXT NOT NULL,
-    url TEXT,
-    outlet TEXT NOT NULL,
-    title TEXT NOT NULL,
-    published TEXT,
-    content_sha256 TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS issues (
     week TEXT PRIMARY KEY,
     created TEXT NOT NULL,
@@ -51,7 +40,7 @@ CREATE TABLE IF NOT EXISTS issues (
 );
 CREATE TABLE IF NOT EXISTS issue_articles (
     week TEXT NOT NULL REFERENCES issues(week) ON DELETE CASCADE,
-    article_id TEXT NOT NULL REFERENCES articles(id),
+    article_id TEXT NOT NULL REFERENCES article_data(id),
     story_id TEXT NOT NULL,
     PRIMARY KEY (week, article_id)
 );
@@ -95,6 +84,21 @@ CREATE TABLE IF NOT EXISTS imported_feeds (
 """
 
 
+# Schema 1 kept a second, summary table of articles beside article_data; issue_articles pointed at it.
+_MIGRATE_1_TO_2 = """
+ALTER TABLE issue_articles RENAME TO issue_articles_1;
+CREATE TABLE issue_articles (
+    week TEXT NOT NULL REFERENCES issues(week) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES article_data(id),
+    story_id TEXT NOT NULL,
+    PRIMARY KEY (week, article_id)
+);
+INSERT INTO issue_articles SELECT * FROM issue_articles_1;
+DROP TABLE issue_articles_1;
+DROP TABLE IF EXISTS articles;
+"""
+
+
 class Store:
     """A connection to the store file; use as a context manager."""
 
@@ -112,6 +116,9 @@ class Store:
             raise DigestError(f"{path}: the store was written by a newer digest (schema {version}, this one "
                               f"knows {SCHEMA_VERSION}); upgrade digest or point store: at another file")
         self._lock = threading.Lock()
+        if version == 1:  # before foreign keys are enforced: old rows may name articles kept only in schema 1
+            with self._db:
+                self._db.executescript(_COLLECT_SCHEMA + _MIGRATE_1_TO_2)
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._db:
             self._db.executescript(_SCHEMA)
@@ -127,30 +134,17 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def record_articles(self, articles: Iterable[Article], now: datetime) -> int:
-        """Remember articles; returns how many were new to the store."""
-        seen = now.isoformat()
-        new = 0
-        with self._db:
-            for a in articles:
-                cursor = self._db.execute(
-                    "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                    "location=excluded.location, url=excluded.url, outlet=excluded.outlet, title=excluded.title, "
-                    "published=excluded.published, content_sha256=excluded.content_sha256, last_seen=excluded.last_seen "
-                    "RETURNING first_seen",
-                    (a.id, a.location, a.url, a.outlet, a.title, a.published.isoformat() if a.published else None,
-                     _sha(a.text), seen, seen),
-                )
-                new += cursor.fetchone()[0] == seen
-        return new
-
-    def keep_articles(self, articles: Iterable[Article], now: datetime) -> None:
-        """Keep every article in full (a newer copy of one replaces the old; first_seen stays)."""
+    def keep_articles(self, articles: Iterable[Article], now: datetime) -> int:
+        """Keep every article in full (a newer copy of one replaces the old; first_seen stays);
+        returns how many were new to the store."""
+        articles = list(articles)
         with self._lock, self._db:
+            before = self.article_count()
             self._db.executemany(
                 "INSERT INTO article_data VALUES (?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "source=excluded.source, published=excluded.published, data=excluded.data",
                 [(a.id, a.source, _when(a.published), _when(now), _dump(a)) for a in articles])
+            return self.article_count() - before
 
     def stored_articles(self, start: datetime, end: datetime, sources: Iterable[str] | None = None,
                         undated: bool = False) -> list[Article]:
@@ -259,7 +253,7 @@ class Store:
         return [r[0] for r in rows]
 
     def article_count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return self._db.execute("SELECT COUNT(*) FROM article_data").fetchone()[0]
 
 
 def _when(moment: datetime | None) -> str | None:

@@ -14,13 +14,12 @@ NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
 def test_articles_are_remembered_once(tmp_path):
     a, b = make_article(location="a", text="One."), make_article(location="b", text="Two.")
     with Store(tmp_path / "s.sqlite") as store:
-        assert store.record_articles([a, b], NOW) == 2
-        assert store.record_articles([a], NOW.replace(day=27)) == 0
+        assert store.keep_articles([a, b], NOW) == 2
+        assert store.keep_articles([a], NOW.replace(day=27)) == 0
         assert store.article_count() == 2
+        assert store.first_seen([a.id]) == {a.id: NOW}  # a later sighting never moves first_seen
     db = sqlite3.connect(tmp_path / "s.sqlite")
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    first, last = db.execute("SELECT first_seen, last_seen FROM articles WHERE id = ?", (a.id,)).fetchone()
-    assert (first, last) == (NOW.isoformat(), NOW.replace(day=27).isoformat())
 
 
 def test_issue_and_featured_articles(tmp_path):
@@ -28,7 +27,7 @@ def test_issue_and_featured_articles(tmp_path):
     story = Story("s1", "A story", (Origin("o1", (a,)), Origin("o2", (b,))))
     digest = Digest("T", "2025-W29", NOW, (story,), (), (), (a, b))
     with Store(tmp_path / "s.sqlite") as store:
-        store.record_articles([a, b], NOW)
+        store.keep_articles([a, b], NOW)
         store.record_issue(digest, tmp_path, "<html></html>")
         store.record_issue(dataclasses.replace(digest, stories=(Story("s1", "A story", (Origin("o1", (a,)),)),)),
                            tmp_path, "<html>2</html>")  # rebuilding a week replaces its record
@@ -39,7 +38,7 @@ def test_issue_and_featured_articles(tmp_path):
 def test_store_survives_reopening(tmp_path):
     path = tmp_path / "nested" / "s.sqlite"
     with Store(path) as store:
-        store.record_articles([make_article()], NOW)
+        store.keep_articles([make_article()], NOW)
     with Store(path) as store:
         assert store.article_count() == 1
 
@@ -79,10 +78,37 @@ def test_first_featured_names_the_earliest_issue_and_its_number(tmp_path):
     a, b = make_article(location="a", text="One."), make_article(location="b", text="Two.")
     with Store(tmp_path / "s.sqlite") as store:
         store.keep_articles([a, b], NOW)
-        store.record_articles([a, b], NOW)
+        store.keep_articles([a, b], NOW)
         for week, articles in (("2025-W28", (a,)), ("2025-W29", (a, b))):
             story = Story("s", "S", tuple(Origin(x.id, (x,)) for x in articles))
             store.record_issue(Digest("T", week, NOW, (story,), (), (), articles), tmp_path, "")
         assert store.first_featured([a.id, b.id], "2025-W30") == {a.id: ("2025-W28", 1), b.id: ("2025-W29", 2)}
         assert store.first_featured([a.id, b.id], "2025-W29") == {a.id: ("2025-W28", 1)}
         assert [x.id for x in store.featured_articles("2025-W29", "2025-W30")] == sorted([a.id, b.id])
+
+
+def test_a_schema_1_store_is_migrated_without_losing_what_issues_featured(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the two tables schema 1 had and schema 2 drops or rebuilds
+        db.executescript(
+            "CREATE TABLE articles (id TEXT PRIMARY KEY, location TEXT NOT NULL, url TEXT, outlet TEXT NOT NULL,"
+            " title TEXT NOT NULL, published TEXT, content_sha256 TEXT NOT NULL, first_seen TEXT NOT NULL,"
+            " last_seen TEXT NOT NULL);"
+            "CREATE TABLE issues (week TEXT PRIMARY KEY, created TEXT NOT NULL, folder TEXT NOT NULL,"
+            " html_sha256 TEXT NOT NULL, stories INTEGER NOT NULL, facts INTEGER NOT NULL);"
+            "CREATE TABLE issue_articles (week TEXT NOT NULL REFERENCES issues(week) ON DELETE CASCADE,"
+            " article_id TEXT NOT NULL REFERENCES articles(id), story_id TEXT NOT NULL,"
+            " PRIMARY KEY (week, article_id));"
+            "INSERT INTO issues VALUES ('2025-W29', 'x', 'out', 'sha', 1, 0);"
+            "INSERT INTO issue_articles VALUES ('2025-W29', 'a1', 's1');"
+            "PRAGMA user_version = 1;")
+    with Store(path) as store:
+        assert store.featured("2025-W29") == ["a1"]
+        a = make_article(location="a", text="One.")
+        store.keep_articles([a], NOW)
+        story = Story("s1", "A story", (Origin("o1", (a,)),))
+        store.record_issue(Digest("T", "2025-W30", NOW, (story,), (), (), (a,)), tmp_path, "<html></html>")
+        assert store.featured("2025-W30") == [a.id]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert not db.execute("SELECT name FROM sqlite_master WHERE name = 'articles'").fetchall()
