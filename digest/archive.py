@@ -13,14 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from digest.config import EmailSettings
 from digest.models import Article
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
+from digest.render import DEFAULT_TEMPLATES
 
 def write_source_pages(folder: Path, articles: Sequence[Article], settings: EmailSettings) -> list[Path]:
     if not articles:
         return []
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
+    environment = Environment(loader=FileSystemLoader(DEFAULT_TEMPLATES), autoescape=True, undefined=StrictUndefined)
     template = environment.get_template("source.html.j2")
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -22,19 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 
 from digest import names, quantities
 from digest.models import Article
 from digest.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.quantities import Quantity, interval
 from digest.sentences import split
-
-
-@lru_cache(maxsize=8192)
-def sentences_of(text: str) -> tuple[str, ...]:
-    """``sentences.split``, remembered: a story's blocks are split for figures and statements."""
-    return tuple(split(text))
 
 
 _RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|up\b"
@@ -205,6 +198,6 @@ def article_figures(article: Article, published: datetime | None = None) -> list
             label, _, _ = block.text.partition(" | ")
             figures += figures_in(block.text, label, fallback, context)
             continue
-        for sentence in sentences_of(block.text):
+        for sentence in split(block.text):
             figures += figures_in(sentence, "", fallback, context)
     return figures

@@ -25,6 +25,7 @@ from digest.mailcli import add_commands as add_mail_commands
 from digest.config import Config
 from digest.errors import ConfigError, DigestError, StrictModeError
 from digest.models import Story
+from digest.view import plural
 from digest.pipeline import run_issue
 from digest.sources import collect_paths, feeds_with
 from digest.sources.fetch import Fetcher, make_client
@@ -110,9 +111,9 @@ def _run(args: argparse.Namespace) -> int:
     for problem in digest.problems:
         err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
     size = len(result.email.html.encode("utf-8")) / 1024
-    counts = (_count(result.articles_read, "article"), _count(len(digest.stories), "story", "stories"),
-              _count(len(digest.sections), "theme"), _count(len(digest.facts), "fact"))
-    print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {_count(len(digest.problems), 'problem')} · "
+    counts = (plural(result.articles_read, "article"), plural(len(digest.stories), "story", "stories"),
+              plural(len(digest.sections), "theme"), plural(len(digest.facts), "fact"))
+    print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {plural(len(digest.problems), 'problem')} · "
           f"{len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
     for verdict in digest.left_out:
         print(f"  off topic {verdict.location}: {verdict.reason}")
@@ -170,14 +171,10 @@ def _sources_list(args: argparse.Namespace) -> int:
         if run is None:
             print("       never fetched")
             continue
-        print(f"       last fetch {run['last_fetch']} · {run['status']} · {_count(run['items'], 'item')} this fetch · "
-              f"{run['stored']} stored · {_count(run['problems'], 'problem')}"
+        print(f"       last fetch {run['last_fetch']} · {run['status']} · {plural(run['items'], 'item')} this fetch · "
+              f"{run['stored']} stored · {plural(run['problems'], 'problem')}"
               + (f" · {run['inferred']}" if run["inferred"] else ""))
     return 0
-
-
-def _count(n: int, singular: str, plural: str = "") -> str:
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _settings(args: argparse.Namespace) -> Config:

@@ -34,6 +34,7 @@ from datetime import datetime
 from digest import claims, names, statements
 from digest.claims import Figure
 from digest.periods import Period
+from digest.sentences import split
 from digest.config import ConsensusSettings
 from digest.models import Fact, FactValue, Story
 from digest.statements import Said
@@ -81,7 +82,7 @@ def _said(story: Story, sources: dict[str, str]) -> list[Said]:
     for origin in sorted(story.origins, key=lambda o: o.id):
         for article in origin.articles:
             for block in article.blocks:
-                texts = [block.text] if block.kind == "table_row" else claims.sentences_of(block.text)
+                texts = [block.text] if block.kind == "table_row" else split(block.text)
                 for text in texts if block.kind != "heading" else ():
                     if (sources[origin.id], text) not in seen:
                         seen.add((sources[origin.id], text))

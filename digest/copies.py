@@ -60,7 +60,7 @@ from datasketch import MinHash, MinHashLSH
 from digest.config import DedupSettings
 from digest.models import Article, Merge
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _AGENCIES = r"AP|Reuters|AFP|Bloomberg|UPI|PA|dpa|ANSA|EFE|Xinhua|CNA|IANS|PTI"
 _DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][A-Z .'’\-]{{1,40}}?)?(?:,\s*[A-Z][\w. ]{{1,30}}?)?\s*\((?P<agency>{_AGENCIES})\)\s*[-—–]")
@@ -84,7 +84,7 @@ class _Profile:
 
 def shingles(text: str, size: int) -> frozenset[int]:
     """Word ``size``-shingles of the lowercased text (the whole text if it is shorter), as 64-bit hashes."""
-    tokens = _WORD.findall(text.lower())
+    tokens = WORD.findall(text.lower())
     if len(tokens) < size:
         return frozenset({xxhash.xxh64_intdigest(" ".join(tokens).encode())}) if tokens else frozenset()
     return frozenset(xxhash.xxh64_intdigest(" ".join(tokens[i:i + size]).encode()) for i in range(len(tokens) - size + 1))

@@ -37,21 +37,18 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
 
 import numpy as np
 from scipy import sparse
-from sumy.utils import get_stop_words
 
 from digest.config import DedupSettings
-from digest.copies import find_copies
+from digest.copies import WORD, find_copies
 from digest.models import Article, Merge, Origin, Story, stable_id
+from digest.salience import STOP_WORDS
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_STOP = frozenset(get_stop_words("english"))
 _IDF_MIN_DOCUMENTS = 50
 _BLOCK_ROWS = 512  # rows of the similarity product computed at once: bounds memory on 10,000 articles
 
@@ -209,8 +206,8 @@ def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
 
 def _content_words(text: str) -> Counter:
     """Word counts without stop words, numbers and words of one or two letters."""
-    counts = Counter(_WORD.findall(text.lower()))
-    for word in [w for w in counts if w in _STOP or w.isdigit() or len(w) < 3]:
+    counts = Counter(WORD.findall(text.lower()))
+    for word in [w for w in counts if w in STOP_WORDS or w.isdigit() or len(w) < 3]:
         del counts[word]
     return counts
 

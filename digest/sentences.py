@@ -50,10 +50,17 @@ def _segmenter() -> pysbd.Segmenter:
 
 def split(text: str) -> list[str]:
     """The sentences of ``text``, stripped, each a verbatim substring of ``text``."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=16384)
+def _split(text: str) -> tuple[str, ...]:
+    """Remembered: relevance, themes, discovery, the lead and the consensus box all read the same
+    blocks, and pysbd is about half of a run's time (454 splits of 110 texts on the seeds uncached)."""
     spans = _join_abbreviations(text, _spans(text))
     if spans:
         spans[0] = _skip_label(text, spans[0])
-    return [text[start:end] for start, end in spans]
+    return tuple(text[start:end] for start, end in spans)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
