@@ -34,9 +34,9 @@ from anyascii import anyascii
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest import dedup  # noqa: E402
+from digest.stories import dedup  # noqa: E402
 from digest.config import ConsensusSettings, DedupSettings  # noqa: E402
-from digest.consensus import find_facts  # noqa: E402
+from digest.facts.consensus import find_facts  # noqa: E402
 from digest.models import Article, Block, Fact, Origin, Story, stable_id  # noqa: E402
 from digest.sources import read_folder  # noqa: E402
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digest.statements import StatementMatcher  # noqa: E402
+from digest.facts.statements import StatementMatcher  # noqa: E402
 
 FILES = ("msr_paraphrase_train.txt", "msr_paraphrase_test.txt")
 SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)

@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dedup_data as data  # noqa: E402
 
-from digest import copies  # noqa: E402
+from digest.stories import copies  # noqa: E402
 from digest.config import DedupSettings  # noqa: E402
-from digest.dedup import _UnionFind, find_origins  # noqa: E402
+from digest.stories.dedup import _UnionFind, find_origins  # noqa: E402
 from digest.models import Block  # noqa: E402
 
 OUTLETS = [f"Reprint {k}" for k in range(12)]

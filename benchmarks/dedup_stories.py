@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import dedup_data as data  # noqa: E402
 
 from digest.config import DedupSettings  # noqa: E402
-from digest.dedup import group  # noqa: E402
+from digest.stories.dedup import group  # noqa: E402
 
 
 def corpora(root: Path):

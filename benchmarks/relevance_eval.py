@@ -1,4 +1,4 @@
-"""Precision and recall of the topic filter (digest/relevance.py) on the hand-labelled fixture.
+"""Precision and recall of the topic filter (digest/sources/relevance.py) on the hand-labelled fixture.
 
     python3 benchmarks/relevance_eval.py [--split tune|held|all] [--threshold T] [--errors] [--sweep]
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from digest.config import TopicSettings, load  # noqa: E402
 from digest.models import Article, Block, stable_id  # noqa: E402
-from digest.relevance import compile_topic, judge  # noqa: E402
+from digest.sources.relevance import compile_topic, judge  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "relevance"
 

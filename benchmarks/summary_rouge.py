@@ -43,8 +43,8 @@ from rouge_score import rouge_scorer  # noqa: E402
 
 from digest.config import SummarySettings  # noqa: E402
 from digest.models import Sentence  # noqa: E402
-from digest.sentences import split, words  # noqa: E402
-from digest.summarize import summarize, sumy_order  # noqa: E402
+from digest.text.sentences import split, words  # noqa: E402
+from digest.summary.summarize import summarize, sumy_order  # noqa: E402
 
 SUMY = ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson")
 # candidates, budget -> (the budget protocol's sentences, every sentence in order of preference)

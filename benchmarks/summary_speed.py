@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digest.config import SummarySettings  # noqa: E402
 from digest.models import Sentence, stable_id  # noqa: E402
-from digest.sentences import split  # noqa: E402
-from digest.summarize import summarize  # noqa: E402
+from digest.text.sentences import split  # noqa: E402
+from digest.summary.summarize import summarize  # noqa: E402
 
 SIZES = (50, 500, 5000)
 ALGORITHMS = ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson")

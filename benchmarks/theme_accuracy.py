@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digest.models import Article, Block, Origin, Story, Theme, stable_id  # noqa: E402
-from digest.themes import assign  # noqa: E402
+from digest.summary.themes import assign  # noqa: E402
 
 TOPICS = ("business", "entertainment", "politics", "sport", "tech")
 UNASSIGNED = "unassigned"

@@ -20,12 +20,15 @@ from pathlib import Path
 from rich.console import Console
 
 from digest import config as config_module
-from digest import consensus, dedup, memory, summarize
-from digest.mailcli import add_commands as add_mail_commands
+from digest.facts import consensus
+from digest import weeks
+from digest.stories import dedup
+from digest.summary import summarize
+from digest.mail.commands import add_commands as add_mail_commands
 from digest.config import Config
 from digest.errors import ConfigError, DigestError, StrictModeError
 from digest.models import Story
-from digest.view import plural
+from digest.email.view import plural
 from digest.pipeline import run_issue
 from digest.sources import collect_paths, feeds_with
 from digest.sources.fetch import Fetcher, make_client
@@ -132,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _week(text: str) -> str:
     try:
-        memory.week_window(text)
+        weeks.week_window(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text

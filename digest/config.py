@@ -17,8 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from digest.errors import ConfigError
-from digest.memory import week_window
-from digest.style import StyleSettings
+from digest.weeks import week_window
+from digest.email.style import StyleSettings
 from digest.models import Theme
 
 
@@ -69,7 +69,7 @@ class ThemeConfig(_Model):
 
 
 class DedupSettings(_Model):
-    """Thresholds for copies and stories; digest/copies.py and digest/dedup.py explain each figure."""
+    """Thresholds for copies and stories; digest/stories/copies.py and digest/stories/dedup.py explain each figure."""
 
     shingle_words: int = Field(5, ge=1, le=20)
     num_perm: int = Field(128, ge=16, le=1024)

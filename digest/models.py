@@ -273,3 +273,15 @@ class Email:
     preheader: str
     html: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A body and where it came from; ``status`` is 304 when it came from the cache."""
+
+    url: str  # after redirects
+    status: int
+    body: bytes
+    content_type: str = ""
+    etag: str = ""
+    last_modified: str = ""

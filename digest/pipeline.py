@@ -16,33 +16,24 @@ from pathlib import Path
 
 import httpx
 
-from digest import consensus, dedup, memory, relevance, render, themes
-from digest.lead import lead_story
+from digest.facts import consensus
+from digest.stories import dedup, followups
+from digest.weeks import iso_week, issue_number, week_window
+from digest.sources import relevance
+from digest.email import render
+from digest.summary import themes
+from digest.summary.lead import lead_story
 from digest.config import Config
-from digest.deliver import compose, write_eml
+from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
 from digest.models import Article, Digest, Email, Problem, SourceReport
 from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.store import Store
-from digest.archive import write_source_pages
+from digest.email.archive import write_source_pages
 
 logger = logging.getLogger(__name__)
-
-
-def iso_week(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def issue_number(week: str, first_week: str) -> int:
-    """Issues are weekly: issue 1 is ``first_week``; 0 for a week before it."""
-    try:
-        weeks = (memory.week_window(week)[0] - memory.week_window(first_week)[0]).days // 7
-    except ValueError:
-        return 0
-    return weeks + 1 if weeks >= 0 else 0
 
 
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
@@ -58,11 +49,11 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
 
     ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
     out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
-    articles given only for that (``memory.follow_ups``); they were judged on topic when featured."""
+    articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
     week = iso_week(now)
     judged = relevance.judge_all([a for a in articles if a.id not in context], config.topic)
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    stories, repeats = memory.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
+    stories, repeats = followups.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
     sections = themes.build_sections(stories, config.theme_list, config.summary)
     published = {a.id: a.published for a in articles}
     facts = tuple(f for story in stories for f in consensus.find_facts(story, config.consensus, published))
@@ -147,7 +138,7 @@ def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetim
 
 
 def _stored_week(store: Store, week: str) -> tuple[datetime, list[Article]]:
-    start, end = memory.week_window(week)
+    start, end = week_window(week)
     return end, store.stored_articles(start, end, undated=True)
 
 

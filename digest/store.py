@@ -26,7 +26,7 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.models import Article, Block, Digest
-from digest.sources.fetch import Response
+from digest.models import Response
 
 SCHEMA_VERSION = 2
 _SCHEMA = """

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from digest import sentences
+from digest.text import sentences
 from digest.cli import main
 from digest.sources import read_folder
 from tests.conftest import ROOT, SEEDS

@@ -16,14 +16,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, make_article
-from digest.claims import agree, article_figures, figures_in
-from digest.periods import Period
-from digest.quantities import interval, parse_number
+from digest.facts.claims import agree, article_figures, figures_in
+from digest.facts.periods import Period
+from digest.facts.quantities import interval, parse_number
 from digest.config import ConsensusSettings
-from digest.consensus import MAY_DIFFER, find_facts
+from digest.facts.consensus import MAY_DIFFER, find_facts
 from digest.models import Article, Block, Fact, Origin, Story
-from digest.names import names_in, normalise_name
-from digest.statements import StatementMatcher, speaker
+from digest.facts.names import names_in, normalise_name
+from digest.facts.statements import StatementMatcher, speaker
 
 SETTINGS = ConsensusSettings()
 WIDE = ConsensusSettings(max_facts=50)

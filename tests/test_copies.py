@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from digest.config import DedupSettings
-from digest.copies import canonical_url, dateline, find_copies
+from digest.stories.copies import canonical_url, dateline, find_copies
 from tests.conftest import make_article
 
 SETTINGS = DedupSettings()

@@ -6,8 +6,8 @@ import random
 from hypothesis import given, settings, strategies as st
 
 from digest.config import ConsensusSettings, DedupSettings
-from digest.consensus import find_facts
-from digest.dedup import group
+from digest.facts.consensus import find_facts
+from digest.stories.dedup import group
 from digest.models import Block, stable_id
 from tests.conftest import make_article
 

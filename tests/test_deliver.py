@@ -14,14 +14,14 @@ from urllib.parse import quote
 import pytest
 
 import email_checks as checks
-from digest import unsubscribe
+from digest.mail import unsubscribe
 from digest.config import SmtpSettings
-from digest.deliver import Sender, check_sendable, compose, dry_run, personalize, send_issue, write_eml
+from digest.mail.deliver import Sender, check_sendable, compose, dry_run, personalize, send_issue, write_eml
 from digest.errors import DeliveryError
-from digest.ledger import Ledger
-from digest.render import render
-from digest.smtp import Mailer
-from digest.subscribers import SubscriberBook
+from digest.mail.ledger import Ledger
+from digest.email.render import render
+from digest.mail.smtp import Mailer
+from digest.mail.subscribers import SubscriberBook
 from issues import NOW, SETTINGS, typical_digest
 from mailserver import Inbox, MailServer, make_certificate
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from digest.config import SummarySettings
-from digest.discover import discover
+from digest.summary.discover import discover
 from digest.models import Origin, Story
-from digest.salience import STOP_WORDS
-from digest.summarize import eligible
-from digest.themes import build_sections, light_stem
+from digest.text.words import STOP_WORDS
+from digest.summary.summarize import eligible
+from digest.summary.themes import build_sections
+from digest.text.words import light_stem
 from tests.conftest import make_article
 from tests.test_themes import DEFAULT_THEMES
 

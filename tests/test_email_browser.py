@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from digest.models import Sentence, Theme, ThemeSection
-from digest.render import render
+from digest.email.render import render
 from issues import SETTINGS, typical_digest
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,10 +1,10 @@
 """The lead story: the most-reported story, summarised without repeating the themes."""
 
 from digest.config import DedupSettings, SummarySettings
-from digest.lead import lead_story, pick_story
+from digest.summary.lead import lead_story, pick_story
 from digest.models import Origin, Story, ThemeSection, Theme
-from digest.themes import build_sections
-from digest.dedup import group
+from digest.summary.themes import build_sections
+from digest.stories.dedup import group
 from tests.conftest import make_article
 
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 import email_checks as checks
-from digest import unsubscribe
+from digest.mail import unsubscribe
 from digest.config import load
-from digest.subscribers import SubscriberBook
+from digest.mail.subscribers import SubscriberBook
 from mailserver import Inbox, MailServer, make_certificate
 from tests.conftest import ROOT, SEEDS
 from tests.test_cli import command

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from digest.periods import Period, periods_in, resolve
+from digest.facts.periods import Period, periods_in, resolve
 
 
 @pytest.mark.parametrize("text, period", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.quantities import find
+from digest.facts.quantities import find
 
 
 @pytest.mark.parametrize("text, kind, value, noun", [

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from digest.config import Config, FeedSource, FolderSource, Sources, TopicSettings, load
 from digest.errors import ConfigError
 from digest.pipeline import build_digest, run_issue
-from digest.relevance import compile_topic, judge, judge_all
+from digest.sources.relevance import compile_topic, judge, judge_all
 from tests.conftest import ROOT, make_article
 from tests.test_cli import command
 

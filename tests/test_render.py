@@ -19,7 +19,7 @@ import email_checks as checks
 from digest.config import EmailSettings
 from digest.errors import RenderError
 from digest.models import Fact, FactValue, Sentence, Theme, ThemeSection
-from digest.render import CLIP_BYTES, DEFAULT_TEMPLATES, WARN_BYTES, check_size, render, render_mjml
+from digest.email.render import CLIP_BYTES, DEFAULT_TEMPLATES, WARN_BYTES, check_size, render, render_mjml
 from issues import SETTINGS, article, make_digest, typical_digest, worst_case
 
 
@@ -81,7 +81,7 @@ def test_too_big_is_refused_with_what_to_cut(caplog):  # S1
     with pytest.raises(RenderError, match=r"cut at least [\d,]+ bytes.*largest parts: 'Theme \d.*link URLs take"):
         render(huge, SETTINGS)
     near = replace(digest, links={a.id: a.url + "?t=" + "x" * 200 for a in digest.articles})
-    with caplog.at_level(logging.WARNING, logger="digest.render"):
+    with caplog.at_level(logging.WARNING, logger="digest.email.render"):
         size = len(render(near, SETTINGS).html.encode())
     assert WARN_BYTES < size < CLIP_BYTES and "close to Gmail's clipping" in caplog.text
     assert check_size("x" * 1000).level == "ok" and check_size("x" * CLIP_BYTES).level == "clip"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from digest.config import SummarySettings
 from digest.models import Sentence
-from digest.salience import bigrams, concepts, content_stems, support
-from digest.summarize import summarize, sumy_order
+from digest.summary.salience import bigrams, concepts, content_stems, support
+from digest.summary.summarize import summarize, sumy_order
 
 SHARED = "Netflix used generative AI to finish a building collapse scene ten times faster."
 SOLO = "Critics in Madrid praised the soundtrack of the Argentine series on Monday evening."

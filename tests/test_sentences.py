@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sumy.parsers.plaintext import PlaintextParser
 
 from digest.models import Block
-from digest.sentences import SumyTokenizer, article_sentences, split, words
+from digest.text.sentences import SumyTokenizer, article_sentences, split, words
 from tests.conftest import make_article
 
 

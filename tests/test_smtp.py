@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from digest.config import SmtpSettings
-from digest.deliver import compose
-from digest.smtp import Mailer, PermanentFailure, SmtpSetupError, TemporaryFailure
+from digest.mail.deliver import compose
+from digest.mail.smtp import Mailer, PermanentFailure, SmtpSetupError, TemporaryFailure
 from issues import NOW, SETTINGS, typical_digest
-from digest.render import render
+from digest.email.render import render
 from mailserver import Inbox, MailServer, free_port, make_certificate
 
 ENV = {"DIGEST_SMTP_USERNAME": "editor", "DIGEST_SMTP_PASSWORD": "s3cret"}

@@ -57,7 +57,7 @@ def test_articles_are_kept_in_full_and_found_by_week(tmp_path):
 
 
 def test_http_cache_pages_and_source_runs(tmp_path):
-    from digest.sources.fetch import Response
+    from digest.models import Response
 
     with Store(tmp_path / "s.sqlite") as store:
         assert store.cached("https://x.example/feed") is None

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from digest.style import Palette, StyleSettings, contrast
+from digest.email.style import Palette, StyleSettings, contrast
 
 
 def test_contrast_matches_wcag_reference_values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.subscribers import SubscriberBook, SubscriberError, read_list, validate_address
+from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list, validate_address
 from issues import NOW
 
 GOOD = {"reader@example.org": "reader@example.org", " Reader.One+news@Example.ORG ": "Reader.One+news@example.org",

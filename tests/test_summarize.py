@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from digest.config import SummarySettings
 from digest.models import Sentence
-from digest.sentences import article_sentences, words
-from digest.summarize import (
+from digest.text.sentences import article_sentences, words
+from digest.summary.summarize import (
     content_stems,
     dangling,
     eligible,
@@ -193,7 +193,7 @@ nltk.data.path[:] = []  # no NLTK data anywhere
 sys.path.insert(0, sys.argv[1])
 from digest.config import SummarySettings
 from digest.sources import read_folder
-from digest.summarize import summarize_articles
+from digest.summary.summarize import summarize_articles
 class NoNetwork(socket.socket):
     def connect(self, *args):
         raise OSError("network used")

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from digest.config import SummarySettings
 from digest.models import Block, Origin, Story, Theme
-from digest.sentences import words
-from digest.summarize import content_stems, dangling, eligible, near_repeat
-from digest.themes import assign, build_sections, light_stem, why_it_matters
+from digest.text.sentences import words
+from digest.summary.summarize import content_stems, dangling, eligible, near_repeat
+from digest.summary.themes import assign, build_sections, why_it_matters
+from digest.text.words import light_stem
 from tests.conftest import make_article
 
 DEFAULT_THEMES = [
@@ -211,9 +212,9 @@ def test_a_sentence_copied_into_another_story_is_used_once():
 
 def test_every_summary_sentence_says_why_it_is_in_its_theme(seed_articles):
     from digest.config import SummarySettings
-    from digest.dedup import group
+    from digest.stories.dedup import group
     from digest.config import DedupSettings
-    from digest.themes import build_sections
+    from digest.summary.themes import build_sections
 
     sections = build_sections(group(seed_articles, DedupSettings()), DEFAULT_THEMES, SummarySettings())
     assert sections

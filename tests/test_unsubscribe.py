@@ -8,8 +8,8 @@ import threading
 import httpx
 import pytest
 
-from digest import unsubscribe
-from digest.subscribers import SubscriberBook
+from digest.mail import unsubscribe
+from digest.mail.subscribers import SubscriberBook
 from issues import NOW, SETTINGS
 
 SECRET = b"0123456789abcdef-test-secret"

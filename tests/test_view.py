@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 
 import email_checks as checks
 from digest.models import Fact, Sentence, Theme, ThemeSection
-from digest.render import render
-from digest.view import build_view
+from digest.email.render import render
+from digest.email.view import build_view
 from issues import SETTINGS, article, cite, make_digest, origin_id, story_id, typical_digest
 
 
@@ -133,7 +133,7 @@ def test_view_words_are_final_strings():
 
 
 def test_named_and_unnamed_sources_are_listed_compactly():
-    from digest.view import _names
+    from digest.email.view import _names
 
     assert _names(["source 1", "Variety", "source 3"]) == "Variety, sources 1, 3"
     assert _names(["source 2"]) == "source 2"

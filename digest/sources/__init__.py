@@ -1,4 +1,9 @@
-"""Sources: where articles come from (I/O). ``gather`` reads every configured source.
+"""Sources (I/O at the edge): configured feeds, folders and paths in, Articles out.
+
+``gather`` reads every configured source: ``feed`` (RSS/Atom/JSON Feed, fetched by ``fetch``),
+``folder`` (saved .txt/.md/.html/.eml files), ``pages`` (the linked page of a teaser item,
+extracted by ``html``), ``opml`` (a feed reader's subscriptions). ``relevance`` then scores each
+Article against the topic (pure), so only AI-in-entertainment articles go on down the pipeline.
 
 A source that fails becomes a Problem and the others are still read: one bad feed never stops
 the run. Feeds are fetched ``concurrency`` at a time (6, so no host sees more than a handful of

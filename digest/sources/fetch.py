@@ -21,29 +21,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
 
 from digest.config import FetchSettings
 from digest.errors import FetchError
+from digest.models import Response
 
 logger = logging.getLogger(__name__)
 
 _RETRY_STATUS = {500, 502, 503, 504}
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A body and where it came from; ``status`` is 304 when it came from the cache."""
-
-    url: str  # after redirects
-    status: int
-    body: bytes
-    content_type: str = ""
-    etag: str = ""
-    last_modified: str = ""
 
 
 class HttpCache(Protocol):

@@ -6,7 +6,7 @@ sidecar ``NAME.meta.yaml`` / ``NAME.meta.json`` beside the file, or the HTML or 
 missing is inferred and listed in ``Article.inferred``. The outlet of a file that names none is its
 file name, never a shared default: one outlet counts once in the consensus box, so giving five
 unknown files the same outlet would fake a single source. ``include: true`` in the metadata
-features an article whatever its topic score (see ``digest/relevance.py``).
+features an article whatever its topic score (see ``digest/sources/relevance.py``).
 
 A file over ``MAX_BYTES`` (2 MB) is refused with a problem: the largest seed is 4.5 KB and the
 largest BBC article record in shared/data 25 KB, so a file eighty times that is a book, a log or

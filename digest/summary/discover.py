@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from digest.models import Article, Sentence, Story, Theme
-from digest.sentences import article_sentences, words
+from digest.text.sentences import article_sentences, words
 
 UNTHEMED_SHARE = 0.2
 MIN_TERM_LETTERS = 3

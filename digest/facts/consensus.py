@@ -31,13 +31,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 
-from digest import claims, names, statements
-from digest.claims import Figure
-from digest.periods import Period
-from digest.sentences import split
+from digest.facts import claims, names, statements
+from digest.facts.claims import Figure
+from digest.facts.periods import Period
+from digest.text.sentences import split
 from digest.config import ConsensusSettings
 from digest.models import Fact, FactValue, Story
-from digest.statements import Said
+from digest.facts.said import Said
 
 MAY_DIFFER = "period not stated — may differ"
 _STATUS_ORDER = {"consensus": 0, "disputed": 1, "variant": 2}

@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digest.memory import follow_ups, week_window
+from digest.stories.followups import follow_ups
+from digest.weeks import week_window
 from digest.models import Merge, Origin, Story
 from tests.conftest import make_article
 

@@ -46,8 +46,8 @@ from pathlib import PurePath
 
 from digest.config import TopicSettings
 from digest.models import Article, Relevance
-from digest.sentences import split, words
-from digest.themes import light_stem
+from digest.text.sentences import split, words
+from digest.text.words import light_stem
 
 TITLE, LEAD, BODY = 3.0, 2.0, 1.0
 LEAD_SENTENCES = 2

@@ -16,14 +16,14 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from digest import config as config_module
-from digest import unsubscribe
-from digest.deliver import Sender, check_sendable, compose, dry_run, send_issue
+from digest.mail import unsubscribe
+from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
 from digest.errors import DeliveryError
-from digest.ledger import Ledger
+from digest.mail.ledger import Ledger
 from digest.models import Email
-from digest.smtp import Mailer
+from digest.mail.smtp import Mailer
 from digest.store import Store
-from digest.subscribers import SubscriberBook, SubscriberError, read_list
+from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list
 
 
 def add_commands(commands) -> None:

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from digest.config import EmailSettings
 from digest.errors import DigestError
-from digest.subscribers import SubscriberBook
+from digest.mail.subscribers import SubscriberBook
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from digest.tables import StoreTable
+from digest.mail.tables import StoreTable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (

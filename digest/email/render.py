@@ -29,11 +29,11 @@ from mjml import mjml2html
 from digest.config import EmailSettings
 from digest.errors import RenderError
 from digest.models import Digest, Email
-from digest.view import IssueView, build_view
+from digest.email.view import IssueView, build_view
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 HTML_TEMPLATE = "digest.mjml.j2"
 TEXT_TEMPLATE = "digest.txt.j2"
 CLIP_BYTES = 102 * 1024

@@ -28,30 +28,15 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import combinations
 
 from anyascii import anyascii
 
-from digest import claims, names
-from digest.models import Evidence, Fact
+from digest.facts import claims, names
+from digest.facts.said import Said
+from digest.models import Fact
 
 IDF_PRIOR = 20  # pseudo-sentences: in a two-article story a shared word is not thereby common
-
-
-@dataclass(frozen=True, slots=True)
-class Said:
-    """A sentence or table row as one source said it, with the origin and article it was read from."""
-
-    source: str  # the origin id standing for every origin of one outlet
-    origin_id: str
-    article_id: str
-    kind: str
-    text: str
-
-    @property
-    def evidence(self) -> Evidence:
-        return Evidence(self.article_id, self.origin_id, self.text)
 
 
 class StatementMatcher:

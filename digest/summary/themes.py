@@ -35,10 +35,10 @@ from functools import cache, lru_cache
 
 from digest.config import SummarySettings
 from digest.models import Article, Block, Sentence, Story, Theme, ThemeSection
-from digest.sentences import article_sentences, words
-from digest.discover import discover
-from digest.salience import STOP_WORDS
-from digest.summarize import dangling, eligible, summarize
+from digest.text.sentences import article_sentences, words
+from digest.summary.discover import discover
+from digest.text.words import STOP_WORDS, light_stem
+from digest.summary.summarize import dangling, eligible, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -212,24 +212,3 @@ def _stems(text: str) -> tuple[str, ...]:
 @cache
 def _cues() -> frozenset[str]:
     return frozenset(map(light_stem, CUE_WORDS))
-
-
-@cache
-def light_stem(word: str) -> str:
-    """An inflection-only stem: "unions" -> "union"; "age", "aged", "aging" -> "ag"."""
-    word = word.lower().replace("’", "'")
-    for suffix in ("'s", "'"):
-        word = word.removesuffix(suffix)
-    if len(word) <= 2:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith(("sses", "xes", "ches", "shes")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 2 else word

@@ -1,7 +1,7 @@
 """Articles -> Stories of Origins: copies collapse into one origin, articles on one event into one story.
 
 Two different things look alike. A *copy* (wire syndication, a new headline, a footer added, a
-paragraph dropped) is one origin and counts once: ``digest/copies.py`` finds the pairs. A
+paragraph dropped) is one origin and counts once: ``digest/stories/copies.py`` finds the pairs. A
 *different article about the same event* is an independent origin in the same story. Nothing is
 discarded: every article stays in its story, and every merge keeps its evidence (``Merge``: the
 pair, the rule, the score and the figures behind it) for ``digest dedup --json`` and the notes.
@@ -45,9 +45,9 @@ import numpy as np
 from scipy import sparse
 
 from digest.config import DedupSettings
-from digest.copies import WORD, find_copies
+from digest.stories.copies import WORD, find_copies
 from digest.models import Article, Merge, Origin, Story, stable_id
-from digest.salience import STOP_WORDS
+from digest.text.words import STOP_WORDS
 
 _IDF_MIN_DOCUMENTS = 50
 _BLOCK_ROWS = 512  # rows of the similarity product computed at once: bounds memory on 10,000 articles

@@ -23,11 +23,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from digest import names, quantities
+from digest.facts import names, quantities
 from digest.models import Article
-from digest.periods import Context, Period, article_context, lead_in, nearest, resolve
-from digest.quantities import Quantity, interval
-from digest.sentences import split
+from digest.facts.periods import Context, Period, article_context, lead_in, nearest, resolve
+from digest.facts.quantities import Quantity, interval
+from digest.text.sentences import split
 
 
 _RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|up\b"

@@ -30,8 +30,8 @@ from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from digest.config import EmailSettings
-from digest.memory import week_window
-from digest.style import StyleSettings
+from digest.weeks import week_window
+from digest.email.style import StyleSettings
 from digest.models import Article, Digest, Fact, Sentence, Story, ThemeSection
 
 WORDS_PER_MINUTE = 238

@@ -64,8 +64,9 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digest.config import SummarySettings
 from digest.models import Article, Sentence
-from digest.salience import STOP_WORDS, Concept, bigrams, concepts, content_stems, stem, support
-from digest.sentences import SumyTokenizer, article_sentences, words
+from digest.summary.salience import Concept, bigrams, concepts, content_stems, support
+from digest.text.words import STOP_WORDS, stem
+from digest.text.sentences import SumyTokenizer, article_sentences, words
 
 MIN_WORDS = 6
 TITLE_CASE_SHARE = 0.5

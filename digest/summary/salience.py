@@ -25,24 +25,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
-
-from sumy.nlp.stemmers import Stemmer
-from sumy.utils import get_stop_words
 
 from digest.models import Sentence
-from digest.sentences import words
-
-STOP_WORDS = get_stop_words("english")
-_STEMMER = Stemmer("english")
+from digest.text.sentences import words
+from digest.text.words import STOP_WORDS, stem
 
 Concept = tuple[str, str]
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """sumy's Snowball stemmer, cached: sumy stems every word of every sentence again."""
-    return _STEMMER(word.lower())
 
 
 def content_stems(text: str) -> frozenset[str]:

@@ -32,14 +32,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from digest import unsubscribe
+from digest.mail import unsubscribe
 from digest.config import EmailSettings
 from digest.errors import DeliveryError
-from digest.ledger import DONE, Ledger
+from digest.mail.ledger import DONE, Ledger
 from digest.models import Email
-from digest.render import check_size
-from digest.smtp import Mailer, PermanentFailure, TemporaryFailure
-from digest.subscribers import Subscriber
+from digest.email.render import check_size
+from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure
+from digest.mail.subscribers import Subscriber
 
 logger = logging.getLogger(__name__)
 

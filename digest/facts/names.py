@@ -23,15 +23,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
 
+from digest.facts.said import Said
 from digest.models import Fact, FactValue
-
-if TYPE_CHECKING:
-    from digest.statements import Said
 
 NAME_SAME = 0.90
 NAME_ANCHORED = 0.70

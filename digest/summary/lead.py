@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 from digest.config import SummarySettings
 from digest.models import Lead, Story, ThemeSection
-from digest.sentences import article_sentences
-from digest.summarize import summarize
-from digest.themes import Match, why_it_matters
+from digest.text.sentences import article_sentences
+from digest.summary.summarize import summarize
+from digest.summary.themes import Match, why_it_matters
 
 LEAD_SENTENCES = 3
 LEAD_WORDS = 70

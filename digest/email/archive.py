@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from digest.config import EmailSettings
 from digest.models import Article
-from digest.render import DEFAULT_TEMPLATES
+from digest.email.render import DEFAULT_TEMPLATES
 
 def write_source_pages(folder: Path, articles: Sequence[Article], settings: EmailSettings) -> list[Path]:
     if not articles:

@@ -1,4 +1,4 @@
-"""Memory across weeks (pure): which stories were already sent, and which weeks an issue covers.
+"""Follow-ups (pure): which stories earlier issues already sent, and which come back with new sources.
 
 A story is recognised by its articles' ids (stable hashes of URL or path), looked up in the store's
 record of what each earlier issue featured; dedup's grouping is not redone. The rule:
@@ -13,23 +13,10 @@ record of what each earlier issue featured; dedup's grouping is not redone. The 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
 
 from digest.models import Story
-
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def week_window(week: str) -> tuple[datetime, datetime]:
-    """[Monday 00:00, Sunday 23:59:59] UTC of an ISO week such as "2025-W30"; ValueError if not one."""
-    match = _WEEK.match(week)
-    if not match:
-        raise ValueError(f"{week!r} is not an ISO week; write it as 2025-W30")
-    monday = datetime.fromisocalendar(int(match[1]), int(match[2]), 1).replace(tzinfo=timezone.utc)
-    return monday, monday + timedelta(days=7, seconds=-1)
 
 
 def follow_ups(stories: Sequence[Story], featured: Mapping[str, tuple[str, int]],

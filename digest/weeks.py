@@ -1,0 +1,31 @@
+"""ISO weeks, the unit of an issue: "2025-W30" and the days it covers (pure; imports nothing from digest)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_window(week: str) -> tuple[datetime, datetime]:
+    """[Monday 00:00, Sunday 23:59:59] UTC of an ISO week such as "2025-W30"; ValueError if not one."""
+    match = _WEEK.match(week)
+    if not match:
+        raise ValueError(f"{week!r} is not an ISO week; write it as 2025-W30")
+    monday = datetime.fromisocalendar(int(match[1]), int(match[2]), 1).replace(tzinfo=timezone.utc)
+    return monday, monday + timedelta(days=7, seconds=-1)
+
+
+def iso_week(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def issue_number(week: str, first_week: str) -> int:
+    """Issues are weekly: issue 1 is ``first_week``; 0 for a week before it."""
+    try:
+        elapsed = (week_window(week)[0] - week_window(first_week)[0]).days // 7
+    except ValueError:
+        return 0
+    return elapsed + 1 if elapsed >= 0 else 0
