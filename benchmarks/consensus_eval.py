@@ -8,7 +8,7 @@ name their data set and story ids, and the data is read in place, never copied. 
 - NeuS (``neus_facts.yaml``): a story's three outlets (body text; titles are headlines the box
   does not read), named "0", "1", "2" by their place in ``source_articles``;
 - Emergent (``emergent_facts.yaml``): the headlines collected for one claim, one article each,
-  named by the outlet's domain. Articles go through ``digest.dedup`` first, so near-verbatim
+  named by the outlet's domain. Articles go through ``digest.stories.dedup`` first, so near-verbatim
   headlines are one origin, and one outlet counts once (``find_facts``), as in a real run.
 
 Matching is lenient (the rules are in ``seed_facts.yaml``'s header). The table reports, per
@@ -59,7 +59,7 @@ def _article(name: str, outlet: str, text: str) -> Article:
 
 
 def _story(story_id: str, named: list[tuple[str, Article]]) -> Story:
-    """Copies grouped by ``digest.dedup``; each origin is named after its lead article."""
+    """Copies grouped by ``digest.stories.dedup``; each origin is named after its lead article."""
     name = {a.id: n for n, a in named}
     grouped = dedup.group([a for _, a in named], DedupSettings())
     origins = tuple(Origin(name[o.lead.id], o.articles) for s in grouped for o in s.origins)

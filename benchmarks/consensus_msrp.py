@@ -6,7 +6,7 @@ MSRP (Dolan & Brockett 2005) holds sentence pairs from news clusters about one e
 paraphrase or not: close to the box's question "do two sources state the same fact?". Each file
 is one "story" for the matcher's IDF (the corpus has no story grouping, so words rare in the
 file count as rare: a looser test of the rare-word rule than a real story gives). The matcher
-is ``digest.statements.StatementMatcher`` at its shipped threshold; ``--sweep`` also prints other
+is ``digest.facts.statements.StatementMatcher`` at its shipped threshold; ``--sweep`` also prints other
 thresholds, to show where the shipped one sits. The data is read in place, never copied.
 """
 

@@ -8,7 +8,7 @@ title and its lead text) with an editor-written neutral summary (``reference``).
 the sentences of the three texts (titles are headlines, not sentences), split with digest's own
 splitter, each text one paragraph of its own article, in the file's order.
 
-Every system gets the same word budget: the reference's length in words (``digest.sentences.words``).
+Every system gets the same word budget: the reference's length in words (``digest.text.sentences.words``).
 Two protocols, both printed:
 
 - **budget** (what digest does): whole sentences only, none cut, the total within the budget.

@@ -1,6 +1,6 @@
 """The mailing commands: ``send``, ``subscribers add/remove/list`` and ``serve-unsubscribe``.
 
-Thin, like ``cli.py`` (which registers them and turns DigestErrors into exit codes): parse,
+Thin (``digest.cli`` registers them and turns DigestErrors into exit codes): parse,
 call the library, print. ``send`` sends what the editor previewed: the issue folder that
 ``digest run`` wrote (digest.html, digest.txt and the subject of digest.eml), found through the
 store. Exit codes: 0 done; 1 not everyone could be reached yet (re-run to continue).
@@ -11,25 +11,16 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import datetime, timezone
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 
-from digest import config as config_module
-from digest.mail import unsubscribe
-from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
+from digest.commands import config_option
 from digest.errors import DeliveryError
-from digest.mail.ledger import Ledger
-from digest.models import Email
-from digest.mail.smtp import Mailer
-from digest.store import Store
-from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list
 
 
 def add_commands(commands) -> None:
     """Register the mailing commands on the CLI's subparsers."""
     send = commands.add_parser("send", help="send an issue to every subscriber (each address once)")
-    _config_option(send)
+    config_option(send)
     send.add_argument("--issue", metavar="WEEK", help="the issue's ISO week, e.g. 2025-W30 (default: the latest)")
     send.add_argument("--to", metavar="ADDRESS", help="send only to this subscriber")
     send.add_argument("--dry-run", action="store_true", help="write the messages as .eml files, send nothing")
@@ -46,26 +37,27 @@ def add_commands(commands) -> None:
     listing = actions.add_parser("list", help="list subscribers")
     listing.add_argument("--all", action="store_true", help="include those who unsubscribed")
     for action, handler in ((add, _add), (remove, _remove), (listing, _list)):
-        _config_option(action)
+        config_option(action)
         action.set_defaults(command=handler)
 
     serve = commands.add_parser("serve-unsubscribe", help="the one-click unsubscribe endpoint (RFC 8058)")
-    _config_option(serve)
+    config_option(serve)
     serve.add_argument("--host", help="address to listen on (default: email.unsubscribe.host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: email.unsubscribe.port, 8058)")
     serve.set_defaults(command=_serve)
-
-
-def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: ./config.yaml)")
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def read_issue(folder: Path) -> Email:
-    """The issue as ``digest run`` wrote it to ``folder``."""
+def read_issue(folder: Path):
+    """The issue (an Email) as ``digest run`` wrote it to ``folder``."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from digest.models import Email
+
     try:
         head = BytesParser(policy=policy.default).parsebytes((folder / "digest.eml").read_bytes(), headersonly=True)
         html = (folder / "digest.html").read_text(encoding="utf-8")
@@ -77,6 +69,8 @@ def read_issue(folder: Path) -> Email:
 
 
 def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
+    from digest.store import Store
+
     with Store(store_path) as store:
         issues = store.issues()
     chosen = [i for i in issues if i["week"] == week] if week else issues[-1:]
@@ -90,7 +84,9 @@ def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
     return chosen[0]["week"], Path(chosen[0]["folder"])
 
 
-def _recipients(book: SubscriberBook, settings, only: str | None):
+def _recipients(book, settings, only: str | None):
+    from digest.mail.subscribers import read_list
+
     if settings.subscribers:
         addresses, problems = read_list(settings.subscribers)
         for problem in problems:
@@ -106,6 +102,13 @@ def _recipients(book: SubscriberBook, settings, only: str | None):
 
 
 def _send(args: argparse.Namespace) -> int:
+    from digest import config as config_module
+    from digest.mail import unsubscribe
+    from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
+    from digest.mail.ledger import Ledger
+    from digest.mail.smtp import Mailer
+    from digest.mail.subscribers import SubscriberBook
+
     if args.out and not args.dry_run:
         raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
     config = config_module.load(args.config)
@@ -136,6 +139,9 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from digest import config as config_module
+    from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list
+
     config = config_module.load(args.config)
     addresses, problems = read_list(args.source) if args.source else ([], [])
     failed = [str(p) for p in problems]
@@ -152,6 +158,9 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from digest import config as config_module
+    from digest.mail.subscribers import SubscriberBook
+
     config = config_module.load(args.config)
     unknown = 0
     with SubscriberBook(config.store) as book:
@@ -163,6 +172,9 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from digest import config as config_module
+    from digest.mail.subscribers import SubscriberBook
+
     config = config_module.load(args.config)
     with SubscriberBook(config.store) as book:
         rows = book.list(None if args.all else "active")
@@ -173,6 +185,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from digest import config as config_module
+    from digest.mail import unsubscribe
+
     config = config_module.load(args.config)
     settings = config.email
     host, port = args.host or settings.unsubscribe.host, settings.unsubscribe.port if args.port is None else args.port
