@@ -94,6 +94,20 @@ def _issue_record(store_path: Path, week: str | None) -> dict:
     return chosen[0]
 
 
+def _check_approved(store_path: Path, week: str) -> None:
+    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out."""
+    from digest.store import Store
+
+    with Store(store_path) as store:
+        approval = store.approval(week)
+    if approval is None:
+        raise DeliveryError(f"issue {week} is not approved and schedule.send_policy is approve: nothing was sent; "
+                            "approve it on the editor's desk (`digest preview`)")
+    if not approval["valid"]:
+        raise DeliveryError(f"issue {week} changed after it was approved on {approval['approved']}: the approval "
+                            "is void and nothing was sent; review it again and approve it (`digest preview`)")
+
+
 def _recipients(book, settings, only: str | None):
     from digest.mail.subscribers import read_list
 
@@ -133,6 +147,8 @@ def _send_issue(args: argparse.Namespace, config) -> int:
     record = _issue_record(config.store, args.issue)
     week, folder = record["week"], Path(record["folder"])
     email = read_issue(record)
+    if config.schedule.send_policy == "approve" and not args.dry_run:
+        _check_approved(config.store, week)
     secret = unsubscribe.secret_from(settings, os.environ)
     print(f"Issue {week}: {check_sendable(email, settings)}")
     with SubscriberBook(config.store) as book:
