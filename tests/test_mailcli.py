@@ -52,7 +52,7 @@ def test_build_then_send_to_each_subscriber_once(project, capsys, monkeypatch, t
     assert "list.csv:4: 'not an address' skipped" in out and "Issue 2025-W29: the HTML is " in out
     assert all(checks.check_message(p.read_bytes()) == [] for p in (tmp_path / "outbox").iterdir())
     code, out, _ = command(capsys, "send", *c)
-    assert code == 0 and "Sent 3 · already done 0 · refused 0 · left 0" in out
+    assert code == 0 and "Sent 3 · already done 0 · refused 0 · unknown 0 · left 0" in out
     code, out, _ = command(capsys, "send", *c, "--issue", "2025-W29")
     assert code == 0 and "Sent 0 · already done 3" in out
     assert sorted(r for r, _, _ in inbox.messages) == ["ada@example.org", "bea@example.org", "cy@example.org"]

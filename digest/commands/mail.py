@@ -25,6 +25,8 @@ def add_commands(commands) -> None:
     send.add_argument("--to", metavar="ADDRESS", help="send only to this subscriber")
     send.add_argument("--dry-run", action="store_true", help="write the messages as .eml files, send nothing")
     send.add_argument("--out", type=Path, metavar="DIR", help="where --dry-run writes (default: <issue>/outbox)")
+    send.add_argument("--resend-unknown", action="store_true",
+                      help="send again to addresses whose earlier message may or may not have arrived (same Message-ID)")
     send.set_defaults(command=_send)
 
     subscribers = commands.add_parser("subscribers", help="add, remove or list subscribers")
@@ -159,15 +161,32 @@ def _send_issue(args: argparse.Namespace, config) -> int:
         written = dry_run(email, recipients, settings, secret, _now(), args.out or folder / "outbox")
         print(f"Dry run: wrote {len(written)} messages to {args.out or folder / 'outbox'}; nothing was sent")
         return 0
-    with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger:
-        report = send_issue(email, week, recipients, settings, ledger, Sender(mailer, secret, _now))
+    with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger, \
+            SubscriberBook(config.store) as book:
+        sender = Sender(mailer, secret, _now, subscribed=lambda a: getattr(book.get(a), "status", "") == "active",
+                        resend_unknown=args.resend_unknown)
+        report = send_issue(email, week, recipients, settings, ledger, sender)
+    return _summary(report, week)
+
+
+def _summary(report, week: str) -> int:
     print(f"Sent {len(report.sent)} · already done {report.skipped} · refused {len(report.rejected)} · "
-          f"left {len(report.left)}")
+          f"unknown {len(report.unknown)} · left {len(report.left)}")
     for address, reply in report.rejected:
         print(f"  refused {address}: {reply}")
+    for address, why in report.unknown:
+        print(f"  unknown {address}: {why}")
+    for address in report.unsubscribed:
+        print(f"  not sent to {address}: unsubscribed during this send")
+    for address in report.busy:
+        print(f"  not sent to {address}: another sender is sending it now")
+    if report.unknown:
+        print(f"{len(report.unknown)} messages may or may not have arrived (the relay took them without a reply): "
+              f"they are not sent again; `digest send --issue {week} --resend-unknown` sends them once more with "
+              "the same Message-ID")
     if report.left:
-        print(f"Stopped: {report.error}. Run `digest send --issue {week}` again to reach the {len(report.left)} left; "
-              "nobody is mailed twice.")
+        print(f"Not yet reached: {len(report.left)} ({report.error}). Run `digest send --issue {week}` again to "
+              "reach them; nobody who got the issue is mailed again.")
         return 1
     return 0
 
