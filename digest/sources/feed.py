@@ -119,7 +119,7 @@ def _entry(item: Item, position: int, feed_url: str, source: str, outlet: str, p
         article = _article(item, text, {}, position, feed_url, source, outlet)
         return article, [] if article else [Problem(where, "item has no text", "the feed may carry titles only")]
     try:
-        page = pages.read(item.link)
+        page = pages.read(item.link, feed_url)
     except SourceError as error:
         article = _article(item, text, {}, position, feed_url, source, outlet)
         kept = "the feed's teaser is kept" if article else "the item is left out"

@@ -41,15 +41,16 @@ class PageReader:
     def __init__(self, fetcher: Fetcher, cache: PageCache | None, now: Callable[[], datetime]):
         self.fetcher, self.cache, self.now = fetcher, cache, now
 
-    def read(self, url: str) -> dict:
-        """``{"text": ..., "meta": {...}}`` for the page at ``url``; raises SourceError."""
+    def read(self, url: str, origin: str | None = None) -> dict:
+        """``{"text": ..., "meta": {...}}`` for the page at ``url``, a link found in the source at
+        ``origin`` (only its host may be a non-public address, see ``guard``); raises SourceError."""
         known = self.cache.page(url) if self.cache else None
         if known is not None and "error" in known:
             raise SourceError(url, known["error"], "the feed's teaser is used instead")
         if known is not None:
             return known
         try:
-            response = self.fetcher.get(url, conditional=False)
+            response = self.fetcher.get(url, conditional=False, origin=origin or "")
         except FetchError as error:
             if error.what.startswith("HTTP 4") and self.cache:  # gone for good: do not ask every week
                 self.cache.remember_page(url, {"error": error.what}, self.now())
