@@ -18,6 +18,7 @@ import httpx
 
 from digest.facts import consensus
 from digest.stories import dedup, followups
+from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
 from digest.sources import relevance
 from digest.email import render
@@ -52,6 +53,7 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
     out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
     articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
     week = iso_week(now)
+    articles = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
     judged = relevance.judge_all([a for a in articles if a.id not in context], config.topic)
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
     stories, repeats = followups.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
