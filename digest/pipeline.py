@@ -29,7 +29,7 @@ from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
 from digest.files import write_atomic
 from digest.models import Article, Digest, Email, Problem, SourceReport
-from digest.sources import feeds_with, flatten, gather, gather_paths
+from digest.sources import feeds_with, flatten, gather, gather_paths, own
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.store import Store
@@ -98,7 +98,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         if week:
             now, articles, problems, reports = *_stored_week(store, week), [], []
         else:
-            reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
+            gathered = own.leave_out(_gather(config, sources, store, client, now), [config.output, out or config.output],
+                                     config.store)
+            reports = _date_feed_items(gathered, store, now)
             articles, problems = flatten(reports)
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
