@@ -111,7 +111,7 @@ class SmtpSettings(_Model):
     username_env: str = "DIGEST_SMTP_USERNAME"  # names of environment variables, never the secrets
     password_env: str = "DIGEST_SMTP_PASSWORD"
     ca_file: Path | None = None  # extra certificate to trust (a self-hosted relay's own)
-    timeout: float = Field(30, gt=0)
+    timeout: float = Field(30, gt=0)  # seconds for a whole message's conversation (connect to reply), not per read
     rate_per_minute: int = Field(60, ge=1, le=100_000)
     retries: int = Field(3, ge=0, le=20)
     retry_delay: float = Field(5.0, ge=0)  # seconds before the first retry; doubled for each next one
@@ -123,6 +123,9 @@ class UnsubscribeSettings(_Model):
     secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
     host: str = "127.0.0.1"
     port: int = Field(8058, ge=0, le=65535)
+    idle_seconds: float = Field(10.0, gt=0, le=300)  # a connection with no request in progress is closed after this
+    max_connections: int = Field(4096, ge=1)  # open connections at once; beyond, new requests get 503
+    write_patience: float = Field(120.0, gt=0)  # how long a POST waits for a busy store before answering 503
 
 
 class EmailSettings(_Model):

@@ -240,17 +240,14 @@ def _list(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.mail import unsubscribe
+    from digest.mail.endpoint import Endpoint, make_app
 
     config = config_module.load(args.config)
     settings = config.email
     host, port = args.host or settings.unsubscribe.host, settings.unsubscribe.port if args.port is None else args.port
-    server = unsubscribe.make_server(settings, config.store, unsubscribe.secret_from(settings, os.environ), host, port)
-    print(f"Unsubscribe endpoint on http://{host}:{server.server_address[1]} for {settings.unsubscribe_url}/<token>",
+    app = make_app(settings, config.store, unsubscribe.secret_from(settings, os.environ))
+    endpoint = Endpoint(app, settings, host, port)
+    print(f"Unsubscribe endpoint on http://{host}:{endpoint.address[1]} for {settings.unsubscribe_url}/<token>",
           flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    endpoint.serve()
     return 0

@@ -95,8 +95,7 @@ class Ledger(StoreTable):
 
     def __init__(self, path: Path | str, busy_timeout: float = 5.0, write_patience: float = 300.0,
                  stale_after: float = 3600.0):
-        super().__init__(path)
-        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        super().__init__(path, timeout=busy_timeout)
         self.write_patience, self.stale_after, self.owner = write_patience, stale_after, me()
         self._migrate()
 
