@@ -149,3 +149,20 @@ def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(proje
     code, out, _ = command(capsys, "send", *c)
     assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
 
+
+
+def test_subscribers_add_and_remove_refuse_a_store_from_a_newer_digest(project, capsys):  # issue 17 case 7
+    import sqlite3
+
+    config, _ = project
+    c = ("--config", str(config))
+    assert command(capsys, "subscribers", "add", *c, "ada@example.org")[0] == 0
+    store = load(config).store
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    before = store.read_bytes()
+    for action in (("add", "bea@example.org"), ("remove", "ada@example.org"), ("list",)):
+        code, _, err = command(capsys, "subscribers", action[0], *c, *action[1:])
+        assert code != 0 and "written by a newer digest (schema 99" in err, (action, err)
+    assert store.read_bytes() == before

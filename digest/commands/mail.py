@@ -191,11 +191,20 @@ def _summary(report, week: str) -> int:
     return 0
 
 
+def _known_store(path: Path) -> None:
+    """Refuse a store a newer digest wrote, as `run` does, before anything is written to it."""
+    from digest.store import Store
+
+    with Store(path):
+        pass
+
+
 def _add(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     addresses, problems = read_list(args.source) if args.source else ([], [])
     failed = [str(p) for p in problems]
     with SubscriberBook(config.store) as book:
@@ -215,6 +224,7 @@ def _remove(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     unknown = 0
     with SubscriberBook(config.store) as book:
         for address in args.addresses:
@@ -229,6 +239,7 @@ def _list(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     with SubscriberBook(config.store) as book:
         rows = book.list(None if args.all else "active")
     for row in rows:
@@ -243,6 +254,7 @@ def _serve(args: argparse.Namespace) -> int:
     from digest.mail.endpoint import Endpoint, make_app
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     settings = config.email
     host, port = args.host or settings.unsubscribe.host, settings.unsubscribe.port if args.port is None else args.port
     app = make_app(settings, config.store, unsubscribe.secret_from(settings, os.environ))
