@@ -229,3 +229,21 @@ def test_dry_run_writes_each_message_and_sends_nothing(email, book, tmp_path):
         assert checks.check_message(raw) == [] and BytesParser(policy=policy.default).parsebytes(raw)["To"] == address
     with Ledger(tmp_path / "store.sqlite") as ledger:
         assert ledger.counts("2025-W30") == {}
+
+
+def test_a_ledger_from_before_claims_is_migrated_with_its_rows(tmp_path):
+    import sqlite3
+
+    store = tmp_path / "store.sqlite"
+    db = sqlite3.connect(store)
+    db.executescript("""CREATE TABLE deliveries (issue TEXT NOT NULL, address TEXT NOT NULL, status TEXT NOT NULL
+        CHECK (status IN ('sending', 'sent', 'pending', 'rejected')), message_id TEXT NOT NULL, attempts INTEGER NOT
+        NULL, error TEXT NOT NULL DEFAULT '', updated TEXT NOT NULL, PRIMARY KEY (issue, address));
+        INSERT INTO deliveries VALUES ('2025-W30', 'a@example.org', 'sent', '<a@x>', 1, '', 'then'),
+                                      ('2025-W30', 'b@example.org', 'sending', '<b@x>', 2, '', 'then');""")
+    db.close()
+    with Ledger(store) as ledger:
+        assert [(r.address, r.status, r.message_id, r.attempts) for r in ledger.rows("2025-W30")] == [
+            ("a@example.org", "sent", "<a@x>", 1), ("b@example.org", "unknown", "<b@x>", 2)]
+    with Ledger(store) as ledger:  # once only
+        assert ledger.counts("2025-W30") == {"sent": 1, "unknown": 1}

@@ -166,3 +166,17 @@ def test_subscribers_add_and_remove_refuse_a_store_from_a_newer_digest(project, 
         code, _, err = command(capsys, "subscribers", action[0], *c, *action[1:])
         assert code != 0 and "written by a newer digest (schema 99" in err, (action, err)
     assert store.read_bytes() == before
+
+
+def test_send_json_lists_addresses_by_outcome(project, capsys, monkeypatch):
+    import json
+
+    config, inbox = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    inbox.full.add("cy@example.org")
+    code, out, err = command(capsys, "send", *c, "--json")
+    report = json.loads(out)
+    assert code == 1 and report["sent"] == ["bea@example.org"] and report["left"] == ["cy@example.org"]
+    assert report["exit_code"] == 1 and "452" in report["error"] and "recipients" in err

@@ -9,7 +9,9 @@ store. Exit codes: 0 done; 1 not everyone could be reached yet (re-run to contin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,8 +27,9 @@ def add_commands(commands) -> None:
     send.add_argument("--to", metavar="ADDRESS", help="send only to this subscriber")
     send.add_argument("--dry-run", action="store_true", help="write the messages as .eml files, send nothing")
     send.add_argument("--out", type=Path, metavar="DIR", help="where --dry-run writes (default: <issue>/outbox)")
+    send.add_argument("--json", action="store_true", help="print the outcome as JSON (addresses by status)")
     send.add_argument("--resend-unknown", action="store_true",
-                      help="send again to addresses whose earlier message may or may not have arrived (same Message-ID)")
+                      help="send again to addresses whose last message may or may not have arrived (same Message-ID)")
     send.set_defaults(command=_send)
 
     subscribers = commands.add_parser("subscribers", help="add, remove or list subscribers")
@@ -135,10 +138,14 @@ def _send(args: argparse.Namespace) -> int:
         raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
     config = config_module.load(args.config)
     with RunLock(config.store, "send"):  # one send (or run) at a time: two would mail people twice
-        return _send_issue(args, config)
+        if not args.json:
+            return _send_issue(args, config)
+        out = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries the JSON alone
+            return _send_issue(args, config, json_out=out)
 
 
-def _send_issue(args: argparse.Namespace, config) -> int:
+def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     from digest.mail import unsubscribe
     from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
     from digest.mail.ledger import Ledger
@@ -166,10 +173,19 @@ def _send_issue(args: argparse.Namespace, config) -> int:
         sender = Sender(mailer, secret, _now, subscribed=lambda a: getattr(book.get(a), "status", "") == "active",
                         resend_unknown=args.resend_unknown)
         report = send_issue(email, week, recipients, settings, ledger, sender)
-    return _summary(report, week)
+    return _summary(report, week, json_out)
 
 
-def _summary(report, week: str) -> int:
+def _summary(report, week: str, json_out=None) -> int:
+    code = 1 if report.left else 0
+    if json_out is not None:
+        import json
+
+        print(json.dumps({"issue": week, "sent": report.sent, "already_done": report.skipped,
+                          "refused": dict(report.rejected), "unknown": dict(report.unknown), "left": report.left,
+                          "unsubscribed_during_send": report.unsubscribed, "sending_elsewhere": report.busy,
+                          "error": report.error, "exit_code": code}, indent=2), file=json_out)
+        return code
     print(f"Sent {len(report.sent)} · already done {report.skipped} · refused {len(report.rejected)} · "
           f"unknown {len(report.unknown)} · left {len(report.left)}")
     for address, reply in report.rejected:

@@ -176,8 +176,8 @@ class _Run:
         if not sender.subscribed(address):
             report.unsubscribed.append(address)
             return "skipped"
-        claim, why = self.ledger.claim(self.issue, address, message_id(self.settings, sender.secret, self.issue, address),
-                                       sender.now(), sender.resend_unknown)
+        own_id = message_id(self.settings, sender.secret, self.issue, address)
+        claim, why = self.ledger.claim(self.issue, address, own_id, sender.now(), sender.resend_unknown)
         if claim is None:
             return self._not_claimed(address, why)
         self.last = _pace(self.last, self.settings.smtp.rate_per_minute, sender)

@@ -53,8 +53,8 @@ MAX_BODY = 64 * 1024
 MAX_HEAD = 16 * 1024
 
 
-def make_app(settings: EmailSettings, store: Path, secret: bytes,
-             clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), busy_timeout: float = 5.0) -> Starlette:
+def make_app(settings: EmailSettings, store: Path, secret: bytes, clock: Callable[[], datetime] = lambda: datetime.now(
+        timezone.utc), busy_timeout: float = 5.0) -> Starlette:
     prefix = urlsplit(settings.unsubscribe_url).path.rstrip("/") + "/"
     name, title, patience = list_id(settings), settings.title, settings.unsubscribe.write_patience
 

@@ -181,5 +181,6 @@ class Ledger(StoreTable):
         if _OLD_STATUS not in sql:
             return
         self._db.executescript("BEGIN IMMEDIATE; ALTER TABLE deliveries RENAME TO deliveries_old;" + _SCHEMA +
-                               "INSERT INTO deliveries SELECT issue, address, CASE status WHEN 'sending' THEN 'unknown' ELSE status END, message_id, attempts, "
-                               "error, updated, '', 0 FROM deliveries_old; DROP TABLE deliveries_old; COMMIT;")
+                               "INSERT INTO deliveries SELECT issue, address, CASE status WHEN 'sending' THEN 'unknown' "
+                               "ELSE status END, message_id, attempts, error, updated, '', 0 FROM deliveries_old; "
+                               "DROP TABLE deliveries_old; COMMIT;")

@@ -63,7 +63,8 @@ class Fetcher:
 
     def __init__(self, client: httpx.Client, settings: FetchSettings | None = None,
                  cache: HttpCache | None = None, sleep: Callable[[float], None] = time.sleep):
-        self.client, self.settings, self.cache, self.sleep = guard.protect(client), settings or FetchSettings(), cache, sleep
+        self.client, self.settings, self.cache, self.sleep = client, settings or FetchSettings(), cache, sleep
+        guard.protect(client)  # public addresses only, and a deadline per request (see guard)
 
     def get(self, url: str, conditional: bool = True, origin: str | None = None) -> Response:
         """The body at ``url``; raises FetchError saying what went wrong and what to do. ``origin``:
