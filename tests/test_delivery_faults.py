@@ -13,26 +13,16 @@ from collections import Counter
 import pytest
 
 from digest.config import SmtpSettings
-from digest.email.render import render
-from digest.mail.deliver import Sender, send_issue
+from digest.mail.deliver import Sender, compose, send_issue
 from digest.mail.ledger import Ledger
 from digest.mail.smtp import Mailer, TemporaryFailure
 from digest.mail.subscribers import SubscriberBook
-from issues import NOW, SETTINGS, typical_digest
-from mailserver import Inbox, MailServer, Trickle, make_certificate
+from issues import NOW, SETTINGS
+from mailserver import Inbox, MailServer, Trickle
+from test_deliver import cert, email  # noqa: F401 (the same module fixtures)
 
 SECRET = b"0123456789abcdef-test-secret"
 ISSUE = "2025-W30"
-
-
-@pytest.fixture(scope="module")
-def email():
-    return render(typical_digest(), SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def cert(tmp_path_factory):
-    return make_certificate(tmp_path_factory.mktemp("cert"))
 
 
 def subscribe(store, count: int) -> list:
@@ -115,7 +105,7 @@ def test_a_reply_after_the_deadline_is_unknown_not_a_second_copy(email, cert, tm
 
 def test_a_trickling_greeting_ends_at_the_deadline(email, cert):  # case 4 (relay)
     with Trickle(every=0.2) as relay, Mailer(settings_for(relay.port, cert, timeout=1).smtp, {}) as mailer:
-        message = __import__("digest.mail.deliver", fromlist=["compose"]).compose(email, SETTINGS, NOW)
+        message = compose(email, SETTINGS, NOW)
         with pytest.raises(TemporaryFailure, match=r"no complete reply within the 1 s deadline"):
             mailer.send(message, SETTINGS.from_address, "reader@example.org")
         assert relay.closed.wait(5) and relay.sent < 50  # it hung up; the greeting never ended

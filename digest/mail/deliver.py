@@ -138,25 +138,13 @@ def send_issue(email: Email, issue: str, recipients: Sequence[Subscriber], setti
     """Send to every recipient no sender has seen through. A recipient's temporary refusal is
     retried after the others, ``smtp.retries`` times; a relay outage stops the run."""
     run = _Run(email, issue, settings, ledger, sender, SendReport(issue))
-    deferred = []
-    for n, subscriber in enumerate(recipients):
-        outcome = run.deliver(subscriber)
-        if outcome == "outage":
-            return run.stop([*deferred, *recipients[n:]])
-        if outcome == "deferred":
-            deferred.append(subscriber)
+    deferred = run.round(recipients)
     for attempt in range(settings.smtp.retries):
         if not deferred:
             break
         sender.sleep(settings.smtp.retry_delay * 2 ** attempt)
-        waiting, deferred = deferred, []
-        for n, subscriber in enumerate(waiting):
-            outcome = run.deliver(subscriber)
-            if outcome == "outage":
-                return run.stop([*deferred, *waiting[n:]])
-            if outcome == "deferred":
-                deferred.append(subscriber)
-    run.report.left = [s.address for s in deferred]
+        deferred = run.round(deferred)
+    run.report.left = run.report.left or [s.address for s in deferred]
     return run.report
 
 
@@ -169,6 +157,19 @@ class _Run:
     sender: Sender
     report: SendReport
     last: float | None = None
+
+    def round(self, subscribers: Sequence[Subscriber]) -> list[Subscriber]:
+        """One pass over ``subscribers``: those to try again later (none after an outage: the run stops)."""
+        deferred = []
+        for n, subscriber in enumerate(subscribers):
+            outcome = self.deliver(subscriber)
+            if outcome == "outage":
+                self.report.left = [s.address for s in [*deferred, *subscribers[n:]]
+                                    if _open(self.ledger, self.issue, s.address)]
+                return []
+            if outcome == "deferred":
+                deferred.append(subscriber)
+        return deferred
 
     def deliver(self, subscriber: Subscriber) -> str:
         """Claim, send and record one address: sent, skipped, rejected, unknown, deferred or outage."""
@@ -213,10 +214,6 @@ class _Run:
         else:
             self.report.skipped += 1
         return "skipped"
-
-    def stop(self, unsent: Sequence[Subscriber]) -> SendReport:
-        self.report.left = [s.address for s in unsent if _open(self.ledger, self.issue, s.address)]
-        return self.report
 
 
 def _open(ledger: Ledger, issue: str, address: str) -> bool:
