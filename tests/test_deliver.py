@@ -182,12 +182,14 @@ def test_a_dead_senders_message_in_flight_is_unknown_and_resent_only_on_request(
 
 def test_a_live_senders_claim_is_left_alone(email, book, cert, tmp_path):
     store = tmp_path / "store.sqlite"
-    with Ledger(store) as other:
-        other.claim("2025-W30", ADDRESSES[2], "<other@news.example.com>", NOW)  # this process: alive
     inbox = Inbox()
-    with MailServer(inbox, cert) as server:
+    with Ledger(store) as other, MailServer(inbox, cert) as server:
+        other.claim("2025-W30", ADDRESSES[2], "<other@news.example.com>", NOW)  # a sender at work (this process)
         report = send(email, book, store, server, cert)
     assert report.busy == [ADDRESSES[2]] and ADDRESSES[2] not in inbox.attempts and len(report.sent) == 4
+    with MailServer(inbox, cert) as server:  # that sender has stopped and released its claim
+        later = send(email, book, store, server, cert)
+    assert later.sent == [ADDRESSES[2]] and inbox.attempts.count(ADDRESSES[2]) == 1
 
 
 def test_refused_addresses_are_recorded_and_not_retried(email, book, cert, tmp_path):

@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from digest.config import SmtpSettings
+from digest.errors import DeliveryError
 from digest.mail.deliver import Sender, compose, send_issue
 from digest.mail.ledger import Ledger
 from digest.mail.smtp import Mailer, TemporaryFailure
@@ -126,28 +127,43 @@ def test_a_mailbox_full_for_ever_does_not_keep_anyone_else_waiting(email, cert, 
     assert inbox.attempts.count(full) == 6  # tried 1 + 2 times in each run, after everyone else
 
 
-def test_the_store_locked_mid_send_waits_then_records(email, cert, tmp_path):  # case 3: store locked
-    store, inbox = tmp_path / "store.sqlite", Inbox()
-    recipients = subscribe(store, 5)
-    held = threading.Event()
-
-    def lock_the_store(count: int) -> None:
-        if count == 2:
+def lock_after(store, message: int, seconds: float, held: threading.Event):
+    """A relay hook: once it has kept ``message`` messages, another connection locks the store."""
+    def hook(count: int) -> None:
+        if count == message:
             def hold():
                 db = sqlite3.connect(store, isolation_level=None)
                 db.execute("BEGIN EXCLUSIVE")
                 held.set()
-                time.sleep(1.5)
+                time.sleep(seconds)
                 db.execute("COMMIT")
                 db.close()
             threading.Thread(target=hold).start()
             held.wait(5)
+    return hook
 
-    inbox.on_message = lock_the_store
+
+def test_the_store_locked_mid_send_waits_then_records(email, cert, tmp_path):  # case 3: store locked
+    store, inbox, held = tmp_path / "store.sqlite", Inbox(), threading.Event()
+    recipients = subscribe(store, 5)
+    inbox.on_message = lock_after(store, 2, 1.5, held)
     with MailServer(inbox, cert) as server:
         report = send(email, store, server.port, cert, ledger_options={"busy_timeout": 0.2})
         again = send(email, store, server.port, cert)
     assert held.is_set() and len(report.sent) == 5 and again.skipped == 5
+    assert per_address(inbox) == Counter({s.address: 1 for s in recipients})
+
+
+def test_a_store_locked_past_patience_stops_the_send_without_a_later_duplicate(email, cert, tmp_path):
+    store, inbox, held = tmp_path / "store.sqlite", Inbox(), threading.Event()
+    recipients = subscribe(store, 4)
+    inbox.on_message = lock_after(store, 2, 1.5, held)
+    with MailServer(inbox, cert) as server:
+        with pytest.raises(DeliveryError, match="store stayed locked"):  # (its claim is released once free)
+            send(email, store, server.port, cert, ledger_options={"busy_timeout": 0.1, "write_patience": 1.0})
+        inbox.on_message = None
+        again = send(email, store, server.port, cert)
+    assert again.unknown == [(recipients[1].address, "the sender stopped while the relay may have taken it")]
     assert per_address(inbox) == Counter({s.address: 1 for s in recipients})
 
 

@@ -9,8 +9,9 @@ did not stop) sees the claim and skips the address. Every step commits before th
        |                   |--refusal before DATA--> pending (retried) / rejected (never retried)
        '---- next run -----'                                  '----no reply (timeout, disconnect)--> unknown
 
-- ``claimed``: nothing of the message has left yet. A claim whose sender died (its process is
-  gone, or the claim is older than ``stale_after`` seconds) is taken over and sent.
+- ``claimed``: nothing of the message has left yet. A sender that stops (on an error too)
+  releases its claims when its ledger closes; a claim whose sender died (its process is gone, or
+  the claim is older than ``stale_after`` seconds) is taken over and sent.
 - ``data``: the message was on its way when the sender stopped hearing from the relay, or died:
   the relay may have taken it. Such a row (of a dead sender) becomes ``unknown``, never retried
   blindly: ``digest send --resend-unknown`` sends it again.
@@ -23,6 +24,7 @@ to ``write_patience`` seconds rather than failing between the relay's reply and 
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -34,6 +36,8 @@ from pathlib import Path
 
 from digest.errors import DeliveryError
 from digest.mail.tables import StoreTable
+
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -51,6 +55,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 """
 _OLD_STATUS = "'sending'"  # schema before claims: a 'sending' row is an unknown outcome
 DONE = ("sent", "rejected")
+_STOPPED = "the sender stopped while the relay may have taken it"
 HELD = ("claimed", "data")
 
 
@@ -99,6 +104,24 @@ class Ledger(StoreTable):
         self.write_patience, self.stale_after, self.owner = write_patience, stale_after, me()
         self._migrate()
 
+    def __exit__(self, *exc) -> None:
+        try:
+            self.release()
+        except (DeliveryError, sqlite3.Error) as error:  # a later sender recovers them once they are stale
+            logger.warning("could not release this sender's claims: %s", error)
+        super().__exit__(*exc)
+
+    def release(self) -> None:
+        """End this sender's claims (it stops, on an error too): a message that never left is
+        pending again; one that may have reached the relay is unknown."""
+        def attempt() -> None:
+            with self._db:
+                self._db.execute(
+                    "UPDATE deliveries SET status = CASE status WHEN 'data' THEN 'unknown' ELSE 'pending' END, "
+                    "error = CASE status WHEN 'data' THEN ? ELSE error END WHERE owner = ? AND status IN "
+                    "('claimed', 'data')", (_STOPPED, self.owner))
+        self._patiently(attempt, "releasing this sender's claims")
+
     def get(self, issue: str, address: str) -> Delivery | None:
         row = self._db.execute("SELECT * FROM deliveries WHERE issue = ? AND address = ?",
                                (issue, address.lower())).fetchone()
@@ -114,7 +137,7 @@ class Ledger(StoreTable):
                 row = self.get(issue, address)
                 why = self._why_not(row, resend_unknown) if row else ""
                 if why == "unknown" and row.status == "data":  # its sender died mid-DATA
-                    self._set(row, "unknown", now, "the sender stopped while the relay may have taken it")
+                    self._set(row, "unknown", now, _STOPPED)
                 if not why:
                     self._db.execute(
                         "INSERT INTO deliveries VALUES (?,?,'claimed',?,1,'',?,?,?) ON CONFLICT(issue, address) DO "
