@@ -20,24 +20,13 @@ from digest.config import SmtpSettings
 from digest.mail.deliver import Sender, check_sendable, compose, dry_run, personalize, send_issue, write_eml
 from digest.errors import DeliveryError
 from digest.mail.ledger import Ledger
-from digest.email.render import render
 from digest.mail.smtp import Mailer
 from digest.mail.subscribers import SubscriberBook
-from issues import NOW, SETTINGS, typical_digest
-from mailserver import Inbox, MailServer, make_certificate
+from issues import NOW, SETTINGS
+from mailserver import Inbox, MailServer
 
 SECRET = b"0123456789abcdef-test-secret"
 ADDRESSES = [f"reader{n}@example.org" for n in range(5)]
-
-
-@pytest.fixture(scope="module")
-def email():
-    return render(typical_digest(), SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def cert(tmp_path_factory):
-    return make_certificate(tmp_path_factory.mktemp("cert"))
 
 
 @pytest.fixture

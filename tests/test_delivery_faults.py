@@ -20,7 +20,6 @@ from digest.mail.smtp import Mailer, TemporaryFailure
 from digest.mail.subscribers import SubscriberBook
 from issues import NOW, SETTINGS
 from mailserver import Inbox, MailServer, Trickle
-from test_deliver import cert, email  # noqa: F401 (the same module fixtures)
 
 SECRET = b"0123456789abcdef-test-secret"
 ISSUE = "2025-W30"
