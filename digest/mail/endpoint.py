@@ -55,67 +55,81 @@ MAX_HEAD = 16 * 1024
 
 def make_app(settings: EmailSettings, store: Path, secret: bytes, clock: Callable[[], datetime] = lambda: datetime.now(
         timezone.utc), busy_timeout: float = 5.0) -> Starlette:
+    """The app: ``<unsubscribe_url path>/<token>`` for GET, HEAD and POST; 404 elsewhere."""
+    pages = _Pages(settings, store, secret, clock, busy_timeout)
     prefix = urlsplit(settings.unsubscribe_url).path.rstrip("/") + "/"
-    name, title, patience = list_id(settings), settings.title, settings.unsubscribe.write_patience
+    methods = ["GET", "HEAD", "POST"]
+    return Starlette(routes=[Route(prefix + "{token}", pages.endpoint, methods=methods),
+                             Route("/{rest:path}", pages.elsewhere, methods=methods)])
 
-    def page(status: int, heading: str, text: str, extra: str = "", headers: dict | None = None) -> HTMLResponse:
-        body = (f'<!doctype html><html lang="{html.escape(settings.language)}"><meta charset="utf-8">'
+
+class _Pages:
+    """The endpoint's answers; the store is opened per request, in a worker thread."""
+
+    def __init__(self, settings: EmailSettings, store: Path, secret: bytes, clock: Callable[[], datetime],
+                 busy_timeout: float):
+        self.settings, self.store, self.secret, self.clock = settings, store, secret, clock
+        self.busy_timeout, self.name, self.title = busy_timeout, list_id(settings), settings.title
+
+    async def endpoint(self, request: Request) -> HTMLResponse:
+        if sum(len(k) + len(v) for k, v in request.scope["headers"]) > MAX_HEAD:
+            return self.page(431, "Too large", "This request's headers are too large.")
+        key = verify(request.path_params["token"], self.secret, self.name)
+        if key is None:
+            return self.page(400, "Link not recognised", "This unsubscribe link is not valid.")
+        return await (self.post(request, key) if request.method == "POST" else self.show(key))
+
+    async def elsewhere(self, request: Request) -> HTMLResponse:
+        return self.page(404, "Not found", "There is nothing here.")
+
+    async def post(self, request: Request, key: str) -> HTMLResponse:
+        if not await _body_fits(request):
+            return self.page(413, "Too large", "This request is too large.")
+        patience = self.settings.unsubscribe.write_patience
+        found = await _patiently(lambda: run_in_threadpool(self._book, "unsubscribe", key), patience)
+        if found is _BUSY:
+            logger.error("the store stayed busy for %.0f s: an unsubscribe (key %s…) was not recorded; the "
+                         "client was told to retry", patience, key[:4])
+            return self.page(503, "Please try again", "We could not record this just now; please try again in a "
+                             "minute.", headers={"Retry-After": "60"})
+        if found is None:
+            return self.page(400, "Link not recognised", "This unsubscribe link is not ours or has expired.")
+        logger.info("unsubscribed a subscriber (key %s…)", key[:4])
+        return self.page(200, "Unsubscribed", f"You will not receive {self.title} any more.")
+
+    async def show(self, key: str) -> HTMLResponse:
+        found = await run_in_threadpool(self._book, "by_key", key)
+        if found is None:
+            return self.page(400, "Link not recognised", "This unsubscribe link is not ours.")
+        if found.status == "unsubscribed":
+            return self.page(200, "Unsubscribed", f"You no longer receive {self.title}.")
+        form = ('<form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click" '
+                'style="font-size:16px;padding:12px 20px">Unsubscribe</button></form>')
+        return self.page(200, f"Unsubscribe from {self.title}?", f"Stop receiving {self.title}?", form)
+
+    def _book(self, action: str, key: str):
+        with SubscriberBook(self.store, timeout=self.busy_timeout) as book:
+            return book.unsubscribe(key, self.clock(), by_key=True) if action == "unsubscribe" else book.by_key(key)
+
+    def page(self, status: int, heading: str, text: str, extra: str = "", headers: dict | None = None) -> HTMLResponse:
+        body = (f'<!doctype html><html lang="{html.escape(self.settings.language)}"><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(heading)}'
                 f'</title><body style="font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em">'
                 f"<h1>{html.escape(heading)}</h1><p>{html.escape(text)}</p>{extra}</body></html>")
         return HTMLResponse(body, status, {"Cache-Control": "no-store", **(headers or {})})
 
-    def unsubscribe(key: str):
-        with SubscriberBook(store, timeout=busy_timeout) as book:
-            return book.unsubscribe(key, clock(), by_key=True)
 
-    async def post(request: Request, key: str) -> HTMLResponse:
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > MAX_BODY:
-            return page(413, "Too large", "This request is too large.")
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_BODY:
-                return page(413, "Too large", "This request is too large.")
-        found = await _patiently(lambda: run_in_threadpool(unsubscribe, key), patience)
-        if found is _BUSY:
-            logger.error("the store stayed busy for %.0f s: an unsubscribe (key %s…) was not recorded; the "
-                         "client was told to retry", patience, key[:4])
-            return page(503, "Please try again", "We could not record this just now; please try again in a minute.",
-                        headers={"Retry-After": "60"})
-        if found is None:
-            return page(400, "Link not recognised", "This unsubscribe link is not ours or has expired.")
-        logger.info("unsubscribed a subscriber (key %s…)", key[:4])
-        return page(200, "Unsubscribed", f"You will not receive {title} any more.")
-
-    async def show(key: str) -> HTMLResponse:
-        def look():
-            with SubscriberBook(store, timeout=busy_timeout) as book:
-                return book.by_key(key)
-        found = await run_in_threadpool(look)
-        if found is None:
-            return page(400, "Link not recognised", "This unsubscribe link is not ours.")
-        if found.status == "unsubscribed":
-            return page(200, "Unsubscribed", f"You no longer receive {title}.")
-        form = ('<form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click" '
-                'style="font-size:16px;padding:12px 20px">Unsubscribe</button></form>')
-        return page(200, f"Unsubscribe from {title}?", f"Stop receiving {title}?", form)
-
-    async def endpoint(request: Request) -> HTMLResponse:
-        if sum(len(k) + len(v) for k, v in request.scope["headers"]) > MAX_HEAD:
-            return page(431, "Too large", "This request's headers are too large.")
-        key = verify(request.path_params["token"], secret, name)
-        if key is None:
-            return page(400, "Link not recognised", "This unsubscribe link is not valid.")
-        return await (post(request, key) if request.method == "POST" else show(key))
-
-    async def elsewhere(request: Request) -> HTMLResponse:
-        return page(404, "Not found", "There is nothing here.")
-
-    methods = ["GET", "HEAD", "POST"]
-    return Starlette(routes=[Route(prefix + "{token}", endpoint, methods=methods),
-                             Route("/{rest:path}", elsewhere, methods=methods)])
+async def _body_fits(request: Request) -> bool:
+    """Whether the body, declared or chunked, stays within MAX_BODY (read and dropped: any body will do)."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_BODY:
+        return False
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return False
+    return True
 
 
 _BUSY = object()

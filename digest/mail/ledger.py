@@ -30,6 +30,8 @@ import secrets
 import socket
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -132,8 +134,7 @@ class Ledger(StoreTable):
         """Claim the address for this sender (committed before returning): (the claim, "") or
         (None, why not: "done", "busy" (another live sender holds it) or "unknown")."""
         def attempt() -> tuple[Delivery | None, str]:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._immediate():  # read and write in one transaction: no other sender in between
                 row = self.get(issue, address)
                 why = self._why_not(row, resend_unknown) if row else ""
                 if why == "unknown" and row.status == "data":  # its sender died mid-DATA
@@ -144,12 +145,20 @@ class Ledger(StoreTable):
                         "UPDATE SET status='claimed', attempts=attempts+1, updated=excluded.updated, "
                         "owner=excluded.owner, claimed=excluded.claimed",
                         (issue, address.lower(), message_id, now.isoformat(), self.owner, time.time()))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
             return (None, why) if why else (self.get(issue, address), "")
         return self._patiently(attempt, f"claiming {address}")
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """A write transaction taken at once (BEGIN IMMEDIATE), committed at the end."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:  # the body failed, or COMMIT found the store busy
+                self._db.execute("ROLLBACK")
+            raise
 
     def _why_not(self, row: Delivery, resend_unknown: bool) -> str:
         if row.status in DONE:

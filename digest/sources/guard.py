@@ -75,16 +75,17 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_host(host: str, port: int | None = None) -> list[str]:
-    """The addresses ``host`` resolves to, if it may be fetched now; raises Refused."""
+def check_host(host: str, port: int | None = None) -> list[str] | None:
+    """The addresses ``host`` resolves to, all public, or None when any address will do (no
+    scope, or the allowed host); [] when it does not resolve. Raises Refused."""
     policy = current()
     host = host.strip("[]").lower()
     if policy is None or host in policy.allowed:
-        return []
+        return None
     try:
         infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        return []  # the connection fails with its own message
+        return []
     addresses = sorted({info[4][0] for info in infos})
     private = [a for a in addresses if not is_public(a)]
     if private:
@@ -127,7 +128,10 @@ class _Backend(httpcore.NetworkBackend):
         self._inner = httpcore.SyncBackend()
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        addresses = check_host(host, port) or [host]
+        addresses = check_host(host, port)
+        if addresses == []:  # never connect by name to what could not be checked
+            raise httpcore.ConnectError(f"cannot resolve {host}")
+        addresses = addresses or [host]
         timeout = _left(timeout, httpcore.ConnectTimeout)
         for n, address in enumerate(addresses):
             try:
