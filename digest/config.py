@@ -189,6 +189,17 @@ class ScheduleSettings(_Model):
             raise ValueError(f"{value!r} is not a time zone name such as Europe/London or UTC") from None
         return value
 
+    @field_validator("build", "send")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from digest.schedule import CronError, trigger
+
+        try:
+            trigger(value, "UTC")
+        except CronError as error:
+            raise ValueError(str(error)) from None
+        return value
+
 
 class ConceptGroup(_Model):
     """One side of the topic: an article must speak of every group to be on topic."""
@@ -290,6 +301,7 @@ class Config(_Model):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
+    archive: Path = Path("archive")  # the web archive each run refreshes (publish it at email.archive_url)
     store: Path = Path("digest.sqlite")
 
     @property
@@ -366,7 +378,8 @@ def _resolve(config: Config, base: Path) -> Config:
     email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
+        update={"sources": sources, "output": absolute(config.output),
+                "archive": absolute(config.archive), "store": absolute(config.store), "email": email}
     )
 
 

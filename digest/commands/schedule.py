@@ -1,0 +1,25 @@
+"""``digest schedule`` (the weekly daemon) and ``digest status`` (did this week's issue go out?)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from digest.commands import config_option, log_args
+
+
+def add_commands(commands) -> None:
+    schedule = commands.add_parser("schedule", help="build and send every week (a foreground daemon; see schedule: "
+                                   "in config.yaml)")
+    config_option(schedule)
+    schedule.set_defaults(command=_schedule)
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    from digest import config as config_module
+    from digest.daemon import Daemon
+
+    config = config_module.load(args.config)
+    if not args.quiet:
+        logging.getLogger("digest.daemon").setLevel(logging.INFO)
+    return Daemon(config, args.config.resolve(), log_args(args)).serve()
