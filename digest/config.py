@@ -301,8 +301,13 @@ class Config(_Model):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
-    archive: Path = Path("archive")  # the web archive each run refreshes (publish it at email.archive_url)
+    archive: Path | None = None  # the web archive each run refreshes (default <output>/archive)
     store: Path = Path("digest.sqlite")
+
+    @property
+    def archive_folder(self) -> Path:
+        """Where the web archive is written: ``archive:``, or ``<output>/archive``."""
+        return self.archive or self.output / "archive"
 
     @property
     def theme_list(self) -> tuple[Theme, ...]:
@@ -379,7 +384,7 @@ def _resolve(config: Config, base: Path) -> Config:
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
         update={"sources": sources, "output": absolute(config.output),
-                "archive": absolute(config.archive), "store": absolute(config.store), "email": email}
+                "archive": config.archive and absolute(config.archive), "store": absolute(config.store), "email": email}
     )
 
 

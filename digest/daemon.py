@@ -27,11 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from digest.config import Config
 from digest.errors import BusyError
 from digest.runlog import RunLog
-from digest.schedule import JOBS, catch_up, latest_fire, next_fire, trigger
+from digest.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
 from digest.weeks import iso_week
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,9 @@ class Daemon:
     def fire(self, job: str) -> None:
         """APScheduler's job: run ``job`` for its latest fire time, then log the next fire times."""
         now = self.clock()
+        if repeated(now.astimezone(ZoneInfo(self.settings.timezone))):
+            logger.info("%s: skipped: this local time happens twice tonight (clocks go back); it ran at the first", job)
+            return
         when = latest_fire(self.triggers[job], now, within=self.grace + timedelta(minutes=1)) or now
         self.run_job(job, when, "schedule")
         self.log_next()

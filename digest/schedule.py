@@ -48,12 +48,20 @@ def next_fire(expression_or_trigger, zone: str, after: datetime) -> datetime | N
     return cron.get_next_fire_time(None, after + timedelta(microseconds=1))
 
 
+def repeated(fire: datetime) -> bool:
+    """True for the second occurrence of a local time that happens twice (the hour the clocks go back):
+    APScheduler 3 fires a cron job at both, a job runs once (at the first)."""
+    return fire.fold == 1 and fire.replace(fold=0).utcoffset() != fire.utcoffset()
+
+
 def fires_between(cron, start: datetime, end: datetime) -> list[datetime]:
-    """Every fire time in (start, end], oldest first (at most _MAX_FIRES, the latest kept)."""
+    """Every fire time in (start, end], oldest first (at most _MAX_FIRES, the latest kept); a local
+    time that happens twice counts once."""
     found: list[datetime] = []
     moment = cron.get_next_fire_time(None, start + timedelta(microseconds=1))
     while moment is not None and moment <= end:
-        found.append(moment)
+        if not repeated(moment):
+            found.append(moment)
         if len(found) > _MAX_FIRES:
             del found[0]
         moment = cron.get_next_fire_time(moment, moment)

@@ -25,7 +25,7 @@ def _archive(args: argparse.Namespace) -> int:
     with RunLock(config.store, "archive", wait=60):  # never beside a run that is rewriting an issue
         with Store(config.store) as store:
             issues = store.issues()
-        published = publish(issues, args.out or config.archive, config.email)
+        published = publish(issues, args.out or config.archive_folder, config.email)
     for line in published.skipped:
         print(f"left out {line}")
     if not args.quiet:

@@ -75,7 +75,7 @@ def _build(args: argparse.Namespace, config, now: datetime):
     if not args.source:
         with Store(config.store) as store:
             issues = store.issues()
-        published = publish(issues, config.archive, config.email)
+        published = publish(issues, config.archive_folder, config.email)
         for line in published.skipped:
             _say(args, logging.WARNING, f"archive: {line}")
     return result

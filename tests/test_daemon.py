@@ -1,0 +1,78 @@
+"""``digest schedule`` as systemd runs it: catch up a missed build once, log next fires, stop on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from digest.runlog import RunLog
+from tests.conftest import ROOT, SEEDS
+
+
+def _config(tmp_path, build: str, send_policy: str = "never"):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"sources:\n  folders:\n    - path: {SEEDS}\nstore: digest.sqlite\nschedule:\n"
+                      f"  timezone: Europe/London\n  build: \"{build}\"\n  send: \"{build}\"\n"
+                      f"  send_policy: {send_policy}\n  misfire_grace_minutes: 60\n", encoding="utf-8")
+    return config
+
+
+def _daemon(config):
+    return subprocess.Popen([sys.executable, "-m", "digest", "--log-format", "json", "schedule", "--config", str(config)],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONPATH": str(ROOT)})
+
+
+def _read_until(process, text: str, limit: float = 90) -> list[dict]:
+    """The daemon's JSON log lines up to the first whose message contains ``text``."""
+    lines, deadline = [], time.monotonic() + limit
+    while time.monotonic() < deadline:
+        raw = process.stderr.readline()
+        assert raw, f"the daemon ended before logging {text!r}: {lines}"
+        lines.append(json.loads(raw))
+        if text in lines[-1]["message"]:
+            return lines
+    raise AssertionError(f"no {text!r} in {lines}")
+
+
+def _stop(process) -> tuple[int, list[dict]]:
+    process.send_signal(signal.SIGTERM)
+    rest = [json.loads(line) for line in process.stderr.read().splitlines()]
+    return process.wait(timeout=60), rest
+
+
+def test_a_build_missed_while_down_runs_once_at_start_never_twice_and_sigterm_stops_cleanly(tmp_path):
+    local = datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/London")) - timedelta(minutes=10)
+    config = _config(tmp_path, f"{local.minute} {local.hour} * * *")  # daily, last fired 10 minutes ago
+    first = _daemon(config)
+    try:
+        lines = _read_until(first, "next: build")
+    finally:
+        code, rest = _stop(first)
+    messages = [line["message"] for line in lines + rest]
+    assert any("build: missed the run of" in m and "running it once now" in m for m in messages), messages
+    assert any(m.startswith("build finished: exit 0: Read 5 articles") for m in messages), messages
+    assert any("send (catch-up): nothing sent: schedule.send_policy is never" in m for m in messages), messages
+    assert messages[-1] == "stopped" and code == 0
+    assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines + rest)
+    with RunLog(tmp_path / "digest.sqlite") as log:
+        assert log.last("build")["result"] == "ok" and log.last_fire("build") is not None
+        first_fire = log.last_fire("build")
+
+    second = _daemon(config)  # restarted: the missed fire was caught up already
+    try:
+        lines = _read_until(second, "next: build")
+    finally:
+        code, rest = _stop(second)
+    messages = [line["message"] for line in lines + rest]
+    assert "catch-up: build: nothing missed" in messages and not any("build finished" in m for m in messages)
+    assert code == 0 and messages[-1] == "stopped"
+    with RunLog(tmp_path / "digest.sqlite") as log:
+        assert log.last_fire("build") == first_fire
+        builds = log._db.execute("SELECT COUNT(*) FROM runs WHERE kind = 'build'").fetchone()[0]
+    assert builds == 1
