@@ -112,7 +112,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         if week:
             now, articles, problems, reports = *_stored_week(store, week), [], []
         else:
-            now, previous = build_clock(store, now, force or bool(sources))
+            now, previous = build_clock(store, now, force) if not sources else (now, None)
             reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
             articles, problems = flatten(reports)
         checkpoint("collected")

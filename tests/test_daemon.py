@@ -76,3 +76,39 @@ def test_a_build_missed_while_down_runs_once_at_start_never_twice_and_sigterm_st
         assert log.last_fire("build") == first_fire
         builds = log._db.execute("SELECT COUNT(*) FROM runs WHERE kind = 'build'").fetchone()[0]
     assert builds == 1
+
+
+def _built(tmp_path, policy: str):
+    """A config whose store holds the issue of 2025-W29, and a Daemon on a clock in that week."""
+    from digest.cli import main
+    from digest.config import load
+    from digest.daemon import Daemon
+
+    tmp_path.mkdir()
+    config = _config(tmp_path, "0 9 * * mon", policy)
+    assert main(["--quiet", "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00"]) == 0
+    clock = lambda: datetime(2025, 7, 20, 9, 0, tzinfo=timezone.utc)  # noqa: E731
+    return Daemon(load(config), config, clock=clock), tmp_path / "digest.sqlite"
+
+
+def test_send_policy_never_and_an_unapproved_issue_log_why_nothing_went_out(tmp_path, caplog):
+    from digest.store import Store
+
+    daemon, store = _built(tmp_path / "never", "never")
+    assert daemon.run_job("send", daemon.clock(), "schedule") is None
+    with RunLog(store) as log:
+        assert log.last("send")["result"] == "skipped" and "send_policy is never" in log.last("send")["message"]
+        assert log.last_fire("send") == daemon.clock()
+
+    daemon, store = _built(tmp_path / "approve", "approve")
+    with caplog.at_level("WARNING", logger="digest.daemon"):
+        assert daemon.run_job("send", daemon.clock(), "schedule") is None
+    assert "nothing sent: issue 2025-W29 is not approved and schedule.send_policy is approve" in caplog.text
+    with Store(store) as records:
+        record = records.issue("2025-W29")
+        records.approve("2025-W29", "an older fingerprint", daemon.clock())
+    assert daemon._why_not_send("2025-W29").startswith("issue 2025-W29 changed after it was approved")
+    with Store(store) as records:
+        records.approve("2025-W29", record["fingerprint"], daemon.clock())
+    assert daemon._why_not_send("2025-W29") == ""  # approved as it is: the send would go ahead
+    assert daemon._why_not_send("2025-W31") == "issue 2025-W31 was not built (see `digest status` and the build's log)"
