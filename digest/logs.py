@@ -13,6 +13,7 @@ import sys
 from datetime import datetime, timezone
 
 TEXT_FORMAT = "%(levelname)s %(name)s: %(message)s"
+NOTES = "digest.notes"  # what commands tell their user on stderr
 
 
 class JsonFormatter(logging.Formatter):
@@ -33,8 +34,10 @@ def setup(log_format: str, verbose: bool, quiet: bool) -> None:
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, handlers=[handler])  # a no-op where a host (pytest) set logging up
+    logging.getLogger(NOTES).setLevel(logging.ERROR if quiet else logging.INFO)
 
 
 def say(level: int, message: str, **fields) -> None:
-    """A message for the person or machine reading stderr (through logging, so --log-format applies)."""
-    logging.getLogger("digest").log(level, message, extra={"fields": fields})
+    """A message for the person or machine reading stderr (through logging, so --log-format applies;
+    notes at INFO show unless --quiet)."""
+    logging.getLogger(NOTES).log(level, message, extra={"fields": fields})

@@ -107,3 +107,16 @@ def test_two_runs_at_once_one_runs_the_other_exits_75_with_the_message(tmp_path)
     with Store(tmp_path / "digest.sqlite") as store:
         runs = store._db.execute("SELECT result FROM runs WHERE kind = 'build'").fetchall()
     assert runs == [("ok",)]  # the refused runs never started: no record, nothing changed
+
+
+def test_json_logs_are_one_object_a_line_and_quiet_prints_nothing_when_all_is_well(tmp_path):
+    config = _config(tmp_path)
+    quiet = digest("--quiet", "run", "--config", str(config), "--now", NOW)
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    again = digest("--log-format", "json", "run", "--config", str(config), "--now", NOW)
+    lines = [json.loads(line) for line in again.stderr.splitlines()]
+    assert again.returncode == 0 and lines and all({"time", "level", "logger", "message"} <= e.keys() for e in lines)
+    assert any("unchanged since" in e["message"] and e["level"] == "info" for e in lines)
+    bad = digest("--log-format", "json", "run", "--config", str(tmp_path / "nothing.yaml"))
+    line = json.loads(bad.stderr)
+    assert bad.returncode == 2 and line["kind"] == "config" and "file not found" in line["message"]
