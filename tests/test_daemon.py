@@ -112,3 +112,35 @@ def test_send_policy_never_and_an_unapproved_issue_log_why_nothing_went_out(tmp_
         records.approve("2025-W29", record["fingerprint"], daemon.clock())
     assert daemon._why_not_send("2025-W29") == ""  # approved as it is: the send would go ahead
     assert daemon._why_not_send("2025-W31") == "issue 2025-W31 was not built (see `digest status` and the build's log)"
+
+
+def test_the_scheduled_send_mails_each_subscriber_once_and_status_reads_the_ledger(tmp_path, monkeypatch, capsys):
+    """send_policy auto: the daemon's send job runs `digest send --issue WEEK` against a real relay."""
+    from mailserver import Inbox, MailServer, make_certificate
+
+    from digest.cli import main
+    from digest.config import load
+    from digest.daemon import Daemon
+    from tests.test_cli import command
+
+    cert = make_certificate(tmp_path)
+    (tmp_path / "list.csv").write_text("email\nbea@example.org\ncy@example.org\n", encoding="utf-8")
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", "a-long-enough-secret-for-tests")
+    inbox = Inbox()
+    with MailServer(inbox, cert) as server:
+        config = tmp_path / "config.yaml"
+        config.write_text(f"sources:\n  folders:\n    - path: {SEEDS}\nstore: digest.sqlite\nemail:\n"
+                          f"  subscribers: list.csv\n  smtp:\n    host: 127.0.0.1\n    port: {server.port}\n"
+                          f"    ca_file: {cert[0]}\n    retry_delay: 0\n", encoding="utf-8")
+        assert main(["--quiet", "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00"]) == 0
+        clock = lambda: datetime(2025, 7, 20, 9, 0, tzinfo=timezone.utc)  # noqa: E731
+        daemon = Daemon(load(config), config, clock=clock)
+        outcome = daemon.run_job("send", clock(), "schedule")
+        assert outcome.code == 0 and outcome.summary().startswith("Issue 2025-W29"), outcome.errors
+        again = daemon.run_job("send", clock(), "catch-up")  # a repeated fire mails nobody twice
+        assert again.code == 0 and "Sent 0 · already done 2" in again.output
+    assert sorted(r for r, _, _ in inbox.messages) == ["bea@example.org", "cy@example.org"]
+    code, out, _ = command(capsys, "status", "--config", str(config), "--json", "--now", "2025-07-20T10:00:00+00:00")
+    report = json.loads(out)
+    assert code == 0 and report["this_week"]["sent"] == 2 and report["this_week"]["left"] == 0
+    assert report["last_send"]["result"] == "ok" and report["last_send"]["trigger"] == "catch-up"
