@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DigestError as error:
         err.print(f"error: {error}", markup=False, soft_wrap=True)
         return 1
+    except KeyboardInterrupt:
+        err.print("interrupted: files are written whole or not at all; run the command again to finish", markup=False)
+        return 130
 
 
 def _json_errors(args: argparse.Namespace) -> int:

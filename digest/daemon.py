@@ -36,6 +36,7 @@ from digest.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, tr
 from digest.weeks import iso_week
 
 logger = logging.getLogger(__name__)
+INTERRUPTED = (130,)  # the child's exit code after Ctrl-C (a signal death is negative): the fire stays owed
 BUSY_RETRIES, BUSY_PAUSE = 10, 30.0  # a send finding the lock held (a desk send) tries again this often
 
 
@@ -56,7 +57,7 @@ class Outcome:
         return (lines[0] if self.code == 0 else lines[-1]) if lines else "no output"
 
 
-def run_command(args: list[str], stop: threading.Event) -> Outcome:
+def run_command(args: list[str]) -> Outcome:
     """Run ``python -m digest ARGS`` and wait for it (a stop request lets it finish)."""
     process = subprocess.run([sys.executable, "-m", "digest", *args], capture_output=True, text=True,
                              env=os.environ | {"PYTHONUNBUFFERED": "1"})
@@ -136,14 +137,14 @@ class Daemon:
         """Run one job for its fire time; record the fire unless the job was killed (then it is owed)."""
         with self.busy:
             outcome = self._build(how) if job == "build" else self._send(fire, how)
-            if outcome is None or outcome.code >= 0:
+            if outcome is None or outcome.code not in INTERRUPTED and outcome.code >= 0:
                 with RunLog(self.config.store) as log:
                     log.fired(job, fire, self.clock())
             return outcome
 
     def _build(self, how: str) -> Outcome:
         logger.info("build (%s): digest run", how)
-        outcome = self.runner([*self.log_args, "run", "--config", str(self.config_path), "--wait", "300"], self.stop)
+        outcome = self.runner([*self.log_args, "run", "--config", str(self.config_path), "--wait", "300"])
         self._report("build", outcome)
         return outcome
 
@@ -161,15 +162,21 @@ class Daemon:
         logger.info("send (%s): digest send --issue %s", how, week)
         with RunLog(self.config.store) as log:
             run = log.start("send", self.clock(), how, week)
-        outcome = self.runner(args, self.stop)
-        for _ in range(BUSY_RETRIES):
-            if outcome.code != BusyError.exit_code or self.stop.wait(BUSY_PAUSE):
-                break
-            outcome = self.runner(args, self.stop)
+        outcome = self._patiently(args)
         with RunLog(self.config.store) as log:
             log.finish(run, "ok" if outcome.code == 0 else "failed", self.clock(), week,
                        message=outcome.summary())
         self._report("send", outcome)
+        return outcome
+
+    def _patiently(self, args: list[str]) -> Outcome:
+        """Run a send; while another process holds the lock (a desk send), try again a few times."""
+        outcome = self.runner(args)
+        for _ in range(BUSY_RETRIES):
+            if outcome.code != BusyError.exit_code or self.stop.wait(BUSY_PAUSE):
+                break
+            logger.info("send: the lock is held (%s); trying again in %d s", outcome.summary(), BUSY_PAUSE)
+            outcome = self.runner(args)
         return outcome
 
     def _why_not_send(self, week: str) -> str:
