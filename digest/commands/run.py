@@ -75,7 +75,12 @@ def _build(args: argparse.Namespace, config, now: datetime):
     if not args.source:
         with Store(config.store) as store:
             issues = store.issues()
-        published = publish(issues, config.archive_folder, config.email)
+        try:
+            published = publish(issues, config.archive_folder, config.email)
+        except OSError as error:  # the issue is built and recorded; only its web copy is behind
+            _say(args, logging.WARNING, f"archive: cannot write {config.archive_folder}: {error.strerror or error} "
+                                        "(the issue is built; fix archive: in config.yaml and run `digest archive`)")
+            return result
         for line in published.skipped:
             _say(args, logging.WARNING, f"archive: {line}")
     return result
