@@ -37,7 +37,8 @@ from digest.weeks import iso_week
 
 logger = logging.getLogger(__name__)
 INTERRUPTED = (130,)  # the child's exit code after Ctrl-C (a signal death is negative): the fire stays owed
-BUSY_RETRIES, BUSY_PAUSE = 10, 30.0  # a send finding the lock held (a desk send) tries again this often
+BUSY_RETRIES, BUSY_PAUSE = 10, 30.0
+NOT_BUILT = "was not built"  # the one reason for not sending that is a failure (the others are choices)  # a send finding the lock held (a desk send) tries again this often
 
 
 def _utc_now() -> datetime:
@@ -154,8 +155,7 @@ class Daemon:
         if reason:
             with RunLog(self.config.store) as log:
                 run = log.start("send", self.clock(), how, week)
-                log.finish(run, "skipped" if self.settings.send_policy != "auto" else "failed", self.clock(),
-                           message=reason)
+                log.finish(run, "failed" if NOT_BUILT in reason else "skipped", self.clock(), message=reason)
             logger.warning("send (%s): nothing sent: %s", how, reason)
             return None
         args = [*self.log_args, "send", "--config", str(self.config_path), "--issue", week]
@@ -188,7 +188,9 @@ class Daemon:
         with Store(self.config.store) as store:
             issue, approval = store.issue(week), store.approval(week)
         if issue is None:
-            return f"issue {week} was not built (see `digest status` and the build's log)"
+            return f"issue {week} {NOT_BUILT} (see `digest status` and the build's log)"
+        if not issue["stories"]:
+            return f"issue {week} has no stories: nothing to send (its notes.txt says what was left out)"
         if policy == "approve" and approval is None:
             return f"issue {week} is not approved and schedule.send_policy is approve (approve it on the desk)"
         if policy == "approve" and not approval["valid"]:

@@ -92,6 +92,7 @@ def _built(tmp_path, policy: str):
 
 
 def test_send_policy_never_and_an_unapproved_issue_log_why_nothing_went_out(tmp_path, caplog):
+    from digest.cli import main
     from digest.store import Store
 
     daemon, store = _built(tmp_path / "never", "never")
@@ -112,6 +113,8 @@ def test_send_policy_never_and_an_unapproved_issue_log_why_nothing_went_out(tmp_
         records.approve("2025-W29", record["fingerprint"], daemon.clock())
     assert daemon._why_not_send("2025-W29") == ""  # approved as it is: the send would go ahead
     assert daemon._why_not_send("2025-W31") == "issue 2025-W31 was not built (see `digest status` and the build's log)"
+    assert main(["--quiet", "run", "--config", str(daemon.config_path), "--now", "2025-07-28T08:00:00+00:00"]) == 0
+    assert daemon._why_not_send("2025-W31").startswith("issue 2025-W31 has no stories: nothing to send")
 
 
 def test_the_scheduled_send_mails_each_subscriber_once_and_status_reads_the_ledger(tmp_path, monkeypatch, capsys):
