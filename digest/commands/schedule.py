@@ -20,6 +20,12 @@ def _schedule(args: argparse.Namespace) -> int:
     from digest.daemon import Daemon
 
     config = config_module.load(args.config)
+    logger = logging.getLogger("digest.daemon")
     if not args.quiet:
-        logging.getLogger("digest.daemon").setLevel(logging.INFO)
+        logger.setLevel(logging.INFO)
+    if args.log_format == "text":  # a daemon's lines need their time (JSON lines carry it already)
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
     return Daemon(config, args.config.resolve(), log_args(args)).serve()
