@@ -23,7 +23,7 @@ import feedparser
 
 from digest.errors import FetchError, SourceError
 from digest.models import Article, Block, Problem, SourceReport, stable_id
-from digest.sources import blocks, jsonfeed
+from digest.sources import blocks, jsonfeed, xmlguard
 from digest.sources.fetch import Fetcher, Response
 from digest.sources.html import fragment_text
 from digest.sources.jsonfeed import Item
@@ -85,9 +85,9 @@ def _parse(response: Response, url: str) -> tuple[str, list[Item], str]:
         raise SourceError(url, "empty body, not a feed", "the server sent nothing; try again later")
     if jsonfeed.looks_like_json(body, response.content_type):
         return (*jsonfeed.parse(body, url), "")
-    if b"<!ENTITY" in body[:65536].upper():
-        raise SourceError(url, "feed declares XML entities (an entity-expansion attack?); refused",
-                          "no real feed needs them; tell the feed's owner")
+    verdict = xmlguard.check(body)
+    if not verdict.safe:
+        raise SourceError(url, f"feed refused: {verdict.reason}", "tell the feed's owner; nothing of it was read")
     parsed = feedparser.parse(body, response_headers={"content-type": response.content_type or "application/xml"})
     if not parsed.entries and (parsed.bozo or not parsed.version):
         if body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html")):
