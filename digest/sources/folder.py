@@ -56,6 +56,10 @@ def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool 
             articles.append(read_file(path, root=root, source=source, outlet=outlet))
         except SourceError as error:
             problems.append(Problem(error.where, error.what, error.hint))
+        except Exception as error:  # noqa: BLE001 - one file a parser chokes on never stops the run
+            logger.exception("%s: reading failed", path)
+            problems.append(Problem(str(path), f"cannot read file: {type(error).__name__}: {str(error)[:120]}",
+                                    "the other files were read; please report this file"))
     return articles, problems
 
 

@@ -74,7 +74,7 @@ def read_page(raw: bytes | str, url: str | None = None, content_type: str = "") 
     if not found:
         from digest.sources.blocks import classify_lines
 
-        return Page(tuple(classify_lines(fragment_text(markup))), meta, encoding)
+        return Page(tuple(classify_lines(page_text(markup))), meta, encoding)
     return Page(tuple(found), meta, encoding)
 
 
@@ -184,8 +184,22 @@ def fragment_text(markup: str) -> str:
         return ""
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts one <body> in a fragment
+        return page_text(markup)
+    return _text_of(root)
+
+
+def page_text(markup: str) -> str:
+    """Text of a whole page's <body> (where trafilatura found no main text), laid out as above."""
+    try:
+        root = lxml.html.document_fromstring(markup)
     except (etree.ParserError, ValueError):
         return ""
+    body = root.find("body")
+    return _text_of(body if body is not None else root)
+
+
+def _text_of(root) -> str:
     etree.strip_elements(root, *_DROP_TAGS, etree.Comment, with_tail=False)
     for element in root.iter(tag=etree.Element):
         _mark(element, element.tag.lower())
