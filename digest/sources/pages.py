@@ -62,7 +62,8 @@ class PageReader:
         if not page.text.strip():
             raise SourceError(url, "no article text found on the page", "the feed's teaser is used instead")
         data = {"text": page.text, "blocks": [[b.kind, b.text] for b in page.blocks],
-                "meta": {k: str(v) for k, v in page.meta.items()}, "final_url": response.url}
+                "meta": {k: str(v) for k, v in page.meta.items()}, "final_url": response.url,
+                "encoding": page.encoding}
         if self.cache:
             self.cache.remember_page(url, data, self.now())
         return data

@@ -29,7 +29,8 @@ def count_words(text: str) -> int:
     """Words of ``text``: each CJK character one, the rest split at spaces (``len(text.split())``)."""
     if not has_cjk(text):
         return len(text.split())
-    return len(_CJK_CHAR.findall(text)) + len(_CJK_CHAR.sub(" ", text).split())
+    rest = _CJK_CHAR.sub(" ", text).split()
+    return len(_CJK_CHAR.findall(text)) + sum(1 for token in rest if any(c.isalnum() for c in token))
 
 
 def has_cjk(text: str) -> bool:
