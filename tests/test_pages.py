@@ -3,6 +3,7 @@ Chinese and Hebrew text (fixtures in tests/fixtures/pages, written like the page
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -128,3 +129,48 @@ def test_a_file_a_parser_chokes_on_is_a_problem_and_the_folder_is_still_read(tmp
     articles, problems = read_folder(tmp_path)
     assert [a.location.endswith("good.html") for a in articles] == [True]
     assert [p.where.endswith("broken.html") for p in problems] == [True]
+
+
+def test_digest_read_shows_blocks_kinds_and_dropped_lines_as_stable_json(capsys, cp1250_server):
+    from tests.test_cli import command
+
+    code, out, err = command(capsys, "read", str(PAGES / "table-layout.html"), cp1250_server, "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    layout, fetched = payload["articles"]
+    assert list(layout) == ["location", "title", "outlet", "url", "published", "author", "language", "direction",
+                            "encoding", "guessed", "words", "blocks", "dropped"]
+    assert (layout["title"], layout["language"], layout["encoding"]) == (
+        "Film Society Newsletter: The synthetic extras debate", "en", "cp1252 (meta)")
+    assert layout["guessed"] == ["outlet", "published"]
+    assert {"kind": "paragraph", "text": "Our next meeting is on the second Thursday of August, when we will screen "
+            "the drama and discuss it again.", "words": 20, "sentences": 1} in layout["blocks"]
+    assert layout["dropped"] == [{"line": "© 2025 Riverside Film Society",
+                                  "why": "boilerplate (share, subscribe, read more, advertisement or copyright line)"}]
+    assert (fetched["location"], fetched["language"], fetched["encoding"]) == (cp1250_server, "pl", "cp1250 (HTTP header)")
+    assert payload["problems"] == []
+    assert command(capsys, "read", str(PAGES / "table-layout.html"), "--json")[1] == \
+        json.dumps({"articles": [layout], "problems": []}, indent=2, ensure_ascii=False) + "\n"  # stable
+
+
+def test_digest_read_says_what_it_could_not_read(capsys, tmp_path):
+    from tests.test_cli import command
+
+    (tmp_path / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
+    code, out, err = command(capsys, "read", str(tmp_path / "empty.html"))
+    assert code == 1 and out == ""
+    assert "empty.html: no article text found" in err
+
+
+def test_a_hebrew_issue_is_laid_out_right_to_left():
+    page = read("hebrew.html")
+    hebrew = article("bama", page.outlet, page.title, [s.rstrip(".") for s in split(page.blocks[0].text)])
+    english = article("variety", "Variety", "A studio tests AI voices", ["A studio tested AI voices for a film"])
+    said = (Sentence(hebrew.blocks[0].text.split(". ")[0] + ".", hebrew.id, 0, 0),
+            Sentence("A studio tested AI voices for a film.", english.id, 0, 0))
+    section = ThemeSection(Theme("stage", "במה"), said, story_ids=())
+    settings = SETTINGS.model_copy(update={"language": "he"})
+    html = BeautifulSoup(render(make_digest([[[hebrew]], [[english]]], [section]), settings).html, "html.parser")
+    assert html.find("html")["dir"] == "rtl" and html.find("html")["lang"] == "he"
+    assert [s.get_text() for s in html.find_all("span", dir="ltr")] == ["A studio tested AI voices for a film."]
+    assert not html.find_all("span", dir="rtl")  # Hebrew is the page's own direction
