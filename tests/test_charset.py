@@ -66,3 +66,13 @@ def test_dangerous_entities_are_refused(body, reason):
 ])
 def test_harmless_declarations_and_mentions_are_read(body):
     assert check(body).safe
+
+
+def test_a_utf8_page_with_a_broken_byte_stays_utf8_and_a_1250_page_declared_utf8_does_not():
+    german = page("utf-8", "<p>Schaf, Standardausführung, weiß: " + "grüne Wiese, große Herde. " * 5 + "</p>")
+    broken = german.encode("utf-8").replace(b"Schaf,", b"Schaf\xa0,")
+    decoded = decode(broken)
+    assert (decoded.encoding, decoded.by) == ("utf-8", "meta, 1 broken bytes replaced")
+    assert "Standardausführung, weiß" in decoded.text
+    polish = (PAGES / "cp1250.html").read_bytes().replace(b"charset=windows-1250", b"charset=utf-8")
+    assert decode(polish).encoding == "cp1250"  # the declaration is wrong: nearly nothing in it is UTF-8

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import logging
+import unicodedata
 
 import lxml.html
 from lxml import etree
@@ -105,7 +106,7 @@ def _blocks(element) -> list[Block]:
     """The blocks of trafilatura's output tree, in order, each of the kind its element says."""
     found: list[Block] = []
     if element.text and element.text.strip() and element.tag in _NESTING:
-        found.append(Block("paragraph", " ".join(element.text.split())))
+        found.append(Block("paragraph", _one_line(element.text)))
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _NESTING:
@@ -115,11 +116,11 @@ def _blocks(element) -> list[Block]:
         elif tag == "table":
             found += _table(child)
         elif tag:
-            text = " ".join(" ".join(_lines(child)).split())
+            text = _one_line(" ".join(_lines(child)))
             if text:
                 found.append(Block("heading" if tag == "head" else "paragraph", text))
         if child.tail and child.tail.strip() and element.tag in _NESTING:
-            found.append(Block("paragraph", " ".join(child.tail.split())))
+            found.append(Block("paragraph", _one_line(child.tail)))
     return found
 
 
@@ -148,7 +149,7 @@ def _is_prose_cell(cell) -> bool:
 
 
 def _cell_text(cell) -> str:
-    return " ".join("".join(cell.itertext()).split())
+    return _one_line("".join(cell.itertext()))
 
 
 def _cell_paragraph(cell) -> list[Block]:
@@ -164,7 +165,13 @@ def _items(lines: list[str], marker: str) -> list[str]:
             items.append(line.removeprefix("- ") if marker == "- " else line)
         else:
             items[-1] += " " + line
-    return [" ".join(item.split()) for item in items if item.strip("|- ")]
+    return [_one_line(item) for item in items if item.strip("|- ")]
+
+
+def _one_line(text: str) -> str:
+    """Spaces collapsed and Unicode in NFC, as trafilatura's own text output is (a Bengali "য়" is
+    one form whatever the page used, so quotes and copies compare equal)."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def _lines(element) -> list[str]:
