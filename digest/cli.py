@@ -1,7 +1,7 @@
 """digest's command line: assemble the command groups of ``digest.commands`` and run one.
 
 Exit codes: 0 done; 1 the run failed (or ``--strict`` and problems were met); 2 bad usage or an
-invalid config. Only this module turns a DigestError into an exit code; anything unexpected keeps
+invalid config; 75 another digest process holds the run/send lock (nothing was done: try later). Only this module turns a DigestError into an exit code; anything unexpected keeps
 its traceback. Nothing heavy is imported here: each command loads what it uses.
 """
 
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from digest.commands import console, inspect, mail, read, run, sources
-from digest.errors import ConfigError, DigestError, StrictModeError
+from digest.errors import BusyError, ConfigError, DigestError, StrictModeError
 
 GROUPS = (run, sources, read, inspect, mail)
 
@@ -32,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print("[red]--strict: the run met problems, nothing was written:[/red]", markup=True)
         err.print(str(error), markup=False, soft_wrap=True)
         return 1
+    except BusyError as error:
+        err.print(f"busy: {error}", markup=False, soft_wrap=True)
+        return BusyError.exit_code
     except DigestError as error:
         err.print(f"error: {error}", markup=False, soft_wrap=True)
         return 1

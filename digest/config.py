@@ -167,6 +167,29 @@ class EmailSettings(_Model):
         return value
 
 
+class ScheduleSettings(_Model):
+    """When ``digest schedule`` builds and sends (cron expressions of five fields, in ``timezone``),
+    and what it may send: ``auto`` what was built, ``approve`` only an issue an editor approved (the
+    same rule binds ``digest send``), ``never`` nothing (build only)."""
+
+    timezone: str = "UTC"
+    build: str = "0 7 * * mon"
+    send: str = "0 9 * * mon"
+    send_policy: Literal["auto", "approve", "never"] = "auto"
+    misfire_grace_minutes: int = Field(360, ge=1, le=7 * 24 * 60)  # a run missed while down is caught up within this
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name such as Europe/London or UTC") from None
+        return value
+
+
 class ConceptGroup(_Model):
     """One side of the topic: an article must speak of every group to be on topic."""
 
@@ -264,6 +287,7 @@ class Config(_Model):
     email: EmailSettings = Field(default_factory=EmailSettings)
     topic: TopicSettings = Field(default_factory=TopicSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
     store: Path = Path("digest.sqlite")

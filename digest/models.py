@@ -274,6 +274,13 @@ class Email:
     html: str
     text: str
 
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of what every subscriber gets (subject, HTML, text): an editor approves this, and
+        any change to the issue changes it."""
+        joined = "\0".join((self.subject, self.html, self.text))
+        return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class Response:

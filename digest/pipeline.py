@@ -26,6 +26,7 @@ from digest.summary.lead import lead_story
 from digest.config import Config
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
+from digest.files import write_atomic
 from digest.models import Article, Digest, Email, Problem, SourceReport
 from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
@@ -112,7 +113,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         files = _write(folder, digest, email, config, now, counts)
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
-            store.record_issue(digest, folder, email.html)
+            store.record_issue(digest, folder, email)
     return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts)
 
 
@@ -172,18 +173,25 @@ def _remember(store: Store, articles: Sequence[Article], reports: Sequence[Sourc
 
 def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime,
            counts: Tally | None = None) -> dict[str, Path]:
+    """Write the issue's files, each atomically (a reader sees the old file or the new one); the
+    store's record, written after them, holds their hashes, so ``send`` can tell a torn set."""
+    files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
+             "notes": folder / "notes.txt"}
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DigestError(f"{folder}: cannot create the issue folder: {error.strerror or error} "
                           "(check --out or output: in config.yaml)") from None
-    files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
-             "notes": folder / "notes.txt"}
-    files["html"].write_text(email.html, encoding="utf-8")
-    files["text"].write_text(email.text, encoding="utf-8")
-    write_eml(compose(email, config.email, now), files["eml"])
-    files["notes"].write_text(_notes(digest, counts), encoding="utf-8")
-    write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
+    try:
+        write_atomic(files["html"], email.html)
+        write_atomic(files["text"], email.text)
+        write_eml(compose(email, config.email, now), files["eml"])
+        write_atomic(files["notes"], _notes(digest, counts))
+        write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
+    except OSError as error:
+        raise DigestError(f"{folder}: cannot write the issue: {error.strerror or error} (no file there is half "
+                          "written and `send` refuses a mixed set; free space or check --out / output: in "
+                          "config.yaml, then run again)") from None
     return files
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import select
+from datetime import datetime, timezone
 import subprocess
 import sys
 
@@ -20,6 +21,7 @@ from tests.conftest import ROOT, SEEDS
 from tests.test_cli import command
 
 SECRET = "a-long-enough-secret-for-tests"
+NOW_APPROVED = datetime(2025, 7, 20, 9, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -110,3 +112,40 @@ def test_an_issue_with_no_stories_is_never_sent(project, capsys, monkeypatch):
     code, _, err = command(capsys, "send", *c)
     assert code == 1 and "issue 2025-W30 has no stories: nothing to send" in err
     assert inbox.messages == [] and inbox.attempts == []
+
+
+def test_send_refuses_issue_files_that_are_not_the_ones_run_wrote(project, capsys, monkeypatch):
+    config, inbox = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    text = config.parent / "out" / "2025-W29" / "digest.txt"
+    text.write_text(text.read_text(encoding="utf-8")[:500], encoding="utf-8")  # torn, as by a crash or a full disk
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "digest.txt differ from the issue built on" in err and inbox.messages == []
+    assert "digest run --week 2025-W29" in err
+    assert command(capsys, "run", *c, "--week", "2025-W29")[0] == 0  # the rebuild mends it
+    code, out, _ = command(capsys, "send", *c)
+    assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
+
+
+def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(project, capsys, monkeypatch):
+    from digest.store import Store
+
+    config, inbox = project
+    config.write_text(config.read_text(encoding="utf-8") + "schedule:\n  send_policy: approve\n", encoding="utf-8")
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "issue 2025-W29 is not approved" in err and inbox.messages == []
+    store = config.parent / "digest.sqlite"
+    with Store(store) as db:
+        db.approve("2025-W29", "not the issue's fingerprint", NOW_APPROVED, "ed")
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "changed after it was approved" in err and inbox.messages == []
+    with Store(store) as db:
+        db.approve("2025-W29", db.issue("2025-W29")["fingerprint"], NOW_APPROVED, "ed")
+    code, out, _ = command(capsys, "send", *c)
+    assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
+

@@ -51,24 +51,34 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def read_issue(folder: Path):
-    """The issue (an Email) as ``digest run`` wrote it to ``folder``."""
+def read_issue(record: dict):
+    """The issue (an Email) as ``digest run`` wrote it to its folder, checked against the store's
+    record: files that are not the ones that run wrote (torn by a crash or a full disk, edited or
+    restored by hand) are refused rather than sent."""
+    import hashlib
     from email import policy
     from email.parser import BytesParser
 
     from digest.models import Email
 
+    folder = Path(record["folder"])
     try:
         head = BytesParser(policy=policy.default).parsebytes((folder / "digest.eml").read_bytes(), headersonly=True)
-        html = (folder / "digest.html").read_text(encoding="utf-8")
-        text = (folder / "digest.txt").read_text(encoding="utf-8")
+        html = (folder / "digest.html").read_bytes()
+        text = (folder / "digest.txt").read_bytes()
     except OSError as error:
         raise DeliveryError(f"{folder}: the issue's files cannot be read ({error.strerror or error}); "
-                            "rebuild it with `digest run`") from None
-    return Email(subject=str(head["Subject"]), preheader="", html=html, text=text)
+                            f"rebuild it with `digest run --week {record['week']}`") from None
+    expected = {"digest.html": (html, record["html_sha256"]), "digest.txt": (text, record.get("text_sha256"))}
+    changed = [name for name, (data, sha) in expected.items() if sha and hashlib.sha256(data).hexdigest() != sha]
+    if changed:
+        raise DeliveryError(f"{folder}: {' and '.join(changed)} differ from the issue built on {record['created']} "
+                            f"(a crash, a full disk or a hand edit): nothing was sent; rebuild it with "
+                            f"`digest run --week {record['week']}` (corrections belong in the corrections file)")
+    return Email(subject=str(head["Subject"]), preheader="", html=html.decode("utf-8"), text=text.decode("utf-8"))
 
 
-def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
+def _issue_record(store_path: Path, week: str | None) -> dict:
     from digest.store import Store
 
     with Store(store_path) as store:
@@ -81,7 +91,21 @@ def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
     if not chosen[0]["stories"]:
         raise DeliveryError(f"issue {chosen[0]['week']} has no stories: nothing to send "
                             "(its notes.txt says what was left out)")
-    return chosen[0]["week"], Path(chosen[0]["folder"])
+    return chosen[0]
+
+
+def _check_approved(store_path: Path, week: str) -> None:
+    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out."""
+    from digest.store import Store
+
+    with Store(store_path) as store:
+        approval = store.approval(week)
+    if approval is None:
+        raise DeliveryError(f"issue {week} is not approved and schedule.send_policy is approve: nothing was sent; "
+                            "approve it on the editor's desk (`digest preview`)")
+    if not approval["valid"]:
+        raise DeliveryError(f"issue {week} changed after it was approved on {approval['approved']}: the approval "
+                            "is void and nothing was sent; review it again and approve it (`digest preview`)")
 
 
 def _recipients(book, settings, only: str | None):
@@ -103,18 +127,28 @@ def _recipients(book, settings, only: str | None):
 
 def _send(args: argparse.Namespace) -> int:
     from digest import config as config_module
+    from digest.lock import RunLock
+
+    if args.out and not args.dry_run:
+        raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
+    config = config_module.load(args.config)
+    with RunLock(config.store, "send"):  # one send (or run) at a time: two would mail people twice
+        return _send_issue(args, config)
+
+
+def _send_issue(args: argparse.Namespace, config) -> int:
     from digest.mail import unsubscribe
     from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
     from digest.mail.ledger import Ledger
     from digest.mail.smtp import Mailer
     from digest.mail.subscribers import SubscriberBook
 
-    if args.out and not args.dry_run:
-        raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
-    config = config_module.load(args.config)
     settings = config.email
-    week, folder = _issue_folder(config.store, args.issue)
-    email = read_issue(folder)
+    record = _issue_record(config.store, args.issue)
+    week, folder = record["week"], Path(record["folder"])
+    email = read_issue(record)
+    if config.schedule.send_policy == "approve" and not args.dry_run:
+        _check_approved(config.store, week)
     secret = unsubscribe.secret_from(settings, os.environ)
     print(f"Issue {week}: {check_sendable(email, settings)}")
     with SubscriberBook(config.store) as book:

@@ -27,6 +27,7 @@ def add_commands(commands) -> None:
 def _run(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.email.view import plural
+    from digest.lock import RunLock
     from digest.pipeline import run_issue
 
     err = console()
@@ -35,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
     config = config_module.load(args.config)
     now = args.now or datetime.now(timezone.utc)
     started = time.perf_counter()
-    with err.status("Building the issue…"):
+    with RunLock(config.store, "run"), err.status("Building the issue…"):
         result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week)
     digest = result.digest
     for problem in digest.problems:

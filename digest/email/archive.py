@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from digest.config import EmailSettings
+from digest.files import write_atomic
 from digest.models import Article
 from digest.email.render import DEFAULT_TEMPLATES
 
@@ -24,6 +25,6 @@ def write_source_pages(folder: Path, articles: Sequence[Article], settings: Emai
     written = []
     for article in articles:
         path = folder / f"{article.id}.html"
-        path.write_text(template.render(article=article, settings=settings), encoding="utf-8")
+        write_atomic(path, template.render(article=article, settings=settings))
         written.append(path)
     return written

@@ -20,7 +20,6 @@ relay is down: trying the rest now would only fail too) and the next run carries
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +34,7 @@ from pathlib import Path
 from digest.mail import unsubscribe
 from digest.config import EmailSettings
 from digest.errors import DeliveryError
+from digest.files import write_atomic
 from digest.mail.ledger import DONE, Ledger
 from digest.models import Email
 from digest.email.render import check_size
@@ -82,9 +82,7 @@ def personalize(email: Email, settings: EmailSettings, url: str) -> Email:
 def write_eml(message: EmailMessage, path: Path | str) -> Path:
     """Write the message as it would go on the wire (CRLF); replace the file atomically."""
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(message.as_bytes(policy=policy.SMTP))
-    os.replace(partial, path)
+    write_atomic(path, message.as_bytes(policy=policy.SMTP))
     return path
 
 
