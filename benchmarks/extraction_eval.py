@@ -18,6 +18,13 @@ refuses (SourceError) scores as an empty result, as a crash does in trafilatura'
 
 Both run in the same process, one page after the other, so their times share the machine's load;
 compare the ratio, not the seconds (the machine is shared).
+
+Measured on trafilatura e90b0ef5 (990 pages, trafilatura 2.3.1, shared 2-core machine):
+
+    reader                         P      R      F1      empty  time vs trafilatura
+    digest before issue 16         0.902  0.918  0.9098  12     2.66x (72.5 s vs 27.2 s)
+    digest after issue 16          0.910  0.945  0.9274  0      1.17x (127.0 s vs 108.4 s, loaded)
+    trafilatura.extract            0.907  0.946  0.9261  0      1.00x
 """
 
 from __future__ import annotations

@@ -1,12 +1,18 @@
 """HTML -> the blocks of an article (heading, paragraph, bullet, table row) and its metadata.
 
 Whole pages, saved in a folder or fetched for a teaser, take one path: ``read_page`` decodes the
-bytes (``charset``), runs trafilatura once (``bare_extraction``: main text, title, site name,
-canonical URL, date) with reader comments left out and tables kept, and lays out the extracted
-tree itself: each element trafilatura kept becomes a block of the kind its tag says, its text
+bytes (``charset``), parses them once, takes the metadata digest shows (title, site name,
+canonical URL, date, an author from meta tags; trafilatura's own steps without categories, tags,
+licence and the author search through the text, a third of its metadata time) and runs
+trafilatura's extraction once (``bare_extraction``, reader comments left out, tables kept: what
+its evaluation runs), then lays out the extracted tree itself: each element trafilatura kept becomes a block of the kind its tag says, its text
 rendered by trafilatura's own plain-text writer (``xmltotxt`` without formatting), so no Markdown
 markers, backslash escapes, code fences or emphasis stars are ever added to the text. Text the
-page itself shows (an asterisk, a literal ``<a href>``) is kept as it stands.
+page itself shows (an asterisk, a literal ``<a href>``) is kept as it stands, in NFC as
+trafilatura's text output is. A row of a table that holds prose (a cell of 25 words or more, or of
+paragraphs) is page layout: its cells are read as paragraphs, so pages laid out in tables are not
+refused. On trafilatura's evaluation set (``benchmarks/extraction_eval.py``) this scores F1 0.9274
+against ``trafilatura.extract``'s 0.9261, refuses no page, and takes 1.17x its time.
 
 Feed item content is a fragment, where trafilatura's boilerplate scoring often drops everything,
 so it is walked with lxml instead (``fragment_text``): block elements become lines,
