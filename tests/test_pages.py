@@ -174,3 +174,14 @@ def test_a_hebrew_issue_is_laid_out_right_to_left():
     assert html.find("html")["dir"] == "rtl" and html.find("html")["lang"] == "he"
     assert [s.get_text() for s in html.find_all("span", dir="ltr")] == ["A studio tested AI voices for a film."]
     assert not html.find_all("span", dir="rtl")  # Hebrew is the page's own direction
+
+
+def test_a_chinese_article_has_a_summary_of_its_own_sentences():
+    from digest.config import SummarySettings
+    from digest.summary.summarize import summarize_articles
+    from digest.text.sentences import words
+
+    page = read("chinese.html")
+    assert words("人工智能AI正在") == ["人", "工", "智", "能", "AI", "正", "在"]
+    summary = [s.text for s in summarize_articles([page], SummarySettings(), 60)]
+    assert summary and all(s.endswith(("。", "！")) and s in page.text for s in summary)

@@ -20,6 +20,7 @@ import unicodedata
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3005\u3006"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_SPLIT = re.compile(f"[{_CJK}]|[^{_CJK}]+")
 _MARKS = "。！？"
 _CLOSERS = "”’」』）)】〕》\"'"
 _CUT = re.compile(f"[{_MARKS}]+[{re.escape(_CLOSERS)}]*|(?<=[{_CJK}])[!?]+[{re.escape(_CLOSERS)}]*")
@@ -31,6 +32,14 @@ def count_words(text: str) -> int:
         return len(text.split())
     rest = _CJK_CHAR.sub(" ", text).split()
     return len(_CJK_CHAR.findall(text)) + sum(1 for token in rest if any(c.isalnum() for c in token))
+
+
+def cjk_words(tokens: list[str]) -> list[str]:
+    """Word tokens with each CJK character a word of its own ("人工智能" -> 人 工 智 能), as
+    ``count_words`` counts them, so summaries and themes weigh Chinese sentences by their words."""
+    if not any(has_cjk(token) for token in tokens):
+        return tokens
+    return [piece for token in tokens for piece in (_CJK_SPLIT.findall(token) if has_cjk(token) else [token])]
 
 
 def has_cjk(text: str) -> bool:

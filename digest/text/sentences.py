@@ -31,7 +31,7 @@ from functools import lru_cache
 import pysbd
 
 from digest.models import Article, Sentence
-from digest.text.scripts import split_at_marks
+from digest.text.scripts import cjk_words, split_at_marks
 
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
 _NEVER_FINAL = re.compile(r"\b(?:approx|ca|cf|vs|est)\.$")
@@ -110,7 +110,7 @@ def _skip_label(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 def words(text: str) -> list[str]:
     """Word tokens: letters and digits, keeping inner apostrophes, dots and hyphens."""
-    return _WORD.findall(text)
+    return cjk_words(_WORD.findall(text))  # a Chinese or Japanese character is a word
 
 
 def article_sentences(article: Article) -> tuple[Sentence, ...]:
