@@ -10,9 +10,8 @@ Matching is ``consensus_eval``'s lenient match. Reported, over the stories of th
 - support k: matched lines whose source count is the gold count;
 - publishable: share of all lines an editor could publish as they stand: the line matches a gold
   fact, its label is no bare noun ("People", "Jobs") and holds no stray year (a year fewer than two
-  of its sentences state), and a statement is no fragment (unbalanced quotes, no capital start or
-  no end stop, opening with a word that needs the previous sentence) and a quotation names its
-  speaker;
+  of its sentences state), and a statement is no fragment (``digest.facts.fragments``: unbalanced
+  quotes, cut sentences, a first word that needs the previous sentence, a quote with no speaker);
 - single: consensus lines of a fact one source states (gold ``not_consensus`` with one source, or
   a line with fewer than two sources); merged: one number two sources use for different things;
 - bad labels: lines with a bare-noun or stray-year label.
@@ -35,11 +34,10 @@ sys.path.insert(0, str(ROOT))
 import consensus_eval as ce  # noqa: E402
 from digest.config import ConsensusSettings  # noqa: E402
 from digest.facts.consensus import find_facts  # noqa: E402
+from digest.facts.fragments import why_not_whole  # noqa: E402
 from digest.models import Fact  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "news_facts.yaml"
-_NEEDS_BEFORE = {"he", "she", "it", "they", "this", "that", "these", "those", "but", "and", "also", "however",
-                 "meanwhile", "still", "then", "so", "his", "her", "their", "its", "such"}
 _ATTRIBUTE_NOUNS = {"sales", "earnings", "revenues", "losses", "profits", "savings", "prices", "costs"}
 
 
@@ -80,21 +78,10 @@ def bad_label(fact: Fact) -> str:
 
 
 def fragment(fact: Fact) -> str:
-    """Why a statement line is not publishable as it stands ("" if it is)."""
+    """Why a statement line is not publishable as it stands ("" if it is): ``fragments.why_not_whole``."""
     if fact.values or fact.status != "consensus":
         return ""
-    text = fact.text.strip()
-    if text.count("“") != text.count("”") or text.count('"') % 2 or text.startswith(("``", "''")):
-        return "unclosed quote"
-    if not re.match(r"[\"“‘'(]?[A-Z0-9]", text) or not re.search(r"[.!?][\"”’')]*$", text):
-        return "cut sentence"
-    first = re.findall(r"[A-Za-z']+", text)[:1]
-    if first and first[0].lower() in _NEEDS_BEFORE:
-        return "needs previous sentence"
-    quoted = re.search(r"[“\"][^”\"]{15,}[”\"]", text)
-    if quoted and not fact.note.startswith("said by"):
-        return "quote without speaker"
-    return ""
+    return why_not_whole(fact.text, fact.note.removeprefix("said by ") if fact.note.startswith("said by") else "")
 
 
 def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool) -> dict:
@@ -105,7 +92,7 @@ def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool)
     stories |= ce.emergent_stories(data, {i for i, s in golds.items() if s["data"] == "emergent"})
     tally, lines, publishable, bad, out = ce.Tally(), 0, 0, [], []
     for story_id, gold in golds.items():
-        facts = find_facts(stories[story_id], settings)
+        facts = find_facts(stories[story_id], settings, every=True)
         shown = tally.add(facts, gold)
         pairs, _ = ce.score(facts, gold.get("facts", []))
         for (fact, found), text in zip(pairs, shown):

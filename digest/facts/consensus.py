@@ -27,11 +27,11 @@ At most ``settings.max_facts`` lines, chosen disputes first, then variants, then
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 
-from digest.facts import claims, names, statements
+from digest.facts import changes, claims, names, statements
 from digest.facts.claims import Figure
 from digest.facts.periods import Period
 from digest.text.sentences import split
@@ -40,12 +40,13 @@ from digest.models import Fact, FactValue, Story
 from digest.facts.said import Said
 
 MAY_DIFFER = "period not stated — may differ"
-_STATUS_ORDER = {"consensus": 0, "disputed": 1, "variant": 2}
+_STATUS_ORDER = {"consensus": 0, "disputed": 1, "changed": 1, "variant": 2}
 
 
 def find_facts(story: Story, settings: ConsensusSettings,
-               published: Mapping[str, datetime | None] | None = None) -> tuple[Fact, ...]:
+               published: Mapping[str, datetime | None] | None = None, every: bool = False) -> tuple[Fact, ...]:
     """The consensus box for one story; ``published`` (article id -> date) overrides article dates.
+    ``every``: every line found (``digest facts``), not only the box's ``settings.max_facts``.
 
     ``Fact.origin_ids`` holds one origin id per source (the first by id among origins of one
     outlet); each ``Evidence`` names the origin and article the sentence was read from.
@@ -61,7 +62,7 @@ def find_facts(story: Story, settings: ConsensusSettings,
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
     facts = _numeric_facts(figures, total, settings.min_origins, common) + variants
     facts += statements.statement_facts(said, total, settings.min_origins, canon)
-    return _select(facts, settings.max_facts)
+    return _select(facts, None if every else settings.max_facts)
 
 
 def _outlet(origin) -> str:
@@ -179,9 +180,11 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
     return sorted(groups, key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
 
 
-def _label(slot: tuple[str, str, str]) -> str:  # "Revenue", "Growth (year-over-year)"
+def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenue", "Growth (year-over-year)", "Killed"
     _, attribute, qualifier = slot
-    return attribute[0].upper() + attribute[1:] + (f" ({qualifier})" if qualifier else "")
+    said = Counter(f.label for _, f in members if f.label)
+    name = min(said, key=lambda label: (-said[label], label)) if said else attribute[0].upper() + attribute[1:]
+    return name + (f" ({qualifier})" if qualifier else "")
 
 
 def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least: int,
@@ -200,13 +203,16 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     if len(origins) < least:
         return []
     stated = sum(1 for g in groups for _, items in g if any(f.period == period for _, f in items))
-    text = _label(slot) + (f", {period.label}" if period is not None and stated >= least else "")
+    text = _label(slot, members) + (f", {period.label}" if period is not None and stated >= least else "")
     values = tuple(v for i, group in enumerate(groups) for v in _values(group, period, i > 0))
     evidence = tuple(e for v in values for e in v.evidence)
     if len(groups) == 1:
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
-    if slot[1].endswith(("growth", "decline")) and not slot[2]:
+    if slot[1].endswith(("growth", "decline")) and not slot[2] and not slot[1][:1].isupper():
         return []  # a change with no stated base (year-over-year...) cannot be said to differ
+    change = changes.change(text, groups, origins, total)
+    if change is not None:
+        return [change]
     unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
 
@@ -235,10 +241,10 @@ def _note(figure: Figure, lead: Figure, period: Period | None, disputing: bool) 
 
 # --- selection -------------------------------------------------------------------------------
 
-def _select(facts: list[Fact], limit: int) -> tuple[Fact, ...]:
-    """Disputes and variants first, then consensus by count (figures before statements)."""
+def _select(facts: list[Fact], limit: int | None) -> tuple[Fact, ...]:
+    """Disputes and changes, then variants, then consensus by count (figures before statements)."""
     def priority(fact: Fact):
-        rank = {"disputed": 0, "variant": 1}.get(fact.status, 2)
+        rank = {"disputed": 0, "changed": 0, "variant": 1}.get(fact.status, 2)
         return (rank, -fact.count, bool(not fact.values), fact.text)
 
     chosen = sorted(facts, key=priority)[:limit]
