@@ -124,8 +124,8 @@ def test_never_says_confirmed_or_true(seed_facts):
     assert not any(w in text.lower().split() for text in own_words for w in ("confirmed", "true"))
 
 
-def test_order_is_consensus_by_count_then_disputed_then_variants(seed_facts):
-    keys = [({"consensus": 0, "disputed": 1, "variant": 2}[f.status], -f.count if f.status == "consensus" else 0)
+def test_order_is_disputed_then_consensus_by_count_then_variants(seed_facts):
+    keys = [({"disputed": 0, "changed": 0, "consensus": 1, "variant": 2}[f.status], -f.count if f.status == "consensus" else 0)
             for f in seed_facts]
     assert keys == sorted(keys)
     assert len(seed_facts) <= SETTINGS.max_facts

@@ -21,8 +21,10 @@ on-month against other bases).
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
 thresholds explained, in their own modules.
 
-At most ``settings.max_facts`` lines, chosen disputes first, then variants, then consensus by count
-(figures before statements), and shown consensus (count desc), disputed, variants; ties by text.
+At most ``settings.max_facts`` lines in the box (``every``: all of them, for ``digest facts``),
+chosen disputes and changes first, then variants, then consensus by count (figures before
+statements), and shown in that order: disputes and changes, consensus (count desc), variants;
+ties by text. A dispute whose sources were published in order is a change (``changes``).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from digest.models import Fact, FactValue, Story
 from digest.facts.said import Said
 
 MAY_DIFFER = "period not stated — may differ"
-_STATUS_ORDER = {"consensus": 0, "disputed": 1, "changed": 1, "variant": 2}
+_STATUS_ORDER = {"disputed": 0, "changed": 0, "consensus": 1, "variant": 2}
 
 
 def find_facts(story: Story, settings: ConsensusSettings,
