@@ -222,7 +222,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
     qualifier = _qualifier(attribute, wide, sentence)
     if q.kind == "count" and editor:
-        qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, after))))
+        rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
+        qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))
     return Figure(kind, attribute, qualifier, q.value, low, high, q.text, q.hedge,
                   None, sentence, q.start, frozenset() if label else names.subjects(sentence), editor)
 

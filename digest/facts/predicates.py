@@ -80,6 +80,10 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     if plain in PEOPLE_LIKE or plain == "people" or not plain:
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)  # its own words first
         return found if found else ("", "")
+    if re.search(r"(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters": people when an event names them
+        found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
+        if found:
+            return found
     verb = done or _verb(before, after) or _state(before, after)
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 

@@ -172,6 +172,7 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     late = groups.get("before") or groups.get("toll") is not None
     start = m.start() if not late else m.start("hedge") if m["hedge"] else m.start("num")
     end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
+    end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
     return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
 
 
