@@ -103,6 +103,12 @@ def test_fragments_are_told_apart(text, why):
     assert why_not_whole(text) == why
 
 
+def test_a_sentence_split_after_an_abbreviation_is_cut():
+    assert why_not_whole("Saturday, according to the health officer.", previous="It takes effect at 11:59 p.m.") == \
+        "cut sentence"
+    assert why_not_whole("Saturday was quiet.", previous="The order took effect.") == ""
+
+
 @pytest.mark.parametrize("text", ["The House voted to condemn the conspiracy theory on Friday.",
                                   "Microsoft to buy Minecraft creator Mojang",  # a headline: no stop, short
                                   "“This is real people doing real work with better tools,” he said."])

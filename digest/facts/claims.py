@@ -88,12 +88,13 @@ class Figure:
     def periodic(self) -> bool:  # a quantity of some period (revenue), unlike a speed-up or a death toll
         if self.attribute[:1].isupper():  # a named index's move ("Dow decline") is that day's
             return False
-        return self.kind not in ("multiple", "direction", "count", "tally") or self.attribute in _STOCKS
+        return self.kind not in ("multiple", "direction", "count", "tally", "age") or self.attribute in _STOCKS
 
     @property
     def disputable(self) -> bool:
-        """Directions and counts of people with no event named ("3 million people") only ever agree."""
-        return self.kind != "direction" and self.attribute != "people"
+        """Directions, counts of people with no event named ("3 million people") and ages (whose?)
+        only ever agree."""
+        return self.kind not in ("direction", "age") and self.attribute != "people"
 
     @property
     def period_known(self) -> bool:
@@ -206,7 +207,9 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
 
 def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
     before, after = _window(sentence, q.start, q.end, *bounds)
-    if q.kind in ("count", "tally"):
+    if q.kind == "age":
+        attribute, editor = "age", "Age"
+    elif q.kind in ("count", "tally"):
         wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
         attribute, editor = _count_slot(q, wide_before, after, label, sentence[q.start:q.end])
     else:

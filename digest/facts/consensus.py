@@ -163,7 +163,10 @@ def _entries(members: _Claims) -> tuple[list[tuple[str, _Claims]], bool]:
 
 
 def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
-    """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney")."""
+    """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney"). An event's
+    count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``)."""
+    if a.label and b.label and a.kind in ("count", "tally"):
+        return True
     left, right = a.subjects - common, b.subjects - common
     return not left or not right or bool(left & right)
 
@@ -210,6 +213,8 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     evidence = tuple(e for v in values for e in v.evidence)
     if len(groups) == 1:
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
+    if _verbs_differ(members):
+        return []  # "seven candidates mounting efforts", "four candidates locked in a race": two facts
     if slot[1].endswith(("growth", "decline")) and not slot[2] and not slot[1][:1].isupper():
         return []  # a change with no stated base (year-over-year...) cannot be said to differ
     change = changes.change(text, groups, origins, total)
@@ -217,6 +222,13 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
         return [change]
     unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
+
+
+def _verbs_differ(members: _Claims) -> bool:
+    """A count of things is slotted by its noun; sources that differ only with different verbs
+    ("Doses discarded", "Doses ordered") say different things, not a dispute."""
+    labels = {f.label for _, f in members if f.kind == "count" and f.label and " " in f.label}
+    return len(labels) > 1
 
 
 def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: bool) -> list[FactValue]:

@@ -17,9 +17,16 @@ NEEDS_BEFORE = frozenset(("he she it they this that these those but and also how
 _LONG = 12  # words: a line this long with no closing stop was cut
 
 
-def why_not_whole(text: str, speaker: str = "") -> str:
-    """"" if the sentence can stand alone, else why not ("unclosed quote", "cut sentence"...)."""
+_ABBREVIATION_END = re.compile(r"\b(?:[ap]\.m|Mr|Mrs|Ms|Dr|St|No|Gov|Sen|Rep|Gen|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|"
+                               r"U\.S|Inc|Corp|Ltd|vs?)\.$")
+
+
+def why_not_whole(text: str, speaker: str = "", previous: str | None = None) -> str:
+    """"" if the sentence can stand alone, else why not ("unclosed quote", "cut sentence"...);
+    ``previous``: the sentence before it, to see a split after an abbreviation ("11:59 p.m. | Saturday")."""
     text = text.strip()
+    if previous and _ABBREVIATION_END.search(previous.strip()):
+        return "cut sentence"
     if (text.count("“") != text.count("”") or text.count('"') % 2 or "``" in text or "''" in text
             or text.count("‘") > text.count("’")):
         return "unclosed quote"

@@ -88,6 +88,8 @@ _PATTERNS = (
     ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
+    ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3}),(?= [a-z]| of\b)|"
+     r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
     ("count", r"\bdeath toll\b[^.;]{0,40}?\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
@@ -147,6 +149,10 @@ def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
 def _quantity(kind: str, m: re.Match) -> Quantity | None:
     groups = m.groupdict()
     hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
+    if kind == "age":
+        number = m["num"] or m["num3"] or m["num4"]
+        start = m.start("num") if m["num"] else m.start("num3") if m["num3"] else m.start("num4")
+        return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
     if kind == "tally":
         a, b = int(m["num"]), int(m["num2"])
         return Quantity(kind, a * 1000.0 + b, 0.5, "", m[0], m.start(), m.end(), noun="tally")
