@@ -55,7 +55,8 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"(?:from|than|compared (?:with|to)) a year (?:ago|earlier)"),
                ("quarter-over-quarter", r"quarter[- ](?:over|on)[- ]quarter|sequential"),
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
-               ("forecast", r"forecast|expect|project|guidance|outlook|estimate|target"))
+               ("forecast", r"forecast|expect(?!(?:ed|s|ing)? to\b)|project(?!(?:ed|s|ing)? to\b)|guidance|outlook|"
+                r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
@@ -171,14 +172,15 @@ def _subject(attribute: str, context: str, before: str, at_start: bool) -> tuple
         return attribute, ""
     moved = _NAMED_MOVE.search(before)
     if moved and not (at_start and moved.start() == 0 and " " not in moved[1]):  # "Wages advanced 3.1%"
-        name = " ".join(moved[1].split())
-        return f"{name.split()[0]} {attribute}", f"{name}, {'fall' if attribute == 'decline' else 'rise'}"
+        name = re.sub(r"^(?:The|A|An|Even|But|And)\s+", "", " ".join(moved[1].split()))
+        return f"{name.split()[0]} {attribute}", f"{name} {'fell' if attribute == 'decline' else 'rose'}"
     subject = _GROWTH_SUBJECT.search(context)
     return (f"{subject[1].lower()} {attribute}" if subject else attribute), ""
 
 
 _NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)(?:\s+(?:index|composite|average))?"
-                         r"(?:\s+(?:closed|was|has|had))?\s+(?:" + _RISE + "|" + _FALL + r")(?:\s+(?:about|nearly|more than|over))?\s*$")
+                         r"(?:\s+(?:closed|was|has|had|is|ended))?\s+(?:" + _RISE + "|" + _FALL + r")"
+                         r"(?:\s+(?:about|nearly|more than|over|almost))?(?:\s+[\d,.]+\s+points?,?\s+or)?\s*$")
 
 
 def _bounds(found: list[Quantity], i: int, end: int) -> tuple[int, int, int, int]:
@@ -207,10 +209,10 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
 
 def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
     before, after = _window(sentence, q.start, q.end, *bounds)
+    wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
     if q.kind == "age":
         attribute, editor = "age", "Age"
     elif q.kind in ("count", "tally"):
-        wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
         attribute, editor = _count_slot(q, wide_before, after, label, sentence[q.start:q.end])
     else:
         attribute, editor = _attribute(q, before, after, label), ""
@@ -218,8 +220,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"
     if not editor:
-        at_start = len(sentence[:q.start].split()) <= len(before.split())
-        attribute, editor = _subject(attribute, near, before, at_start)
+        at_start = len(sentence[:q.start].split()) <= len(wide_before.split())
+        attribute, editor = _subject(attribute, near, wide_before, at_start)
     low, high = interval(q.value, q.step, q.hedge)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"

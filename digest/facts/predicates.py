@@ -39,6 +39,7 @@ EVENTS = (
     ("hospitalized", "Hospitalized", r"hospitali[sz]"),
     ("cases", "Cases reported", r"\bcases\b|tested positive|infect"),
     ("vaccinated", "Vaccinated", r"vaccinat|inoculat"),
+    ("eligible", "Eligible", r"eligib|path to citizenship|\bqualify\b"),
     ("opposed", "Voted against", r"\boppos|voted against|voted nay|\bvoted no\b"),
     ("affected", "Affected", r"\baffect|\blos(?:e|ing)\b (?:their |its )?(?:benefits|coverage|homes|power)|\bkicked off\b"),
 )
@@ -88,6 +89,16 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+def _participle(word: str) -> str:
+    """"spoiling" -> "spoiled", "removing" -> "removed", "cutting" -> "cut": a label says what was done."""
+    if not word.endswith("ing"):
+        return word
+    stem = word[:-3]
+    if stem[:-1] in ("cut", "set", "put", "hit", "shut", "let", "bet", "quit") and stem.endswith("t"):
+        return stem[:-1]  # "cutting" -> "cut"
+    return stem + "ed"  # "spoiling" -> "spoiled", "stopping" -> "stopped", "adding" -> "added"
+
+
 def _state(before: str, after: str) -> str:
     """An event word right next to counted things ("11 aircraft are missing", "steal 11 planes")."""
     near_after = " ".join(after.split()[:3])
@@ -112,7 +123,7 @@ def _verb(before: str, after: str) -> str:
         return passive[1].lower()
     for word in re.findall(r"[a-z]+", before.lower())[-3:][::-1]:
         if _VERB.match(word) and word not in _NOT_VERBS:
-            return word
+            return _participle(word)
         if word in _DONE_TO:
             return _DONE_TO[word]
     return ""

@@ -55,7 +55,7 @@ COUNTED = ("hours subscribers members memberships households users viewers custo
 PEOPLE = ("people persons recipients residents citizens individuals adults children families voters "
           "civilians victims passengers").split()
 SAME_NOUN = {"employees": "jobs", "workers": "jobs", "staff": "jobs", "planes": "aircraft", "jets": "aircraft",
-             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "dead": "killed",
+             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "positions": "jobs", "dead": "killed",
              "wounded": "injured", "hospitalised": "hospitalized"}
 _STATES = ("killed dead injured wounded arrested detained displaced evacuated missing infected hospitalized "
            "hospitalised affected").split()  # what a count of people can be said to be, without "were"
@@ -96,7 +96,7 @@ _PATTERNS = (
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
-     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+)\s+)??"
+     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+(?:\s+[a-z]+)?)\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),
