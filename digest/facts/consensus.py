@@ -29,6 +29,7 @@ ties by text. A dispute whose sources were published in order is a change (``cha
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import datetime
@@ -63,8 +64,18 @@ def find_facts(story: Story, settings: ConsensusSettings,
     common = names.lower_case_words(s.text for s in prose)
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
     facts = _numeric_facts(figures, total, settings.min_origins, common) + variants
-    facts += statements.statement_facts(said, total, settings.min_origins, canon)
+    facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon), facts)
     return _select(facts, None if every else settings.max_facts)
+
+
+def _new_statements(found: list[Fact], figures: list[Fact]) -> list[Fact]:
+    """Statement lines that do not restate a figure line's number ("...added 266,000 jobs" beside
+    "Jobs added: 266,000 jobs"): one fact, one line."""
+    numbers = {n for f in figures for v in f.values for n in _NUMBER.findall(v.value)}
+    return [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
+
+
+_NUMBER = re.compile(r"(?<![\w-])\d[\d,.]*\d(?![\w-])")  # "266,000", "66"; not "COVID-19" or a tally's "19-to-0"
 
 
 def _outlet(origin) -> str:

@@ -140,7 +140,7 @@ _DONE_TO = {"cut": "cut", "cuts": "cut", "sack": "cut", "sacks": "cut", "slash":
 
 def elsewhere(before: str, after: str) -> bool:
     """Does the number belong to another event: a comparison or another time governs it?"""
-    clause = re.split(r"[;—–]", before)[-1]
+    clause = " ".join(re.split(r"[;—–]", before)[-1].split()[-7:])  # what governs the number is near it
     return bool(_COMPARISON.search(clause) or _OTHER_TIME.search(clause)
                 or _OTHER_TIME.search(" ".join(after.split()[:3])))
 

@@ -131,8 +131,10 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         if pool[i].source != pool[j].source and matcher.same(i, j):
             links[i].append(j)
             links[j].append(i)
-    used = {i for i, s in enumerate(pool) if any(f.kind != "direction" for f in claims.figures_in(s.text))}
-    unfit = {i for i, s in enumerate(pool) if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
+    used: set[int] = set()
+    figured = {i for i, s in enumerate(pool) if any(f.kind not in ("direction", "age") for f in claims.figures_in(s.text))}
+    unfit = figured | {i for i, s in enumerate(pool)
+                       if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
     facts = []
     while True:
         seed = _best_seed(pool, links, used, matcher, unfit)
