@@ -135,7 +135,7 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
     figured = {i for i, s in enumerate(pool) if any(f.kind not in ("direction", "age") for f in claims.figures_in(s.text))}
     unfit = figured | {i for i, s in enumerate(pool)
                        if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
-    facts = []
+    facts, stated = [], []
     while True:
         seed = _best_seed(pool, links, used, matcher, unfit)
         if seed is None or len({pool[j].source for j in links[seed] if j not in used}) + 1 < least:
@@ -143,6 +143,9 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         members = _members(pool, seed, links[seed], matcher)
         members += _joiners(pool, members, matcher)
         used |= {seed, *links[seed]}
+        if any(matcher.score(m, s) >= matcher.join_threshold for m in members for s in stated):
+            continue  # the same fact in other words: a second line would repeat it
+        stated += members
         origins = tuple(sorted(pool[m].source for m in members))
         who = speaker(pool[seed].text, before[seed])
         facts.append(Fact("consensus", pool[seed].text, origins, total, (), tuple(pool[m].evidence for m in members),
