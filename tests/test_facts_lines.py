@@ -93,7 +93,7 @@ def test_a_later_superseding_figure_is_a_change_with_dates():
     ("``Maybe you have teen-agers yourself and know how they are ...", "unclosed quote"),
     ("“We will stand together with unwavering resolve, doing whatever it takes.", "unclosed quote"),
     ("and the plan was dropped after the vote.", "cut sentence"),
-    ("The rule, first proposed last year and published in the federal register on Friday, increases the fee,",
+    ("The plan, first floated in spring and approved by the board on Tuesday after a long debate, raises the levy,",
      "cut sentence"),
     ("He said the talks would go on until a deal was reached.", "needs previous sentence"),
     ("But the bill still faces a vote in the Senate.", "needs previous sentence"),
@@ -151,3 +151,18 @@ def test_digest_facts_lists_every_line_and_disputes_first(tmp_path):
                                                                           ("consensus", "Arrested")]
     killed = facts[0]
     assert sorted((v["value"], len(v["sources"])) for v in killed["values"]) == [("60 people", 2), ("67 people", 1)]
+
+
+def test_a_statement_restating_a_figure_line_is_not_a_second_line():
+    story = story_of([article("Employers added 266,000 jobs in November, the Labor Department said.", "a"),
+                      article("The Labor Department said employers added 266,000 jobs in November.", "b")])
+    facts = find_facts(story, WIDE)
+    assert [(f.text, f.origin_ids) for f in facts] == [("Jobs added: 266,000 jobs", ("a", "b"))]
+
+
+def test_a_sentence_with_figures_supports_a_statement_it_cannot_quote():
+    story = story_of([article("Amazon told the White House in a letter that it “stands ready to assist” the drive.", "a"),
+                      article("In a letter, Amazon said it “stands ready to assist” in vaccinating 100 million people.",
+                              "b")])
+    line, = [f for f in find_facts(story, WIDE) if not f.values]
+    assert (line.text.startswith("Amazon told"), line.origin_ids) == (True, ("a", "b"))
