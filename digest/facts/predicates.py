@@ -121,11 +121,12 @@ def _verb(before: str, after: str) -> str:
     passive = _AUXILIARY.match(after)
     if passive and _VERB.match(passive[1].lower()) and passive[1].lower() not in _NOT_VERBS:
         return passive[1].lower()
-    for word in re.findall(r"[a-z]+", before.lower())[-3:][::-1]:
+    words = re.findall(r"[a-z]+", before.lower())
+    if words and words[-1] in _DONE_TO:  # "to cut 110,000 jobs"; not "outstripping supply, Amazon has"
+        return _DONE_TO[words[-1]]
+    for word in words[-3:][::-1]:
         if _VERB.match(word) and word not in _NOT_VERBS:
             return _participle(word)
-        if word in _DONE_TO:
-            return _DONE_TO[word]
     return ""
 
 
