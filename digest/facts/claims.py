@@ -41,7 +41,7 @@ _ATTRIBUTES = {
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
               ("payment", r"checks?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
-              ("fee", r"\bfees?\b"), ("price", r"\bpaid\b|\bpay\b|spent|spend")),
+              ("fee", r"\bfees?\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
                 ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),
@@ -213,7 +213,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     if q.kind == "age":
         attribute, editor = "age", "Age"
     elif q.kind in ("count", "tally"):
-        attribute, editor = _count_slot(q, wide_before, after, label, sentence[q.start:q.end])
+        rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
+        attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
     else:
         attribute, editor = _attribute(q, before, after, label), ""
     if not attribute:

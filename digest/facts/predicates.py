@@ -41,7 +41,8 @@ EVENTS = (
     ("vaccinated", "Vaccinated", r"vaccinat|inoculat"),
     ("eligible", "Eligible", r"eligib|path to citizenship|\bqualify\b"),
     ("opposed", "Voted against", r"\boppos|voted against|voted nay|\bvoted no\b"),
-    ("affected", "Affected", r"\baffect|\blos(?:e|ing)\b (?:their |its )?(?:benefits|coverage|homes|power)|\bkicked off\b"),
+    ("affected", "Affected", r"\baffect|\blos(?:e|ing)\b(?: \w+){0,3} (?:benefits|coverage|homes|power)|\bkicked off\b|"
+                            r"\bcut\b(?= .{0,40}\bfrom\b)"),
 )
 PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults children families voters civilians "
                          "victims passengers migrants immigrants refugees students girls boys women men teenagers "
@@ -122,6 +123,8 @@ def _verb(before: str, after: str) -> str:
     if passive and _VERB.match(passive[1].lower()) and passive[1].lower() not in _NOT_VERBS:
         return passive[1].lower()
     words = re.findall(r"[a-z]+", before.lower())
+    if re.search(r"\b(?:layoffs?|lay-offs?|cuts?) of$", before.strip(), re.IGNORECASE):
+        return "cut"  # "layoffs of up to 110,000 workers"
     if words and words[-1] in _DONE_TO:  # "to cut 110,000 jobs"; not "outstripping supply, Amazon has"
         return _DONE_TO[words[-1]]
     for word in words[-3:][::-1]:
@@ -134,7 +137,7 @@ def _verb(before: str, after: str) -> str:
 _DONE_TO = {"cut": "cut", "cuts": "cut", "sack": "cut", "sacks": "cut", "slash": "cut", "slashes": "cut",
             "axe": "cut", "axes": "cut", "add": "added", "adds": "added", "hire": "hired", "hires": "hired",
             "buy": "bought", "buys": "bought", "sell": "sold", "sells": "sold", "order": "ordered",
-            "orders": "ordered", "supply": "supplied", "supplies": "supplied", "ship": "shipped",
+            "orders": "ordered", "purchase": "purchased", "purchases": "purchased", "supply": "supplied", "supplies": "supplied", "ship": "shipped",
             "ships": "shipped", "lose": "lost", "loses": "lost", "lost": "lost", "sold": "sold",
             "bought": "bought", "paid": "paid", "spent": "spent", "raised": "raised", "destroyed": "destroyed"}
 
