@@ -45,7 +45,7 @@ FOOTER_TEXTS = ("Unsubscribe", "Manage preferences", "View this issue online", "
 
 # C0/C1 controls (tab, newline, carriage return kept) and U+FFFD make Gmail clip (EMAIL.md S2).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
-_STATUS_LABEL = {"consensus": "Agreed", "disputed": "Disputed", "variant": "Spelling varies"}
+_STATUS_LABEL = {"consensus": "Agreed", "disputed": "Disputed", "changed": "Changed", "variant": "Spelling varies"}
 
 # label: the accessible name, unique per URL; text: what is shown (url None = plain text).
 Link = NamedTuple("Link", [("text", str), ("url", str | None), ("label", str)])
@@ -202,6 +202,8 @@ def _fact_row(fact: Fact, outlets: dict[str, str]) -> FactRow:
         lines = [Line(f"{fact.count} of {plural(fact.total, 'source')}", named(fact.origin_ids))]
     elif fact.status == "disputed":
         lines = _dispute_lines(fact, named)
+    elif fact.status == "changed":  # "Killed: 60 on Fri 5 Dec → 67 on Sat 6 Dec", then who said each
+        lines = [Line(f"{clean(v.value)} on {clean(v.note)}", named(v.origin_ids)) for v in fact.values]
     else:
         others = [clean(v.value) for v in fact.values if clean(v.value) != text]
         lines = [Line("also written", ", ".join(dict.fromkeys(others)))] if others else []
