@@ -32,6 +32,7 @@ from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.store import Store
+from digest.tally import Tally, tally
 from digest.email.archive import write_source_pages
 from digest.checkpoint import checkpoint
 from digest.publish import ISSUE_JSON, issue_json
@@ -86,6 +87,7 @@ class RunResult:
     files: dict[str, Path] = field(default_factory=dict)
     articles_read: int = 0
     reports: tuple[SourceReport, ...] = ()
+    tally: Tally | None = None  # where every article read went (featured, off topic, outside the week ...)
     previous: dict | None = None  # the week's issue record before this run, if it was built already
 
 
@@ -124,13 +126,14 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
         email = render.render(digest, config.email)
+        counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
-        files = _write(folder, digest, email, config, now)
+        files = _write(folder, digest, email, config, now, counts)
         checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
             store.record_issue(digest, folder, email)
-    return RunResult(digest, email, folder, files, len(articles), tuple(reports), previous)
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous)
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
@@ -187,7 +190,8 @@ def _remember(store: Store, articles: Sequence[Article], reports: Sequence[Sourc
                                  "problems": len(r.problems)})
 
 
-def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime) -> dict[str, Path]:
+def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime,
+           counts: Tally | None = None) -> dict[str, Path]:
     """Write the issue's files, each atomically (a reader sees the old file or the new one); the
     store's record, written after them, holds their hashes, so ``send`` can tell a torn set."""
     files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
@@ -202,7 +206,7 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
         checkpoint("files")
         write_atomic(files["text"], email.text)
         write_eml(_preview_message(email, config, now, digest.week), files["eml"])
-        write_atomic(files["notes"], _notes(digest))
+        write_atomic(files["notes"], _notes(digest, counts))
         write_atomic(folder / ISSUE_JSON, issue_json(digest, email))
         write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
     except OSError as error:
@@ -221,9 +225,11 @@ def _preview_message(email: Email, config: Config, now: datetime, week: str):
     return message
 
 
-def _notes(digest: Digest) -> str:
-    """The editor's notes: problems, off-topic articles, dropped lines, guessed metadata, merges."""
+def _notes(digest: Digest, counts: Tally | None = None) -> str:
+    """The editor's notes: where the articles went, problems, off-topic articles, dropped lines,
+    guessed metadata, merges."""
     lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
+    lines += [f"Articles: {counts.line()}", ""] if counts else []
     lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
     lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
     lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]

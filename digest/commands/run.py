@@ -135,13 +135,16 @@ def _print(args: argparse.Namespace, result, seconds: float) -> None:
               plural(len(digest.sections), "theme"), plural(len(digest.facts), "fact"))
     print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {plural(len(digest.problems), 'problem')} · "
           f"{len(digest.left_out)} off topic · {seconds:.1f} s")
+    if result.tally:
+        print(f"  Articles: {result.tally.line()}")
     for verdict in digest.left_out:
         print(f"  off topic {verdict.location}: {verdict.reason}")
     for repeat in digest.repeats:
         print(f"  left out, {repeat}")
     if not digest.stories:
-        _say(args, logging.WARNING, "This issue has no stories: nothing new since the last issue "
-                                    "(see the lines above and notes.txt); add sources or rebuild a week with --week.")
+        why = result.tally.empty_reason() if result.tally else "see the lines above"
+        _say(args, logging.WARNING, f"This issue has no stories: {why} (notes.txt lists each article); "
+                                    "add sources, set the week with --now, or rebuild a week with --week.")
     feeds = Counter(r.status.split(":")[0] for r in result.reports if r.kind == "feed")
     if feeds:
         print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))
