@@ -192,6 +192,17 @@ class ScheduleSettings(_Model):
             raise ValueError(f"{value!r} is not a time zone name such as Europe/London or UTC") from None
         return value
 
+    @field_validator("build", "send")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from digest.schedule import CronError, trigger
+
+        try:
+            trigger(value, "UTC")
+        except CronError as error:
+            raise ValueError(str(error)) from None
+        return value
+
 
 class ConceptGroup(_Model):
     """One side of the topic: an article must speak of every group to be on topic."""
@@ -293,7 +304,13 @@ class Config(_Model):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
+    archive: Path | None = None  # the web archive each run refreshes (default <output>/archive)
     store: Path = Path("digest.sqlite")
+
+    @property
+    def archive_folder(self) -> Path:
+        """Where the web archive is written: ``archive:``, or ``<output>/archive``."""
+        return self.archive or self.output / "archive"
 
     @property
     def theme_list(self) -> tuple[Theme, ...]:
@@ -369,7 +386,8 @@ def _resolve(config: Config, base: Path) -> Config:
     email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
+        update={"sources": sources, "output": absolute(config.output),
+                "archive": config.archive and absolute(config.archive), "store": absolute(config.store), "email": email}
     )
 
 

@@ -33,7 +33,10 @@ from digest.sources import feeds_with, flatten, gather, gather_paths, own
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.store import Store
+from digest.tally import Tally, tally
 from digest.email.archive import write_source_pages
+from digest.checkpoint import checkpoint
+from digest.publish import ISSUE_JSON, issue_json
 
 logger = logging.getLogger(__name__)
 
@@ -86,22 +89,39 @@ class RunResult:
     files: dict[str, Path] = field(default_factory=dict)
     articles_read: int = 0
     reports: tuple[SourceReport, ...] = ()
+    tally: Tally | None = None  # where every article read went (featured, off topic, outside the week ...)
+    previous: dict | None = None  # the week's issue record before this run, if it was built already
+
+
+def build_clock(store: Store, now: datetime, force: bool) -> tuple[datetime, dict | None]:
+    """The clock of a run and the week's earlier record: a week already built is rebuilt with the
+    clock of its first build (same window, same Date header), so a second run with nothing new gives
+    the same bytes and keeps an approval; ``force`` rebuilds with ``now`` on purpose."""
+    previous = store.issue(iso_week(now))
+    if previous is None or force:
+        return now, previous
+    return datetime.fromisoformat(previous["created"]), previous
 
 
 def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: Path | None = None,
-              strict: bool = False, client: httpx.Client | None = None, week: str | None = None) -> RunResult:
+              strict: bool = False, client: httpx.Client | None = None, week: str | None = None,
+              force: bool = False) -> RunResult:
     """Read the sources, build this week's issue and write it to ``out/<week>/``.
 
     With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
-    of that week (undated ones count in the week they were first seen)."""
+    of that week (undated ones count in the week they were first seen). A week built before keeps
+    its first build's clock unless ``force`` (see ``build_clock``)."""
     with Store(config.store) as store:
+        previous = store.issue(week) if week else None
         if week:
             now, articles, problems, reports = *_stored_week(store, week), [], []
         else:
+            now, previous = build_clock(store, now, force) if not sources else (now, None)
             gathered = own.leave_out(_gather(config, sources, store, client, now), [config.output, out or config.output],
                                      config.store)
             reports = _date_feed_items(gathered, store, now)
             articles, problems = flatten(reports)
+        checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
         current = articles if week else _this_week(articles, reports, store, now, config.window_days)
@@ -110,12 +130,14 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
         email = render.render(digest, config.email)
+        counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
-        files = _write(folder, digest, email, config, now)
+        files = _write(folder, digest, email, config, now, counts)
+        checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
             store.record_issue(digest, folder, email)
-    return RunResult(digest, email, folder, files, len(articles), tuple(reports))
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous)
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
@@ -172,7 +194,8 @@ def _remember(store: Store, articles: Sequence[Article], reports: Sequence[Sourc
                                  "problems": len(r.problems)})
 
 
-def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime) -> dict[str, Path]:
+def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime,
+           counts: Tally | None = None) -> dict[str, Path]:
     """Write the issue's files, each atomically (a reader sees the old file or the new one); the
     store's record, written after them, holds their hashes, so ``send`` can tell a torn set."""
     files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
@@ -184,9 +207,11 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
                           "(check --out or output: in config.yaml)") from None
     try:
         write_atomic(files["html"], email.html)
+        checkpoint("files")
         write_atomic(files["text"], email.text)
-        write_eml(compose(email, config.email, now), files["eml"])
-        write_atomic(files["notes"], _notes(digest))
+        write_eml(_preview_message(email, config, now, digest.week), files["eml"])
+        write_atomic(files["notes"], _notes(digest, counts))
+        write_atomic(folder / ISSUE_JSON, issue_json(digest, email))
         write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
     except OSError as error:
         raise DigestError(f"{folder}: cannot write the issue: {error.strerror or error} (no file there is half "
@@ -195,9 +220,20 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
     return files
 
 
-def _notes(digest: Digest) -> str:
-    """The editor's notes: problems, off-topic articles, dropped lines, guessed metadata, merges."""
+def _preview_message(email: Email, config: Config, now: datetime, week: str):
+    """The issue as an .eml for previews, the same bytes for the same issue: its Message-ID and MIME
+    boundary come from the issue's fingerprint instead of the clock and a random number."""
+    domain = config.email.from_address.rpartition("@")[2]
+    message = compose(email, config.email, now, message_id=f"<{week}.{email.fingerprint[:24]}@{domain}>")
+    message.set_boundary(f"===============digest{email.fingerprint[:32]}==")
+    return message
+
+
+def _notes(digest: Digest, counts: Tally | None = None) -> str:
+    """The editor's notes: where the articles went, problems, off-topic articles, dropped lines,
+    guessed metadata, merges."""
     lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
+    lines += [f"Articles: {counts.line()}", ""] if counts else []
     lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
     lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
     lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]
