@@ -166,3 +166,26 @@ def test_a_sentence_with_figures_supports_a_statement_it_cannot_quote():
                               "b")])
     line, = [f for f in find_facts(story, WIDE) if not f.values]
     assert (line.text.startswith("Amazon told"), line.origin_ids) == (True, ("a", "b"))
+
+
+def test_about_widens_a_decimal_by_a_few_steps_not_a_tenth():
+    story = story_of([article("The Hang Seng index fell about 4.9% on Thursday.", "a"),
+                      article("The Hang Seng index fell 4.5% and bonds rallied.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")]
+    assert fact.status == "disputed"
+    assert [v.value for v in fact.values] == ["4.5%", "about 4.9%"]
+    hedged, = figures_in("Exports grew about 30% in the year.")
+    assert (hedged.low, hedged.high) == (27.0, 33.0)  # a round number keeps its tenth either way
+
+
+def test_a_named_index_move_is_the_index_s_whoever_else_the_sentences_name():
+    story = story_of([article("The Hang Seng index fell 4.9%, while Toyota shares held firm.", "a"),
+                      article("The Hang Seng index fell 4.5% as Kospi traders sold.\nTraders watched hang seng futures.", "b")])
+    assert [f.status for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")] == ["disputed"]
+
+
+def test_a_day_of_mourning_is_no_daily_count():
+    toll, = figures_in("The blasts left 52 people dead on what was meant to be a day of prayer.")
+    assert (toll.attribute, toll.qualifier) == ("dead", "")
+    ends, = figures_in("The blasts left 52 people dead and injured dozens of others on a day")
+    assert ends.qualifier == ""

@@ -175,8 +175,9 @@ def _entries(members: _Claims) -> tuple[list[tuple[str, _Claims]], bool]:
 
 def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney"). An event's
-    count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``)."""
-    if a.label and b.label and a.kind in ("count", "tally"):
+    count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``), and a
+    named index's move ("S&P decline") by its name."""
+    if a.label and b.label and (a.kind in ("count", "tally") or a.attribute[:1].isupper()):
         return True
     left, right = a.subjects - common, b.subjects - common
     return not left or not right or bool(left & right)

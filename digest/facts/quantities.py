@@ -137,8 +137,9 @@ def parse_number(text: str) -> tuple[float, float]:
 def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
     """The values a figure allows: rounding half a step each side, widened by its hedge."""
     kind = _HEDGE_KINDS.get(hedge.lower(), "")
-    if kind == "about":
-        return min(value - step / 2, 0.9 * value), max(value + step / 2, 1.1 * value)
+    if kind == "about":  # a tenth either way, but no more than three steps of what is written: "about 6.3%" is 6.0-6.6
+        spread = max(step / 2, min(0.1 * value, 3 * step))
+        return value - spread, value + spread
     if kind == "over":
         return value, 1.25 * value
     if kind == "nearly":
