@@ -189,3 +189,12 @@ def test_a_day_of_mourning_is_no_daily_count():
     assert (toll.attribute, toll.qualifier) == ("dead", "")
     ends, = figures_in("The blasts left 52 people dead and injured dozens of others on a day")
     assert ends.qualifier == ""
+
+
+def test_a_lone_outlier_against_four_agreeing_sources_is_no_dispute():
+    agreed = [article(f"Rangers said 12 hikers went missing on the ridge ({n}).", n) for n in "abcd"]
+    story = story_of([*agreed, article("Rangers said 15 hikers went missing on the ridge.", "e")])
+    fact, = find_facts(story, WIDE)
+    assert (fact.status, fact.text, fact.origin_ids) == ("consensus", "Missing: 12 hikers", ("a", "b", "c", "d"))
+    three = story_of([*agreed[:3], article("Rangers said 15 hikers went missing on the ridge.", "e")])
+    assert [f.status for f in find_facts(three, WIDE)] == ["disputed"]  # three against one stays a dispute

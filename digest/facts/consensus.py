@@ -232,8 +232,19 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     change = changes.change(text, groups, origins, total)
     if change is not None:
         return [change]
+    if _lone_outliers(groups):  # 43 in four sources, 40 in one: the one is likelier a slip than a dispute
+        return _slot_facts(slot, period, [i for _, items in groups[0] for i in items], total, least, common)
     unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
+
+
+def _lone_outliers(groups: list[list[tuple[str, _Claims]]]) -> bool:
+    """Every other value is one source's, against at least four agreeing sources and four times as
+    many as differ: the box shows the agreed value, not a dispute with a lone outlier (Emergent:
+    "43 students" in four reports, "40" in one). Three against one stays a dispute (the seeds'
+    revenue: three say $11.08 billion, one $11.5 billion, and the gold calls it one)."""
+    others = sum(len(g) for g in groups[1:])
+    return len(groups[0]) >= 4 and all(len(g) == 1 for g in groups[1:]) and len(groups[0]) >= 4 * others
 
 
 def _verbs_differ(members: _Claims) -> bool:
