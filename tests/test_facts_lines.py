@@ -48,7 +48,7 @@ def test_a_count_is_slotted_by_the_words_that_govern_it(sentence, label):
     "The death toll is lower than the 900 people killed in the last quake.",
 ])
 def test_counts_without_a_predicate_or_of_another_event_are_no_figures(sentence):
-    assert [f for f in figures_in(sentence) if f.kind in ("count", "tally")] == []
+    assert [f for f in figures_in(sentence) if f.kind in ("count", "tally") and not f.loose] == []
 
 
 def test_a_daily_count_is_another_slot_than_the_toll():
@@ -198,3 +198,16 @@ def test_a_lone_outlier_against_four_agreeing_sources_is_no_dispute():
     assert (fact.status, fact.text, fact.origin_ids) == ("consensus", "Missing: 12 hikers", ("a", "b", "c", "d"))
     three = story_of([*agreed[:3], article("Rangers said 15 hikers went missing on the ridge.", "e")])
     assert [f.status for f in find_facts(three, WIDE)] == ["disputed"]  # three against one stays a dispute
+
+
+def test_a_count_no_verb_governs_supports_the_slot_another_source_names():
+    story = story_of([article("The mill delivered 400 tonnes of grain to the port, the minister said.", "a"),
+                      article("The deal lifts the port's total order to 400 tonnes of grain.", "b"),
+                      article("The deal lifts the port's total order to 300 tonnes of grain.", "c")])
+    fact, = find_facts(story, WIDE)
+    assert (fact.status, fact.text, fact.origin_ids) == ("consensus", "Tonnes delivered: 400 tonnes", ("a", "b"))
+    loose, = figures_in("The deal lifts the port's total order to 400 tonnes of grain.")
+    assert loose.loose and loose.attribute == "tonnes"
+    alone = story_of([article("The deal lifts the total order to 400 tonnes.", "a"),
+                      article("Its total order is now 400 tonnes.", "b")])
+    assert [f.text for f in find_facts(alone, WIDE) if f.values] == []  # never a figure line by itself

@@ -206,8 +206,10 @@ def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenu
 
 def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least: int,
                 common: frozenset[str]) -> list[Fact]:
+    if all(f.loose for _, f in members):
+        return []
     entries, several = _entries(members)
-    groups = _groups(entries, common)
+    groups = [g for g in _groups(entries, common) if not all(f.loose for _, items in g for _, f in items)]
     if several and len(groups) > 1:  # "100 million more doses" and "200 million doses" in all: each may be a fact
         return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
                                                        total, least, common)]

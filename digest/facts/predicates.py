@@ -90,6 +90,15 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+def thing(noun: str) -> str:
+    """The slot of a count of things no predicate governs ("the order to 200 million doses" ->
+    "doses"), "" for people and events: such a count may only support a slot that another source's
+    verb names ("Doses supplied"), never make a line or a dispute of its own."""
+    plain = noun.split()[0] if noun else ""
+    people = plain in PEOPLE_LIKE or plain == "people" or re.search(r"(?:er|or|ist|ant|ent)s$", plain or "-")
+    return "" if not plain or people or plain in NOUN_EVENTS or plain in ("hours", "hour") else plain
+
+
 def _participle(word: str) -> str:
     """"spoiling" -> "spoiled", "removing" -> "removed", "cutting" -> "cut": a label says what was done."""
     if not word.endswith("ing"):
