@@ -211,3 +211,10 @@ def test_a_count_no_verb_governs_supports_the_slot_another_source_names():
     alone = story_of([article("The deal lifts the total order to 400 tonnes.", "a"),
                       article("Its total order is now 400 tonnes.", "b")])
     assert [f.text for f in find_facts(alone, WIDE) if f.values] == []  # never a figure line by itself
+
+
+def test_an_agent_noun_no_verb_governs_supports_the_slot_another_source_names():
+    story = story_of([article("The survey was a poll involving 2,315 respondents across the region.", "a"),
+                      article("Among the more than 2,000 respondents, most backed the plan.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.values]
+    assert (fact.text, fact.origin_ids) == ("Respondents involved: 2,315 respondents", ("a", "b"))

@@ -92,10 +92,11 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
 
 def thing(noun: str) -> str:
     """The slot of a count of things no predicate governs ("the order to 200 million doses" ->
-    "doses"), "" for people and events: such a count may only support a slot that another source's
-    verb names ("Doses supplied"), never make a line or a dispute of its own."""
+    "doses"; "among the more than 43,000 volunteers" -> "volunteers"), "" for people and events (their
+    slots are what happened to them): such a count may only support a slot that another source's
+    verb names ("Doses supplied", "Volunteers involved"), never make a line or a dispute of its own."""
     plain = noun.split()[0] if noun else ""
-    people = plain in PEOPLE_LIKE or plain == "people" or re.search(r"(?:er|or|ist|ant|ent)s$", plain or "-")
+    people = plain in PEOPLE_LIKE or plain == "people"
     return "" if not plain or people or plain in NOUN_EVENTS or plain in ("hours", "hour") else plain
 
 
