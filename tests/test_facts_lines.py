@@ -180,7 +180,8 @@ def test_about_widens_a_decimal_by_a_few_steps_not_a_tenth():
 
 def test_a_named_index_move_is_the_index_s_whoever_else_the_sentences_name():
     story = story_of([article("The Hang Seng index fell 4.9%, while Toyota shares held firm.", "a"),
-                      article("The Hang Seng index fell 4.5% as Kospi traders sold.\nTraders watched hang seng futures.", "b")])
+                      article("The Hang Seng index fell 4.5% as Kospi traders sold.\n"
+                              "Traders watched hang seng futures.", "b")])
     assert [f.status for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")] == ["disputed"]
 
 

@@ -16,7 +16,9 @@ slot holds several things, so each value is its own consensus candidate and noth
 directions ("cheaper") and counts of people with nothing said of them only ever agree; two
 sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
 base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
-on-month against other bases).
+on-month against other bases). A lone source against four or more agreeing ones (``_lone_outliers``)
+leaves the agreed value as consensus. A count of things no verb governs (``Figure.loose``) only
+supports a value that another source's labelled figure states; it never makes a line or a dispute.
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
 thresholds explained, in their own modules.

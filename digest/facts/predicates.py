@@ -159,7 +159,8 @@ def elsewhere(before: str, after: str) -> bool:
                 or _OTHER_TIME.search(" ".join(after.split()[:3])))
 
 
-_DAILY = re.compile(r"in the (?:past|last) 24 hours|in a single day|\beach day\b|\bper day\b|\ba day\b(?!\s*(?:of\b|$))|\bdaily\b|"
+_DAILY = re.compile(r"in the (?:past|last) 24 hours|in a single day|\beach day\b|\bper day\b|"
+                    r"\ba day\b(?!\s*(?:of\b|$))|\bdaily\b|"  # not "a day of worship"
                     r"on average", re.IGNORECASE)
 
 
