@@ -219,3 +219,15 @@ def test_an_agent_noun_no_verb_governs_supports_the_slot_another_source_names():
                       article("Among the more than 2,000 respondents, most backed the plan.", "b")])
     fact, = [f for f in find_facts(story, WIDE) if f.values]
     assert (fact.text, fact.origin_ids) == ("Respondents involved: 2,315 respondents", ("a", "b"))
+
+
+def test_statement_lines_giving_different_numbers_of_one_unit_are_not_both_consensus():
+    a = "Harbour clerk fired after skipping work for 24 years"
+    b = "Absent from the quay for 26 years, port official dismissed"
+    story = story_of([article(a, "a"), article(a.replace("fired", "sacked"), "b"),
+                      article(b, "c"), article(b.replace("port official", "port officer"), "d")])
+    assert [f.text for f in find_facts(story, WIDE) if f.status == "consensus"] == []
+    same = story_of([article(a, "a"), article(a.replace("fired", "sacked"), "b")])
+    assert [f.text for f in find_facts(same, WIDE)] == [a]  # one line, nothing to contradict it
+    mixed = story_of([article(a, "a"), article(a.replace("24 years", "26 years"), "b")])
+    assert [f.text for f in find_facts(mixed, WIDE)] == []  # one line's own sentences differ

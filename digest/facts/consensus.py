@@ -74,7 +74,25 @@ def _new_statements(found: list[Fact], figures: list[Fact]) -> list[Fact]:
     """Statement lines that do not restate a figure line's number ("...added 266,000 jobs" beside
     "Jobs added: 266,000 jobs"): one fact, one line."""
     numbers = {n for f in figures for v in f.values for n in _NUMBER.findall(v.value)}
-    return [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
+    kept = [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
+    return [f for f in kept if not any(_contradict([f.evidence, other.evidence]) for other in kept if other is not f)]
+
+
+def _contradict(parts: list[tuple]) -> bool:
+    """Statement lines giving different numbers of one unit
+    ("skipped work for 24 years", "absent for 25 years") are no agreement: sources differ, so
+    none is shown as consensus."""
+    counted = []
+    for evidence in parts:
+        found: dict[str, set[str]] = defaultdict(set)
+        for number, unit in (pair for e in evidence for pair in _COUNTED.findall(e.sentence)):
+            found[unit.lower()].add(number)
+        counted.append(found)
+    return any(a[unit] and b[unit] and not a[unit] & b[unit]
+               for i, a in enumerate(counted) for b in counted[i + 1:] for unit in set(a) & set(b))
+
+
+_COUNTED = re.compile(r"(?<![\w.,-])(\d[\d,.]*)\s+([a-z]{3,})\b")  # "24 years", "3 wins"
 
 
 _NUMBER = re.compile(r"(?<![\w-])\d[\d,.]*\d(?![\w-])")  # "266,000", "66"; not "COVID-19" or a tally's "19-to-0"
