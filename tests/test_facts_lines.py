@@ -231,3 +231,14 @@ def test_statement_lines_giving_different_numbers_of_one_unit_are_not_both_conse
     assert [f.text for f in find_facts(same, WIDE)] == [a]  # one line, nothing to contradict it
     mixed = story_of([article(a, "a"), article(a.replace("24 years", "26 years"), "b")])
     assert [f.text for f in find_facts(mixed, WIDE)] == []  # one line's own sentences differ
+
+
+def test_a_price_with_no_currency_after_buy_for_is_a_deal_value_and_may_be_disputed():
+    price, = figures_in("Nintendo to buy puzzle studio Tetrix for 1.2B")
+    assert (price.kind, price.attribute, price.text, price.value) == ("money unstated", "deal value", "1.2B", 1.2e9)
+    story = story_of([article("Nintendo to buy puzzle studio Tetrix for 1.2B", "a"),
+                      article("Nintendo is said to be buying Tetrix for 2 billion", "b"),
+                      article("Nintendo reportedly buying the maker of Tetrix for 2 billion", "c")])
+    fact, = [f for f in find_facts(story, WIDE) if f.values]
+    assert (fact.status, fact.text) == ("disputed", "Deal value")  # a deal's price is no quantity of a period
+    assert [(v.value, v.origin_ids) for v in fact.values] == [("2 billion", ("b", "c")), ("1.2B", ("a",))]

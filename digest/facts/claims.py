@@ -59,6 +59,7 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
+_ONE_OFF = ("deal value", "fine")
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
 
 
@@ -89,6 +90,8 @@ class Figure:
     @property
     def periodic(self) -> bool:  # a quantity of some period (revenue), unlike a speed-up or a death toll
         if self.attribute[:1].isupper():  # a named index's move ("Dow decline") is that day's
+            return False
+        if self.attribute in _ONE_OFF:  # a deal's price is paid once, not per quarter
             return False
         return self.kind not in ("multiple", "direction", "count", "tally", "age") or self.attribute in _STOCKS
 
