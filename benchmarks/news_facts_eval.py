@@ -1,6 +1,6 @@
 """Score every line the consensus box finds on the frozen news gold (``tests/gold/news_facts.yaml``).
 
-    python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--verbose] [--json]
+    python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--verbose] [--missed] [--json]
 
 DATA_PATH is the shared data folder (``../shared/data``), read in place. Every line
 ``find_facts`` returns is scored (as ``digest facts`` lists them, not only the box's top ten).
@@ -84,7 +84,7 @@ def fragment(fact: Fact) -> str:
     return why_not_whole(fact.text, fact.note.removeprefix("said by ") if fact.note.startswith("said by") else "")
 
 
-def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool) -> dict:
+def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool, missed: bool = False) -> dict:
     spec = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
     chosen = [s for s in spec["stories"] if split == "all" or s["split"] == split]
     golds = {str(s["id"]): s for s in chosen}
@@ -102,7 +102,12 @@ def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool)
             if bad_label(fact):
                 bad.append(f"{story_id}: {fact.text}")
             out.append(f"{text}{'  [' + why + ']' if why else ''}")
-        if verbose:
+        if missed:
+            found = {f for _, f in pairs}
+            out.extend(f"    MISSED {g.get('status', 'consensus'):9} {len(g['sources'])} srcs {g['id']:24} {g['match']}"
+                       for g in gold.get("facts", []) if g["id"] not in found and not g.get("optional")
+                       and g.get("status", "consensus") in ("consensus", "disputed"))
+        if verbose or missed:
             print(f"\n{story_id} ({gold['split']})\n" + "\n".join(out))
         out.clear()
     c = tally.counts
@@ -133,9 +138,10 @@ def main() -> int:
     parser.add_argument("data", type=Path, help="the shared data folder (holding neus_allsides/ and emergent/)")
     parser.add_argument("--split", choices=("held-out", "tuning", "all"), default="held-out")
     parser.add_argument("--verbose", action="store_true", help="every line with its gold match")
+    parser.add_argument("--missed", action="store_true", help="every line, and the required gold facts no line matched")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose)
+    result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose, args.missed)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

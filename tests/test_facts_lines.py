@@ -48,7 +48,7 @@ def test_a_count_is_slotted_by_the_words_that_govern_it(sentence, label):
     "The death toll is lower than the 900 people killed in the last quake.",
 ])
 def test_counts_without_a_predicate_or_of_another_event_are_no_figures(sentence):
-    assert [f for f in figures_in(sentence) if f.kind in ("count", "tally")] == []
+    assert [f for f in figures_in(sentence) if f.kind in ("count", "tally") and not f.loose] == []
 
 
 def test_a_daily_count_is_another_slot_than_the_toll():
@@ -166,3 +166,79 @@ def test_a_sentence_with_figures_supports_a_statement_it_cannot_quote():
                               "b")])
     line, = [f for f in find_facts(story, WIDE) if not f.values]
     assert (line.text.startswith("Amazon told"), line.origin_ids) == (True, ("a", "b"))
+
+
+def test_about_widens_a_decimal_by_a_few_steps_not_a_tenth():
+    story = story_of([article("The Hang Seng index fell about 4.9% on Thursday.", "a"),
+                      article("The Hang Seng index fell 4.5% and bonds rallied.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")]
+    assert fact.status == "disputed"
+    assert [v.value for v in fact.values] == ["4.5%", "about 4.9%"]
+    hedged, = figures_in("Exports grew about 30% in the year.")
+    assert (hedged.low, hedged.high) == (27.0, 33.0)  # a round number keeps its tenth either way
+
+
+def test_a_named_index_move_is_the_index_s_whoever_else_the_sentences_name():
+    story = story_of([article("The Hang Seng index fell 4.9%, while Toyota shares held firm.", "a"),
+                      article("The Hang Seng index fell 4.5% as Kospi traders sold.\n"
+                              "Traders watched hang seng futures.", "b")])
+    assert [f.status for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")] == ["disputed"]
+
+
+def test_a_day_of_mourning_is_no_daily_count():
+    toll, = figures_in("The blasts left 52 people dead on what was meant to be a day of prayer.")
+    assert (toll.attribute, toll.qualifier) == ("dead", "")
+    ends, = figures_in("The blasts left 52 people dead and injured dozens of others on a day")
+    assert ends.qualifier == ""
+
+
+def test_a_lone_outlier_against_four_agreeing_sources_is_no_dispute():
+    agreed = [article(f"Rangers said 12 hikers went missing on the ridge ({n}).", n) for n in "abcd"]
+    story = story_of([*agreed, article("Rangers said 15 hikers went missing on the ridge.", "e")])
+    fact, = find_facts(story, WIDE)
+    assert (fact.status, fact.text, fact.origin_ids) == ("consensus", "Missing: 12 hikers", ("a", "b", "c", "d"))
+    three = story_of([*agreed[:3], article("Rangers said 15 hikers went missing on the ridge.", "e")])
+    assert [f.status for f in find_facts(three, WIDE)] == ["disputed"]  # three against one stays a dispute
+
+
+def test_a_count_no_verb_governs_supports_the_slot_another_source_names():
+    story = story_of([article("The mill delivered 400 tonnes of grain to the port, the minister said.", "a"),
+                      article("The deal lifts the port's total order to 400 tonnes of grain.", "b"),
+                      article("The deal lifts the port's total order to 300 tonnes of grain.", "c")])
+    fact, = find_facts(story, WIDE)
+    assert (fact.status, fact.text, fact.origin_ids) == ("consensus", "Tonnes delivered: 400 tonnes", ("a", "b"))
+    loose, = figures_in("The deal lifts the port's total order to 400 tonnes of grain.")
+    assert loose.loose and loose.attribute == "tonnes"
+    alone = story_of([article("The deal lifts the total order to 400 tonnes.", "a"),
+                      article("Its total order is now 400 tonnes.", "b")])
+    assert [f.text for f in find_facts(alone, WIDE) if f.values] == []  # never a figure line by itself
+
+
+def test_an_agent_noun_no_verb_governs_supports_the_slot_another_source_names():
+    story = story_of([article("The survey was a poll involving 2,315 respondents across the region.", "a"),
+                      article("Among the more than 2,000 respondents, most backed the plan.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.values]
+    assert (fact.text, fact.origin_ids) == ("Respondents involved: 2,315 respondents", ("a", "b"))
+
+
+def test_statement_lines_giving_different_numbers_of_one_unit_are_not_both_consensus():
+    a = "Harbour clerk fired after skipping work for 24 years"
+    b = "Absent from the quay for 26 years, port official dismissed"
+    story = story_of([article(a, "a"), article(a.replace("fired", "sacked"), "b"),
+                      article(b, "c"), article(b.replace("port official", "port officer"), "d")])
+    assert [f.text for f in find_facts(story, WIDE) if f.status == "consensus"] == []
+    same = story_of([article(a, "a"), article(a.replace("fired", "sacked"), "b")])
+    assert [f.text for f in find_facts(same, WIDE)] == [a]  # one line, nothing to contradict it
+    mixed = story_of([article(a, "a"), article(a.replace("24 years", "26 years"), "b")])
+    assert [f.text for f in find_facts(mixed, WIDE)] == []  # one line's own sentences differ
+
+
+def test_a_price_with_no_currency_after_buy_for_is_a_deal_value_and_may_be_disputed():
+    price, = figures_in("Nintendo to buy puzzle studio Tetrix for 1.2B")
+    assert (price.kind, price.attribute, price.text, price.value) == ("money unstated", "deal value", "1.2B", 1.2e9)
+    story = story_of([article("Nintendo to buy puzzle studio Tetrix for 1.2B", "a"),
+                      article("Nintendo is said to be buying Tetrix for 2 billion", "b"),
+                      article("Nintendo reportedly buying the maker of Tetrix for 2 billion", "c")])
+    fact, = [f for f in find_facts(story, WIDE) if f.values]
+    assert (fact.status, fact.text) == ("disputed", "Deal value")  # a deal's price is no quantity of a period
+    assert [(v.value, v.origin_ids) for v in fact.values] == [("2 billion", ("b", "c")), ("1.2B", ("a",))]

@@ -39,8 +39,9 @@ def test_not_quantities(text):
 
 @pytest.mark.parametrize("text", ["two sides argued", "three major studios", "in 34 states", "11 people running"])
 def test_counts_that_no_predicate_governs_are_no_figures(text):
-    """A plural noun is read as a count, but only a verb saying what happened to it makes it a figure."""
-    assert figures_in(text) == []
+    """A plural noun is read as a count, but only a verb saying what happened to it makes it a figure;
+    without one it is at most a loose count of things, which only supports another source's figure."""
+    assert [f for f in figures_in(text) if not f.loose] == []
 
 
 @pytest.mark.parametrize("spelling, currency", [("€5bn", "€"), ("EUR 5 billion", "€"), ("5 billion euros", "€"),

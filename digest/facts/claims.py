@@ -59,6 +59,7 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
+_ONE_OFF = ("deal value", "fine")
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
 
 
@@ -80,6 +81,7 @@ class Figure:
     subjects: frozenset[str] = frozenset()  # capitalised words of the sentence: whose figure it may be
     label: str = ""  # the slot as an editor writes it ("Killed", "Vials removed"); "" = from the attribute
     published: datetime | None = None  # when the article giving it was published
+    loose: bool = False  # a count of things no predicate governs: it may only support a slot another source names
 
     @property
     def width(self) -> float:
@@ -88,6 +90,8 @@ class Figure:
     @property
     def periodic(self) -> bool:  # a quantity of some period (revenue), unlike a speed-up or a death toll
         if self.attribute[:1].isupper():  # a named index's move ("Dow decline") is that day's
+            return False
+        if self.attribute in _ONE_OFF:  # a deal's price is paid once, not per quarter
             return False
         return self.kind not in ("multiple", "direction", "count", "tally", "age") or self.attribute in _STOCKS
 
@@ -210,11 +214,14 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
 def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
     before, after = _window(sentence, q.start, q.end, *bounds)
     wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
+    loose = False
     if q.kind == "age":
         attribute, editor = "age", "Age"
     elif q.kind in ("count", "tally"):
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
+        loose = not attribute and not label and not predicates.elsewhere(wide_before, rest)
+        attribute = predicates.thing(q.noun) if loose else attribute
     else:
         attribute, editor = _attribute(q, before, after, label), ""
     if not attribute:
@@ -230,8 +237,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     if q.kind == "count" and editor:
         rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
         qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))
-    return Figure(kind, attribute, qualifier, q.value, low, high, q.text, q.hedge,
-                  None, sentence, q.start, frozenset() if label else names.subjects(sentence), editor)
+    return Figure(kind, attribute, qualifier, q.value, low, high, q.text, q.hedge, None, sentence, q.start,
+                  frozenset() if label else names.subjects(sentence), editor, loose=loose)
 
 
 def article_figures(article: Article, published: datetime | None = None) -> list[Figure]:

@@ -16,7 +16,9 @@ slot holds several things, so each value is its own consensus candidate and noth
 directions ("cheaper") and counts of people with nothing said of them only ever agree; two
 sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
 base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
-on-month against other bases).
+on-month against other bases). A lone source against four or more agreeing ones (``_lone_outliers``)
+leaves the agreed value as consensus. A count of things no verb governs (``Figure.loose``) only
+supports a value that another source's labelled figure states; it never makes a line or a dispute.
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
 thresholds explained, in their own modules.
@@ -72,7 +74,25 @@ def _new_statements(found: list[Fact], figures: list[Fact]) -> list[Fact]:
     """Statement lines that do not restate a figure line's number ("...added 266,000 jobs" beside
     "Jobs added: 266,000 jobs"): one fact, one line."""
     numbers = {n for f in figures for v in f.values for n in _NUMBER.findall(v.value)}
-    return [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
+    kept = [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
+    return [f for f in kept if not any(_contradict([f.evidence, other.evidence]) for other in kept if other is not f)]
+
+
+def _contradict(parts: list[tuple]) -> bool:
+    """Statement lines giving different numbers of one unit
+    ("skipped work for 24 years", "absent for 25 years") are no agreement: sources differ, so
+    none is shown as consensus."""
+    counted = []
+    for evidence in parts:
+        found: dict[str, set[str]] = defaultdict(set)
+        for number, unit in (pair for e in evidence for pair in _COUNTED.findall(e.sentence)):
+            found[unit.lower()].add(number)
+        counted.append(found)
+    return any(a[unit] and b[unit] and not a[unit] & b[unit]
+               for i, a in enumerate(counted) for b in counted[i + 1:] for unit in set(a) & set(b))
+
+
+_COUNTED = re.compile(r"(?<![\w.,-])(\d[\d,.]*)\s+([a-z]{3,})\b")  # "24 years", "3 wins"
 
 
 _NUMBER = re.compile(r"(?<![\w-])\d[\d,.]*\d(?![\w-])")  # "266,000", "66"; not "COVID-19" or a tally's "19-to-0"
@@ -175,8 +195,9 @@ def _entries(members: _Claims) -> tuple[list[tuple[str, _Claims]], bool]:
 
 def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney"). An event's
-    count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``)."""
-    if a.label and b.label and a.kind in ("count", "tally"):
+    count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``), and a
+    named index's move ("S&P decline") by its name."""
+    if a.label and b.label and (a.kind in ("count", "tally") or a.attribute[:1].isupper()):
         return True
     left, right = a.subjects - common, b.subjects - common
     return not left or not right or bool(left & right)
@@ -205,8 +226,10 @@ def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenu
 
 def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least: int,
                 common: frozenset[str]) -> list[Fact]:
+    if all(f.loose for _, f in members):
+        return []
     entries, several = _entries(members)
-    groups = _groups(entries, common)
+    groups = [g for g in _groups(entries, common) if not all(f.loose for _, items in g for _, f in items)]
     if several and len(groups) > 1:  # "100 million more doses" and "200 million doses" in all: each may be a fact
         return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
                                                        total, least, common)]
@@ -231,8 +254,19 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     change = changes.change(text, groups, origins, total)
     if change is not None:
         return [change]
+    if _lone_outliers(groups):  # 43 in four sources, 40 in one: the one is likelier a slip than a dispute
+        return _slot_facts(slot, period, [i for _, items in groups[0] for i in items], total, least, common)
     unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
+
+
+def _lone_outliers(groups: list[list[tuple[str, _Claims]]]) -> bool:
+    """Every other value is one source's, against at least four agreeing sources and four times as
+    many as differ: the box shows the agreed value, not a dispute with a lone outlier (Emergent:
+    "43 students" in four reports, "40" in one). Three against one stays a dispute (the seeds'
+    revenue: three say $11.08 billion, one $11.5 billion, and the gold calls it one)."""
+    others = sum(len(g) for g in groups[1:])
+    return len(groups[0]) >= 4 and all(len(g) == 1 for g in groups[1:]) and len(groups[0]) >= 4 * others
 
 
 def _verbs_differ(members: _Claims) -> bool:

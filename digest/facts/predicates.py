@@ -90,6 +90,16 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+def thing(noun: str) -> str:
+    """The slot of a count of things no predicate governs ("the order to 200 million doses" ->
+    "doses"; "among the more than 43,000 volunteers" -> "volunteers"), "" for people and events (their
+    slots are what happened to them): such a count may only support a slot that another source's
+    verb names ("Doses supplied", "Volunteers involved"), never make a line or a dispute of its own."""
+    plain = noun.split()[0] if noun else ""
+    people = plain in PEOPLE_LIKE or plain == "people"
+    return "" if not plain or people or plain in NOUN_EVENTS or plain in ("hours", "hour") else plain
+
+
 def _participle(word: str) -> str:
     """"spoiling" -> "spoiled", "removing" -> "removed", "cutting" -> "cut": a label says what was done."""
     if not word.endswith("ing"):
@@ -149,7 +159,8 @@ def elsewhere(before: str, after: str) -> bool:
                 or _OTHER_TIME.search(" ".join(after.split()[:3])))
 
 
-_DAILY = re.compile(r"in the (?:past|last) 24 hours|in a single day|\beach day\b|\bper day\b|\ba day\b|\bdaily\b|"
+_DAILY = re.compile(r"in the (?:past|last) 24 hours|in a single day|\beach day\b|\bper day\b|"
+                    r"\ba day\b(?!\s*(?:of\b|$))|\bdaily\b|"  # not "a day of worship"
                     r"on average", re.IGNORECASE)
 
 

@@ -39,7 +39,7 @@ _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "ei
 WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100, "a dozen": 12}
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
-           "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
+           "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 FRACTIONS = {"one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3, "one-quarter": 0.25,
              "a quarter": 0.25, "three-quarters": 0.75, "one-half": 0.5, "half": 0.5,
              "one-fifth": 0.2, "a fifth": 0.2, "one in five": 0.2, "one in four": 0.25, "one in three": 1 / 3}
@@ -84,6 +84,8 @@ _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
      r"\s+(?P<cur>(?:US\s+)?dollars|euros|pounds(?:\s+sterling)?|yen|USD|EUR|GBP|JPY)\b"),
+    ("money", r"\b(?P<price>buy(?:s|ing)?|bought|acquir(?:e|es|ed|ing)|sell(?:s|ing)?|sold|purchas(?:e|es|ed|ing))\b"
+     r"[^.;\d]{0,60}?\bfor\s+" + _HEDGE + r"(?P<num>" + _NUM + r")\s?(?P<scale>trillion|billion|million|bn|b|mn|m)\b"),
     ("points", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:percentage[- ]points?\b|pp\b|% points?\b)"),
     ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
@@ -137,8 +139,9 @@ def parse_number(text: str) -> tuple[float, float]:
 def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
     """The values a figure allows: rounding half a step each side, widened by its hedge."""
     kind = _HEDGE_KINDS.get(hedge.lower(), "")
-    if kind == "about":
-        return min(value - step / 2, 0.9 * value), max(value + step / 2, 1.1 * value)
+    if kind == "about":  # a tenth either way, but no more than three steps of what is written: "about 6.3%" is 6.0-6.6
+        spread = max(step / 2, min(0.1 * value, 3 * step))
+        return value - spread, value + spread
     if kind == "over":
         return value, 1.25 * value
     if kind == "nearly":
@@ -173,9 +176,9 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
         noun = _count_noun(m)
         if not noun:
             return None
-    if kind == "money":
-        currency = CURRENCIES[" ".join(m["cur"].lower().split())]
-    late = groups.get("before") or groups.get("toll") is not None
+    if kind == "money":  # a price with no currency ("buy Mojang for 2.5B") is a slot of its own
+        currency = CURRENCIES[" ".join(m["cur"].lower().split())] if groups.get("cur") else "unstated"
+    late = groups.get("before") or groups.get("toll") is not None or groups.get("price")
     start = m.start() if not late else m.start("hedge") if m["hedge"] else m.start("num")
     end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
