@@ -30,6 +30,7 @@ from digest.models import Article, Digest, Email, Problem, SourceReport
 from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
+from digest.progress import Progress, timed
 from digest.store import Store
 from digest.email.archive import write_source_pages
 
@@ -44,19 +45,23 @@ def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Art
 
 def build_digest(articles: Sequence[Article], config: Config, now: datetime,
                  problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset()) -> Digest:
+                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Digest:
     """Articles -> Digest: the on-topic ones (see relevance.py) in stories, theme summaries, consensus box.
 
     ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
     out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
     articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
     week = iso_week(now)
-    judged = relevance.judge_all([a for a in articles if a.id not in context], config.topic)
+    fresh = [a for a in articles if a.id not in context]
+    judged = timed(progress, "relevance", len(fresh), lambda: relevance.judge_all(fresh, config.topic))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    stories, repeats = followups.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
-    sections = themes.build_sections(stories, config.theme_list, config.summary)
+    grouped = timed(progress, "dedup", len(articles), lambda: dedup.group(articles, config.dedup))
+    stories, repeats = followups.follow_ups(grouped, featured or {}, context)
+    sections = timed(progress, "themes", len(stories),
+                     lambda: themes.build_sections(stories, config.theme_list, config.summary))
     published = {a.id: a.published for a in articles}
-    facts = tuple(f for story in stories for f in consensus.find_facts(story, config.consensus, published))
+    facts = timed(progress, "consensus", len(stories), lambda: tuple(
+        f for story in stories for f in consensus.find_facts(story, config.consensus, published)))
     kept = tuple(a for story in stories for a in story.articles)
     return Digest(
         title=config.email.title,
@@ -86,27 +91,31 @@ class RunResult:
 
 
 def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: Path | None = None,
-              strict: bool = False, client: httpx.Client | None = None, week: str | None = None) -> RunResult:
+              strict: bool = False, client: httpx.Client | None = None, week: str | None = None,
+              progress: Progress | None = None) -> RunResult:
     """Read the sources, build this week's issue and write it to ``out/<week>/``.
 
     With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
     of that week (undated ones count in the week they were first seen)."""
     with Store(config.store) as store:
-        if week:
-            now, articles, problems, reports = *_stored_week(store, week), [], []
-        else:
-            reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
-            articles, problems = flatten(reports)
+        with progress.stage("collect", 0) if progress else nullcontext() as collecting:
+            if week:
+                now, articles, problems, reports = *_stored_week(store, week), [], []
+            else:
+                reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
+                articles, problems = flatten(reports)
+            if collecting:
+                collecting.items = len(articles)
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
         current = articles if week else _this_week(articles, reports, store, now, config.window_days)
         context = _recently_sent(store, current, now)
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
-        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
-        email = render.render(digest, config.email)
+        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context}, progress)
+        email = timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
         folder = (out or config.output) / digest.week
-        files = _write(folder, digest, email, config, now)
+        files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now))
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
             store.record_issue(digest, folder, email.html)

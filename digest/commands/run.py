@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -21,6 +22,8 @@ def add_commands(commands) -> None:
     run.add_argument("--now", type=moment, help="the run's clock, ISO 8601 (for reproducible runs)")
     run.add_argument("--strict", action="store_true", help="fail (exit 1) if any source has a problem")
     run.add_argument("--week", type=week, help="rebuild a past week's issue from the store, e.g. 2025-W30 (no fetching)")
+    run.add_argument("--timings", type=Path, metavar="FILE",
+                     help="write each stage's items, wall and CPU seconds and peak memory to FILE as JSON")
     run.set_defaults(command=_run)
 
 
@@ -28,15 +31,20 @@ def _run(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.email.view import plural
     from digest.pipeline import run_issue
+    from digest.progress import Progress
 
     err = console()
     if args.week and args.source:
         raise DigestError("--week rebuilds a week from the store and reads no source: drop --source")
     config = config_module.load(args.config)
     now = args.now or datetime.now(timezone.utc)
-    started = time.perf_counter()
-    with err.status("Building the issue…"):
-        result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week)
+    started, progress = time.perf_counter(), Progress(live=err.is_terminal)
+    try:
+        result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week,
+                           progress=progress)
+    finally:
+        if args.timings:
+            _write_timings(args.timings, progress)
     digest = result.digest
     for problem in digest.problems:
         err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
@@ -58,3 +66,10 @@ def _run(args: argparse.Namespace) -> int:
     for kind, path in result.files.items():
         print(f"  {kind:5} {path}")
     return 0
+
+
+def _write_timings(path: Path, progress) -> None:
+    try:
+        path.write_text(json.dumps([t.as_dict() for t in progress.timings()], indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise DigestError(f"{path}: cannot write the timings: {error.strerror or error}") from None
