@@ -18,6 +18,7 @@ import httpx
 
 from digest.facts import consensus
 from digest.stories import dedup, followups
+from digest.stories.select import select
 from digest.weeks import iso_week, issue_number, week_window
 from digest.sources import relevance
 from digest.email import render
@@ -26,13 +27,13 @@ from digest.summary.lead import lead_story
 from digest.config import Config
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
-from digest.models import Article, Digest, Email, Problem, SourceReport
+from digest.models import Article, Digest, Email, Problem, Relevance, SourceReport, Story
 from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.progress import Progress, timed
 from digest.store import Store
-from digest.email.archive import write_source_pages
+from digest.email.archive import write_more_page, write_source_pages
 
 logger = logging.getLogger(__name__)
 
@@ -43,41 +44,82 @@ def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Art
     return [a for a in articles if a.published is None or start <= a.published <= now]
 
 
-def build_digest(articles: Sequence[Article], config: Config, now: datetime,
-                 problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Digest:
-    """Articles -> Digest: the on-topic ones (see relevance.py) in stories, theme summaries, consensus box.
+@dataclass(frozen=True)
+class Week:
+    """What the expensive stages found: every article judged, the on-topic ones in stories."""
 
-    ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
-    out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
-    articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
-    week = iso_week(now)
+    articles: tuple[Article, ...]  # on topic (and the context articles)
+    judged: Mapping[str, Relevance]
+    stories: tuple[Story, ...]
+    repeats: tuple[str, ...]
+
+
+def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[str, tuple[str, int]] | None = None,
+                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Week:
+    """Articles -> the on-topic ones (see relevance.py) in stories, already-sent ones left out."""
     fresh = [a for a in articles if a.id not in context]
     judged = timed(progress, "relevance", len(fresh), lambda: relevance.judge_all(fresh, config.topic))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
     grouped = timed(progress, "dedup", len(articles), lambda: dedup.group(articles, config.dedup))
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
+    return Week(tuple(articles), judged, tuple(stories), tuple(repeats))
+
+
+def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (), count: int | None = None,
+            progress: Progress | None = None) -> Digest:
+    """The issue: the ``count`` (default ``summary.max_stories``) most important stories featured
+    (themes, lead, consensus box only for them), the others listed in ``Digest.more``."""
+    stories, more = select(week.stories, count or config.summary.max_stories)
     sections = timed(progress, "themes", len(stories),
                      lambda: themes.build_sections(stories, config.theme_list, config.summary))
-    published = {a.id: a.published for a in articles}
+    published = {a.id: a.published for a in week.articles}
     facts = timed(progress, "consensus", len(stories), lambda: tuple(
         f for story in stories for f in consensus.find_facts(story, config.consensus, published)))
     kept = tuple(a for story in stories for a in story.articles)
+    iso = iso_week(now)
     return Digest(
         title=config.email.title,
-        week=week,
+        week=iso,
         created=now,
         stories=stories,
         sections=sections,
         facts=facts,
         articles=kept,
         problems=tuple(problems),
-        links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
-        relevance=tuple(sorted(judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
-        repeats=repeats,
+        links={a.id: a.url or f"{config.email.archive_url}/{iso}/sources/{a.id}.html" for a in kept},
+        relevance=tuple(sorted(week.judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
+        repeats=week.repeats,
         lead=lead_story(stories, sections, config.summary),
-        number=issue_number(week, config.email.first_issue),
+        number=issue_number(iso, config.email.first_issue),
+        more=more,
     )
+
+
+def build_digest(articles: Sequence[Article], config: Config, now: datetime,
+                 problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
+                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Digest:
+    """Articles -> Digest: ``find_stories`` then ``compose_issue``.
+
+    ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
+    out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
+    articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
+    return compose_issue(find_stories(articles, config, featured, context, progress), config, now, problems, None, progress)
+
+
+def render_fitting(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (),
+                   progress: Progress | None = None) -> tuple[Digest, Email]:
+    """Compose and render; while the HTML would pass Gmail's clip, feature a third fewer stories.
+    Only an issue that cannot fit with one story (a template or style too big) is refused."""
+    count = config.summary.max_stories
+    while True:
+        digest = compose_issue(week, config, now, problems, count, progress)
+        try:
+            return digest, timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
+        except render.TooBig as error:
+            if count <= 1 or len(digest.stories) <= 1:
+                raise
+            logger.warning("%s: featuring %d stories instead of %d", error, count * 2 // 3 or 1, count)
+            count = count * 2 // 3 or 1
 
 
 @dataclass(frozen=True)
@@ -112,8 +154,8 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         context = _recently_sent(store, current, now)
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
-        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context}, progress)
-        email = timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
+        found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress)
+        digest, email = render_fitting(found, config, now, problems, progress)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now))
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
@@ -189,6 +231,8 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
     write_eml(compose(email, config.email, now), files["eml"])
     files["notes"].write_text(_notes(digest), encoding="utf-8")
     write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
+    if write_more_page(folder / "more.html", digest, config.email):
+        files["more"] = folder / "more.html"
     return files
 
 
@@ -209,6 +253,9 @@ def _notes(digest: Digest) -> str:
     for section in digest.sections:
         lines.append(f"- {section.theme.name}")
         lines += [f"    {reason}: {s.text[:70]}…" for s, reason in zip(section.sentences, section.reasons)]
+    lines += ["", f"More stories this week (not in the email, on more.html), most important first:"]
+    lines += [f"- {s.title} ({len(s.articles)} articles, {len(s.origins)} independent sources)"
+              for s in digest.more] or ["- none"]
     lines += ["", "Stories and why articles were grouped:"]
     for story in digest.stories:
         follow_up = f"; follow-up, {story.follow_up}" if story.follow_up else ""
