@@ -20,7 +20,7 @@ from digest.facts import consensus
 from digest.stories import dedup, followups
 from digest.stories.select import select
 from digest.weeks import iso_week, issue_number, week_window
-from digest.sources import relevance
+from digest.sources import judging
 from digest.email import render
 from digest.summary import themes
 from digest.summary.lead import lead_story
@@ -33,6 +33,7 @@ from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.progress import Progress, timed
 from digest.store import Store
+from digest.work import WorkCache
 from digest.email.archive import write_more_page, write_source_pages
 
 logger = logging.getLogger(__name__)
@@ -55,14 +56,24 @@ class Week:
 
 
 def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Week:
-    """Articles -> the on-topic ones (see relevance.py) in stories, already-sent ones left out."""
+                 context: Set[str] = frozenset(), progress: Progress | None = None, cache: WorkCache | None = None) -> Week:
+    """Articles -> the on-topic ones (see relevance.py) in stories, already-sent ones left out.
+    ``cache`` keeps each article's assessment between runs (digest/work.py)."""
     fresh = [a for a in articles if a.id not in context]
-    judged = timed(progress, "relevance", len(fresh), lambda: relevance.judge_all(fresh, config.topic))
+    judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, config, cache))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
     grouped = timed(progress, "dedup", len(articles), lambda: dedup.group(articles, config.dedup))
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
     return Week(tuple(articles), judged, tuple(stories), tuple(repeats))
+
+
+def _judge(articles: Sequence[Article], config: Config, cache: WorkCache | None) -> dict[str, Relevance]:
+    stamp = judging.fingerprint(config.topic)
+    known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
+    judged, new, _ = judging.judge_many(articles, config.topic, known)
+    if cache and new:
+        cache.put("relevance", new)
+    return judged
 
 
 def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (), count: int | None = None,
@@ -154,7 +165,8 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         context = _recently_sent(store, current, now)
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
-        found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress)
+        with WorkCache(config.store, now) as cache:
+            found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache)
         digest, email = render_fitting(found, config, now, problems, progress)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now))

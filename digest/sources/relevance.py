@@ -122,8 +122,17 @@ def judge_all(articles: Iterable[Article], settings: TopicSettings) -> dict[str,
 
 def judge(article: Article, topic: Topic) -> Relevance:
     """Score one article against the topic and say why, in one line."""
-    units = article_units(article)
-    score, reason = _assess(units, topic)
+    return verdict(article, topic, *assess(article, topic))
+
+
+def assess(article: Article, topic: Topic) -> tuple[float, str]:
+    """The score and its reason: the costly part, which depends only on the article's title and
+    blocks and on the topic's groups, senses and exclusions (``judging.work_key``)."""
+    return _assess(article_units(article), topic)
+
+
+def verdict(article: Article, topic: Topic, score: float, reason: str) -> Relevance:
+    """The threshold and the editor's includes applied to an assessment."""
     included = article.pinned or _named(article, topic.include)
     passed = score >= topic.threshold
     sign = "≥" if passed else "<"
