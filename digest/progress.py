@@ -83,10 +83,11 @@ class Progress:
         if not self.live:
             yield lambda n=1: None
             return
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
 
         columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Bar(*columns, transient=False) as bar:
+        with Bar(*columns, console=Console(stderr=True), transient=False) as bar:  # stdout keeps the summary
             task = bar.add_task(name, total=max(total, 1))
             yield lambda n=1: bar.advance(task, n)
             bar.update(task, completed=max(total, 1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -39,6 +40,8 @@ def _run(args: argparse.Namespace) -> int:
     config = config_module.load(args.config)
     now = args.now or datetime.now(timezone.utc)
     started, progress = time.perf_counter(), Progress(live=err.is_terminal)
+    if not err.is_terminal:  # cron and logs: one line per stage with its count and time
+        logging.getLogger("digest.progress").setLevel(logging.INFO)
     try:
         result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week,
                            progress=progress)
