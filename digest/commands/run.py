@@ -52,7 +52,8 @@ def _run(args: argparse.Namespace) -> int:
     for problem in digest.problems:
         err.print(f"[yellow]problem[/yellow] {problem}", markup=True, soft_wrap=True)
     size = len(result.email.html.encode("utf-8")) / 1024
-    counts = (plural(result.articles_read, "article"), plural(len(digest.stories), "story", "stories"),
+    stories = plural(len(digest.stories), "story", "stories") + (f" (+{len(digest.more)} listed)" if digest.more else "")
+    counts = (plural(result.articles_read, "article"), stories,
               plural(len(digest.sections), "theme"), plural(len(digest.facts), "fact"))
     print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {plural(len(digest.problems), 'problem')} · "
           f"{len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
