@@ -269,7 +269,7 @@ def _notes(digest: Digest) -> str:
     for section in digest.sections:
         lines.append(f"- {section.theme.name}")
         lines += [f"    {reason}: {s.text[:70]}…" for s, reason in zip(section.sentences, section.reasons)]
-    lines += ["", f"More stories this week (not in the email, on more.html), most important first:"]
+    lines += ["", "More stories this week (not in the email, on more.html), most important first:"]
     lines += [f"- {s.title} ({len(s.articles)} articles, {len(s.origins)} independent sources)"
               for s in digest.more] or ["- none"]
     lines += ["", "Stories and why articles were grouped:"]

@@ -6,9 +6,11 @@ it depends only on the article's title and blocks and the topic's groups, senses
 
 - keys each article by a hash of exactly that (``work_key``), so the caller can keep assessments
   between runs (``digest/work.py``) and hand back the ones it has; only the rest are assessed;
-- assesses those in a process pool when there are at least ``POOL_MIN`` = 400 and more than one
-  core: on this 2-core machine 1,000 articles take ~2.4 s in one process, and starting workers and
-  shipping articles to them costs ~0.3 s, so below a few hundred it does not pay;
+- assesses those in a process pool (forked, so workers start without importing anything) when
+  there are at least ``POOL_MIN`` = 400 and more than one core. Measured on the 2-core project
+  machine while it was shared (load 11): 1,000 benchmark articles 48.6 / 53.3 s in one process,
+  38.7 / 34.6 s in two; each article costs ~5 ms of CPU, so below a few hundred the start-up and
+  the shipping of articles to workers eat the gain;
 - applies the threshold and the editor's includes afresh every run (cheap, and they change).
 
 Identical articles (syndicated copies) share one key and are assessed once.
