@@ -1,8 +1,9 @@
 """digest's command line: assemble the command groups of ``digest.commands`` and run one.
 
 Exit codes: 0 done; 1 the run failed (or ``--strict`` and problems were met); 2 bad usage or an
-invalid config. Only this module turns a DigestError into an exit code; anything unexpected keeps
-its traceback. Nothing heavy is imported here: each command loads what it uses.
+invalid config; 75 another digest process holds the run/send lock (nothing was done: try later);
+``digest status`` adds 3 (a run is overdue). Only this module turns a DigestError into an exit code;
+anything unexpected keeps its traceback. Nothing heavy is imported here: each command loads what it uses.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from digest.commands import console, inspect, mail, run, sources
-from digest.errors import ConfigError, DigestError, StrictModeError
+from digest import logs
+from digest.commands import archive, console, inspect, mail, read, run, schedule, sources, status
+from digest.errors import BusyError, ConfigError, DigestError, StrictModeError
 
-GROUPS = (run, sources, inspect, mail)
+GROUPS = (run, sources, read, inspect, mail, schedule, status, archive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.setup(args.log_format, args.verbose, args.quiet)
+    if args.log_format == "json":
+        return _json_errors(args)
     err = console()
     try:
         return args.command(args)
@@ -32,14 +36,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print("[red]--strict: the run met problems, nothing was written:[/red]", markup=True)
         err.print(str(error), markup=False, soft_wrap=True)
         return 1
+    except BusyError as error:
+        err.print(f"busy: {error}", markup=False, soft_wrap=True)
+        return BusyError.exit_code
     except DigestError as error:
         err.print(f"error: {error}", markup=False, soft_wrap=True)
         return 1
+    except KeyboardInterrupt:
+        err.print("interrupted: files are written whole or not at all; run the command again to finish", markup=False)
+        return 130
+
+
+def _json_errors(args: argparse.Namespace) -> int:
+    """The same exit codes, each error as one JSON line (``--log-format json``)."""
+    try:
+        return args.command(args)
+    except DigestError as error:
+        code = 2 if isinstance(error, ConfigError) else BusyError.exit_code if isinstance(error, BusyError) else 1
+        kind = {2: "config", BusyError.exit_code: "busy"}.get(code, "strict" if isinstance(error, StrictModeError) else "error")
+        logs.say(logging.ERROR, str(error), kind=kind, exit_code=code)
+        return code
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digest", description="Weekly email digest from feeds and saved articles.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors (for cron: no mail when all is well)")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text",
+                        help="stderr as text, or one JSON object a line for log collectors")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     for group in GROUPS:
         group.add_commands(commands)

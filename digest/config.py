@@ -112,7 +112,7 @@ class SmtpSettings(_Model):
     username_env: str = "DIGEST_SMTP_USERNAME"  # names of environment variables, never the secrets
     password_env: str = "DIGEST_SMTP_PASSWORD"
     ca_file: Path | None = None  # extra certificate to trust (a self-hosted relay's own)
-    timeout: float = Field(30, gt=0)
+    timeout: float = Field(30, gt=0)  # seconds for a whole message's conversation (connect to reply), not per read
     rate_per_minute: int = Field(60, ge=1, le=100_000)
     retries: int = Field(3, ge=0, le=20)
     retry_delay: float = Field(5.0, ge=0)  # seconds before the first retry; doubled for each next one
@@ -124,6 +124,9 @@ class UnsubscribeSettings(_Model):
     secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
     host: str = "127.0.0.1"
     port: int = Field(8058, ge=0, le=65535)
+    idle_seconds: float = Field(10.0, gt=0, le=300)  # a connection with no request in progress is closed after this
+    max_connections: int = Field(4096, ge=1)  # open connections at once; beyond, new requests get 503
+    write_patience: float = Field(120.0, gt=0)  # how long a POST waits for a busy store before answering 503
 
 
 class EmailSettings(_Model):
@@ -165,6 +168,40 @@ class EmailSettings(_Model):
         local, at, domain = value.partition("@")
         if not (local and at and "." in domain) or " " in value:
             raise ValueError(f"{value!r} is not an email address")
+        return value
+
+
+class ScheduleSettings(_Model):
+    """When ``digest schedule`` builds and sends (cron expressions of five fields, in ``timezone``),
+    and what it may send: ``auto`` what was built, ``approve`` only an issue an editor approved (the
+    same rule binds ``digest send``), ``never`` nothing (build only)."""
+
+    timezone: str = "UTC"
+    build: str = "0 7 * * mon"
+    send: str = "0 9 * * mon"
+    send_policy: Literal["auto", "approve", "never"] = "auto"
+    misfire_grace_minutes: int = Field(360, ge=1, le=7 * 24 * 60)  # a run missed while down is caught up within this
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name such as Europe/London or UTC") from None
+        return value
+
+    @field_validator("build", "send")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from digest.schedule import CronError, trigger
+
+        try:
+            trigger(value, "UTC")
+        except CronError as error:
+            raise ValueError(str(error)) from None
         return value
 
 
@@ -265,9 +302,16 @@ class Config(_Model):
     email: EmailSettings = Field(default_factory=EmailSettings)
     topic: TopicSettings = Field(default_factory=TopicSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
+    archive: Path | None = None  # the web archive each run refreshes (default <output>/archive)
     store: Path = Path("digest.sqlite")
+
+    @property
+    def archive_folder(self) -> Path:
+        """Where the web archive is written: ``archive:``, or ``<output>/archive``."""
+        return self.archive or self.output / "archive"
 
     @property
     def theme_list(self) -> tuple[Theme, ...]:
@@ -343,7 +387,8 @@ def _resolve(config: Config, base: Path) -> Config:
     email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
+        update={"sources": sources, "output": absolute(config.output),
+                "archive": config.archive and absolute(config.archive), "store": absolute(config.store), "email": email}
     )
 
 

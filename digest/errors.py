@@ -6,7 +6,8 @@
     │   └── FetchError          an HTTP fetch failed (status, timeout, size cap)
     ├── StrictModeError         --strict and the run recorded problems (exit code 1)
     ├── RenderError             the issue could not be rendered (a template or MJML failure)
-    └── DeliveryError           the issue cannot be sent as asked (nothing built, too big, no link)
+    ├── DeliveryError           the issue cannot be sent as asked (nothing built, too big, no link)
+    └── BusyError               another digest process holds the run/send lock (exit code 75)
         (subscribers, unsubscribe and smtp add their own: SubscriberError, UnsubscribeError, SmtpSetupError)
 """
 
@@ -51,3 +52,9 @@ class RenderError(DigestError):
 
 class DeliveryError(DigestError):
     """The issue cannot be sent as asked."""
+
+
+class BusyError(DigestError):
+    """Another digest process (a run, a send, the scheduler or the desk) holds the run/send lock."""
+
+    exit_code = 75  # EX_TEMPFAIL (sysexits.h): try again later; cron and systemd treat it as such

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Literal
 
 BlockKind = Literal["paragraph", "heading", "bullet", "table_row"]
-FactStatus = Literal["consensus", "disputed", "variant"]
+FactStatus = Literal["consensus", "disputed", "changed", "variant"]
 
 
 def stable_id(*parts: str) -> str:
@@ -274,6 +274,13 @@ class Email:
     preheader: str
     html: str
     text: str
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of what every subscriber gets (subject, HTML, text): an editor approves this, and
+        any change to the issue changes it."""
+        joined = "\0".join((self.subject, self.html, self.text))
+        return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

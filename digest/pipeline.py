@@ -23,6 +23,7 @@ import httpx
 from digest.facts import consensus
 from digest.stories import dedup, followups
 from digest.stories.select import select
+from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
 from digest.sources import judging
 from digest.email import render
@@ -31,14 +32,18 @@ from digest.summary.lead import lead_story
 from digest.config import Config
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
+from digest.files import write_atomic
 from digest.models import Article, Digest, Email, Problem, Relevance, SourceReport, Story
-from digest.sources import feeds_with, flatten, gather, gather_paths
+from digest.sources import feeds_with, flatten, gather, gather_paths, own
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.progress import Progress, timed
 from digest.store import Store
 from digest.work import WorkCache
+from digest.tally import Tally, tally
 from digest.email.archive import write_more_page, write_source_pages
+from digest.checkpoint import checkpoint
+from digest.publish import ISSUE_JSON, issue_json
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +68,7 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
                  context: Set[str] = frozenset(), progress: Progress | None = None, cache: WorkCache | None = None) -> Week:
     """Articles -> the on-topic ones (see relevance.py) in stories, already-sent ones left out.
     ``cache`` keeps each article's assessment between runs (digest/work.py)."""
+    articles = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
     fresh = [a for a in articles if a.id not in context]
     judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, config, cache))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
@@ -145,24 +151,42 @@ class RunResult:
     files: dict[str, Path] = field(default_factory=dict)
     articles_read: int = 0
     reports: tuple[SourceReport, ...] = ()
+    tally: Tally | None = None  # where every article read went (featured, off topic, outside the week ...)
+    previous: dict | None = None  # the week's issue record before this run, if it was built already
+
+
+def build_clock(store: Store, now: datetime, force: bool) -> tuple[datetime, dict | None]:
+    """The clock of a run and the week's earlier record: a week already built is rebuilt with the
+    clock of its first build (same window, same Date header), so a second run with nothing new gives
+    the same bytes and keeps an approval; ``force`` rebuilds with ``now`` on purpose."""
+    previous = store.issue(iso_week(now))
+    if previous is None or force:
+        return now, previous
+    return datetime.fromisoformat(previous["created"]), previous
 
 
 def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: Path | None = None,
               strict: bool = False, client: httpx.Client | None = None, week: str | None = None,
-              progress: Progress | None = None) -> RunResult:
+              force: bool = False, progress: Progress | None = None) -> RunResult:
     """Read the sources, build this week's issue and write it to ``out/<week>/``.
 
     With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
-    of that week (undated ones count in the week they were first seen)."""
+    of that week (undated ones count in the week they were first seen). A week built before keeps
+    its first build's clock unless ``force`` (see ``build_clock``)."""
     with Store(config.store) as store:
+        previous = store.issue(week) if week else None
         with progress.stage("collect", 0) if progress else nullcontext() as collecting:
             if week:
                 now, articles, problems, reports = *_stored_week(store, week), [], []
             else:
-                reports = _date_feed_items(_gather(config, sources, store, client, now), store, now)
+                now, previous = build_clock(store, now, force) if not sources else (now, None)
+                gathered = own.leave_out(_gather(config, sources, store, client, now),
+                                         [config.output, out or config.output], config.store)
+                reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
             if collecting:
                 collecting.items = len(articles)
+        checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
         current = articles if week else _this_week(articles, reports, store, now, config.window_days)
@@ -172,12 +196,14 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         with WorkCache(config.store, now) as cache:
             found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache)
         digest, email = render_fitting(found, config, now, problems, progress)
+        counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
-        files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now))
+        files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
+        checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
-            store.record_issue(digest, folder, email.html)
-    return RunResult(digest, email, folder, files, len(articles), tuple(reports))
+            store.record_issue(digest, folder, email)
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous)
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
@@ -234,27 +260,48 @@ def _remember(store: Store, articles: Sequence[Article], reports: Sequence[Sourc
                                  "problems": len(r.problems)})
 
 
-def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime) -> dict[str, Path]:
+def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime,
+           counts: Tally | None = None) -> dict[str, Path]:
+    """Write the issue's files, each atomically (a reader sees the old file or the new one); the
+    store's record, written after them, holds their hashes, so ``send`` can tell a torn set."""
+    files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
+             "notes": folder / "notes.txt"}
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DigestError(f"{folder}: cannot create the issue folder: {error.strerror or error} "
                           "(check --out or output: in config.yaml)") from None
-    files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
-             "notes": folder / "notes.txt"}
-    files["html"].write_text(email.html, encoding="utf-8")
-    files["text"].write_text(email.text, encoding="utf-8")
-    write_eml(compose(email, config.email, now), files["eml"])
-    files["notes"].write_text(_notes(digest), encoding="utf-8")
-    write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
-    if write_more_page(folder / "more.html", digest, config.email):
-        files["more"] = folder / "more.html"
+    try:
+        write_atomic(files["html"], email.html)
+        checkpoint("files")
+        write_atomic(files["text"], email.text)
+        write_eml(_preview_message(email, config, now, digest.week), files["eml"])
+        write_atomic(files["notes"], _notes(digest, counts))
+        write_atomic(folder / ISSUE_JSON, issue_json(digest, email))
+        write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
+        if write_more_page(folder / "more.html", digest, config.email):
+            files["more"] = folder / "more.html"
+    except OSError as error:
+        raise DigestError(f"{folder}: cannot write the issue: {error.strerror or error} (no file there is half "
+                          "written and `send` refuses a mixed set; free space or check --out / output: in "
+                          "config.yaml, then run again)") from None
     return files
 
 
-def _notes(digest: Digest) -> str:
-    """The editor's notes: problems, off-topic articles, dropped lines, guessed metadata, merges."""
+def _preview_message(email: Email, config: Config, now: datetime, week: str):
+    """The issue as an .eml for previews, the same bytes for the same issue: its Message-ID and MIME
+    boundary come from the issue's fingerprint instead of the clock and a random number."""
+    domain = config.email.from_address.rpartition("@")[2]
+    message = compose(email, config.email, now, message_id=f"<{week}.{email.fingerprint[:24]}@{domain}>")
+    message.set_boundary(f"===============digest{email.fingerprint[:32]}==")
+    return message
+
+
+def _notes(digest: Digest, counts: Tally | None = None) -> str:
+    """The editor's notes: where the articles went, problems, off-topic articles, dropped lines,
+    guessed metadata, merges."""
     lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
+    lines += [f"Articles: {counts.line()}", ""] if counts else []
     lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
     lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
     lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]

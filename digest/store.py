@@ -25,10 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from digest.errors import DigestError
-from digest.models import Article, Block, Digest
+from digest.models import Article, Block, Digest, Email
 from digest.models import Response
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     week TEXT PRIMARY KEY,
@@ -36,7 +36,16 @@ CREATE TABLE IF NOT EXISTS issues (
     folder TEXT NOT NULL,
     html_sha256 TEXT NOT NULL,
     stories INTEGER NOT NULL,
-    facts INTEGER NOT NULL
+    facts INTEGER NOT NULL,
+    text_sha256 TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL DEFAULT ''  -- Email.fingerprint: what an approval is of
+);
+CREATE TABLE IF NOT EXISTS approvals (  -- an editor's approval of one week's issue, as it then was
+    week TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    approved TEXT NOT NULL,
+    editor TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS issue_articles (
     week TEXT NOT NULL REFERENCES issues(week) ON DELETE CASCADE,
@@ -98,6 +107,13 @@ DROP TABLE issue_articles_1;
 DROP TABLE IF EXISTS articles;
 """
 
+# Schema 3: an issue's record names the hash of each file and of what subscribers get; approvals.
+_MIGRATE_2_TO_3 = """
+ALTER TABLE issues ADD COLUMN text_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE issues ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+ALTER TABLE issues ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+"""
+
 
 class Store:
     """A connection to the store file; use as a context manager."""
@@ -119,6 +135,9 @@ class Store:
         if version == 1:  # before foreign keys are enforced: old rows may name articles kept only in schema 1
             with self._db:
                 self._db.executescript(_COLLECT_SCHEMA + _MIGRATE_1_TO_2)
+        if version in (1, 2):
+            with self._db:
+                self._db.executescript(_MIGRATE_2_TO_3)
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._db:
             self._db.executescript(_SCHEMA)
@@ -233,13 +252,16 @@ class Store:
             "WHERE i.week >= ? AND i.week < ? ORDER BY d.id", (from_week, before_week)).fetchall()
         return [_load(data) for (data,) in rows]
 
-    def record_issue(self, digest: Digest, folder: Path, html: str) -> None:
-        """Remember an issue and what it featured (a rebuilt week replaces its old record)."""
+    def record_issue(self, digest: Digest, folder: Path, email: Email) -> None:
+        """Remember an issue, the hashes of its files and what it featured (a rebuilt week replaces
+        its old record; an approval stays, and holds only while the fingerprint is the same)."""
         with self._db:
             self._db.execute("DELETE FROM issues WHERE week = ?", (digest.week,))
-            self._db.execute("INSERT INTO issues VALUES (?,?,?,?,?,?)",
-                             (digest.week, digest.created.isoformat(), str(folder), _sha(html),
-                              len(digest.stories), len(digest.facts)))
+            self._db.execute(
+                "INSERT INTO issues (week, created, folder, html_sha256, stories, facts, text_sha256, subject,"
+                " fingerprint) VALUES (?,?,?,?,?,?,?,?,?)",
+                (digest.week, digest.created.isoformat(), str(folder), _sha(email.html), len(digest.stories),
+                 len(digest.facts), _sha(email.text), email.subject, email.fingerprint))
             self._db.executemany("INSERT INTO issue_articles VALUES (?,?,?)",
                                  [(digest.week, a.id, s.id) for s in digest.stories for a in s.articles])
 
@@ -247,6 +269,32 @@ class Store:
         with closing(self._db.execute("SELECT * FROM issues ORDER BY week")) as cursor:
             names = [c[0] for c in cursor.description]
             return [dict(zip(names, row)) for row in cursor]
+
+    def issue(self, week: str) -> dict | None:
+        """The record of one week's issue, or None if that week was never built."""
+        return next((i for i in self.issues() if i["week"] == week), None)
+
+    def approve(self, week: str, fingerprint: str, when: datetime, editor: str = "") -> None:
+        """Record that the editor approved ``week``'s issue as it is now (``fingerprint``)."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO approvals VALUES (?,?,?,?)",
+                             (week, fingerprint, _when(when), editor))
+
+    def withdraw_approval(self, week: str) -> bool:
+        """Forget ``week``'s approval; True if there was one."""
+        with self._db:
+            return self._db.execute("DELETE FROM approvals WHERE week = ?", (week,)).rowcount > 0
+
+    def approval(self, week: str) -> dict | None:
+        """``week``'s approval ({week, fingerprint, approved, editor, valid}), or None. ``valid`` is
+        False once the issue changed after it was approved (its fingerprint differs): a void approval."""
+        row = self._db.execute("SELECT week, fingerprint, approved, editor FROM approvals WHERE week = ?",
+                               (week,)).fetchone()
+        if row is None:
+            return None
+        record = self.issue(week)
+        approval = dict(zip(("week", "fingerprint", "approved", "editor"), row))
+        return approval | {"valid": bool(record) and record["fingerprint"] == approval["fingerprint"]}
 
     def featured(self, week: str) -> list[str]:
         rows = self._db.execute("SELECT article_id FROM issue_articles WHERE week = ? ORDER BY article_id", (week,))

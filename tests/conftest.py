@@ -33,3 +33,20 @@ def seed_articles() -> list[Article]:
     articles, problems = read_folder(SEEDS, source="seeds")
     assert not problems
     return articles
+
+
+@pytest.fixture(scope="module")
+def email():
+    """The typical issue, rendered (the delivery tests send it)."""
+    from digest.email.render import render
+    from issues import SETTINGS, typical_digest
+
+    return render(typical_digest(), SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory):
+    """A throwaway certificate for the test relay (tests/mailserver.py)."""
+    from mailserver import make_certificate
+
+    return make_certificate(tmp_path_factory.mktemp("cert"))

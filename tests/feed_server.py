@@ -5,6 +5,9 @@ by the server's address) with an ETag and Last-Modified, answering 304 to a matc
 If-None-Match. A route in ``broken`` answers 500. Other routes make the bad cases: ``/status/404``, ``/status/500``, ``/flaky`` (500
 on the first request, then a feed), ``/slow`` (answers after ``SLOW_SECONDS``), ``/loop`` (redirects
 to itself), ``/big`` (a body of ``BIG_BYTES``), ``/moved`` (a redirect to ``/feeds/atom.xml``).
+``/trickle-body`` and ``/trickle-head`` send a body or the status line one byte every
+``TRICKLE_SECONDS`` (issue 17 case 4); ``extra`` maps more routes to (status, body, type, headers)
+(``{base}`` replaced). ``host`` binds another loopback address (127.0.0.2: an "internal" server).
 Every request is logged as (path, status, user agent) so tests can count what was fetched.
 """
 
@@ -19,6 +22,7 @@ from pathlib import Path
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "collect"
 SLOW_SECONDS = 1.5
 BIG_BYTES = 256 * 1024
+TRICKLE_SECONDS = 0.1
 LAST_MODIFIED = "Fri, 18 Jul 2025 12:00:00 GMT"
 _TYPES = {".xml": "application/rss+xml", ".rdf": "application/rdf+xml", ".json": "application/feed+json",
           ".html": "text/html; charset=utf-8"}
@@ -32,12 +36,14 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class FeedServer:
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1"):
         self.log: list[tuple[str, int, str]] = []
         self.flaky_hits = 0
         self.broken: set[str] = set()  # routes that answer 500 until a test takes them out
-        self.httpd = _QuietServer(("127.0.0.1", 0), _handler(self))
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.extra: dict[str, tuple[int, bytes, str | None, dict]] = {}
+        self.trickled = 0  # bytes sent by the trickle routes
+        self.httpd = _QuietServer((host, 0), _handler(self))
+        self.base = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> FeedServer:
@@ -63,6 +69,11 @@ def _handler(server: FeedServer):
             route = self.path.split("?")[0]
             if route in server.broken:
                 return self._send(500, b"broken for this test", "text/plain")
+            if route in server.extra:
+                status, body, kind, headers = server.extra[route]
+                return self._send(status, body.replace(b"{base}", server.base.encode()), kind, headers)
+            if route in ("/trickle-body", "/trickle-head"):
+                return self._trickle(route)
             if route.startswith(("/feeds/", "/pages/")):
                 return self._file(route)
             if route.startswith("/status/"):
@@ -91,6 +102,20 @@ def _handler(server: FeedServer):
                 return self._send(304, b"", None, {"ETag": etag})
             return self._send(200, body, _TYPES.get(path.suffix, "application/xml"),
                               {"ETag": etag, "Last-Modified": LAST_MODIFIED})
+
+        def _trickle(self, route: str):
+            server.log.append((self.path, 200, self.headers.get("User-Agent", "")))
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
+            if route == "/trickle-body":
+                self.wfile.write(head)
+            try:
+                for n in range(100_000):
+                    self.wfile.write(b"<" if route == "/trickle-body" else head[n % len(head):][:1])
+                    self.wfile.flush()
+                    server.trickled += 1
+                    time.sleep(TRICKLE_SECONDS)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
         def _redirect(self, target: str):
             return self._send(302, b"", None, {"Location": target})

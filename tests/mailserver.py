@@ -1,13 +1,19 @@
 """A real SMTP server for the tests: aiosmtpd on 127.0.0.1, with STARTTLS (or implicit TLS) on a
 throwaway self-signed certificate made with ``cryptography``, optional login, and switches for
-an outage (421 to every message) and for refusing chosen recipients (550)."""
+an outage (421 to every message), refusing chosen recipients (550) or deferring them for ever
+(452), and the hostile relays of issue 17: ``acceptdrop`` (keeps the message, then drops the
+connection before its 250), ``slow_reply`` (keeps it, answers after that many seconds) and
+``Trickle`` (a greeting one byte at a time, never finished)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import socket
 import ssl
+import threading
+import time
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -48,18 +54,25 @@ def free_port() -> int:
 class Inbox:
     """The aiosmtpd handler: keeps what it accepts, fails on demand."""
 
-    def __init__(self):
-        self.messages: list = []  # (envelope recipient, parsed message, raw bytes)
+    def __init__(self, parse: bool = True):
+        self.parse = parse  # False: keep raw bytes only (a faster relay for the kill trials)
+        self.messages: list = []  # (envelope recipient, parsed message or None, raw bytes)
         self.attempts: list[str] = []  # every RCPT TO, accepted or not
         self.outage = False
         self.fail_next = 0  # answer 421 to this many DATA commands, then accept again
         self.refuse: set[str] = set()
+        self.full: set[str] = set()  # 452 mailbox full, on every try
+        self.acceptdrop = False
+        self.slow_reply = 0.0
+        self.on_message = None  # called with the count of messages kept so far, after each one
         self.logins: list[tuple[bytes, bytes]] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.attempts.append(address)
         if address in self.refuse:
             return "550 5.1.1 no such mailbox"
+        if address in self.full:
+            return "452 4.2.2 mailbox full"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -68,8 +81,14 @@ class Inbox:
             self.fail_next = max(0, self.fail_next - 1)
             return "421 4.3.0 service not available, try later"
         raw = envelope.original_content or envelope.content
-        parsed = BytesParser(policy=policy.default).parsebytes(raw)
+        parsed = BytesParser(policy=policy.default).parsebytes(raw) if self.parse else None
         self.messages.extend((rcpt, parsed, raw) for rcpt in envelope.rcpt_tos)
+        if self.on_message:
+            self.on_message(len(self.messages))
+        if self.acceptdrop:
+            server.transport.abort()
+        if self.slow_reply:
+            await asyncio.sleep(self.slow_reply)
         return "250 Message accepted"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
@@ -105,3 +124,32 @@ class MailServer:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+class Trickle:
+    """A relay that sends its greeting one byte every ``every`` seconds and never finishes it;
+    ``closed`` is set once the client hangs up."""
+
+    def __init__(self, every: float = 0.2):
+        self.every, self.closed, self.sent = every, threading.Event(), 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        connection, _ = self.listener.accept()
+        try:
+            while True:
+                connection.sendall(b"2")
+                self.sent += 1
+                time.sleep(self.every)
+        except OSError:
+            self.closed.set()
+        finally:
+            connection.close()
+
+    def __enter__(self) -> Trickle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.listener.close()

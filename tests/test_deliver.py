@@ -5,6 +5,7 @@ refusal, then re-runs that reach every address exactly once."""
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import replace
 from datetime import timedelta
 from email import policy
@@ -19,24 +20,13 @@ from digest.config import SmtpSettings
 from digest.mail.deliver import Sender, check_sendable, compose, dry_run, personalize, send_issue, write_eml
 from digest.errors import DeliveryError
 from digest.mail.ledger import Ledger
-from digest.email.render import render
 from digest.mail.smtp import Mailer
 from digest.mail.subscribers import SubscriberBook
-from issues import NOW, SETTINGS, typical_digest
-from mailserver import Inbox, MailServer, make_certificate
+from issues import NOW, SETTINGS
+from mailserver import Inbox, MailServer
 
 SECRET = b"0123456789abcdef-test-secret"
 ADDRESSES = [f"reader{n}@example.org" for n in range(5)]
-
-
-@pytest.fixture(scope="module")
-def email():
-    return render(typical_digest(), SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def cert(tmp_path_factory):
-    return make_certificate(tmp_path_factory.mktemp("cert"))
 
 
 @pytest.fixture
@@ -64,12 +54,12 @@ class Clock:
         return NOW + timedelta(seconds=self.elapsed)
 
 
-def send(email, book, store, server, cert, clock=None, **smtp):
+def send(email, book, store, server, cert, clock=None, resend_unknown=False, **smtp):
     settings = SETTINGS.model_copy(update={"smtp": SmtpSettings(
         host="127.0.0.1", port=server.port, ca_file=cert[0], timeout=5, **{"retry_delay": 0, **smtp})})
     clock = clock or Clock()
     with Mailer(settings.smtp, {}) as mailer, Ledger(store) as ledger:
-        sender = Sender(mailer, SECRET, clock.now, clock.sleep, clock.monotonic)
+        sender = Sender(mailer, SECRET, clock.now, clock.sleep, clock.monotonic, resend_unknown=resend_unknown)
         return send_issue(email, "2025-W30", book.list("active"), settings, ledger, sender)
 
 
@@ -146,14 +136,49 @@ def test_outage_mid_send_then_reruns_deliver_everyone_exactly_once(email, book, 
         assert [r.attempts for r in ledger.rows("2025-W30")] == [1, 1, 3, 1, 1]
 
 
-def test_a_crash_after_the_relay_took_a_message_resends_it_with_the_same_message_id(email, book, cert, tmp_path):
+def dead_claim(store, address: str, status: str) -> None:
+    """What a sender killed mid-conversation leaves behind: its claim, under a process that is gone."""
+    with Ledger(store) as ledger:
+        ledger.claim("2025-W30", address, "<crashed.1@news.example.com>", NOW)
+        ledger._db.execute("UPDATE deliveries SET owner = ?, status = ? WHERE address = ?",
+                           (f"{socket.gethostname()}:{2 ** 22 + 17}:dead", status, address))
+        ledger._db.commit()
+
+
+def test_a_dead_senders_claim_is_taken_over_with_the_same_message_id(email, book, cert, tmp_path):
     store = tmp_path / "store.sqlite"
-    with Ledger(store) as ledger:  # what a crash between the relay's 250 and our commit leaves behind
-        ledger.begin("2025-W30", ADDRESSES[0], "<crashed.1@news.example.com>", NOW)
+    dead_claim(store, ADDRESSES[0], "claimed")  # killed before the message left: safe to send
     inbox = Inbox()
     with MailServer(inbox, cert) as server:
         report = send(email, book, store, server, cert)
     assert report.sent == ADDRESSES and inbox.to(ADDRESSES[0])[0]["Message-ID"] == "<crashed.1@news.example.com>"
+
+
+def test_a_dead_senders_message_in_flight_is_unknown_and_resent_only_on_request(email, book, cert, tmp_path):
+    store = tmp_path / "store.sqlite"
+    dead_claim(store, ADDRESSES[0], "data")  # killed while the relay had the message: it may have arrived
+    inbox = Inbox()
+    with MailServer(inbox, cert) as server:
+        first = send(email, book, store, server, cert)
+        again = send(email, book, store, server, cert)
+        assert inbox.to(ADDRESSES[0]) == [] and first.sent == ADDRESSES[1:] and again.sent == []
+        assert [a for a, _ in first.unknown] == [a for a, _ in again.unknown] == [ADDRESSES[0]]
+        resent = send(email, book, store, server, cert, resend_unknown=True)
+    assert resent.sent == [ADDRESSES[0]] and inbox.to(ADDRESSES[0])[0]["Message-ID"] == "<crashed.1@news.example.com>"
+    with Ledger(store) as ledger:
+        assert ledger.counts("2025-W30") == {"sent": 5}
+
+
+def test_a_live_senders_claim_is_left_alone(email, book, cert, tmp_path):
+    store = tmp_path / "store.sqlite"
+    inbox = Inbox()
+    with Ledger(store) as other, MailServer(inbox, cert) as server:
+        other.claim("2025-W30", ADDRESSES[2], "<other@news.example.com>", NOW)  # a sender at work (this process)
+        report = send(email, book, store, server, cert)
+    assert report.busy == [ADDRESSES[2]] and ADDRESSES[2] not in inbox.attempts and len(report.sent) == 4
+    with MailServer(inbox, cert) as server:  # that sender has stopped and released its claim
+        later = send(email, book, store, server, cert)
+    assert later.sent == [ADDRESSES[2]] and inbox.attempts.count(ADDRESSES[2]) == 1
 
 
 def test_refused_addresses_are_recorded_and_not_retried(email, book, cert, tmp_path):
@@ -195,3 +220,21 @@ def test_dry_run_writes_each_message_and_sends_nothing(email, book, tmp_path):
         assert checks.check_message(raw) == [] and BytesParser(policy=policy.default).parsebytes(raw)["To"] == address
     with Ledger(tmp_path / "store.sqlite") as ledger:
         assert ledger.counts("2025-W30") == {}
+
+
+def test_a_ledger_from_before_claims_is_migrated_with_its_rows(tmp_path):
+    import sqlite3
+
+    store = tmp_path / "store.sqlite"
+    db = sqlite3.connect(store)
+    db.executescript("""CREATE TABLE deliveries (issue TEXT NOT NULL, address TEXT NOT NULL, status TEXT NOT NULL
+        CHECK (status IN ('sending', 'sent', 'pending', 'rejected')), message_id TEXT NOT NULL, attempts INTEGER NOT
+        NULL, error TEXT NOT NULL DEFAULT '', updated TEXT NOT NULL, PRIMARY KEY (issue, address));
+        INSERT INTO deliveries VALUES ('2025-W30', 'a@example.org', 'sent', '<a@x>', 1, '', 'then'),
+                                      ('2025-W30', 'b@example.org', 'sending', '<b@x>', 2, '', 'then');""")
+    db.close()
+    with Ledger(store) as ledger:
+        assert [(r.address, r.status, r.message_id, r.attempts) for r in ledger.rows("2025-W30")] == [
+            ("a@example.org", "sent", "<a@x>", 1), ("b@example.org", "unknown", "<b@x>", 2)]
+    with Ledger(store) as ledger:  # once only
+        assert ledger.counts("2025-W30") == {"sent": 1, "unknown": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import select
+from datetime import datetime, timezone
 import subprocess
 import sys
 
@@ -20,6 +21,7 @@ from tests.conftest import ROOT, SEEDS
 from tests.test_cli import command
 
 SECRET = "a-long-enough-secret-for-tests"
+NOW_APPROVED = datetime(2025, 7, 20, 9, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ def test_build_then_send_to_each_subscriber_once(project, capsys, monkeypatch, t
     assert "list.csv:4: 'not an address' skipped" in out and "Issue 2025-W29: the HTML is " in out
     assert all(checks.check_message(p.read_bytes()) == [] for p in (tmp_path / "outbox").iterdir())
     code, out, _ = command(capsys, "send", *c)
-    assert code == 0 and "Sent 3 · already done 0 · refused 0 · left 0" in out
+    assert code == 0 and "Sent 3 · already done 0 · refused 0 · unknown 0 · left 0" in out
     code, out, _ = command(capsys, "send", *c, "--issue", "2025-W29")
     assert code == 0 and "Sent 0 · already done 3" in out
     assert sorted(r for r, _, _ in inbox.messages) == ["ada@example.org", "bea@example.org", "cy@example.org"]
@@ -110,3 +112,71 @@ def test_an_issue_with_no_stories_is_never_sent(project, capsys, monkeypatch):
     code, _, err = command(capsys, "send", *c)
     assert code == 1 and "issue 2025-W30 has no stories: nothing to send" in err
     assert inbox.messages == [] and inbox.attempts == []
+
+
+def test_send_refuses_issue_files_that_are_not_the_ones_run_wrote(project, capsys, monkeypatch):
+    config, inbox = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    text = config.parent / "out" / "2025-W29" / "digest.txt"
+    text.write_text(text.read_text(encoding="utf-8")[:500], encoding="utf-8")  # torn, as by a crash or a full disk
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "digest.txt differ from the issue built on" in err and inbox.messages == []
+    assert "digest run --week 2025-W29" in err
+    assert command(capsys, "run", *c, "--week", "2025-W29")[0] == 0  # the rebuild mends it
+    code, out, _ = command(capsys, "send", *c)
+    assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
+
+
+def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(project, capsys, monkeypatch):
+    from digest.store import Store
+
+    config, inbox = project
+    config.write_text(config.read_text(encoding="utf-8") + "schedule:\n  send_policy: approve\n", encoding="utf-8")
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "issue 2025-W29 is not approved" in err and inbox.messages == []
+    store = config.parent / "digest.sqlite"
+    with Store(store) as db:
+        db.approve("2025-W29", "not the issue's fingerprint", NOW_APPROVED, "ed")
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "changed after it was approved" in err and inbox.messages == []
+    with Store(store) as db:
+        db.approve("2025-W29", db.issue("2025-W29")["fingerprint"], NOW_APPROVED, "ed")
+    code, out, _ = command(capsys, "send", *c)
+    assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
+
+
+
+def test_subscribers_add_and_remove_refuse_a_store_from_a_newer_digest(project, capsys):  # issue 17 case 7
+    import sqlite3
+
+    config, _ = project
+    c = ("--config", str(config))
+    assert command(capsys, "subscribers", "add", *c, "ada@example.org")[0] == 0
+    store = load(config).store
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    before = store.read_bytes()
+    for action in (("add", "bea@example.org"), ("remove", "ada@example.org"), ("list",)):
+        code, _, err = command(capsys, "subscribers", action[0], *c, *action[1:])
+        assert code != 0 and "written by a newer digest (schema 99" in err, (action, err)
+    assert store.read_bytes() == before
+
+
+def test_send_json_lists_addresses_by_outcome(project, capsys, monkeypatch):
+    import json
+
+    config, inbox = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    inbox.full.add("cy@example.org")
+    code, out, err = command(capsys, "send", *c, "--json")
+    report = json.loads(out)
+    assert code == 1 and report["sent"] == ["bea@example.org"] and report["left"] == ["cy@example.org"]
+    assert report["exit_code"] == 1 and "452" in report["error"] and "recipients" in err

@@ -74,6 +74,8 @@ def test_a_busy_week_features_max_stories_and_lists_the_others(busy_week, tmp_pa
     assert line in result.email.text and line in result.email.html
     page = (result.folder / "more.html").read_text(encoding="utf-8")
     assert page.count("<li>") == len(digest.more) and digest.more[0].title.split()[0] in page
+    assert result.tally.adds_up and result.tally.listed == sum(len(s.articles) for s in digest.more)
+    assert "in stories listed, not featured" in result.tally.line() and not result.tally.already_sent
     notes = (result.folder / "notes.txt").read_text(encoding="utf-8")
     assert all(f"- {s.title} (" in notes for s in digest.more)
 

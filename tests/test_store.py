@@ -4,11 +4,15 @@ import dataclasses
 import sqlite3
 from datetime import datetime, timezone
 
-from digest.models import Digest, Origin, Story
+from digest.models import Digest, Email, Origin, Story
 from digest.store import SCHEMA_VERSION, Store
 from tests.conftest import make_article
 
 NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
+
+
+def _email(html: str, text: str = "text") -> Email:
+    return Email("Subject", "", html, text)
 
 
 def test_articles_are_remembered_once(tmp_path):
@@ -28,9 +32,9 @@ def test_issue_and_featured_articles(tmp_path):
     digest = Digest("T", "2025-W29", NOW, (story,), (), (), (a, b))
     with Store(tmp_path / "s.sqlite") as store:
         store.keep_articles([a, b], NOW)
-        store.record_issue(digest, tmp_path, "<html></html>")
+        store.record_issue(digest, tmp_path, _email("<html></html>"))
         store.record_issue(dataclasses.replace(digest, stories=(Story("s1", "A story", (Origin("o1", (a,)),)),)),
-                           tmp_path, "<html>2</html>")  # rebuilding a week replaces its record
+                           tmp_path, _email("<html>2</html>"))  # rebuilding a week replaces its record
         assert [i["week"] for i in store.issues()] == ["2025-W29"]
         assert store.featured("2025-W29") == [a.id]
 
@@ -81,7 +85,7 @@ def test_first_featured_names_the_earliest_issue_and_its_number(tmp_path):
         store.keep_articles([a, b], NOW)
         for week, articles in (("2025-W28", (a,)), ("2025-W29", (a, b))):
             story = Story("s", "S", tuple(Origin(x.id, (x,)) for x in articles))
-            store.record_issue(Digest("T", week, NOW, (story,), (), (), articles), tmp_path, "")
+            store.record_issue(Digest("T", week, NOW, (story,), (), (), articles), tmp_path, _email(""))
         assert store.first_featured([a.id, b.id], "2025-W30") == {a.id: ("2025-W28", 1), b.id: ("2025-W29", 2)}
         assert store.first_featured([a.id, b.id], "2025-W29") == {a.id: ("2025-W28", 1)}
         assert [x.id for x in store.featured_articles("2025-W29", "2025-W30")] == sorted([a.id, b.id])
@@ -107,8 +111,54 @@ def test_a_schema_1_store_is_migrated_without_losing_what_issues_featured(tmp_pa
         a = make_article(location="a", text="One.")
         store.keep_articles([a], NOW)
         story = Story("s1", "A story", (Origin("o1", (a,)),))
-        store.record_issue(Digest("T", "2025-W30", NOW, (story,), (), (), (a,)), tmp_path, "<html></html>")
+        store.record_issue(Digest("T", "2025-W30", NOW, (story,), (), (), (a,)), tmp_path, _email("<html></html>"))
         assert store.featured("2025-W30") == [a.id]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert not db.execute("SELECT name FROM sqlite_master WHERE name = 'articles'").fetchall()
+
+
+def test_an_approval_holds_for_the_same_issue_and_is_void_once_it_changes(tmp_path):
+    a = make_article(location="a", text="One.")
+    digest = Digest("T", "2025-W29", NOW, (Story("s1", "A story", (Origin("o1", (a,)),)),), (), (), (a,))
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([a], NOW)
+        assert store.approval("2025-W29") is None
+        store.record_issue(digest, tmp_path, _email("<p>1</p>"))
+        store.approve("2025-W29", _email("<p>1</p>").fingerprint, NOW, "ed")
+        assert store.approval("2025-W29") == {"week": "2025-W29", "fingerprint": _email("<p>1</p>").fingerprint,
+                                                   "approved": NOW.isoformat(), "editor": "ed", "valid": True}
+        store.record_issue(digest, tmp_path, _email("<p>1</p>"))  # rebuilt, byte-identical: still approved
+        assert store.approval("2025-W29")["valid"]
+        store.record_issue(digest, tmp_path, _email("<p>1</p>", text="changed"))  # any change voids it
+        assert store.approval("2025-W29")["valid"] is False
+        assert store.withdraw_approval("2025-W29") and store.approval("2025-W29") is None
+
+
+def test_the_record_holds_the_hash_of_each_file_and_of_what_subscribers_get(tmp_path):
+    import hashlib
+    a = make_article(location="a", text="One.")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([a], NOW)
+        store.record_issue(Digest("T", "2025-W29", NOW, (Story("s", "S", (Origin("o", (a,)),)),), (), (), (a,)),
+                           tmp_path, _email("<p>x</p>", "x"))
+        record = store.issue("2025-W29")
+    assert record["html_sha256"] == hashlib.sha256(b"<p>x</p>").hexdigest()
+    assert record["text_sha256"] == hashlib.sha256(b"x").hexdigest()
+    assert record["fingerprint"] == _email("<p>x</p>", "x").fingerprint != _email("<p>x</p>", "y").fingerprint
+    assert record["subject"] == "Subject"
+
+
+def test_a_schema_2_store_gains_the_new_columns_and_keeps_its_issues(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE issues (week TEXT PRIMARY KEY, created TEXT NOT NULL, folder TEXT NOT NULL,"
+            " html_sha256 TEXT NOT NULL, stories INTEGER NOT NULL, facts INTEGER NOT NULL);"
+            "INSERT INTO issues VALUES ('2025-W29', 'x', 'out', 'sha', 1, 0);"
+            "PRAGMA user_version = 2;")
+    with Store(path) as store:
+        assert store.issue("2025-W29") == {"week": "2025-W29", "created": "x", "folder": "out", "html_sha256": "sha",
+                                                "stories": 1, "facts": 0, "text_sha256": "", "subject": "",
+                                                "fingerprint": ""}
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3

@@ -3,12 +3,11 @@ POST unsubscribes with 200 and no redirect, GET never changes anything, forged t
 
 from __future__ import annotations
 
-import threading
-
 import httpx
 import pytest
 
 from digest.mail import unsubscribe
+from digest.mail.endpoint import Endpoint, make_app
 from digest.mail.subscribers import SubscriberBook
 from issues import NOW, SETTINGS
 
@@ -21,14 +20,10 @@ def endpoint(tmp_path):
     store = tmp_path / "store.sqlite"
     with SubscriberBook(store) as book:
         ada, cy = book.add("ada@example.org", NOW), book.add("cy@example.org", NOW)
-    server = unsubscribe.make_server(SETTINGS, store, SECRET, "127.0.0.1", 0, clock=lambda: NOW)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/unsubscribe"
-    with httpx.Client(base_url=base, follow_redirects=False, timeout=5) as client:
-        yield client, store, ada, cy
-    server.shutdown()
-    server.server_close()
+    with Endpoint(make_app(SETTINGS, store, SECRET, clock=lambda: NOW), SETTINGS, "127.0.0.1", 0) as server:
+        base = f"http://127.0.0.1:{server.address[1]}/unsubscribe"
+        with httpx.Client(base_url=base, follow_redirects=False, timeout=5) as client:
+            yield client, store, ada, cy
 
 
 def status(store, address: str) -> str:

@@ -45,3 +45,19 @@ def week(text: str) -> str:
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
+
+
+def log_args(args: argparse.Namespace) -> tuple[str, ...]:
+    """The CLI-level logging options of this command, to hand to a child ``digest`` process."""
+    return (*(("--log-format", "json") if getattr(args, "log_format", "text") == "json" else ()),
+            *(("--quiet",) if getattr(args, "quiet", False) else ()))
+
+
+def progress(args: argparse.Namespace, message: str):
+    """A spinner on stderr while a step runs, only when stderr is a terminal and not --quiet or json."""
+    from contextlib import nullcontext
+
+    err = console()
+    if getattr(args, "quiet", False) or getattr(args, "log_format", "text") == "json" or not err.is_terminal:
+        return nullcontext()
+    return err.status(message)

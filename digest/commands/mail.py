@@ -9,7 +9,9 @@ store. Exit codes: 0 done; 1 not everyone could be reached yet (re-run to contin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,6 +27,9 @@ def add_commands(commands) -> None:
     send.add_argument("--to", metavar="ADDRESS", help="send only to this subscriber")
     send.add_argument("--dry-run", action="store_true", help="write the messages as .eml files, send nothing")
     send.add_argument("--out", type=Path, metavar="DIR", help="where --dry-run writes (default: <issue>/outbox)")
+    send.add_argument("--json", action="store_true", help="print the outcome as JSON (addresses by status)")
+    send.add_argument("--resend-unknown", action="store_true",
+                      help="send again to addresses whose last message may or may not have arrived (same Message-ID)")
     send.set_defaults(command=_send)
 
     subscribers = commands.add_parser("subscribers", help="add, remove or list subscribers")
@@ -51,24 +56,34 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def read_issue(folder: Path):
-    """The issue (an Email) as ``digest run`` wrote it to ``folder``."""
+def read_issue(record: dict):
+    """The issue (an Email) as ``digest run`` wrote it to its folder, checked against the store's
+    record: files that are not the ones that run wrote (torn by a crash or a full disk, edited or
+    restored by hand) are refused rather than sent."""
+    import hashlib
     from email import policy
     from email.parser import BytesParser
 
     from digest.models import Email
 
+    folder = Path(record["folder"])
     try:
         head = BytesParser(policy=policy.default).parsebytes((folder / "digest.eml").read_bytes(), headersonly=True)
-        html = (folder / "digest.html").read_text(encoding="utf-8")
-        text = (folder / "digest.txt").read_text(encoding="utf-8")
+        html = (folder / "digest.html").read_bytes()
+        text = (folder / "digest.txt").read_bytes()
     except OSError as error:
         raise DeliveryError(f"{folder}: the issue's files cannot be read ({error.strerror or error}); "
-                            "rebuild it with `digest run`") from None
-    return Email(subject=str(head["Subject"]), preheader="", html=html, text=text)
+                            f"rebuild it with `digest run --week {record['week']}`") from None
+    expected = {"digest.html": (html, record["html_sha256"]), "digest.txt": (text, record.get("text_sha256"))}
+    changed = [name for name, (data, sha) in expected.items() if sha and hashlib.sha256(data).hexdigest() != sha]
+    if changed:
+        raise DeliveryError(f"{folder}: {' and '.join(changed)} differ from the issue built on {record['created']} "
+                            f"(a crash, a full disk or a hand edit): nothing was sent; rebuild it with "
+                            f"`digest run --week {record['week']}` (corrections belong in the corrections file)")
+    return Email(subject=str(head["Subject"]), preheader="", html=html.decode("utf-8"), text=text.decode("utf-8"))
 
 
-def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
+def _issue_record(store_path: Path, week: str | None) -> dict:
     from digest.store import Store
 
     with Store(store_path) as store:
@@ -81,7 +96,21 @@ def _issue_folder(store_path: Path, week: str | None) -> tuple[str, Path]:
     if not chosen[0]["stories"]:
         raise DeliveryError(f"issue {chosen[0]['week']} has no stories: nothing to send "
                             "(its notes.txt says what was left out)")
-    return chosen[0]["week"], Path(chosen[0]["folder"])
+    return chosen[0]
+
+
+def _check_approved(store_path: Path, week: str) -> None:
+    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out."""
+    from digest.store import Store
+
+    with Store(store_path) as store:
+        approval = store.approval(week)
+    if approval is None:
+        raise DeliveryError(f"issue {week} is not approved and schedule.send_policy is approve: nothing was sent; "
+                            "approve it on the editor's desk (`digest preview`)")
+    if not approval["valid"]:
+        raise DeliveryError(f"issue {week} changed after it was approved on {approval['approved']}: the approval "
+                            "is void and nothing was sent; review it again and approve it (`digest preview`)")
 
 
 def _recipients(book, settings, only: str | None):
@@ -103,18 +132,32 @@ def _recipients(book, settings, only: str | None):
 
 def _send(args: argparse.Namespace) -> int:
     from digest import config as config_module
+    from digest.lock import RunLock
+
+    if args.out and not args.dry_run:
+        raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
+    config = config_module.load(args.config)
+    with RunLock(config.store, "send"):  # one send (or run) at a time: two would mail people twice
+        if not args.json:
+            return _send_issue(args, config)
+        out = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries the JSON alone
+            return _send_issue(args, config, json_out=out)
+
+
+def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     from digest.mail import unsubscribe
     from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
     from digest.mail.ledger import Ledger
     from digest.mail.smtp import Mailer
     from digest.mail.subscribers import SubscriberBook
 
-    if args.out and not args.dry_run:
-        raise DeliveryError("--out DIR goes with --dry-run (a real send writes no files)")
-    config = config_module.load(args.config)
     settings = config.email
-    week, folder = _issue_folder(config.store, args.issue)
-    email = read_issue(folder)
+    record = _issue_record(config.store, args.issue)
+    week, folder = record["week"], Path(record["folder"])
+    email = read_issue(record)
+    if config.schedule.send_policy == "approve" and not args.dry_run:
+        _check_approved(config.store, week)
     secret = unsubscribe.secret_from(settings, os.environ)
     print(f"Issue {week}: {check_sendable(email, settings)}")
     with SubscriberBook(config.store) as book:
@@ -125,17 +168,51 @@ def _send(args: argparse.Namespace) -> int:
         written = dry_run(email, recipients, settings, secret, _now(), args.out or folder / "outbox")
         print(f"Dry run: wrote {len(written)} messages to {args.out or folder / 'outbox'}; nothing was sent")
         return 0
-    with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger:
-        report = send_issue(email, week, recipients, settings, ledger, Sender(mailer, secret, _now))
+    with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger, \
+            SubscriberBook(config.store) as book:
+        sender = Sender(mailer, secret, _now, subscribed=lambda a: getattr(book.get(a), "status", "") == "active",
+                        resend_unknown=args.resend_unknown)
+        report = send_issue(email, week, recipients, settings, ledger, sender)
+    return _summary(report, week, json_out)
+
+
+def _summary(report, week: str, json_out=None) -> int:
+    code = 1 if report.left else 0
+    if json_out is not None:
+        import json
+
+        print(json.dumps({"issue": week, "sent": report.sent, "already_done": report.skipped,
+                          "refused": dict(report.rejected), "unknown": dict(report.unknown), "left": report.left,
+                          "unsubscribed_during_send": report.unsubscribed, "sending_elsewhere": report.busy,
+                          "error": report.error, "exit_code": code}, indent=2), file=json_out)
+        return code
     print(f"Sent {len(report.sent)} · already done {report.skipped} · refused {len(report.rejected)} · "
-          f"left {len(report.left)}")
+          f"unknown {len(report.unknown)} · left {len(report.left)}")
     for address, reply in report.rejected:
         print(f"  refused {address}: {reply}")
+    for address, why in report.unknown:
+        print(f"  unknown {address}: {why}")
+    for address in report.unsubscribed:
+        print(f"  not sent to {address}: unsubscribed during this send")
+    for address in report.busy:
+        print(f"  not sent to {address}: another sender is sending it now")
+    if report.unknown:
+        print(f"{len(report.unknown)} messages may or may not have arrived (the relay took them without a reply): "
+              f"they are not sent again; `digest send --issue {week} --resend-unknown` sends them once more with "
+              "the same Message-ID")
     if report.left:
-        print(f"Stopped: {report.error}. Run `digest send --issue {week}` again to reach the {len(report.left)} left; "
-              "nobody is mailed twice.")
+        print(f"Not yet reached: {len(report.left)} ({report.error}). Run `digest send --issue {week}` again to "
+              "reach them; nobody who got the issue is mailed again.")
         return 1
     return 0
+
+
+def _known_store(path: Path) -> None:
+    """Refuse a store a newer digest wrote, as `run` does, before anything is written to it."""
+    from digest.store import Store
+
+    with Store(path):
+        pass
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -143,6 +220,7 @@ def _add(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     addresses, problems = read_list(args.source) if args.source else ([], [])
     failed = [str(p) for p in problems]
     with SubscriberBook(config.store) as book:
@@ -162,6 +240,7 @@ def _remove(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     unknown = 0
     with SubscriberBook(config.store) as book:
         for address in args.addresses:
@@ -176,6 +255,7 @@ def _list(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     with SubscriberBook(config.store) as book:
         rows = book.list(None if args.all else "active")
     for row in rows:
@@ -187,17 +267,15 @@ def _list(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.mail import unsubscribe
+    from digest.mail.endpoint import Endpoint, make_app
 
     config = config_module.load(args.config)
+    _known_store(config.store)
     settings = config.email
     host, port = args.host or settings.unsubscribe.host, settings.unsubscribe.port if args.port is None else args.port
-    server = unsubscribe.make_server(settings, config.store, unsubscribe.secret_from(settings, os.environ), host, port)
-    print(f"Unsubscribe endpoint on http://{host}:{server.server_address[1]} for {settings.unsubscribe_url}/<token>",
+    app = make_app(settings, config.store, unsubscribe.secret_from(settings, os.environ))
+    endpoint = Endpoint(app, settings, host, port)
+    print(f"Unsubscribe endpoint on http://{host}:{endpoint.address[1]} for {settings.unsubscribe_url}/<token>",
           flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    endpoint.serve()
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from digest.config import EmailSettings
+from digest.files import write_atomic
 from digest.models import Article, Digest
 from digest.email.render import DEFAULT_TEMPLATES
 from digest.email.view import public_url
@@ -31,7 +32,7 @@ def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path
                     links=[dict(text=o.lead.outlet or o.lead.title, url=public_url(o.lead.url)) for o in s.origins])
                for s in digest.more]
     html = _environment().get_template("more.html.j2").render(stories=stories, week=digest.week, settings=settings)
-    path.write_text(html, encoding="utf-8")
+    write_atomic(path, html)
     return path
 
 
@@ -43,6 +44,6 @@ def write_source_pages(folder: Path, articles: Sequence[Article], settings: Emai
     written = []
     for article in articles:
         path = folder / f"{article.id}.html"
-        path.write_text(template.render(article=article, settings=settings), encoding="utf-8")
+        write_atomic(path, template.render(article=article, settings=settings))
         written.append(path)
     return written

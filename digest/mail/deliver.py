@@ -11,16 +11,21 @@ unsubscribe headers carrying the recipient's own signed link.
 recipient's signed one, in both parts; an issue without that link is not sent (U6). Preview and
 message differ in nothing else (T5).
 
-``send_issue`` walks the subscribers through the delivery ledger (see ``digest.ledger``): at
-most ``smtp.rate_per_minute`` messages a minute; a temporary failure is retried ``smtp.retries``
-times after ``retry_delay`` seconds, doubled each time; if it still fails the run stops (the
-relay is down: trying the rest now would only fail too) and the next run carries on.
+``send_issue`` walks the subscribers through the delivery ledger (see ``digest.mail.ledger``):
+each address is claimed there before its message goes out, so a second sender skips it; at most
+``smtp.rate_per_minute`` messages a minute. One recipient's temporary refusal (452 mailbox full)
+never stops the run: that address is tried again after everyone else, ``smtp.retries`` times
+after ``retry_delay`` seconds (doubled each time), and then left for the next run. When the relay
+itself is unavailable (no connection, 421) the same message is retried that way and, if it still
+fails, the run stops (trying the rest now would only fail too) and the next run carries on. A
+message sent without a reply is "unknown" (see the ledger) and never sent again blindly.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -35,10 +40,11 @@ from pathlib import Path
 from digest.mail import unsubscribe
 from digest.config import EmailSettings
 from digest.errors import DeliveryError
-from digest.mail.ledger import DONE, Ledger
+from digest.files import write_atomic
+from digest.mail.ledger import Ledger
 from digest.models import Email
 from digest.email.render import check_size
-from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure
+from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome
 from digest.mail.subscribers import Subscriber
 
 logger = logging.getLogger(__name__)
@@ -82,9 +88,7 @@ def personalize(email: Email, settings: EmailSettings, url: str) -> Email:
 def write_eml(message: EmailMessage, path: Path | str) -> Path:
     """Write the message as it would go on the wire (CRLF); replace the file atomically."""
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(message.as_bytes(policy=policy.SMTP))
-    os.replace(partial, path)
+    write_atomic(path, message.as_bytes(policy=policy.SMTP))
     return path
 
 
@@ -92,21 +96,27 @@ def write_eml(message: EmailMessage, path: Path | str) -> Path:
 class SendReport:
     issue: str
     sent: list[str] = field(default_factory=list)
-    skipped: int = 0  # already sent or rejected by an earlier run
+    skipped: int = 0  # sent or refused in an earlier run
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (address, the server's reply)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # the relay may have taken it: (address, why)
+    busy: list[str] = field(default_factory=list)  # claimed by another sender still at work
+    unsubscribed: list[str] = field(default_factory=list)  # unsubscribed while this send was running
     left: list[str] = field(default_factory=list)  # not delivered yet: the next run sends them
-    error: str = ""  # why the run stopped early
+    error: str = ""  # why the run stopped early, or the last temporary refusal
 
 
 @dataclass(frozen=True)
 class Sender:
-    """What sending needs from the outside world: the relay, the clocks and the signing secret."""
+    """What sending needs from the outside world: the relay, the clocks, the signing secret, and
+    ``subscribed`` (asked right before each message, so an unsubscribe during a send counts)."""
 
     mailer: Mailer
     secret: bytes
     now: Callable[[], datetime]
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
+    subscribed: Callable[[str], bool] = lambda address: True
+    resend_unknown: bool = False
 
 
 def check_sendable(email: Email, settings: EmailSettings) -> str:
@@ -117,39 +127,98 @@ def check_sendable(email: Email, settings: EmailSettings) -> str:
     return budget.message
 
 
+def message_id(settings: EmailSettings, secret: bytes, issue: str, address: str) -> str:
+    """The one Message-ID of this issue for this address, whoever sends it and however often."""
+    mac = hmac.new(secret, f"{issue}\x1f{address.lower()}".encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    return f"<{issue.lower()}.{mac}@{settings.from_address.rpartition('@')[2]}>"
+
+
 def send_issue(email: Email, issue: str, recipients: Sequence[Subscriber], settings: EmailSettings,
                ledger: Ledger, sender: Sender) -> SendReport:
-    """Send to every recipient the ledger has not seen through; stop at an outage."""
-    report, last = SendReport(issue), None
-    for n, subscriber in enumerate(recipients):
-        previous = ledger.get(issue, subscriber.address)
-        if previous and previous.status in DONE:
-            report.skipped += 1
-            continue
-        last = _pace(last, settings.smtp.rate_per_minute, sender)
-        message_id = previous.message_id if previous else make_msgid(domain=settings.from_address.rpartition("@")[2])
-        ledger.begin(issue, subscriber.address, message_id, sender.now())
-        url = unsubscribe.link(settings, subscriber.key, sender.secret)
-        message = compose(personalize(email, settings, url), settings, sender.now(), subscriber.address, url, message_id)
+    """Send to every recipient no sender has seen through. A recipient's temporary refusal is
+    retried after the others, ``smtp.retries`` times; a relay outage stops the run."""
+    run = _Run(email, issue, settings, ledger, sender, SendReport(issue))
+    deferred = run.round(recipients)
+    for attempt in range(settings.smtp.retries):
+        if not deferred:
+            break
+        sender.sleep(settings.smtp.retry_delay * 2 ** attempt)
+        deferred = run.round(deferred)
+    run.report.left = run.report.left or [s.address for s in deferred]
+    return run.report
+
+
+@dataclass
+class _Run:
+    email: Email
+    issue: str
+    settings: EmailSettings
+    ledger: Ledger
+    sender: Sender
+    report: SendReport
+    last: float | None = None
+
+    def round(self, subscribers: Sequence[Subscriber]) -> list[Subscriber]:
+        """One pass over ``subscribers``: those to try again later (none after an outage: the run stops)."""
+        deferred = []
+        for n, subscriber in enumerate(subscribers):
+            outcome = self.deliver(subscriber)
+            if outcome == "outage":
+                self.report.left = [s.address for s in [*deferred, *subscribers[n:]]
+                                    if _open(self.ledger, self.issue, s.address)]
+                return []
+            if outcome == "deferred":
+                deferred.append(subscriber)
+        return deferred
+
+    def deliver(self, subscriber: Subscriber) -> str:
+        """Claim, send and record one address: sent, skipped, rejected, unknown, deferred or outage."""
+        address, sender, report = subscriber.address, self.sender, self.report
+        if not sender.subscribed(address):
+            report.unsubscribed.append(address)
+            return "skipped"
+        own_id = message_id(self.settings, sender.secret, self.issue, address)
+        claim, why = self.ledger.claim(self.issue, address, own_id, sender.now(), sender.resend_unknown)
+        if claim is None:
+            return self._not_claimed(address, why)
+        self.last = _pace(self.last, self.settings.smtp.rate_per_minute, sender)
+        url = unsubscribe.link(self.settings, subscriber.key, sender.secret)
+        message = compose(personalize(self.email, self.settings, url), self.settings, sender.now(), address, url,
+                          claim.message_id)
         try:
-            _with_retries(message, settings, subscriber.address, sender)
+            _with_retries(message, self.settings, address, sender,
+                          lambda: self.ledger.mark_data(self.issue, address, sender.now()))
         except PermanentFailure as error:
-            ledger.finish(issue, subscriber.address, "rejected", sender.now(), str(error))
-            report.rejected.append((subscriber.address, str(error)))
-            continue
+            return self._record(address, "rejected", str(error), report.rejected)
+        except UnknownOutcome as error:
+            return self._record(address, "unknown", str(error), report.unknown)
         except TemporaryFailure as error:
-            ledger.finish(issue, subscriber.address, "pending", sender.now(), str(error))
+            self.ledger.finish(self.issue, address, "pending", sender.now(), str(error))
             report.error = str(error)
-            report.left = [s.address for s in recipients[n:] if _open(ledger, issue, s.address)]
-            return report
-        ledger.finish(issue, subscriber.address, "sent", sender.now())
-        report.sent.append(subscriber.address)
-    return report
+            return "outage" if error.relay else "deferred"
+        self.ledger.finish(self.issue, address, "sent", sender.now())
+        report.sent.append(address)
+        return "sent"
+
+    def _record(self, address: str, status: str, why: str, into: list) -> str:
+        self.ledger.finish(self.issue, address, status, self.sender.now(), why)
+        into.append((address, why))
+        logger.warning("%s: %s (%s)", address, status, why)
+        return status
+
+    def _not_claimed(self, address: str, why: str) -> str:
+        if why == "busy":
+            self.report.busy.append(address)
+        elif why == "unknown":
+            self.report.unknown.append((address, self.ledger.get(self.issue, address).error))
+        else:
+            self.report.skipped += 1
+        return "skipped"
 
 
 def _open(ledger: Ledger, issue: str, address: str) -> bool:
     row = ledger.get(issue, address)
-    return row is None or row.status not in DONE
+    return row is None or row.status in ("pending", "claimed")
 
 
 def _pace(last: float | None, per_minute: int, sender: Sender) -> float:
@@ -161,16 +230,18 @@ def _pace(last: float | None, per_minute: int, sender: Sender) -> float:
     return sender.monotonic()
 
 
-def _with_retries(message: EmailMessage, settings: EmailSettings, address: str, sender: Sender) -> None:
+def _with_retries(message: EmailMessage, settings: EmailSettings, address: str, sender: Sender,
+                  on_data: Callable[[], None]) -> None:
+    """Send, retrying while the relay itself is unavailable; a refusal of this recipient is raised."""
     smtp = settings.smtp
     for attempt in range(smtp.retries + 1):
         try:
-            return sender.mailer.send(message, settings.from_address, address)
+            return sender.mailer.send(message, settings.from_address, address, on_data)
         except TemporaryFailure as error:
-            if attempt == smtp.retries:
+            if attempt == smtp.retries or not error.relay:
                 raise
             delay = smtp.retry_delay * 2 ** attempt
-            logger.warning("temporary failure for one message (%s); retry %d of %d in %.0f s",
+            logger.warning("the relay is unavailable (%s); retry %d of %d in %.0f s",
                            error, attempt + 1, smtp.retries, delay)
             sender.sleep(delay)
 

@@ -15,10 +15,10 @@ class StoreTable:
 
     SCHEMA = ""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30)  # the unsubscribe endpoint writes concurrently
+        self._db = sqlite3.connect(str(path), timeout=timeout)  # how long to wait for a busy store
         with self._db:
             self._db.executescript(self.SCHEMA)
 

@@ -2,7 +2,9 @@
 
 ``gather`` reads every configured source: ``feed`` (RSS/Atom/JSON Feed, fetched by ``fetch``),
 ``folder`` (saved .txt/.md/.html/.eml files), ``pages`` (the linked page of a teaser item,
-extracted by ``html``), ``opml`` (a feed reader's subscriptions). ``relevance`` then scores each
+extracted by ``html``), ``opml`` (a feed reader's subscriptions); ``guard`` keeps every fetch to
+public addresses (but the configured source's own host) and within its deadline; ``own`` keeps
+digest's own output folder and store out of folder sources. ``relevance`` then scores each
 Article against the topic (pure), so only AI-in-entertainment articles go on down the pipeline.
 
 A source that fails becomes a Problem and the others are still read: one bad feed never stops

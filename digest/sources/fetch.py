@@ -1,4 +1,4 @@
-"""HTTP for feeds and article pages: timeouts, retries, a size cap and conditional GET.
+"""HTTP for feeds and article pages: deadlines, retries, a size cap, conditional GET, public addresses.
 
 Every request goes through ``Fetcher.get`` with the ``httpx.Client`` it was given (its timeout and
 redirect limit come from ``make_client``). The rules, with the defaults of ``FetchSettings``:
@@ -6,6 +6,11 @@ redirect limit come from ``make_client``). The rules, with the defaults of ``Fet
 - A 5xx answer, a timeout or a dropped connection is retried ``retries`` (2) times, waiting
   ``backoff * 2**(n-1)`` (1 s, then 2 s): a feed host that hiccups recovers within seconds, one that
   is down costs at most ~3 s more per run. A 4xx is never retried: asking again will not help.
+- ``timeout_seconds`` is a deadline for a whole attempt (connect, headers, body), not per read:
+  a server that trickles a byte a second is cut off when it passes (``digest.sources.guard``).
+- Only public addresses are fetched, checked after DNS resolution and on every redirect, except
+  the host of the source the editor configured: a feed URL may be internal, a link inside a feed
+  only when it is on the feed's own host (``get(url, origin=feed_url)``; see ``guard``).
 - Redirects are followed up to ``max_redirects`` (5); a loop ends there as a "too many redirects"
   problem instead of hanging the run.
 - Every body is read up to ``max_bytes`` (5 MB: a feed of 100 full articles of 25 KB, the largest
@@ -22,12 +27,14 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
 from digest.config import FetchSettings
 from digest.errors import FetchError
 from digest.models import Response
+from digest.sources import guard
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +64,18 @@ class Fetcher:
     def __init__(self, client: httpx.Client, settings: FetchSettings | None = None,
                  cache: HttpCache | None = None, sleep: Callable[[float], None] = time.sleep):
         self.client, self.settings, self.cache, self.sleep = client, settings or FetchSettings(), cache, sleep
+        guard.protect(client)  # public addresses only, and a deadline per request (see guard)
 
-    def get(self, url: str, conditional: bool = True) -> Response:
-        """The body at ``url``; raises FetchError saying what went wrong and what to do."""
+    def get(self, url: str, conditional: bool = True, origin: str | None = None) -> Response:
+        """The body at ``url``; raises FetchError saying what went wrong and what to do. ``origin``:
+        the configured source ``url`` was found in (its host may be internal); default ``url`` itself."""
         cached = self.cache.cached(url) if (self.cache and conditional) else None
         headers = {"User-Agent": self.settings.user_agent}
         if cached and cached.etag:
             headers["If-None-Match"] = cached.etag
         if cached and cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
-        response = self._attempts(url, headers)
+        response = self._attempts(url, headers, urlsplit(url if origin is None else origin).hostname or "")
         if response.status == 304 and cached:
             logger.debug("%s: not modified", url)
             return Response(cached.url, 304, cached.body, cached.content_type, cached.etag, cached.last_modified)
@@ -77,11 +86,12 @@ class Fetcher:
         if self.cache and response.status == 200 and (response.etag or response.last_modified):
             self.cache.remember(url, response)
 
-    def _attempts(self, url: str, headers: dict[str, str]) -> Response:
+    def _attempts(self, url: str, headers: dict[str, str], origin_host: str) -> Response:
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._once(url, headers)
+                with guard.scope(origin_host, self.settings.timeout_seconds):
+                    return self._once(url, headers)
             except FetchError as error:
                 if not error.retry or attempt == attempts:
                     if attempt > 1:
@@ -101,8 +111,11 @@ class Fetcher:
                 return Response(str(response.url), response.status_code, body,
                                 response.headers.get("content-type", ""), response.headers.get("etag", ""),
                                 response.headers.get("last-modified", ""))
+        except guard.Refused as error:
+            raise FetchError(url, f"not fetched: {error}", "configure it as a source if it is meant to be read") from None
         except httpx.TimeoutException:
-            raise FetchError(url, "timed out", "the server did not answer in time; try again later", retry=True) from None
+            raise FetchError(url, "timed out", f"no complete answer within the {self.settings.timeout_seconds:g} s deadline "
+                             "(fetch.timeout_seconds); try again later", retry=True) from None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects", "the URL may redirect in a loop; open it in a browser") from None
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as error:

@@ -1,0 +1,32 @@
+"""Atomic file writes: a reader sees the old file or the whole new one, and a failed write changes nothing."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from digest.files import sha256_file, write_atomic
+
+
+def test_write_replaces_the_whole_file(tmp_path):
+    path = tmp_path / "sub" / "digest.html"
+    write_atomic(path, "first")
+    write_atomic(path, b"second")
+    assert path.read_text() == "second" and sorted(p.name for p in path.parent.iterdir()) == ["digest.html"]
+    assert sha256_file(path) == "16367aacb67a4a017c8da8ab95682ccb390863780f7114dda0a0e0c55644c7c4"
+    assert oct(path.stat().st_mode & 0o777) == "0o644"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path, monkeypatch):
+    path = tmp_path / "digest.txt"
+    write_atomic(path, "the last complete issue")
+
+    def disk_full(descriptor):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", disk_full)  # the fault is injected at the point a full disk reports it
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(path, "half of a new iss")
+    assert path.read_text() == "the last complete issue" and [p.name for p in tmp_path.iterdir()] == ["digest.txt"]

@@ -1,0 +1,28 @@
+"""Issue 17 case 10: an output folder (and a store) inside a source folder are never read as
+sources: the second run reads the same articles as the first and says what it skipped."""
+
+from __future__ import annotations
+
+import shutil
+
+from digest.cli import main
+from tests.conftest import SEEDS
+
+
+def test_the_run_never_reads_its_own_output_or_store(tmp_path, capsys):
+    source = tmp_path / "saved"
+    shutil.copytree(SEEDS, source)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"sources:\n  folders:\n    - path: {source}\noutput: {source / 'out'}\n"
+                      f"store: {source / 'digest.sqlite'}\n", encoding="utf-8")
+    runs = []
+    for day in ("2025-07-20", "2025-07-21"):
+        assert main(["run", "--config", str(config), "--now", f"{day}T08:00:00+00:00"]) == 0
+        runs.append(capsys.readouterr())
+    assert runs[0].out.split(" · ")[0] == runs[1].out.split(" · ")[0] == "Read 5 articles"
+    issue = source / "out" / "2025-W30"  # the second run's issue, with the first one's files beside it
+    notes = (issue / "notes.txt").read_text(encoding="utf-8")
+    assert f"{issue.parent}: skipped: digest's own output folder, never read as a source" in notes
+    assert f"{source / 'digest.sqlite'}: skipped: digest's own store" in notes
+    assert "Editor notes" not in (issue / "digest.html").read_text(encoding="utf-8")
+    assert "Editor notes" not in (issue / "digest.txt").read_text(encoding="utf-8")
