@@ -94,6 +94,7 @@ class SummarySettings(_Model):
     redundancy: float = Field(0.5, gt=0, le=1)  # word-overlap above which two sentences repeat
     max_themes: int = Field(6, ge=1, le=30)  # sections per issue: configured themes first, then discovered
     max_stories_per_theme: int = Field(5, ge=1, le=100)  # stories one theme summary may quote
+    max_stories: int = Field(12, ge=1, le=200)  # stories featured in the email (stories/select.py); the rest listed
     discover_themes: bool = True  # a theme, labelled from key terms, for stories no configured theme fits
 
 

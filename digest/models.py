@@ -255,6 +255,7 @@ class Digest:
     repeats: tuple[str, ...] = ()  # stories left out as already sent in an earlier issue (editor notes)
     lead: Lead | None = None
     number: int = 0  # the issue number; 0 when unknown
+    more: tuple[Story, ...] = ()  # the week's other stories, most important first: listed, not featured
 
     @property
     def left_out(self) -> tuple[Relevance, ...]:

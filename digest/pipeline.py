@@ -1,8 +1,12 @@
 """The composition: collect -> build -> render -> write. Nothing else lives here.
 
-``build_digest`` is pure (articles in, Digest out). ``run_issue`` does the I/O around it: read the
-sources, write the issue folder (HTML, plain text, .eml, a readable copy of every source without a
-public URL, editor notes) and record it in the store.
+``build_digest`` is pure (articles in, Digest out): ``find_stories`` (relevance, dedup, follow-ups:
+the per-article work, whatever the week's size) then ``compose_issue`` (the editor's selection of
+``summary.max_stories``, and themes, lead and facts for those alone). ``run_issue`` does the I/O
+around it: read the sources, keep per-article work between runs (``digest/work.py``), render
+(featuring fewer stories while the HTML would be clipped), write the issue folder (HTML, plain
+text, .eml, a readable copy of every source without a public URL, more.html, editor notes) and
+record it in the store. Each stage is timed and shown by ``digest/progress.py``.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import httpx
 
 from digest.facts import consensus
 from digest.stories import dedup, followups
+from digest.stories.select import select
 from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
-from digest.sources import relevance
+from digest.sources import judging
 from digest.email import render
 from digest.summary import themes
 from digest.summary.lead import lead_story
@@ -28,13 +33,15 @@ from digest.config import Config
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
 from digest.files import write_atomic
-from digest.models import Article, Digest, Email, Problem, SourceReport
+from digest.models import Article, Digest, Email, Problem, Relevance, SourceReport, Story
 from digest.sources import feeds_with, flatten, gather, gather_paths, own
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
+from digest.progress import Progress, timed
 from digest.store import Store
+from digest.work import WorkCache
 from digest.tally import Tally, tally
-from digest.email.archive import write_source_pages
+from digest.email.archive import write_more_page, write_source_pages
 from digest.checkpoint import checkpoint
 from digest.publish import ISSUE_JSON, issue_json
 
@@ -47,38 +54,93 @@ def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Art
     return [a for a in articles if a.published is None or start <= a.published <= now]
 
 
-def build_digest(articles: Sequence[Article], config: Config, now: datetime,
-                 problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset()) -> Digest:
-    """Articles -> Digest: the on-topic ones (see relevance.py) in stories, theme summaries, consensus box.
+@dataclass(frozen=True)
+class Week:
+    """What the expensive stages found: every article judged, the on-topic ones in stories."""
 
-    ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
-    out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
-    articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
-    week = iso_week(now)
+    articles: tuple[Article, ...]  # on topic (and the context articles)
+    judged: Mapping[str, Relevance]
+    stories: tuple[Story, ...]
+    repeats: tuple[str, ...]
+
+
+def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[str, tuple[str, int]] | None = None,
+                 context: Set[str] = frozenset(), progress: Progress | None = None, cache: WorkCache | None = None) -> Week:
+    """Articles -> the on-topic ones (see relevance.py) in stories, already-sent ones left out.
+    ``cache`` keeps each article's assessment between runs (digest/work.py)."""
     articles = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
-    judged = relevance.judge_all([a for a in articles if a.id not in context], config.topic)
+    fresh = [a for a in articles if a.id not in context]
+    judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, config, cache))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    stories, repeats = followups.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
-    sections = themes.build_sections(stories, config.theme_list, config.summary)
-    published = {a.id: a.published for a in articles}
-    facts = tuple(f for story in stories for f in consensus.find_facts(story, config.consensus, published))
+    grouped = timed(progress, "dedup", len(articles), lambda: dedup.group(articles, config.dedup))
+    stories, repeats = followups.follow_ups(grouped, featured or {}, context)
+    return Week(tuple(articles), judged, tuple(stories), tuple(repeats))
+
+
+def _judge(articles: Sequence[Article], config: Config, cache: WorkCache | None) -> dict[str, Relevance]:
+    stamp = judging.fingerprint(config.topic)
+    known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
+    judged, new, _ = judging.judge_many(articles, config.topic, known)
+    if cache and new:
+        cache.put("relevance", new)
+    return judged
+
+
+def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (), count: int | None = None,
+            progress: Progress | None = None) -> Digest:
+    """The issue: the ``count`` (default ``summary.max_stories``) most important stories featured
+    (themes, lead, consensus box only for them), the others listed in ``Digest.more``."""
+    stories, more = select(week.stories, count or config.summary.max_stories)
+    sections = timed(progress, "themes", len(stories),
+                     lambda: themes.build_sections(stories, config.theme_list, config.summary))
+    published = {a.id: a.published for a in week.articles}
+    facts = timed(progress, "consensus", len(stories), lambda: tuple(
+        f for story in stories for f in consensus.find_facts(story, config.consensus, published)))
     kept = tuple(a for story in stories for a in story.articles)
+    iso = iso_week(now)
     return Digest(
         title=config.email.title,
-        week=week,
+        week=iso,
         created=now,
         stories=stories,
         sections=sections,
         facts=facts,
         articles=kept,
         problems=tuple(problems),
-        links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
-        relevance=tuple(sorted(judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
-        repeats=repeats,
+        links={a.id: a.url or f"{config.email.archive_url}/{iso}/sources/{a.id}.html" for a in kept},
+        relevance=tuple(sorted(week.judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
+        repeats=week.repeats,
         lead=lead_story(stories, sections, config.summary),
-        number=issue_number(week, config.email.first_issue),
+        number=issue_number(iso, config.email.first_issue),
+        more=more,
     )
+
+
+def build_digest(articles: Sequence[Article], config: Config, now: datetime,
+                 problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
+                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Digest:
+    """Articles -> Digest: ``find_stories`` then ``compose_issue``.
+
+    ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
+    out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
+    articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
+    return compose_issue(find_stories(articles, config, featured, context, progress), config, now, problems, None, progress)
+
+
+def render_fitting(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (),
+                   progress: Progress | None = None) -> tuple[Digest, Email]:
+    """Compose and render; while the HTML would pass Gmail's clip, feature a third fewer stories.
+    Only an issue that cannot fit with one story (a template or style too big) is refused."""
+    count = config.summary.max_stories
+    while True:
+        digest = compose_issue(week, config, now, problems, count, progress)
+        try:
+            return digest, timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
+        except render.TooBig as error:
+            if count <= 1 or len(digest.stories) <= 1:
+                raise
+            logger.warning("%s: featuring %d stories instead of %d", error, count * 2 // 3 or 1, count)
+            count = count * 2 // 3 or 1
 
 
 @dataclass(frozen=True)
@@ -105,7 +167,7 @@ def build_clock(store: Store, now: datetime, force: bool) -> tuple[datetime, dic
 
 def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: Path | None = None,
               strict: bool = False, client: httpx.Client | None = None, week: str | None = None,
-              force: bool = False) -> RunResult:
+              force: bool = False, progress: Progress | None = None) -> RunResult:
     """Read the sources, build this week's issue and write it to ``out/<week>/``.
 
     With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
@@ -113,14 +175,17 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     its first build's clock unless ``force`` (see ``build_clock``)."""
     with Store(config.store) as store:
         previous = store.issue(week) if week else None
-        if week:
-            now, articles, problems, reports = *_stored_week(store, week), [], []
-        else:
-            now, previous = build_clock(store, now, force) if not sources else (now, None)
-            gathered = own.leave_out(_gather(config, sources, store, client, now), [config.output, out or config.output],
-                                     config.store)
-            reports = _date_feed_items(gathered, store, now)
-            articles, problems = flatten(reports)
+        with progress.stage("collect", 0) if progress else nullcontext() as collecting:
+            if week:
+                now, articles, problems, reports = *_stored_week(store, week), [], []
+            else:
+                now, previous = build_clock(store, now, force) if not sources else (now, None)
+                gathered = own.leave_out(_gather(config, sources, store, client, now),
+                                         [config.output, out or config.output], config.store)
+                reports = _date_feed_items(gathered, store, now)
+                articles, problems = flatten(reports)
+            if collecting:
+                collecting.items = len(articles)
         checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
@@ -128,11 +193,12 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         context = _recently_sent(store, current, now)
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
-        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
-        email = render.render(digest, config.email)
+        with WorkCache(config.store, now) as cache:
+            found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache)
+        digest, email = render_fitting(found, config, now, problems, progress)
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
-        files = _write(folder, digest, email, config, now, counts)
+        files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
         checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
@@ -213,6 +279,8 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
         write_atomic(files["notes"], _notes(digest, counts))
         write_atomic(folder / ISSUE_JSON, issue_json(digest, email))
         write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
+        if write_more_page(folder / "more.html", digest, config.email):
+            files["more"] = folder / "more.html"
     except OSError as error:
         raise DigestError(f"{folder}: cannot write the issue: {error.strerror or error} (no file there is half "
                           "written and `send` refuses a mixed set; free space or check --out / output: in "
@@ -248,6 +316,9 @@ def _notes(digest: Digest, counts: Tally | None = None) -> str:
     for section in digest.sections:
         lines.append(f"- {section.theme.name}")
         lines += [f"    {reason}: {s.text[:70]}…" for s, reason in zip(section.sentences, section.reasons)]
+    lines += ["", "More stories this week (not in the email, on more.html), most important first:"]
+    lines += [f"- {s.title} ({len(s.articles)} articles, {len(s.origins)} independent sources)"
+              for s in digest.more] or ["- none"]
     lines += ["", "Stories and why articles were grouped:"]
     for story in digest.stories:
         follow_up = f"; follow-up, {story.follow_up}" if story.follow_up else ""

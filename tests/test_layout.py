@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "digest"
 FLOOR = {"models", "errors", "weeks", "text", "files", "lock", "schedule"}  # the floor: imports only the floor
 STAGES = ["sources", "stories", "summary", "facts", "email", "mail"]  # pipeline order
 CONFIG_MAY_IMPORT = FLOOR | {"email.style"}  # the house style's settings live beside the templates
-HEAVY = ("sumy", "nltk", "scipy", "numpy", "datasketch", "trafilatura", "httpx", "mjml", "feedparser", "pysbd")
+HEAVY = ("sumy", "nltk", "scipy", "numpy", "datasketch", "trafilatura", "httpx", "mjml", "feedparser", "pysbd", "nupunkt")
 
 
 def _name(path: Path) -> str:

@@ -34,7 +34,9 @@ def _paused_run(config, point: str, *extra: str, resume=None):
     process = subprocess.Popen([sys.executable, "-m", "digest", "run", "--config", str(config), "--now", NOW, *extra],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     line = process.stderr.readline()
-    assert line.strip() == f"paused at {point}", line + process.stderr.read()
+    while " digest.progress: " in line:  # the stages done before the point, one log line each
+        line = process.stderr.readline()
+    assert line.strip() == f"paused at {point}", line
     return process
 
 

@@ -128,3 +128,9 @@ def test_split_is_verbatim_in_order_and_never_overlaps(text):
         start = text.find(sentence, cursor)
         assert start >= cursor
         cursor = start + len(sentence)
+
+
+def test_a_quotation_of_two_sentences_stays_one_sentence():
+    quote = "“AI can give creatives better tools. But it doesn’t make you a storyteller.”"
+    assert split(quote + " She left.") == [quote, "She left."]
+    assert split('"It works. It is fast." He nodded.') == ['"It works. It is fast."', "He nodded."]

@@ -9,13 +9,14 @@ archive (``archive:`` in config.yaml).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digest.commands import config_option, console, moment, progress, week
+from digest.commands import config_option, console, moment, week
 from digest.errors import DigestError
 
 
@@ -28,6 +29,8 @@ def add_commands(commands) -> None:
     run.add_argument("--now", type=moment, help="the run's clock, ISO 8601 (for reproducible runs)")
     run.add_argument("--strict", action="store_true", help="fail (exit 1) if any source has a problem")
     run.add_argument("--week", type=week, help="rebuild a past week's issue from the store, e.g. 2025-W30 (no fetching)")
+    run.add_argument("--timings", type=Path, metavar="FILE",
+                     help="write each stage's items, wall and CPU seconds and peak memory to FILE as JSON")
     run.add_argument("--force", action="store_true",
                      help="rebuild this week's issue with the current clock even if it was built already")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
@@ -50,14 +53,17 @@ def _run(args: argparse.Namespace) -> int:
         if recorded:
             with RunLog(config.store) as log:
                 run_id = log.start("build", datetime.now(timezone.utc))
+        stages = _stages(args)
         try:
-            with progress(args, "Building the issue…"):
-                result = _build(args, config, now)
+            result = _build(args, config, now, stages)
         except BaseException as error:
             if recorded:
                 with RunLog(config.store) as log:
                     log.finish(run_id, "failed", datetime.now(timezone.utc), message=str(error) or type(error).__name__)
             raise
+        finally:
+            if args.timings:
+                _write_timings(args.timings, stages)
         if recorded:
             _record(config, run_id, result)
     if not args.quiet:
@@ -65,13 +71,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace, config, now: datetime):
+def _stages(args: argparse.Namespace):
+    """Per-stage progress: bars on a terminal, else one log line per stage (not with --quiet)."""
+    from digest.progress import Progress
+
+    live = console().is_terminal and not getattr(args, "quiet", False) and args.log_format != "json"
+    if not live and not getattr(args, "quiet", False):
+        logging.getLogger("digest.progress").setLevel(logging.INFO)
+    return Progress(live=live)
+
+
+def _build(args: argparse.Namespace, config, now: datetime, stages):
     from digest.pipeline import run_issue
     from digest.publish import publish
     from digest.store import Store
 
     result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week,
-                       force=args.force)
+                       force=args.force, progress=stages)
     if not args.source:
         with Store(config.store) as store:
             issues = store.issues()
@@ -131,7 +147,8 @@ def _print(args: argparse.Namespace, result, seconds: float) -> None:
         _say(args, logging.INFO, _same(result) + ("" if result.previous["fingerprint"] == result.email.fingerprint
                                                   else " (new or changed articles; an approval of it is void)"))
     size = len(result.email.html.encode("utf-8")) / 1024
-    counts = (plural(result.articles_read, "article"), plural(len(digest.stories), "story", "stories"),
+    stories = plural(len(digest.stories), "story", "stories") + (f" (+{len(digest.more)} listed)" if digest.more else "")
+    counts = (plural(result.articles_read, "article"), stories,
               plural(len(digest.sections), "theme"), plural(len(digest.facts), "fact"))
     print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {plural(len(digest.problems), 'problem')} · "
           f"{len(digest.left_out)} off topic · {seconds:.1f} s")
@@ -150,3 +167,11 @@ def _print(args: argparse.Namespace, result, seconds: float) -> None:
         print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))
     for kind, path in result.files.items():
         print(f"  {kind:5} {path}")
+    return 0
+
+
+def _write_timings(path: Path, progress) -> None:
+    try:
+        path.write_text(json.dumps([t.as_dict() for t in progress.timings()], indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise DigestError(f"{path}: cannot write the timings: {error.strerror or error}") from None

@@ -1,7 +1,10 @@
-"""Readable copies of source articles that have no public URL, for the issue's web archive.
+"""Pages of the issue's web archive, published with the issue under the archive URL.
 
-Every summary sentence links to its source. A saved file has no URL a subscriber could open, so the
-issue folder gets ``sources/<article id>.html``, published with the issue under the archive URL.
+- Readable copies of source articles that have no public URL: every summary sentence links to
+  its source, and a saved file has no URL a subscriber could open, so the issue folder gets
+  ``sources/<article id>.html``.
+- ``more.html``: the week's stories the email does not feature (stories/select.py), each with
+  its title and outlets, linked from the email's "N more stories this week".
 """
 
 from __future__ import annotations
@@ -13,14 +16,30 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from digest.config import EmailSettings
 from digest.files import write_atomic
-from digest.models import Article
+from digest.models import Article, Digest
 from digest.email.render import DEFAULT_TEMPLATES
+from digest.email.view import public_url
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(DEFAULT_TEMPLATES), autoescape=True, undefined=StrictUndefined)
+
+
+def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path | None:
+    """The stories not featured, most important first; nothing when every story is in the email."""
+    if not digest.more:
+        return None
+    stories = [dict(title=s.title or "Untitled story", sources=len(s.origins),
+                    links=[dict(text=o.lead.outlet or o.lead.title, url=public_url(o.lead.url)) for o in s.origins])
+               for s in digest.more]
+    html = _environment().get_template("more.html.j2").render(stories=stories, week=digest.week, settings=settings)
+    write_atomic(path, html)
+    return path
+
 
 def write_source_pages(folder: Path, articles: Sequence[Article], settings: EmailSettings) -> list[Path]:
     if not articles:
         return []
-    environment = Environment(loader=FileSystemLoader(DEFAULT_TEMPLATES), autoescape=True, undefined=StrictUndefined)
-    template = environment.get_template("source.html.j2")
+    template = _environment().get_template("source.html.j2")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for article in articles:

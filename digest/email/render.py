@@ -42,6 +42,10 @@ WARN_BYTES = 90_000
 _MJML_TAG = re.compile(r"</?mj-")
 _HREF = re.compile(r'href="([^"]*)"')
 
+class TooBig(RenderError):
+    """The HTML would pass Gmail's clip (the pipeline then features fewer stories)."""
+
+
 Budget = NamedTuple("Budget", [("size", int), ("level", str), ("message", str)])  # level: ok, warn, clip
 
 
@@ -52,7 +56,7 @@ def render(digest: Digest, settings: EmailSettings, template_dirs: Sequence[Path
     html = _compile(_render_template(loader, HTML_TEMPLATE, view, escape=True))
     budget = check_size(html)
     if budget.level == "clip":
-        raise RenderError(budget.message)
+        raise TooBig(budget.message)
     if budget.level == "warn":
         logger.warning("%s", budget.message)
     text = _render_template(loader, TEXT_TEMPLATE, view, escape=False)

@@ -11,6 +11,9 @@ one section per theme, the consensus box, quick links, the footer. Templates onl
   independent sources in story order; the consensus box uses the same names.
 - **Themes** list their stories except the lead, which the issue has already told in full.
   Stories in no theme and not the lead become quick links: one line, outlets in parentheses.
+  They come from the featured stories only (``summary.max_stories``, stories/select.py), so
+  they are capped with them; the week's other stories are one line, "N more stories this
+  week", linked to the issue's web page that lists them (``more.html``, email/archive.py).
 - **Read time** = ceil(words / 238), Brysbaert 2019's silent-reading rate for English
   non-fiction, over what a reader reads: summaries, "why it matters", story titles, the box.
 - **Preheader** (EMAIL.md P1, 35-140 characters): the lead's first sentence, cut at a word;
@@ -77,6 +80,7 @@ class IssueView:
     sections: tuple[SectionView, ...]
     facts: tuple[FactRow, ...]
     quick_links: tuple[QuickLink, ...]
+    more: Link | None  # "14 more stories this week" -> the issue's web page listing them (more.html)
     reason: str  # why the reader gets this email
     postal_address: str
     footer: tuple[Link, ...]  # unsubscribe, preferences, this issue online, the archive
@@ -105,7 +109,7 @@ def build_view(digest: Digest, settings: EmailSettings) -> IssueView:
         header_line=" · ".join(filter(None, [_issue_label(digest), f"{minutes} min read"])),
         counts_line=counts,
         contents_line=f"In this issue: {', '.join(themes)}" if themes else "",
-        lead=lead, sections=sections, facts=facts, quick_links=quick,
+        lead=lead, sections=sections, facts=facts, quick_links=quick, more=_more(digest, settings),
         reason=f"You are receiving {title} because you subscribed to it with this address.",
         postal_address=settings.postal_address,
         footer=tuple(Link(text, url, text) for text, url in zip(FOOTER_TEXTS, (
@@ -220,6 +224,18 @@ def _dispute_lines(fact: Fact, named) -> list[Line]:
         note = "" if note == clean(fact.note) else note
         details.setdefault(clean(value.value), []).append(named(value.origin_ids) + (f" ({note})" if note else ""))
     return [Line(value, "; ".join(parts)) for value, parts in details.items()]
+
+
+def more_url(digest: Digest, settings: EmailSettings) -> str:
+    """Where the issue's web page lists the stories the email does not feature."""
+    return f"{settings.archive_url}/{quote(clean(digest.week).strip(), safe='')}/more.html"
+
+
+def _more(digest: Digest, settings: EmailSettings) -> Link | None:
+    if not digest.more:
+        return None
+    text = f"{plural(len(digest.more), 'more story', 'more stories')} this week"
+    return Link(text, public_url(more_url(digest, settings)), text)
 
 
 def _words(lead: LeadView | None, sections, facts, quick) -> int:

@@ -55,6 +55,7 @@ PARAGRAPH = 0.5
 _ORDER = ("title", "heading", "lead", "body")
 
 Token = tuple[str, str]  # (stem, word as written)
+Index = dict[str, tuple[int, ...]]  # stem -> positions: a phrase is looked for only where its first stem is
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,8 @@ class Unit:
     tokens: tuple[Token, ...]
     context: tuple[Token, ...]  # the paragraph it sits in (for the title, the title)
     block: int  # -1 for the title
+    index: Index  # where each stem starts in tokens
+    context_index: Index  # ...and in context (one object shared by the paragraph's units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ class Topic:
     exclusions: tuple[Phrase, ...]
     threshold: float
     include: frozenset[str]
+    by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]]  # first stem -> (group no., term no., group, term)
 
 
 def compile_topic(settings: TopicSettings) -> Topic:
@@ -94,13 +98,19 @@ def compile_topic(settings: TopicSettings) -> Topic:
         key = _key(_phrase(sense.term))
         not_in[key] = not_in.get(key, ()) + _phrases(sense.not_in)
         not_with[key] = not_with.get(key, ()) + _phrases(sense.not_with)
+    groups = tuple((g.name, _phrases(g.terms)) for g in settings.groups)
+    by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]] = {}
+    for g, (name, terms) in enumerate(groups):
+        for t, term in enumerate(terms):
+            by_first[term.tokens[0][0]] = by_first.get(term.tokens[0][0], ()) + ((g, t, name, term),)
     return Topic(
-        groups=tuple((g.name, _phrases(g.terms)) for g in settings.groups),
+        groups=groups,
         not_in=not_in,
         not_with=not_with,
         exclusions=_phrases(settings.exclusions),
         threshold=settings.threshold,
         include=frozenset(settings.include),
+        by_first=by_first,
     )
 
 
@@ -112,8 +122,17 @@ def judge_all(articles: Iterable[Article], settings: TopicSettings) -> dict[str,
 
 def judge(article: Article, topic: Topic) -> Relevance:
     """Score one article against the topic and say why, in one line."""
-    units = article_units(article)
-    score, reason = _assess(units, topic)
+    return verdict(article, topic, *assess(article, topic))
+
+
+def assess(article: Article, topic: Topic) -> tuple[float, str]:
+    """The score and its reason: the costly part, which depends only on the article's title and
+    blocks and on the topic's groups, senses and exclusions (``judging.work_key``)."""
+    return _assess(article_units(article), topic)
+
+
+def verdict(article: Article, topic: Topic, score: float, reason: str) -> Relevance:
+    """The threshold and the editor's includes applied to an assessment."""
     included = article.pinned or _named(article, topic.include)
     passed = score >= topic.threshold
     sign = "≥" if passed else "<"
@@ -132,23 +151,36 @@ def article_units(article: Article) -> list[Unit]:
     first = next((i for i, b in enumerate(article.blocks) if b.kind != "heading"), -1)
     title = _tokens(article.title)
     context = title + (_tokens(article.blocks[first].text) if first >= 0 else ())
-    units = [Unit("title", TITLE, title, context, first)]
+    units = [_unit("title", TITLE, title, context, _index(context), first)]
     sentences = 0
     for index, block in enumerate(article.blocks):
         context = _tokens(block.text) + title  # the title frames every paragraph: "golf" there traps "tour"
+        context_index = _index(context)
         if block.kind == "heading":
-            units.append(Unit("heading", LEAD, _tokens(block.text), context, index))
+            units.append(_unit("heading", LEAD, _tokens(block.text), context, context_index, index))
             continue
         for text in split(block.text):
             where, weight = ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
-            units.append(Unit(where, weight, _tokens(text), context, index))
+            units.append(_unit(where, weight, _tokens(text), context, context_index, index))
             sentences += 1
     return units
 
 
+def _unit(where: str, weight: float, tokens: tuple[Token, ...], context: tuple[Token, ...], context_index: Index,
+          block: int) -> Unit:
+    return Unit(where, weight, tokens, context, block, _index(tokens), context_index)
+
+
+def _index(tokens: Sequence[Token]) -> Index:
+    positions: dict[str, list[int]] = {}
+    for i, (stem, _) in enumerate(tokens):
+        positions.setdefault(stem, []).append(i)
+    return {stem: tuple(found) for stem, found in positions.items()}
+
+
 def _assess(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
     excluded = [(p.text, u.where) for u in units if u.where in ("title", "lead")
-                for p in topic.exclusions if _find(u.tokens, p.tokens)]
+                for p in topic.exclusions if _find(u.tokens, p.tokens, u.index)]
     if excluded:
         return 0.0, f"excluded: '{excluded[0][0]}' in {excluded[0][1]}"
     hits, traps = _hits(units, topic)
@@ -181,10 +213,9 @@ def _hits(units: Sequence[Unit], topic: Topic) -> tuple[list[dict[str, list[str]
 
 def _matches(unit: Unit, topic: Topic) -> list[tuple[str, Phrase, int]]:
     """Every (group, term, start) in the unit, longest terms first so they win overlaps."""
-    stems = {s for s, _ in unit.tokens}
-    found = [(name, term, start) for name, terms in topic.groups for term in terms if term.tokens[0][0] in stems
-             for start in _find(unit.tokens, term.tokens)]
-    return sorted(found, key=lambda m: (-len(m[1].tokens), m[2]))
+    found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index for g, t, name, term in
+             topic.by_first.get(stem, ()) for start in _find(unit.tokens, term.tokens, unit.index)]
+    return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
 
 
 def _trap(unit: Unit, term: Phrase, start: int, topic: Topic) -> str:
@@ -192,21 +223,21 @@ def _trap(unit: Unit, term: Phrase, start: int, topic: Topic) -> str:
     key = _key(term)
     end = start + len(term.tokens)
     for phrase in topic.not_in.get(key, ()):
-        for at in _find(unit.tokens, phrase.tokens):
+        for at in _find(unit.tokens, phrase.tokens, unit.index):
             if at <= start and end <= at + len(phrase.tokens):
                 return f"in '{phrase.text}'"
     for phrase in topic.not_with.get(key, ()):
-        if _find(unit.context, phrase.tokens):
+        if _find(unit.context, phrase.tokens, unit.context_index):
             return f"beside '{phrase.text}'"
     return ""
 
 
 def _together(units: Sequence[Unit], hits: Sequence[dict[str, list[str]]], groups: Sequence[str]) -> float:
     """Weight of units naming every group; PARAGRAPH of it when only their paragraph does."""
-    joined_blocks = {
-        block for block in {u.block for u in units}
-        if all(any(hits[i][g] for i, u in enumerate(units) if u.block == block) for g in groups)
-    }
+    named: dict[int, set[str]] = {}
+    for unit, found in zip(units, hits):
+        named.setdefault(unit.block, set()).update(g for g in groups if found[g])
+    joined_blocks = {block for block, present in named.items() if len(present) == len(groups)}
     mass = 0.0
     for unit, found in zip(units, hits):
         if all(found[g] for g in groups):
@@ -259,11 +290,12 @@ def _tokens(text: str) -> tuple[Token, ...]:
     return tuple((light_stem(part), part) for word in words(text) for part in word.split("-") if part)
 
 
-def _find(tokens: Sequence[Token], phrase: Sequence[Token]) -> list[int]:
-    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written."""
-    size = len(phrase)
-    return [i for i in range(len(tokens) - size + 1)
-            if all(_same(tokens[i + k], phrase[k]) for k in range(size))]
+def _find(tokens: Sequence[Token], phrase: Sequence[Token], index: Index | None = None) -> list[int]:
+    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written. With the
+    tokens' ``index`` only the places of the phrase's first stem are tried."""
+    size, end = len(phrase), len(tokens) - len(phrase)
+    starts = range(end + 1) if index is None else index.get(phrase[0][0], ())
+    return [i for i in starts if i <= end and all(_same(tokens[i + k], phrase[k]) for k in range(size))]
 
 
 def _same(token: Token, wanted: Token) -> bool:

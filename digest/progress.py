@@ -1,0 +1,102 @@
+"""Long work shows its progress: one record per pipeline stage, shown as it happens.
+
+A run passes through stages (collect, relevance, dedup, themes, consensus, render, write). Each
+``Progress.stage(name, total)`` records a ``StageTiming``: items, wall and CPU seconds (CPU of
+this process plus its finished worker processes) and the process's peak resident memory when the
+stage ended. How it is shown depends on where the run goes:
+
+- on a terminal, a rich progress bar per stage (items done of total, elapsed time);
+- otherwise (cron, logs, tests), one log line per stage when it ends: name, count, seconds.
+
+``timings()`` gives the records to ``digest run --timings FILE`` and ``benchmarks/run.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+
+logger = logging.getLogger(__name__)
+
+Tick = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StageTiming:
+    name: str
+    items: int
+    wall: float  # seconds
+    cpu: float  # seconds, this process and its finished children
+    peak_mb: float  # the process's peak resident memory so far, MB
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Stage:
+    tick: Tick
+    items: int
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Progress:
+    """Records stages; shows a bar per stage when ``live`` (default: stderr is a terminal)."""
+
+    def __init__(self, live: bool | None = None):
+        self.live = sys.stderr.isatty() if live is None else live
+        self._timings: list[StageTiming] = []
+
+    def timings(self) -> list[StageTiming]:
+        return list(self._timings)
+
+    @contextmanager
+    def stage(self, name: str, total: int) -> Iterator[Stage]:
+        """Time one stage of ``total`` items; the caller may ``tick(n)`` as items finish, or set
+        ``items`` when the count is known only at the end (collect)."""
+        started, cpu = time.perf_counter(), _cpu()
+        with self._display(name, total) as tick:
+            stage = Stage(tick, total)
+            yield stage
+        total = stage.items
+        timing = StageTiming(name, total, time.perf_counter() - started, _cpu() - cpu, peak_mb())
+        self._timings.append(timing)
+        logger.info("%s: %d items in %.2f s (CPU %.2f s, peak %.0f MB)", name, total, timing.wall, timing.cpu,
+                    timing.peak_mb)
+
+    @contextmanager
+    def _display(self, name: str, total: int) -> Iterator[Tick]:
+        if not self.live:
+            yield lambda n=1: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Bar(*columns, console=Console(stderr=True), transient=False) as bar:  # stdout keeps the summary
+            task = bar.add_task(name, total=max(total, 1))
+            yield lambda n=1: bar.advance(task, n)
+            bar.update(task, completed=max(total, 1))
+
+
+
+def timed(progress: Progress | None, name: str, total: int, work: Callable[[], object]):
+    """``work()`` recorded as one stage of ``total`` items (nothing recorded without a Progress)."""
+    if progress is None:
+        return work()
+    with progress.stage(name, total):
+        return work()

@@ -1,0 +1,79 @@
+"""Per-article work kept between runs, so a re-run redoes only what is new or changed.
+
+The expensive per-article stage is the topic score (splitting every sentence and matching every
+term: ``sources/relevance.py``). Its result is kept in the store file's own table,
+``article_work``, keyed by a hash of what shapes it: the article's title, location, blocks and
+``include`` flag, and the topic settings (``relevance.work_key``); a changed article or changed
+settings make a new key, and the old row is simply never read again. The table is created with
+``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema version of its own: dropping it
+loses nothing but time). Rows not read for ``KEEP_DAYS`` are deleted after each run.
+
+A cache row is written only after the work it stands for is done, in one transaction per run: a
+killed run leaves either the rows or nothing, and the next run redoes what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from digest.errors import DigestError
+
+logger = logging.getLogger(__name__)
+
+KEEP_DAYS = 60
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS article_work (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    used TEXT NOT NULL
+);
+"""
+_CHUNK = 500  # SQLite's variable limit is far above; chunks keep each statement short
+
+
+class WorkCache:
+    """``article_work`` in the store file (its own connection); use as a context manager."""
+
+    def __init__(self, path: Path | str, now: datetime):
+        self.now = now
+        try:
+            self._db = sqlite3.connect(str(path))
+            with self._db:
+                self._db.executescript(_SCHEMA)
+        except sqlite3.Error as error:
+            raise DigestError(f"{path}: cannot open the work cache: {error} (check store: in config.yaml)") from None
+
+    def __enter__(self) -> WorkCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._db.close()
+
+    def get(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
+        """The kept values of ``keys`` (those there are), marked as used now."""
+        keys, found = sorted(set(keys)), {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, value FROM article_work WHERE kind = ? AND key IN ({marks})",
+                                    [kind, *chunk])
+            found.update((key, json.loads(value)) for key, value in rows)
+        with self._db:
+            self._db.executemany("UPDATE article_work SET used = ? WHERE key = ?", [(self.now.isoformat(), k) for k in found])
+        return found
+
+    def put(self, kind: str, values: Mapping[str, object]) -> None:
+        """Keep new values and forget rows unused for ``KEEP_DAYS``, in one transaction."""
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO article_work (key, kind, value, used) VALUES (?, ?, ?, ?)",
+                                 [(k, kind, json.dumps(v), self.now.isoformat()) for k, v in values.items()])
+            self._db.execute("DELETE FROM article_work WHERE used < ?", ((self.now - timedelta(days=KEEP_DAYS)).isoformat(),))
+
+    def count(self, kind: str) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM article_work WHERE kind = ?", (kind,)).fetchone()[0]
