@@ -138,6 +138,7 @@ class EmailSettings(_Model):
     first_issue: str = "2025-W29"  # the ISO week of issue 1; later issues are numbered by week
     templates: Path | None = None  # a folder whose files override the default templates by name
     subscribers: Path | None = None  # a CSV or YAML list, merged into the store before each send
+    editor_address: str = ""  # the editor's own address: the desk's test send goes here only
     style: StyleSettings = Field(default_factory=StyleSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     unsubscribe: UnsubscribeSettings = Field(default_factory=UnsubscribeSettings)
@@ -158,9 +159,11 @@ class EmailSettings(_Model):
             raise ValueError("must be an https:// URL")
         return value.rstrip("/")
 
-    @field_validator("from_address", "to_address")
+    @field_validator("from_address", "to_address", "editor_address")
     @classmethod
-    def _address(cls, value: str) -> str:
+    def _address(cls, value: str, info) -> str:
+        if not value and info.field_name == "editor_address":
+            return value
         local, at, domain = value.partition("@")
         if not (local and at and "." in domain) or " " in value:
             raise ValueError(f"{value!r} is not an email address")
@@ -291,6 +294,7 @@ class Config(_Model):
     window_days: int = Field(7, ge=1, le=366)
     output: Path = Path("out")
     store: Path = Path("digest.sqlite")
+    corrections: Path = Path("corrections.yaml")  # the editor's corrections (digest/corrections.py); may not exist
 
     @property
     def theme_list(self) -> tuple[Theme, ...]:
@@ -366,7 +370,8 @@ def _resolve(config: Config, base: Path) -> Config:
     email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
-        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email}
+        update={"sources": sources, "output": absolute(config.output), "store": absolute(config.store), "email": email,
+                "corrections": absolute(config.corrections)}
     )
 
 

@@ -255,6 +255,7 @@ class Digest:
     repeats: tuple[str, ...] = ()  # stories left out as already sent in an earlier issue (editor notes)
     lead: Lead | None = None
     number: int = 0  # the issue number; 0 when unknown
+    subject: str = ""  # the editor's subject line (corrections); "" means the generated one
 
     @property
     def left_out(self) -> tuple[Relevance, ...]:

@@ -24,6 +24,8 @@ from digest.email import render
 from digest.summary import themes
 from digest.summary.lead import lead_story
 from digest.config import Config
+from digest import corrections as corrections_file
+from digest.corrections import WeekCorrections
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
 from digest.files import write_atomic
@@ -45,20 +47,27 @@ def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Art
 
 def build_digest(articles: Sequence[Article], config: Config, now: datetime,
                  problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset()) -> Digest:
+                 context: Set[str] = frozenset(), corrections: WeekCorrections | None = None) -> Digest:
     """Articles -> Digest: the on-topic ones (see relevance.py) in stories, theme summaries, consensus box.
 
     ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
     out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
-    articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
-    week = iso_week(now)
-    judged = relevance.judge_all([a for a in articles if a.id not in context], config.topic)
+    articles given only for that (``followups.follow_ups``); they were judged on topic when featured.
+    ``corrections`` are the editor's for this week (``digest.corrections``), applied between the
+    stages; one that matches nothing becomes a problem."""
+    week, fix = iso_week(now), corrections or WeekCorrections()
+    every, articles = articles, fix.keep_articles(articles)
+    topic = config.topic.model_copy(update={"include": [*config.topic.include, *fix.featured_ids()]})
+    judged = relevance.judge_all([a for a in articles if a.id not in context], topic)
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    stories, repeats = followups.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
-    sections = themes.build_sections(stories, config.theme_list, config.summary)
+    grouped, repeats = followups.follow_ups(dedup.group(articles, config.dedup), featured or {}, context)
+    stories = fix.keep_stories(grouped)
+    sections = themes.build_sections(stories, config.theme_list, config.summary, fix.moves(stories, config.theme_list))
     published = {a.id: a.published for a in articles}
-    facts = tuple(f for story in stories for f in consensus.find_facts(story, config.consensus, published))
+    found = tuple(f for story in stories for f in consensus.find_facts(story, config.consensus, published))
+    facts = fix.keep_facts(found)
     kept = tuple(a for story in stories for a in story.articles)
+    problems = (*problems, *fix.unmatched(f"{config.corrections.name} {week}", every, grouped, found, config.theme_list))
     return Digest(
         title=config.email.title,
         week=week,
@@ -71,8 +80,9 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
         links={a.id: a.url or f"{config.email.archive_url}/{week}/sources/{a.id}.html" for a in kept},
         relevance=tuple(sorted(judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
         repeats=repeats,
-        lead=lead_story(stories, sections, config.summary),
+        lead=lead_story(stories, sections, config.summary, fix.lead_story(stories)),
         number=issue_number(week, config.email.first_issue),
+        subject=fix.subject,
     )
 
 
@@ -91,7 +101,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     """Read the sources, build this week's issue and write it to ``out/<week>/``.
 
     With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
-    of that week (undated ones count in the week they were first seen)."""
+    of that week (undated ones count in the week they were first seen). The editor's corrections
+    for the week (``config.corrections``) are honoured; a malformed corrections file stops the run."""
+    book = corrections_file.load(config.corrections)
     with Store(config.store) as store:
         if week:
             now, articles, problems, reports = *_stored_week(store, week), [], []
@@ -104,7 +116,8 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         context = _recently_sent(store, current, now)
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
-        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context})
+        digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context},
+                              book.week(iso_week(now)))
         email = render.render(digest, config.email)
         folder = (out or config.output) / digest.week
         files = _write(folder, digest, email, config, now)

@@ -91,7 +91,7 @@ def build_view(digest: Digest, settings: EmailSettings) -> IssueView:
     minutes = max(1, math.ceil(_words(lead, sections, facts, quick) / WORDS_PER_MINUTE))
     return IssueView(
         language=settings.language,
-        subject=one_line(f"{title}: {', '.join(themes[:3])}" if themes else title),
+        subject=one_line(digest.subject or (f"{title}: {', '.join(themes[:3])}" if themes else title)),
         preheader=_preheader(lead, counts, themes),
         title=title,
         header_line=" · ".join(filter(None, [_issue_label(digest), f"{minutes} min read"])),
