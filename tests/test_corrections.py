@@ -11,7 +11,7 @@ from digest import corrections
 from digest.config import load as load_config
 from digest.corrections import Corrections, Move, Ref, WeekCorrections
 from digest.email.render import render
-from digest.errors import ConfigError
+from digest.errors import ConfigError, DigestError
 from digest.pipeline import build_digest
 from tests.conftest import ROOT, make_article
 
@@ -102,3 +102,28 @@ def test_a_bad_file_gets_one_line_errors(tmp_path, text, message):
     with pytest.raises(ConfigError) as caught:
         corrections.load(path)
     assert any(message in line and "\n" not in line for line in caught.value.lines), caught.value.lines
+
+
+def test_each_desk_action_has_an_undo():
+    from digest.desk.actions import change
+
+    forms = [{"action": "exclude_stories", "article": "a1", "title": "T"}, {"action": "feature", "article": "a2"},
+             {"action": "exclude_articles", "article": "a3"}, {"action": "lead", "article": "a4"},
+             {"action": "move", "article": "a5", "theme": "Business"}, {"action": "drop_facts", "text": " a  line "},
+             {"action": "subject", "text": "New subject"}]
+    undos = [{"key": "exclude_stories", "article": "a1"}, {"key": "feature", "article": "a2"},
+             {"key": "exclude_articles", "article": "a3"}, {"key": "lead"}, {"key": "move", "article": "a5"},
+             {"key": "drop_facts", "text": "a line"}, {"key": "subject"}]
+    week = WeekCorrections()
+    for form in forms:
+        week = change(form)[0](week)
+    assert week == WeekCorrections(
+        subject="New subject", exclude_articles=(Ref(article="a3"),), exclude_stories=(Ref(article="a1", title="T"),),
+        feature=(Ref(article="a2"),), lead=Ref(article="a4"), move=(Move(article="a5", theme="Business"),),
+        drop_facts=("a line",))
+    assert change(forms[0])[0](week) == week  # the same exclusion twice is one entry
+    for undo in undos:
+        week = change({"action": "undo", **undo})[0](week)
+    assert week.is_empty()
+    with pytest.raises(DigestError, match="unknown or incomplete correction"):
+        change({"action": "exclude_stories"})

@@ -103,6 +103,14 @@ def _wait_up(url: str) -> None:
     raise AssertionError(f"{url} never answered")
 
 
+def _idle(desk: str) -> None:
+    for _ in range(600):
+        if not httpx.get(desk + "/version").json()["building"]:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the desk kept building")
+
+
 def _frame(page):
     return page.frame_locator("#email")
 
@@ -116,7 +124,8 @@ def _version(page) -> str:
     return page.evaluate("() => document.body.dataset.version")
 
 
-def _dry_run(folder: Path) -> str:
+def _dry_run(folder: Path, desk: str) -> str:
+    _idle(desk)  # a send (dry or not) during a desk build is refused as busy (exit 75), by design
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DIGEST_UNSUBSCRIBE_SECRET": SECRET}
     done = subprocess.run([sys.executable, "-m", "digest", "send", "--config", str(folder / "config.yaml"), "--dry-run"],
                           env=env, capture_output=True, text=True, timeout=120)
@@ -190,14 +199,14 @@ def test_excluding_a_story_removes_it_from_html_and_text(page, desk, project):
     assert "exclude_stories:" in (folder / "corrections.yaml").read_text(encoding="utf-8")
 
 
-def test_approve_then_send_dry_run_accepts_it(page, project):
+def test_approve_then_send_dry_run_accepts_it(page, desk, project):
     from playwright.sync_api import expect
 
     folder, _ = project
-    assert "NOT acceptable for sending" in _dry_run(folder)
+    assert "NOT acceptable for sending" in _dry_run(folder, desk)
     page.click("#approval button[type=submit]")
     expect(page.locator("#approval")).to_contain_text("approved on")
-    out = _dry_run(folder)
+    out = _dry_run(folder, desk)
     assert f"Approval: acceptable for sending: approved on" in out
 
 
@@ -213,7 +222,7 @@ def test_a_test_send_mails_the_exact_issue_to_the_editor(page, project):
     assert html.rstrip("\n") == (folder / "out" / WEEK / "digest.html").read_text(encoding="utf-8").rstrip("\n")
 
 
-def test_changing_a_source_voids_the_approval(page, project):
+def test_changing_a_source_voids_the_approval(page, desk, project):
     from playwright.sync_api import expect
 
     folder, _ = project
@@ -225,7 +234,30 @@ def test_changing_a_source_voids_the_approval(page, project):
     expect(page.locator("#approval")).to_contain_text("is void")
     with Store(folder / "digest.sqlite") as store:
         assert store.approval(WEEK)["valid"] is False
-    assert "NOT acceptable for sending: issue 2025-W29 changed after it was approved" in _dry_run(folder)
+    assert "NOT acceptable for sending: issue 2025-W29 changed after it was approved" in _dry_run(folder, desk)
+
+
+def _rebuilt(desk: str, before: int) -> None:
+    for _ in range(300):
+        if httpx.get(desk + "/version").json()["version"] != before:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the desk did not rebuild")
+
+
+def test_a_broken_corrections_file_is_shown_not_fatal(desk, project):
+    folder, _ = project
+    path = folder / "corrections.yaml"
+    good = path.read_text(encoding="utf-8")
+    before = httpx.get(desk + "/version").json()["version"]
+    path.write_text(good + "2025-W29x:\n  subject: [oops\n", encoding="utf-8")
+    _rebuilt(desk, before)
+    page = httpx.get(desk + "/").text
+    assert 'id="build-error"' in page and "corrections.yaml" in page and "not valid YAML" in page
+    before = httpx.get(desk + "/version").json()["version"]
+    path.write_text(good, encoding="utf-8")
+    _rebuilt(desk, before)
+    assert 'id="build-error"' not in httpx.get(desk + "/").text
 
 
 def _raw(desk: str, method: str, path: str, headers: dict | None = None, body: str = "") -> tuple[int, str]:
@@ -276,3 +308,11 @@ def test_past_issues_are_browsable(desk, project):
     past = httpx.get(desk + "/past/2025-W30")
     assert past.status_code == 200 and "Issue 2025-W30" in past.text and "Editor notes" in past.text
     assert httpx.get(desk + "/past/2025-W52").status_code == 404
+
+
+def test_preview_with_a_broken_config_says_what_and_where(tmp_path):
+    (tmp_path / "config.yaml").write_text("window_days: lots\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "digest", "preview", "--config", str(tmp_path / "config.yaml"),
+                           "--no-open", "--port", "0"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "config.yaml: window_days:" in done.stderr

@@ -38,6 +38,8 @@ def _preview(args: argparse.Namespace) -> int:
     err = console()
     desk = Desk(args.config, week=args.week, now=args.now)
     hosts = HOSTS if args.host in LOOPBACK else (*HOSTS, args.host)
+    if args.host in ("0.0.0.0", "::"):  # every interface: answer to this machine's names, nothing else
+        hosts = (*HOSTS, socket.gethostname(), socket.getfqdn())
     if args.host not in LOOPBACK:
         err.print(f"[yellow]warning[/yellow] listening on {args.host}, not loopback: anyone who can reach it can "
                   "read the issue (changes still need this session's token)", markup=True)

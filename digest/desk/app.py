@@ -65,7 +65,7 @@ def create_app(desk: Desk, token: str, hosts: tuple[str, ...] = LOOPBACK, live: 
         return HTMLResponse(page.desk_page(desk, token))
 
     async def version(request: Request) -> Response:
-        return JSONResponse({"version": desk.version, "week": desk.week})
+        return JSONResponse({"version": desk.version, "week": desk.week, "building": desk.building})
 
     async def email_html(request: Request) -> Response:
         week = _week(request)

@@ -24,6 +24,7 @@ from digest import config as config_module
 from digest import corrections as corrections_file
 from digest.corrections import Corrections, WeekCorrections
 from digest.errors import ConfigError, DigestError
+from digest.files import sha256_file
 from digest.lock import RunLock
 from digest.models import Email
 from digest.store import Store
@@ -59,6 +60,8 @@ class Desk:
         self.error: BuildError | None = None
         self.version = 0
         self.notice = ""  # one line about the editor's last action
+        self.building = False
+        self.used = ""  # sha256 of the corrections file the last build read (a write of the same: no rebuild)
         self._lock = threading.Lock()
 
     @property
@@ -70,8 +73,10 @@ class Desk:
         from digest.pipeline import run_issue
 
         with self._lock:
+            self.building = True
             try:
                 config = config_module.load(self.config_path)
+                self.used = file_sha(config.corrections)
                 with RunLock(config.store, "preview build", wait=LOCK_WAIT):
                     result = run_issue(config, self.fixed_now or self.clock(), week=self.fixed_week)
                 self.config, self.result, self.error = config, result, None
@@ -79,9 +84,14 @@ class Desk:
                 self.error = describe(error)
                 logger.warning("build failed: %s", self.error)
             self.version += 1
+            self.building = False
 
     def corrections(self) -> WeekCorrections:
-        return self._book().week(self.week)
+        """This week's corrections; none while the file is broken (the build error says why)."""
+        try:
+            return self._book().week(self.week)
+        except ConfigError:
+            return WeekCorrections()
 
     def correct(self, change: Callable[[WeekCorrections], WeekCorrections]) -> None:
         """Apply one change to this week's corrections and write the file (atomically); then rebuild."""
@@ -141,6 +151,14 @@ class Desk:
 
     def _book(self) -> Corrections:
         return corrections_file.load(self.config.corrections)
+
+
+def file_sha(path: Path) -> str:
+    """sha256 of a file, or "" if it cannot be read (a missing corrections file)."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
 
 
 def describe(error: BaseException) -> BuildError:

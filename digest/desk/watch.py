@@ -13,7 +13,7 @@ from pathlib import Path
 import anyio
 from watchfiles import awatch
 
-from digest.desk.state import Desk
+from digest.desk.state import Desk, file_sha
 from digest.email.render import DEFAULT_TEMPLATES
 
 logger = logging.getLogger(__name__)
@@ -45,5 +45,9 @@ async def watch(desk: Desk) -> None:
     logger.info("watching %s", ", ".join(sorted(map(str, roots))))
     async for changes in awatch(*roots, watch_filter=lambda change, path: counts(path, files, trees),
                                 debounce=DEBOUNCE_MS, step=50, recursive=True):
-        logger.info("changed: %s", ", ".join(sorted(p for _, p in changes)))
+        paths = {Path(p) for _, p in changes}
+        if paths == {desk.config.corrections} and file_sha(desk.config.corrections) == desk.used:
+            continue  # the desk's own correction: the last build read it already
+        logger.info("changed: %s", ", ".join(sorted(map(str, paths))))
         await anyio.to_thread.run_sync(desk.build)
+
