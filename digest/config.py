@@ -305,15 +305,9 @@ def load(path: Path | str) -> Config:
     """Read and validate a config file; raise ConfigError listing every problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except FileNotFoundError:
         raise ConfigError([f"{path}: file not found (pass --config FILE)"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"{path}: cannot read: {error}"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError([f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -326,6 +320,21 @@ def load(path: Path | str) -> Config:
     if problems:
         raise ConfigError(problems)
     return _resolve(config, path.parent)
+
+
+def read_yaml(path: Path) -> object:
+    """A YAML file's data; ConfigError naming the file (and line) if it cannot be read or parsed.
+    A missing file raises FileNotFoundError: what that means is the caller's to say."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([f"{path}: cannot read: {error}"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError([f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
 
 
 def _describe(path: Path, error: dict) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from digest.config import read_yaml
 from digest.errors import ConfigError
 from digest.files import write_atomic
 from digest.models import Article, Fact, Problem, Story, Theme
@@ -155,15 +156,9 @@ class Corrections(BaseModel):
 def load(path: Path) -> Corrections:
     """Read and check the corrections file; a missing file means no corrections."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except FileNotFoundError:
         return Corrections()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"{path}: cannot read the corrections file: {error}"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError([f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
     if raw is None:
         return Corrections()
     if not isinstance(raw, dict):

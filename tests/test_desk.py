@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 import time
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import httpx
@@ -145,6 +147,21 @@ def test_the_page_shows_the_issue_as_it_will_be_sent(page, desk, project):
     assert served == (folder / "out" / WEEK / "digest.html").read_bytes()  # the bytes `send` sends
     assert "allow-scripts" not in page.locator("#email").get_attribute("sandbox")
     assert "script-src 'self'" in httpx.get(desk + "/").headers["content-security-policy"]
+
+
+def test_the_preview_for_a_subscriber_is_the_message_send_writes(desk, project):
+    folder, _ = project
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DIGEST_UNSUBSCRIBE_SECRET": SECRET}
+    config = ("--config", str(folder / "config.yaml"))
+    subprocess.run([sys.executable, "-m", "digest", "subscribers", "add", "bea@example.org", *config], env=env,
+                   check=True, capture_output=True, timeout=60)
+    _dry_run(folder, desk)
+    eml = next((folder / "out" / WEEK / "outbox").glob("*bea@example.org.eml"))
+    message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    sent = message.get_body(("html",)).get_content().replace("\r\n", "\n").rstrip("\n")
+    shown = httpx.get(f"{desk}/issue/{WEEK}/email.html", params={"to": "bea@example.org"}).text
+    assert shown.rstrip("\n") == sent and "/unsubscribe/" in sent  # byte for byte, bar the wire's CRLF
+    assert httpx.get(f"{desk}/issue/{WEEK}/email.html", params={"to": "nobody@example.org"}).status_code == 404
 
 
 def test_phone_width_stacks_the_layout(page):

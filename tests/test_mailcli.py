@@ -129,14 +129,19 @@ def test_send_refuses_issue_files_that_are_not_the_ones_run_wrote(project, capsy
     assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
 
 
-def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(project, capsys, monkeypatch):
-    from digest.store import Store
-
+def _built_under_approve_policy(project, capsys, monkeypatch) -> tuple:
     config, inbox = project
     config.write_text(config.read_text(encoding="utf-8") + "schedule:\n  send_policy: approve\n", encoding="utf-8")
     c = ("--config", str(config))
     monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
     assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    return config, inbox, c
+
+
+def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(project, capsys, monkeypatch):
+    from digest.store import Store
+
+    config, inbox, c = _built_under_approve_policy(project, capsys, monkeypatch)
     code, _, err = command(capsys, "send", *c)
     assert code == 1 and "issue 2025-W29 is not approved" in err and inbox.messages == []
     store = config.parent / "digest.sqlite"
@@ -154,11 +159,7 @@ def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(proje
 def test_a_dry_run_says_whether_the_issue_may_be_sent(project, capsys, monkeypatch):
     from digest.store import Store
 
-    config, inbox = project
-    config.write_text(config.read_text(encoding="utf-8") + "schedule:\n  send_policy: approve\n", encoding="utf-8")
-    c = ("--config", str(config))
-    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
-    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    config, inbox, c = _built_under_approve_policy(project, capsys, monkeypatch)
     code, out, _ = command(capsys, "send", *c, "--dry-run")
     assert code == 0 and "Approval: NOT acceptable for sending: issue 2025-W29 is not approved" in out
     with Store(config.parent / "digest.sqlite") as db:

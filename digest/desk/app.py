@@ -68,8 +68,9 @@ def create_app(desk: Desk, token: str, hosts: tuple[str, ...] = LOOPBACK, live: 
         return JSONResponse({"version": desk.version, "week": desk.week, "building": desk.building})
 
     async def email_html(request: Request) -> Response:
-        week = _week(request)
-        email = await anyio.to_thread.run_sync(desk.stored_email, week)
+        week, to = _week(request), request.query_params.get("to")
+        email = await anyio.to_thread.run_sync(desk.email_for, week, to) if to else \
+            await anyio.to_thread.run_sync(desk.stored_email, week)
         html = email.html
         if request.query_params.get("scheme") == "dark":  # show the dark-mode rules whatever the OS says
             html = re.sub(r"\(prefers-color-scheme:\s*dark\)", "all", html)

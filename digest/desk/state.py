@@ -131,6 +131,20 @@ class Desk:
             raise DigestError(f"no issue {week} in the store")
         return read_issue(record)
 
+    def email_for(self, week: str, address: str) -> Email:
+        """The issue as one subscriber gets it: their own signed unsubscribe link, as ``send`` makes it."""
+        from digest.mail import unsubscribe
+        from digest.mail.deliver import personalize
+        from digest.mail.subscribers import SubscriberBook
+
+        settings = self.config.email
+        with SubscriberBook(self.config.store) as book:
+            subscriber = book.get(address)
+        if subscriber is None:
+            raise DigestError(f"{address} is not a subscriber (`digest subscribers add {address}`)")
+        url = unsubscribe.link(settings, subscriber.key, unsubscribe.secret_from(settings, os.environ))
+        return personalize(self.stored_email(week), settings, url)
+
     def test_send(self) -> str:
         """Mail the exact issue to ``email.editor_address`` (holding the run/send lock); one line."""
         from digest.mail.deliver import compose
