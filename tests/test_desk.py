@@ -25,7 +25,7 @@ import pytest
 from digest.store import Store
 from mailserver import Inbox, MailServer, make_certificate
 from tests.conftest import ROOT, SEEDS
-from tests.test_email_browser import ARGS, CHROMIUM
+from tests.test_email_browser import ARGS, BACKGROUNDS, CHROMIUM, light_backgrounds
 
 WEEK = "2025-W29"
 NOW = "2025-07-20T08:00:00+00:00"
@@ -38,6 +38,11 @@ The company will expand the AI DJ feature to 50 markets, which signals a shift i
 
 Revenue from the music feature grew in the quarter, Spotify told investors on its earnings call.
 """
+EVIL = """---
+title: <script>document.title='pwned'</script><img src=x onerror="document.title='pwned'">Hospital budgets
+---
+The hospital board approved a new budget for radiology. Nurses will get new schedules next month.
+"""
 FOOTER = """() => [...document.querySelectorAll('.foot [class*=mj-column-per]')].map(e => {
   const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, bottom: r.bottom, width: r.width}; })"""
 
@@ -47,6 +52,7 @@ def project(tmp_path_factory):
     folder = tmp_path_factory.mktemp("desk")
     shutil.copytree(SEEDS, folder / "seeds")
     (folder / "seeds" / "spotify.txt").write_text(SPOTIFY, encoding="utf-8")
+    (folder / "seeds" / "evil.md").write_text(EVIL, encoding="utf-8")  # off topic: shown in the why panel
     (folder / "templates").mkdir()
     cert = make_certificate(folder)
     inbox = Inbox()
@@ -147,6 +153,13 @@ def test_the_page_shows_the_issue_as_it_will_be_sent(page, desk, project):
     assert served == (folder / "out" / WEEK / "digest.html").read_bytes()  # the bytes `send` sends
     assert "allow-scripts" not in page.locator("#email").get_attribute("sandbox")
     assert "script-src 'self'" in httpx.get(desk + "/").headers["content-security-policy"]
+    assert "sandbox" in httpx.get(f"{desk}/issue/{WEEK}/email.html").headers["content-security-policy"]
+
+
+def test_feed_content_cannot_run_script_in_the_desk(page):
+    off_topic = page.locator("#why li", has_text="Hospital budgets").first
+    assert "<script>document.title='pwned'</script>" in off_topic.inner_text()  # shown as text
+    assert page.title() != "pwned" and "Feature it" in off_topic.inner_text()
 
 
 def test_the_preview_for_a_subscriber_is_the_message_send_writes(desk, project):
@@ -176,6 +189,11 @@ def test_phone_width_stacks_the_layout(page):
     assert page.locator("#text").is_visible() and "Spotify" in page.locator("#text").inner_text()
     page.click("#toggles button[data-part=text]")
     page.click("#toggles button[data-width=desktop]")
+    page.click("#toggles button[data-scheme=dark]")
+    page.wait_for_function("() => document.getElementById('email').src.endsWith('?scheme=dark')")
+    colors = _frame(page).locator("body").evaluate(f"() => ({BACKGROUNDS})()")
+    assert len(colors) >= 3 and light_backgrounds(colors) == []  # every surface repainted dark
+    page.click("#toggles button[data-scheme=light]")
 
 
 def test_editing_a_template_reloads_the_page_and_a_broken_one_is_shown(page, project):
