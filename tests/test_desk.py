@@ -12,6 +12,7 @@ import os
 import re
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -214,6 +215,8 @@ def test_editing_a_template_reloads_the_page_and_a_broken_one_is_shown(page, pro
     assert page.locator("#error-file").inner_text().endswith("templates/digest.mjml.j2")
     assert page.locator("#error-line").inner_text() == "10"
     expect(_frame(page).locator("body")).to_contain_text("DESK EDIT MARKER")  # the last good issue stays
+    page.click("#approval button[type=submit]")
+    expect(page.locator("#notice")).to_contain_text("Not done: the last build failed")
     before = _version(page)
     template.unlink()
     _reloaded(page, before)
@@ -351,3 +354,14 @@ def test_preview_with_a_broken_config_says_what_and_where(tmp_path):
                            "--no-open", "--port", "0"], env={**os.environ, "PYTHONPATH": str(ROOT)},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "config.yaml: window_days:" in done.stderr
+
+
+def test_preview_on_a_port_in_use_says_so(project):
+    folder, _ = project
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = subprocess.run([sys.executable, "-m", "digest", "preview", "--config", str(folder / "config.yaml"),
+                               "--no-open", "--port", str(taken.getsockname()[1])],
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "cannot listen on 127.0.0.1:" in done.stderr and "--port 0" in done.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from digest.commands import config_option, console, moment, week
+from digest.errors import DigestError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -46,7 +47,12 @@ def _preview(args: argparse.Namespace) -> int:
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as error:
+        sock.close()
+        raise DigestError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error} "
+                          "(another program uses it? pass --port N, or --port 0 for any free one)") from None
     port = sock.getsockname()[1]
     shown = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     url = f"http://{'127.0.0.1' if args.host == '0.0.0.0' else shown}:{port}/"

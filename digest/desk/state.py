@@ -100,7 +100,10 @@ class Desk:
         self.build()
 
     def approve(self, fingerprint: str, editor: str) -> None:
-        """Approve the issue as the editor saw it: refused if it changed since the page was loaded."""
+        """Approve the issue as the editor saw it: refused if it changed since the page was loaded, or
+        while the last build failed (the files are the last good issue, not what the sources say now)."""
+        if self.error:
+            raise DigestError(f"the last build failed ({self.error}): fix it before approving")
         with Store(self.config.store) as store:
             record = store.issue(self.week)
             if not record or record["fingerprint"] != fingerprint:
