@@ -19,7 +19,7 @@ so they can be reviewed in version control next to the config::
       drop_facts:                          # consensus lines left out, by their text
         - "Netflix used generative AI in El Eternauta"
 
-An article is named by its id (``digest inspect``, notes.txt and the desk show them); a bare id
+An article is named by its id (the desk shows and writes them); a bare id
 string works as well as the mapping, and ``title`` is only for the reader. Stories are named by an
 article because a story's own id changes when a new article joins it. A correction that matches
 nothing in this week's issue is reported as a problem (the run goes on); a malformed file is an
