@@ -12,10 +12,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from digest.commands import console, desk, inspect, mail, run, sources
+from digest.commands import console, desk, inspect, mail, read, run, sources
 from digest.errors import BusyError, ConfigError, DigestError, StrictModeError
 
-GROUPS = (run, sources, inspect, mail, desk)
+GROUPS = (run, sources, read, inspect, mail, desk)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

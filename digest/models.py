@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Literal
 
 BlockKind = Literal["paragraph", "heading", "bullet", "table_row"]
-FactStatus = Literal["consensus", "disputed", "variant"]
+FactStatus = Literal["consensus", "disputed", "changed", "variant"]
 
 
 def stable_id(*parts: str) -> str:

@@ -34,6 +34,7 @@ from digest.sources import feeds_with, flatten, gather, gather_paths
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
 from digest.store import Store
+from digest.tally import Tally, tally
 from digest.email.archive import write_source_pages
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class RunResult:
     files: dict[str, Path] = field(default_factory=dict)
     articles_read: int = 0
     reports: tuple[SourceReport, ...] = ()
+    tally: Tally | None = None  # where every article read went (featured, off topic, outside the week ...)
 
 
 def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: Path | None = None,
@@ -119,12 +121,13 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         digest = build_digest([*current, *context], config, now, problems, featured, {a.id for a in context},
                               book.week(iso_week(now)))
         email = render.render(digest, config.email)
+        counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
-        files = _write(folder, digest, email, config, now)
+        files = _write(folder, digest, email, config, now, counts)
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
             store.record_issue(digest, folder, email)
-    return RunResult(digest, email, folder, files, len(articles), tuple(reports))
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts)
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
@@ -181,7 +184,8 @@ def _remember(store: Store, articles: Sequence[Article], reports: Sequence[Sourc
                                  "problems": len(r.problems)})
 
 
-def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime) -> dict[str, Path]:
+def _write(folder: Path, digest: Digest, email: Email, config: Config, now: datetime,
+           counts: Tally | None = None) -> dict[str, Path]:
     """Write the issue's files, each atomically (a reader sees the old file or the new one); the
     store's record, written after them, holds their hashes, so ``send`` can tell a torn set."""
     files = {"html": folder / "digest.html", "text": folder / "digest.txt", "eml": folder / "digest.eml",
@@ -195,7 +199,7 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
         write_atomic(files["html"], email.html)
         write_atomic(files["text"], email.text)
         write_eml(compose(email, config.email, now), files["eml"])
-        write_atomic(files["notes"], _notes(digest))
+        write_atomic(files["notes"], _notes(digest, counts))
         write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
     except OSError as error:
         raise DigestError(f"{folder}: cannot write the issue: {error.strerror or error} (no file there is half "
@@ -204,9 +208,11 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
     return files
 
 
-def _notes(digest: Digest) -> str:
-    """The editor's notes: problems, off-topic articles, dropped lines, guessed metadata, merges."""
+def _notes(digest: Digest, counts: Tally | None = None) -> str:
+    """The editor's notes: where the articles went, problems, off-topic articles, dropped lines,
+    guessed metadata, merges."""
     lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
+    lines += [f"Articles: {counts.line()}", ""] if counts else []
     lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
     lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
     lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]

@@ -124,8 +124,8 @@ def test_never_says_confirmed_or_true(seed_facts):
     assert not any(w in text.lower().split() for text in own_words for w in ("confirmed", "true"))
 
 
-def test_order_is_consensus_by_count_then_disputed_then_variants(seed_facts):
-    keys = [({"consensus": 0, "disputed": 1, "variant": 2}[f.status], -f.count if f.status == "consensus" else 0)
+def test_order_is_disputed_then_consensus_by_count_then_variants(seed_facts):
+    keys = [({"disputed": 0, "changed": 0, "consensus": 1, "variant": 2}[f.status], -f.count if f.status == "consensus" else 0)
             for f in seed_facts]
     assert keys == sorted(keys)
     assert len(seed_facts) <= SETTINGS.max_facts
@@ -312,10 +312,11 @@ def test_a_source_giving_two_values_in_a_slot_supports_each_and_nothing_is_dispu
                       article("Revenue was $11.08 billion.", "b"), article("Revenue was $11.08 billion.", "c")])
     fact, = find_facts(story, WIDE)
     assert (fact.status, fact.origin_ids) == ("consensus", ("a", "b", "c"))
-    doses = story_of([article("The US buys 100 million more doses, for 200 million doses in all.", "a"),
-                      article("It adds 100 million doses.", "b"), article("The order doubles to 200 million doses.", "c")])
+    doses = story_of([article("The US ordered 100 million more doses and has now ordered 200 million doses.", "a"),
+                      article("It ordered 100 million doses.", "b"), article("The US has ordered 200 million doses.", "c")])
     assert [(f.status, f.text, f.origin_ids) for f in find_facts(doses, WIDE)] == [
-        ("consensus", "Doses: 100 million more doses", ("a", "b")), ("consensus", "Doses: 200 million doses", ("a", "c"))]
+        ("consensus", "Doses ordered: 100 million more doses", ("a", "b")),
+        ("consensus", "Doses ordered: 200 million doses", ("a", "c"))]
 
 
 # --- periods ---------------------------------------------------------------------------------

@@ -83,3 +83,22 @@ def test_theme_and_story_limits_hold(stories):
     found = build_sections(stories, DEFAULT_THEMES[:1], SummarySettings(max_stories_per_theme=1))
     discovered = [s for s in found if s.theme.slug.startswith("discovered-")]
     assert discovered and all(len(s.story_ids) == 1 for s in found)
+
+
+GERMAN = [
+    "Der Sender sagte, dass der Vertrag für die KI-Stimmen der Sprecher bis 2027 läuft.",
+    "Die Sprecher kritisieren, dass der Vertrag die Rechte an der eigenen Stimme nicht schützt.",
+    "Der Verband der Sprecher fordert, dass der Sender die Stimmen nur mit Zustimmung nutzt.",
+    "Nach Angaben der Gewerkschaft haben mehr als hundert Sprecher den Brief an den Sender unterschrieben.",
+]
+
+
+def test_a_theme_in_another_language_is_not_named_after_its_stop_words():
+    from digest.text.language import stop_words
+
+    german = make_article(location="sprecher.txt", title="Sprecher gegen KI-Stimmen", text="\n".join(GERMAN))
+    found = discover([story("sprecher", german)], set(), lambda s: True, light_stem, STOP_WORDS)
+    (theme, _), = found
+    named = theme.name.lower().split(" & ")
+    assert not set(named) & stop_words("de"), theme.name
+    assert set(named) <= {"sprecher", "sender", "vertrag", "stimmen"}, theme.name

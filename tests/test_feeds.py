@@ -111,7 +111,8 @@ def test_script_tags_and_javascript_links_never_reach_the_text(server, fetcher, 
     ("/feeds/malformed.xml", "feed has errors, read what could be read: <unknown>:2:"),
     ("/feeds/html-page.xml", "an HTML page, not a feed"),
     ("/feeds/empty.xml", "feed has no items"),
-    ("/feeds/entity-bomb.xml", "feed declares XML entities (an entity-expansion attack?); refused"),
+    ("/feeds/entity-bomb.xml", "feed refused: entity lol1 refers to other entities (entity expansion)"),
+    ("/feeds/external-entity.xml", "feed refused: entity secret is external (SYSTEM)"),
     ("/status/404", "HTTP 404"),
     ("/status/500", "HTTP 500 (after 3 attempts)"),
     ("/slow", "timed out (after 3 attempts)"),
@@ -123,6 +124,21 @@ def test_bad_feeds_give_one_line_problems(server, fetcher, store, path, what):
     assert report.articles == ()
     assert report.problems[0].what.startswith(what) and report.problems[0].where == server.url(path)
     assert report.problems[0].hint and "\n" not in str(report.problems[0])
+
+
+def test_a_harmless_internal_entity_is_read(server, fetcher, store):
+    report = read(server, fetcher, store, "/feeds/internal-entity.xml")
+    (article,) = report.articles
+    assert report.problems == ()
+    assert article.title == "Northlight Pictures tests an AI tool for storyboards"
+    assert "Text © Northlight Pictures 2025." in article.text
+
+
+def test_an_entity_declaration_inside_cdata_is_content_not_a_declaration(server, fetcher, store):
+    report = read(server, fetcher, store, "/feeds/cdata-entity.xml")
+    (article,) = report.articles
+    assert report.problems == ()
+    assert '<!ENTITY lol "lol">' in article.text
 
 
 @pytest.mark.parametrize("path, outlet", [("/feeds/latin1-no-charset.xml", "Café Cinéma"),

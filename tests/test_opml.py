@@ -22,9 +22,17 @@ def test_nested_outlines_are_feeds_once_each(tmp_path):
                                ("https://pixelpost.example/feed.json", "Pixel Post")]
 
 
+def test_a_harmless_internal_entity_in_opml_is_read(tmp_path):
+    path = tmp_path / "feeds.opml"
+    path.write_text('<!DOCTYPE opml [<!ENTITY site "Frame Rate">]><opml><body>'
+                    '<outline title="&site;" xmlUrl="https://framerate.example/feed"/></body></opml>', encoding="utf-8")
+    assert read_opml(path) == [("https://framerate.example/feed", "Frame Rate")]
+
+
 @pytest.mark.parametrize("text, what", [
     ("<opml><body><outline", "not valid OPML"),
-    ('<!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>', "OPML declares XML entities"),
+    ('<!DOCTYPE opml [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><opml><body/></opml>',
+     "OPML refused: entity b refers to other entities"),
     ("<opml><body><outline text='x'/></body></opml>", "no feeds found"),
 ])
 def test_bad_opml_says_what_is_wrong(tmp_path, text, what):

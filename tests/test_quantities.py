@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from digest.facts.claims import figures_in
 from digest.facts.quantities import find
 
 
@@ -30,10 +31,16 @@ def test_quantity_forms(text, kind, value, noun):
     assert (quantity.kind, quantity.value, quantity.noun) == (kind, pytest.approx(value), noun)
 
 
-@pytest.mark.parametrize("text", ["in the 2016 elections", "two sides argued", "double-digit growth",
-                                  "the first half of 2025", "three major studios"])
+@pytest.mark.parametrize("text", ["in the 2016 elections", "double-digit growth", "the first half of 2025",
+                                  "for three years", "ten times"])
 def test_not_quantities(text):
-    assert find(text) == []
+    assert [q for q in find(text) if q.kind == "count"] == []
+
+
+@pytest.mark.parametrize("text", ["two sides argued", "three major studios", "in 34 states", "11 people running"])
+def test_counts_that_no_predicate_governs_are_no_figures(text):
+    """A plural noun is read as a count, but only a verb saying what happened to it makes it a figure."""
+    assert figures_in(text) == []
 
 
 @pytest.mark.parametrize("spelling, currency", [("€5bn", "€"), ("EUR 5 billion", "€"), ("5 billion euros", "€"),

@@ -13,7 +13,7 @@ from digest.commands import console
 def add_commands(commands) -> None:
     for name, handler, text in (("summarize", _summarize, "extractive summary of article files"),
                                 ("dedup", _dedup, "how articles group into origins and stories"),
-                                ("facts", _facts, "the consensus facts of article files")):
+                                ("facts", _facts, "every consensus line found in article files (the email box shows the top ones)")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("paths", nargs="+", metavar="PATH", help="article files, folders or feeds")
         sub.add_argument("--config", type=Path, help="config file for settings (default: built-in defaults)")
@@ -98,7 +98,7 @@ def _facts(args: argparse.Namespace) -> int:
     articles = _read(args)
     stories = dedup.group(articles, config.dedup)
     published = {a.id: a.published for a in articles}
-    facts = [f for s in stories for f in consensus.find_facts(s, config.consensus, published)]
+    facts = [f for s in stories for f in consensus.find_facts(s, config.consensus, published, every=True)]
     location = {o.id: o.lead.location for s in stories for o in s.origins}
     payload = {
         "articles": len(articles),
@@ -118,8 +118,13 @@ def _facts(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
+    if not payload["facts"]:
+        print(f"no facts: {payload['articles']} articles, {payload['origins']} independent sources "
+              f"(a box needs {config.consensus.min_origins} sources stating the same thing)")
     for fact in payload["facts"]:
-        print(f"[{fact['status']}] {fact['text']} ({fact['count']} of {fact['total']} sources)")
+        note = f" — {fact['note']}" if fact["note"] else ""
+        print(f"[{fact['status']}] {fact['text']} ({fact['count']} of {fact['total']} sources){note}")
         for value in fact["values"]:
-            print(f"    {value['value']}: {', '.join(value['sources'])}")
+            extra = f" ({value['note']})" if value["note"] else ""
+            print(f"    {value['value']}{extra}: {', '.join(value['sources'])}")
     return 0

@@ -46,13 +46,17 @@ def _run(args: argparse.Namespace) -> int:
               plural(len(digest.sections), "theme"), plural(len(digest.facts), "fact"))
     print(f"Read {' · '.join(counts)} · HTML {size:.1f} KB · {plural(len(digest.problems), 'problem')} · "
           f"{len(digest.left_out)} off topic · {time.perf_counter() - started:.1f} s")
+    if result.tally:
+        print(f"  Articles: {result.tally.line()}")
     for verdict in digest.left_out:
         print(f"  off topic {verdict.location}: {verdict.reason}")
     for repeat in digest.repeats:
         print(f"  left out, {repeat}")
     if not digest.stories:
-        err.print("[yellow]This issue has no stories[/yellow]: nothing new since the last issue "
-                  "(see the lines above and notes.txt); add sources or rebuild a week with --week.", markup=True)
+        why = result.tally.empty_reason() if result.tally else "see the lines above"
+        err.print(f"[yellow]This issue has no stories[/yellow]: {why} (notes.txt lists each article); "
+                  "add sources, set the week with --now, or rebuild a week with --week.", markup=True,
+                  soft_wrap=True)
     feeds = Counter(r.status.split(":")[0] for r in result.reports if r.kind == "feed")
     if feeds:
         print("Feeds: " + " · ".join(f"{count} {status}" for status, count in sorted(feeds.items())))

@@ -15,6 +15,8 @@ one section per theme, the consensus box, quick links, the footer. Templates onl
   non-fiction, over what a reader reads: summaries, "why it matters", story titles, the box.
 - **Preheader** (EMAIL.md P1, 35-140 characters): the lead's first sentence, cut at a word;
   padded with the counts line when shorter than 35; the counts and theme names without a lead.
+- **Direction**: the page is ``dir="rtl"`` when ``email.language`` is written right to left (he,
+  ar, fa, ur ...); a sentence or title written the other way than the page gets its own ``dir``.
 - Titles are cut to ``TITLE_CHARS`` = 100 characters: a few feeds put a whole paragraph in
   <title>, and every title is paid for in the clipping budget.
 """
@@ -33,20 +35,24 @@ from digest.config import EmailSettings
 from digest.weeks import week_window
 from digest.email.style import StyleSettings
 from digest.models import Article, Digest, Fact, Sentence, Story, ThemeSection
+from digest.text.scripts import direction
 
 WORDS_PER_MINUTE = 238
 PREHEADER_MIN, PREHEADER_MAX = 35, 140
 TITLE_CHARS = 100
+RTL_LANGUAGES = {"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
 FOOTER_TEXTS = ("Unsubscribe", "Manage preferences", "View this issue online", "Past issues")
 
 # C0/C1 controls (tab, newline, carriage return kept) and U+FFFD make Gmail clip (EMAIL.md S2).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
-_STATUS_LABEL = {"consensus": "Agreed", "disputed": "Disputed", "variant": "Spelling varies"}
+_STATUS_LABEL = {"consensus": "Agreed", "disputed": "Disputed", "changed": "Changed", "variant": "Spelling varies"}
 
 # label: the accessible name, unique per URL; text: what is shown (url None = plain text).
 Link = NamedTuple("Link", [("text", str), ("url", str | None), ("label", str)])
-Cited = NamedTuple("Cited", [("text", str), ("source", Link)])
-StoryView = NamedTuple("StoryView", [("title", str), ("links", tuple[Link, ...]), ("count", str)])
+# dir: the direction the text is written in ("rtl" for Hebrew, Arabic ...), set on it when it is
+# not the page's (``IssueView.direction``), so a Hebrew sentence reads right to left in an English issue.
+Cited = NamedTuple("Cited", [("text", str), ("source", Link), ("dir", str)])
+StoryView = NamedTuple("StoryView", [("title", str), ("links", tuple[Link, ...]), ("count", str), ("dir", str)])
 LeadView = NamedTuple("LeadView", [("story", StoryView), ("sentences", tuple[Cited, ...]), ("why", Cited | None)])
 SectionView = NamedTuple("SectionView", [("name", str), ("sentences", tuple[Cited, ...]), ("why", Cited | None),
                                          ("stories", tuple[StoryView, ...])])
@@ -60,6 +66,7 @@ class IssueView:
     """What the templates see: every string final, every number already worded."""
 
     language: str
+    direction: str  # "rtl" when the issue's language is written right to left, else "ltr"
     subject: str
     preheader: str
     title: str
@@ -91,6 +98,7 @@ def build_view(digest: Digest, settings: EmailSettings) -> IssueView:
     minutes = max(1, math.ceil(_words(lead, sections, facts, quick) / WORDS_PER_MINUTE))
     return IssueView(
         language=settings.language,
+        direction="rtl" if settings.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
         subject=one_line(digest.subject or (f"{title}: {', '.join(themes[:3])}" if themes else title)),
         preheader=_preheader(lead, counts, themes),
         title=title,
@@ -155,11 +163,12 @@ def _story(story: Story, names: _Names) -> StoryView:
         count += f" ({plural(len(story.articles), 'article')})"
     title = shorten(clean(story.title).strip(), TITLE_CHARS) or (links[0].label if links else "Untitled story")
     title += f" (follow-up: {clean(story.follow_up)})" if story.follow_up else ""
-    return StoryView(title, links, count)
+    return StoryView(title, links, count, direction(title))
 
 
 def _cite(sentence: Sentence, names: _Names) -> Cited:
-    return Cited(clean(sentence.text), names(sentence.article_id))
+    text = clean(sentence.text)
+    return Cited(text, names(sentence.article_id), direction(text))
 
 
 def _lead(digest: Digest, names: _Names, stories: dict[str, Story]) -> LeadView | None:
@@ -193,6 +202,8 @@ def _fact_row(fact: Fact, outlets: dict[str, str]) -> FactRow:
         lines = [Line(f"{fact.count} of {plural(fact.total, 'source')}", named(fact.origin_ids))]
     elif fact.status == "disputed":
         lines = _dispute_lines(fact, named)
+    elif fact.status == "changed":  # "Killed: 60 on Fri 5 Dec → 67 on Sat 6 Dec", then who said each
+        lines = [Line(f"{clean(v.value)} on {clean(v.note)}", named(v.origin_ids)) for v in fact.values]
     else:
         others = [clean(v.value) for v in fact.values if clean(v.value) != text]
         lines = [Line("also written", ", ".join(dict.fromkeys(others)))] if others else []

@@ -23,15 +23,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from digest.facts import names, quantities
+from digest.facts import names, predicates, quantities
 from digest.models import Article
 from digest.facts.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.facts.quantities import Quantity, interval
 from digest.text.sentences import split
 
 
-_RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|up\b"
-_FALL = r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b"
+_RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|soared|up\b"
+_FALL = (r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b|slid|plunged?|plummeted|tumbled|sank|shed|lost|"
+         r"slumped|dived|dove")
 _LEVEL = re.compile(r"\b(?:to|at|was|is|were|are|stands|stood|reached|hit)\b((?:\s+\S+){0,4})$", re.I)
 _SHARE_OF = r"^\W*of\s+(?:(?:all|the|that|its|their|total)\s+)*"
 _ATTRIBUTES = {
@@ -39,10 +40,12 @@ _ATTRIBUTES = {
               ("profit", r"profits?|net income|earnings"), ("deficit", r"deficits?"), ("budget", r"budgets?"),
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
-              ("payment", r"checks?\b|payments?"), ("package", r"package|\bbill\b|stimulus")),
+              ("payment", r"checks?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
+              ("fee", r"\bfees?\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
-                ("unemployment rate", r"unemployment|jobless rate")),
+                ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),
+                ("eligible", r"eligib")),
     "points": (("growth", _RISE), ("decline", _FALL)),
     "multiple": (("speed-up", r"faster|quicker|speed-?ups?|speed|quickly"),
                  ("growth", r"grow|grew|increase|rose|rise|jump|more|higher|larger|bigger|doubl|tripl")),
@@ -52,7 +55,8 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"(?:from|than|compared (?:with|to)) a year (?:ago|earlier)"),
                ("quarter-over-quarter", r"quarter[- ](?:over|on)[- ]quarter|sequential"),
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
-               ("forecast", r"forecast|expect|project|guidance|outlook|estimate|target"))
+               ("forecast", r"forecast|expect(?!(?:ed|s|ing)? to\b)|project(?!(?:ed|s|ing)? to\b)|guidance|outlook|"
+                r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
@@ -74,6 +78,8 @@ class Figure:
     sentence: str
     start: int  # where ``text`` starts in ``sentence``
     subjects: frozenset[str] = frozenset()  # capitalised words of the sentence: whose figure it may be
+    label: str = ""  # the slot as an editor writes it ("Killed", "Vials removed"); "" = from the attribute
+    published: datetime | None = None  # when the article giving it was published
 
     @property
     def width(self) -> float:
@@ -81,12 +87,15 @@ class Figure:
 
     @property
     def periodic(self) -> bool:  # a quantity of some period (revenue), unlike a speed-up or a death toll
-        return self.kind not in ("multiple", "direction", "count") or self.attribute in _STOCKS
+        if self.attribute[:1].isupper():  # a named index's move ("Dow decline") is that day's
+            return False
+        return self.kind not in ("multiple", "direction", "count", "tally", "age") or self.attribute in _STOCKS
 
     @property
     def disputable(self) -> bool:
-        """Directions and counts of people with no event named ("3 million people") only ever agree."""
-        return self.kind != "direction" and self.attribute != "people"
+        """Directions, counts of people with no event named ("3 million people") and ages (whose?)
+        only ever agree."""
+        return self.kind not in ("direction", "age") and self.attribute != "people"
 
     @property
     def period_known(self) -> bool:
@@ -110,22 +119,35 @@ def _window(text: str, start: int, end: int, left: int, right: int) -> tuple[str
     return before, after
 
 
+def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) -> tuple[str, str]:
+    """A stock ("subscribers", "hours viewed") by its noun; any other count by its predicate
+    (``digest.facts.predicates``), or nothing when none governs it or it is another event's."""
+    if q.kind == "tally":
+        return predicates.tally(before, after) if not predicates.elsewhere(before, after) else ("", "")
+    if q.noun == "hours":
+        return ("hours viewed", "") if _VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
+    unit = q.noun.split(" ")[0]
+    if unit in _SUBSCRIBERS or unit in _STOCKS:
+        return ("subscribers" if unit in _SUBSCRIBERS else unit), ""
+    if label or predicates.elsewhere(before, after):
+        return "", ""
+    noun, _, done = q.noun.partition(" ")
+    return predicates.event(noun, done, written, before, after)
+
+
 def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
-    """A count is named by its unit noun, a share by its whole, a direction by what it compares."""
-    if q.kind == "count" and q.noun == "hours":
-        return "hours viewed" if _VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ""
-    if q.kind == "count":
-        return "subscribers" if q.noun in _SUBSCRIBERS else q.noun
+    """A share is named by its whole, a direction by what it compares."""
     if q.kind == "share":
         return "share of viewing" if _VIEW_WORDS.search(q.noun) else f"share of {q.noun}"
     return q.noun
 
 
 def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
-    if q.kind in ("count", "share", "direction"):
+    if q.kind in ("share", "direction"):
         return _noun_attribute(q, before, after, label)
     level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
     level = bool(level) and not re.search(_RISE + "|" + _FALL, level[1], re.IGNORECASE)
+    level = level and not re.match(r"\s*(?:" + _RISE + "|" + _FALL + ")", after, re.IGNORECASE)  # "a 13 percent increase"
     for name, pattern in _ATTRIBUTES[q.kind]:
         texts = (label,) if label else (after, before)
         if any(re.search(pattern, t, re.IGNORECASE) for t in texts if t):
@@ -143,9 +165,22 @@ def _qualifier(attribute: str, context: str, sentence: str) -> str:
     return ", ".join(found)
 
 
-def _subject(attribute: str, context: str) -> str:
-    subject = _GROWTH_SUBJECT.search(context) if attribute in ("growth", "decline") else None
-    return f"{subject[1].lower()} {attribute}" if subject else attribute
+def _subject(attribute: str, context: str, before: str, at_start: bool) -> tuple[str, str]:
+    """(slot, label): "subscriber growth"; a named index moving ("The Dow plummeted 6.9 percent") is
+    that index's move, keyed by the name's first word ("Dow decline", label "Dow: decline")."""
+    if attribute not in ("growth", "decline"):
+        return attribute, ""
+    moved = _NAMED_MOVE.search(before)
+    if moved and not (at_start and moved.start() == 0 and " " not in moved[1]):  # "Wages advanced 3.1%"
+        name = re.sub(r"^(?:The|A|An|Even|But|And)\s+", "", " ".join(moved[1].split()))
+        return f"{name.split()[0]} {attribute}", f"{name} {'fell' if attribute == 'decline' else 'rose'}"
+    subject = _GROWTH_SUBJECT.search(context)
+    return (f"{subject[1].lower()} {attribute}" if subject else attribute), ""
+
+
+_NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)(?:\s+(?:index|composite|average))?"
+                         r"(?:\s+(?:closed|was|has|had|is|ended))?\s+(?:" + _RISE + "|" + _FALL + r")"
+                         r"(?:\s+(?:about|nearly|more than|over|almost))?(?:\s+[\d,.]+\s+points?,?\s+or)?\s*$")
 
 
 def _bounds(found: list[Quantity], i: int, end: int) -> tuple[int, int, int, int]:
@@ -167,23 +202,36 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
         figure = _figure(quantity, sentence, label, (left, right))
         if figure is not None:
             period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
-            period = period or fallback or context.default
-            figures.append(replace(figure, period=resolve(period, context.years, context.published)))
+            period = resolve(period or fallback or context.default, context.years, context.published)
+            figures.append(replace(figure, period=period if figure.periodic else None, published=context.published))
     return figures
 
 
 def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
     before, after = _window(sentence, q.start, q.end, *bounds)
-    attribute = _attribute(q, before, after, label)
+    wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
+    if q.kind == "age":
+        attribute, editor = "age", "Age"
+    elif q.kind in ("count", "tally"):
+        rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
+        attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
+    else:
+        attribute, editor = _attribute(q, before, after, label), ""
     if not attribute:
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"
-    attribute = _subject(attribute, near)
+    if not editor:
+        at_start = len(sentence[:q.start].split()) <= len(wide_before.split())
+        attribute, editor = _subject(attribute, near, wide_before, at_start)
     low, high = interval(q.value, q.step, q.hedge)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
-    return Figure(kind, attribute, _qualifier(attribute, wide, sentence), q.value, low, high, q.text, q.hedge,
-                  None, sentence, q.start, frozenset() if label else names.subjects(sentence))
+    qualifier = _qualifier(attribute, wide, sentence)
+    if q.kind == "count" and editor:
+        rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
+        qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))
+    return Figure(kind, attribute, qualifier, q.value, low, high, q.text, q.hedge,
+                  None, sentence, q.start, frozenset() if label else names.subjects(sentence), editor)
 
 
 def article_figures(article: Article, published: datetime | None = None) -> list[Figure]:

@@ -21,17 +21,20 @@ on-month against other bases).
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
 thresholds explained, in their own modules.
 
-At most ``settings.max_facts`` lines, chosen disputes first, then variants, then consensus by count
-(figures before statements), and shown consensus (count desc), disputed, variants; ties by text.
+At most ``settings.max_facts`` lines in the box (``every``: all of them, for ``digest facts``),
+chosen disputes and changes first, then variants, then consensus by count (figures before
+statements), and shown in that order: disputes and changes, consensus (count desc), variants;
+ties by text. A dispute whose sources were published in order is a change (``changes``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 
-from digest.facts import claims, names, statements
+from digest.facts import changes, claims, names, statements
 from digest.facts.claims import Figure
 from digest.facts.periods import Period
 from digest.text.sentences import split
@@ -40,12 +43,13 @@ from digest.models import Fact, FactValue, Story
 from digest.facts.said import Said
 
 MAY_DIFFER = "period not stated — may differ"
-_STATUS_ORDER = {"consensus": 0, "disputed": 1, "variant": 2}
+_STATUS_ORDER = {"disputed": 0, "changed": 0, "consensus": 1, "variant": 2}
 
 
 def find_facts(story: Story, settings: ConsensusSettings,
-               published: Mapping[str, datetime | None] | None = None) -> tuple[Fact, ...]:
+               published: Mapping[str, datetime | None] | None = None, every: bool = False) -> tuple[Fact, ...]:
     """The consensus box for one story; ``published`` (article id -> date) overrides article dates.
+    ``every``: every line found (``digest facts``), not only the box's ``settings.max_facts``.
 
     ``Fact.origin_ids`` holds one origin id per source (the first by id among origins of one
     outlet); each ``Evidence`` names the origin and article the sentence was read from.
@@ -60,8 +64,18 @@ def find_facts(story: Story, settings: ConsensusSettings,
     common = names.lower_case_words(s.text for s in prose)
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
     facts = _numeric_facts(figures, total, settings.min_origins, common) + variants
-    facts += statements.statement_facts(said, total, settings.min_origins, canon)
-    return _select(facts, settings.max_facts)
+    facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon), facts)
+    return _select(facts, None if every else settings.max_facts)
+
+
+def _new_statements(found: list[Fact], figures: list[Fact]) -> list[Fact]:
+    """Statement lines that do not restate a figure line's number ("...added 266,000 jobs" beside
+    "Jobs added: 266,000 jobs"): one fact, one line."""
+    numbers = {n for f in figures for v in f.values for n in _NUMBER.findall(v.value)}
+    return [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
+
+
+_NUMBER = re.compile(r"(?<![\w-])\d[\d,.]*\d(?![\w-])")  # "266,000", "66"; not "COVID-19" or a tally's "19-to-0"
 
 
 def _outlet(origin) -> str:
@@ -160,7 +174,10 @@ def _entries(members: _Claims) -> tuple[list[tuple[str, _Claims]], bool]:
 
 
 def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
-    """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney")."""
+    """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney"). An event's
+    count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``)."""
+    if a.label and b.label and a.kind in ("count", "tally"):
+        return True
     left, right = a.subjects - common, b.subjects - common
     return not left or not right or bool(left & right)
 
@@ -179,9 +196,11 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
     return sorted(groups, key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
 
 
-def _label(slot: tuple[str, str, str]) -> str:  # "Revenue", "Growth (year-over-year)"
+def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenue", "Growth (year-over-year)", "Killed"
     _, attribute, qualifier = slot
-    return attribute[0].upper() + attribute[1:] + (f" ({qualifier})" if qualifier else "")
+    said = Counter(f.label for _, f in members if f.label)
+    name = min(said, key=lambda label: (-said[label], label)) if said else attribute[0].upper() + attribute[1:]
+    return name + (f" ({qualifier})" if qualifier else "")
 
 
 def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least: int,
@@ -200,15 +219,27 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     if len(origins) < least:
         return []
     stated = sum(1 for g in groups for _, items in g if any(f.period == period for _, f in items))
-    text = _label(slot) + (f", {period.label}" if period is not None and stated >= least else "")
+    text = _label(slot, members) + (f", {period.label}" if period is not None and stated >= least else "")
     values = tuple(v for i, group in enumerate(groups) for v in _values(group, period, i > 0))
     evidence = tuple(e for v in values for e in v.evidence)
     if len(groups) == 1:
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
-    if slot[1].endswith(("growth", "decline")) and not slot[2]:
+    if _verbs_differ(members):
+        return []  # "seven candidates mounting efforts", "four candidates locked in a race": two facts
+    if slot[1].endswith(("growth", "decline")) and not slot[2] and not slot[1][:1].isupper():
         return []  # a change with no stated base (year-over-year...) cannot be said to differ
+    change = changes.change(text, groups, origins, total)
+    if change is not None:
+        return [change]
     unsure = lead.periodic and any(not any(f.period_known for _, items in g for _, f in items) for g in groups)
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
+
+
+def _verbs_differ(members: _Claims) -> bool:
+    """A count of things is slotted by its noun; sources that differ only with different verbs
+    ("Doses discarded", "Doses ordered") say different things, not a dispute."""
+    labels = {f.label for _, f in members if f.kind == "count" and f.label and " " in f.label}
+    return len(labels) > 1
 
 
 def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: bool) -> list[FactValue]:
@@ -235,10 +266,10 @@ def _note(figure: Figure, lead: Figure, period: Period | None, disputing: bool) 
 
 # --- selection -------------------------------------------------------------------------------
 
-def _select(facts: list[Fact], limit: int) -> tuple[Fact, ...]:
-    """Disputes and variants first, then consensus by count (figures before statements)."""
+def _select(facts: list[Fact], limit: int | None) -> tuple[Fact, ...]:
+    """Disputes and changes, then variants, then consensus by count (figures before statements)."""
     def priority(fact: Fact):
-        rank = {"disputed": 0, "variant": 1}.get(fact.status, 2)
+        rank = {"disputed": 0, "changed": 0, "variant": 1}.get(fact.status, 2)
         return (rank, -fact.count, bool(not fact.values), fact.text)
 
     chosen = sorted(facts, key=priority)[:limit]

@@ -9,10 +9,12 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
 - Percentages ("16%", "16 per cent") and percentage points ("2 percentage points", "2pp") are
   different kinds: a 2-point rise is not a 2 % rise.
 - Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
-- Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed"): a noun from
-  a list of things news counts, or any plural noun with what happened to them ("were arrested",
-  "killed", "killing 13 people"), which names the count; "two sides argued" names nothing. Four-
-  digit numbers from 1900 to 2099 with no comma are years, not counts.
+- Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed", "57 vials"),
+  with what happened to them when it is written with the noun ("were arrested", "killed", "killing
+  13 people", "17 of those fatally", "the death toll rose to 60"). Whether a verb makes a count a
+  fact is ``digest.facts.predicates``' business ("two sides argued" is a count of nothing). Spans
+  and multiples ("three years", "ten times") are not counts; four-digit numbers from 1900 to 2099
+  with no comma are years.
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
   "more expensive" (cost higher): a comparison with no number, compared by its sign only.
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
           "sixteen seventeen eighteen nineteen twenty").split()
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100}
+WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100, "a dozen": 12}
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
            "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
@@ -51,12 +53,14 @@ COUNTED = ("hours subscribers members memberships households users viewers custo
            "delegates refugees migrants students patients lawsuits doses tests aircraft planes jets jetliners "
            "airliners").split()
 PEOPLE = ("people persons recipients residents citizens individuals adults children families voters "
-          "civilians").split()
+          "civilians victims passengers").split()
 SAME_NOUN = {"employees": "jobs", "workers": "jobs", "staff": "jobs", "planes": "aircraft", "jets": "aircraft",
-             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "dead": "killed",
+             "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "positions": "jobs", "dead": "killed",
              "wounded": "injured", "hospitalised": "hospitalized"}
 _STATES = ("killed dead injured wounded arrested detained displaced evacuated missing infected hospitalized "
            "hospitalised affected").split()  # what a count of people can be said to be, without "were"
+_NOT_COUNTED = frozenset(("years months weeks days minutes seconds times ways points steps things others percent has was "
+                          "is this us its as his hers yes plus less unless across thus does goes").split())
 _DONE_BEFORE = {"killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "injured": "injured",
                 "injuring": "injured", "wounded": "injured", "wounding": "injured", "wounds": "injured"}
 _HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
@@ -84,8 +88,15 @@ _PATTERNS = (
     ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
+    ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3}),(?= [a-z]| of\b)|"
+     r"\bage[sd]? (?P<num4>\d{1,2})\b"),
+    ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
+    ("count", r"\bdeath toll\b[^.;]{0,40}?\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
+     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
+     r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
-     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+)\s+)??"
+     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+(?:\s+[a-z]+)?)\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),
@@ -138,6 +149,13 @@ def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
 def _quantity(kind: str, m: re.Match) -> Quantity | None:
     groups = m.groupdict()
     hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
+    if kind == "age":
+        number = m["num"] or m["num3"] or m["num4"]
+        start = m.start("num") if m["num"] else m.start("num3") if m["num3"] else m.start("num4")
+        return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
+    if kind == "tally":
+        a, b = int(m["num"]), int(m["num2"])
+        return Quantity(kind, a * 1000.0 + b, 0.5, "", m[0], m.start(), m.end(), noun="tally")
     if kind == "direction":
         return Quantity(kind, -1.0 if m["lower"] else 1.0, 1.0, "", m[0], m.start(), m.end(), noun="cost")
     if kind == "share":
@@ -150,27 +168,39 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
         value, step = parse_number(m["num"])
     scale = _SCALES.get((groups.get("scale") or "").lower(), 1.0)
     if kind == "count":
-        if 1900 <= value <= 2099 and scale == 1.0 and "," not in m["num"]:
+        if 1900 <= value <= 2099 and scale == 1.0 and "," not in m["num"].rstrip(","):
             return None  # a year ("2016 elections")
         noun = _count_noun(m)
         if not noun:
             return None
     if kind == "money":
         currency = CURRENCIES[" ".join(m["cur"].lower().split())]
-    start = m.start() if not groups.get("before") else m.start("hedge") if m["hedge"] else m.start("num")
-    return Quantity(kind, value * scale, step * scale, hedge, m.string[start:m.end()], start, m.end(), currency, noun)
+    late = groups.get("before") or groups.get("toll") is not None
+    start = m.start() if not late else m.start("hedge") if m["hedge"] else m.start("num")
+    end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
+    end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
+    return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
 
 
 def _count_noun(m: re.Match) -> str:
     """What a count counts: "jobs" (also employees, workers), "people killed"; "" if it cannot be told."""
+    groups = m.groupdict()
+    if groups.get("toll") is not None:
+        return "deaths"
+    if groups.get("those") is not None:
+        state = (groups.get("state") or "").lower()
+        return f"people {SAME_NOUN.get(state, state)}".strip() if state else "people"
     noun = m["noun"].lower()
     people = noun in PEOPLE or (m["noun"][0].isupper() and noun.endswith("ans"))
     done = (m["done"] or m["state"] or m["before"] or "").lower()
     done = SAME_NOUN.get(done, _DONE_BEFORE.get(done, done))
+    if noun in _NOT_COUNTED:
+        return ""  # "three years", "ten times": a span or a multiple, not a count of something
     if noun not in COUNTED and not people and not done:
-        return ""  # a plural noun alone does not say what is counted ("two sides")
+        return noun  # "two sides": ``predicates`` tells whether a verb says what happened to them
     noun = "people" if people else SAME_NOUN.get(noun, noun)
-    return f"{noun} {done}" if done and noun not in COUNTED else noun
+    return f"{noun} {done}" if done else noun
+
 
 
 def find(text: str) -> list[Quantity]:

@@ -16,14 +16,21 @@ bullets, Markdown tables, paragraphs that are one line each or hard-wrapped. The
 - Inside a blank-line-separated chunk, lines are joined into one paragraph when the chunk is
   hard-wrapped (every line but the last 40-100 characters, none a bullet or table row); otherwise
   each line is its own block, as in the seed files.
+- Words are counted by ``digest.text.scripts.count_words`` (a Chinese or Japanese character is a
+  word) and ``。！？`` end sentences, so a paragraph of Chinese is prose, not a heading.
+
+HTML pages arrive already in blocks (``html.read_page`` knows a heading from a paragraph by its
+tag); ``arrange`` gives them the same boilerplate and title rules.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digest.models import Block
+from digest.text.scripts import count_words, has_cjk
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_SEPARATOR = re.compile(r"^\|?[\s:|-]+\|?$")
@@ -33,7 +40,7 @@ _BOILERPLATE = re.compile(
     r"advertisement|sponsored content|related:|also read|all rights reserved|©)",
     re.IGNORECASE,
 )
-_SENTENCE_END = (".", "!", ",", ";", "\"", "”", "’", "'", ")")
+_SENTENCE_END = (".", "!", ",", ";", "\"", "”", "’", "'", ")", "。", "！", "？", "」", "』", "）", "؟", "۔")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +54,33 @@ class Layout:
 def parse(text: str, title: str | None = None) -> Layout:
     """Lay out an article's text; ``title`` (from metadata) wins over the one found in the text."""
     lines, dropped = _strip_boilerplate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    blocks = _blocks(lines)
+    return _titled(_blocks(lines), dropped, title)
+
+
+def arrange(found: Sequence[Block], title: str | None = None) -> Layout:
+    """Blocks whose kinds are known (an HTML page's): boilerplate out, then the title rules."""
+    kept, dropped = [], []
+    for block in found:
+        if (not kept and _is_slogan(block.text)) or _BOILERPLATE.match(block.text):
+            dropped.append(block.text)
+        else:
+            kept.append(block)
+    return _titled(kept, dropped, title)
+
+
+def classify_lines(text: str) -> list[Block]:
+    """Plain text -> blocks, without dropping or choosing a title (``parse`` does both)."""
+    return _blocks(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def why_dropped(line: str) -> str:
+    """Why ``parse``/``arrange`` left a line out, in words for the editor."""
+    if _BOILERPLATE.match(line.strip()):
+        return "boilerplate (share, subscribe, read more, advertisement or copyright line)"
+    return "slogan or kicker above the title (a short all-capitals line)"
+
+
+def _titled(blocks: list[Block], dropped: list[str], title: str | None) -> Layout:
     if title:
         if blocks and _same(blocks[0].text, title):
             blocks = blocks[1:]
@@ -75,7 +108,7 @@ def _strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def _is_slogan(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
-    return bool(letters) and len(line.split()) <= 6 and all(c.isupper() for c in letters)
+    return bool(letters) and count_words(line) <= 6 and all(c.isupper() for c in letters)
 
 
 def _blocks(lines: list[str]) -> list[Block]:
@@ -126,27 +159,35 @@ def _classify(line: str) -> Block | None:
 
 
 def _is_heading(line: str) -> bool:
-    words = line.split()
-    if len(words) > 12 or line.endswith(_SENTENCE_END):
+    words = count_words(line)
+    if words > 12 or line.endswith(_SENTENCE_END):
         return False
-    if line.endswith(":"):
-        return len(words) <= 3
+    if line.endswith((":", "：")):
+        return words <= 3
     return True
 
 
 def _looks_like_title(block: Block) -> bool:
-    return block.kind in ("heading", "paragraph") and not block.text.endswith(".") and len(block.text.split()) <= 25
+    return (block.kind in ("heading", "paragraph") and not block.text.endswith((".", "。"))
+            and count_words(block.text) <= 25)
 
 
 def _guess_title(blocks: list[Block]) -> str:
     for block in blocks:
-        if block.kind == "heading" and len(block.text.split()) >= 3:
+        if block.kind == "heading" and count_words(block.text) >= 3:
             return block.text
     for block in blocks:
         if block.kind == "paragraph":
-            words = block.text.split()
-            return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+            return _first_words(block.text, 12)
     return "Untitled"
+
+
+def _first_words(text: str, count: int) -> str:
+    """The first ``count`` words of ``text`` (CJK characters count one each), "…" if cut."""
+    if not has_cjk(text):
+        words = text.split()
+        return " ".join(words[:count]) + ("…" if len(words) > count else "")
+    return text if count_words(text) <= count else text[:count * 2].rstrip() + "…"  # cut by characters
 
 
 def _same(a: str, b: str) -> bool:

@@ -22,12 +22,13 @@ from urllib.parse import urlsplit
 import feedparser
 
 from digest.errors import FetchError, SourceError
-from digest.models import Article, Problem, SourceReport, stable_id
-from digest.sources import blocks, jsonfeed
+from digest.models import Article, Block, Problem, SourceReport, stable_id
+from digest.sources import blocks, jsonfeed, xmlguard
 from digest.sources.fetch import Fetcher, Response
 from digest.sources.html import fragment_text
 from digest.sources.jsonfeed import Item
-from digest.sources.pages import PageReader
+from digest.sources.pages import PageReader, page_blocks
+from digest.text.scripts import count_words
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +85,9 @@ def _parse(response: Response, url: str) -> tuple[str, list[Item], str]:
         raise SourceError(url, "empty body, not a feed", "the server sent nothing; try again later")
     if jsonfeed.looks_like_json(body, response.content_type):
         return (*jsonfeed.parse(body, url), "")
-    if b"<!ENTITY" in body[:65536].upper():
-        raise SourceError(url, "feed declares XML entities (an entity-expansion attack?); refused",
-                          "no real feed needs them; tell the feed's owner")
+    verdict = xmlguard.check(body)
+    if not verdict.safe:
+        raise SourceError(url, f"feed refused: {verdict.reason}", "tell the feed's owner; nothing of it was read")
     parsed = feedparser.parse(body, response_headers={"content-type": response.content_type or "application/xml"})
     if not parsed.entries and (parsed.bozo or not parsed.version):
         if body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html")):
@@ -115,7 +116,7 @@ def _entry(item: Item, position: int, feed_url: str, source: str, outlet: str, p
     """One item -> Article, its page's full text fetched when the feed gives only a teaser."""
     where = f"{feed_url} item {position + 1}"
     text = fragment_text(item.markup)
-    if not (pages and item.link and len(text.split()) < teaser_words):
+    if not (pages and item.link and count_words(text) < teaser_words):
         article = _article(item, text, {}, position, feed_url, source, outlet)
         return article, [] if article else [Problem(where, "item has no text", "the feed may carry titles only")]
     try:
@@ -124,14 +125,15 @@ def _entry(item: Item, position: int, feed_url: str, source: str, outlet: str, p
         article = _article(item, text, {}, position, feed_url, source, outlet)
         kept = "the feed's teaser is kept" if article else "the item is left out"
         return article, [Problem(where, f"article page {item.link}: {error.what}", kept)]
-    if len(page["text"].split()) <= len(text.split()):
-        page = {"text": text, "meta": page["meta"]}
-    return _article(item, page["text"], page["meta"], position, feed_url, source, outlet), []
+    if count_words(page["text"]) <= count_words(text):
+        return _article(item, text, page["meta"], position, feed_url, source, outlet), []
+    return _article(item, page_blocks(page) or page["text"], page["meta"], position, feed_url, source, outlet), []
 
 
-def _article(item: Item, text: str, meta: dict, position: int, feed_url: str, source: str,
+def _article(item: Item, text: str | tuple[Block, ...], meta: dict, position: int, feed_url: str, source: str,
              outlet: str) -> Article | None:
-    layout = blocks.parse(text, title=item.title or meta.get("title") or None)
+    title = item.title or meta.get("title") or None
+    layout = blocks.parse(text, title=title) if isinstance(text, str) else blocks.arrange(text, title=title)
     if not any(b.kind in ("paragraph", "bullet") for b in layout.blocks):
         return None
     url = meta.get("url") or item.link

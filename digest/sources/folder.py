@@ -25,7 +25,7 @@ import yaml
 
 from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
-from digest.sources import blocks, html
+from digest.sources import blocks, charset, html
 from digest.sources.eml import read_eml
 
 logger = logging.getLogger(__name__)
@@ -56,29 +56,35 @@ def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool 
             articles.append(read_file(path, root=root, source=source, outlet=outlet))
         except SourceError as error:
             problems.append(Problem(error.where, error.what, error.hint))
+        except Exception as error:  # noqa: BLE001 - one file a parser chokes on never stops the run
+            logger.exception("%s: reading failed", path)
+            problems.append(Problem(str(path), f"cannot read file: {type(error).__name__}: {str(error)[:120]}",
+                                    "the other files were read; please report this file"))
     return articles, problems
 
 
 def read_file(path: Path, root: Path | None = None, source: str = "", outlet: str = "") -> Article:
     """One article file -> Article; raises SourceError with what is wrong and a hint."""
-    raw = _read_bytes(path)
-    meta = _sidecar(path)
-    if path.suffix.lower() in EMAIL_SUFFIXES:
-        headers, text, is_html = read_eml(raw, str(path))
-        meta = {**headers, **meta}
-    else:
-        text, is_html = _decode(raw, path), path.suffix.lower() in HTML_SUFFIXES
-    if is_html:
-        page = html.extract_page(text, url=meta.get("url"))
-        meta = {**page.meta, **meta}
-        body = page.text
-    else:
-        front, body = _front_matter(text, path)
-        meta = {**front, **meta}
-    layout = blocks.parse(body, title=meta.get("title"))
+    meta, layout = _layout(path, _read_bytes(path), _sidecar(path))
     if not any(b.kind in ("paragraph", "bullet") for b in layout.blocks):
         raise SourceError(str(path), "no article text found", "is the file empty or only headings?")
     return _article(path, root, source, outlet, meta, layout)
+
+
+def _layout(path: Path, raw: bytes, meta: dict) -> tuple[dict, blocks.Layout]:
+    """The file's metadata (what the file says, under the sidecar's) and its laid-out text."""
+    content: bytes | str = raw
+    is_html = path.suffix.lower() in HTML_SUFFIXES
+    if path.suffix.lower() in EMAIL_SUFFIXES:
+        headers, content, is_html = read_eml(raw, str(path))
+        meta = {**headers, **meta}
+    if is_html:
+        page = html.read_page(content, url=meta.get("url"))
+        meta = {**page.meta, **meta}
+        return meta, blocks.arrange(page.blocks, title=meta.get("title"))
+    front, body = _front_matter(content if isinstance(content, str) else _decode(content, path), path)
+    meta = {**front, **meta}
+    return meta, blocks.parse(body, title=meta.get("title"))
 
 
 def _article(path: Path, root: Path | None, source: str, outlet: str, meta: dict, layout: blocks.Layout) -> Article:
@@ -125,11 +131,11 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        logger.warning("%s: not UTF-8, read as Windows-1252", path)
-        return raw.decode("cp1252", errors="replace")
+    """A text or Markdown file: byte order mark, UTF-8, else the detector's guess (``charset``)."""
+    decoded = charset.decode(raw, markup=False)
+    if decoded.by not in ("UTF-8", "byte order mark"):
+        logger.info("%s: not UTF-8, read as %s (%s)", path, decoded.encoding, decoded.by)
+    return decoded.text
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict, str]:

@@ -2,7 +2,8 @@
 
 Every ``<outline>`` with an ``xmlUrl`` is a feed, however deeply it sits in category outlines;
 its name is its ``title`` or ``text``. A URL listed twice is kept once, in document order. As in
-feeds, a DOCTYPE that declares entities is refused before parsing (entity expansion).
+feeds, a DOCTYPE that declares dangerous entities (expansion, external) is refused before parsing
+(``xmlguard``); a harmless internal entity is read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from digest.errors import SourceError
+from digest.sources import xmlguard
 
 
 def read_opml(path: Path) -> list[tuple[str, str]]:
@@ -19,8 +21,9 @@ def read_opml(path: Path) -> list[tuple[str, str]]:
         raw = path.read_bytes()
     except OSError as error:
         raise SourceError(str(path), f"cannot read OPML file: {error.strerror or error}", "check the path") from None
-    if b"<!ENTITY" in raw[:65536].upper():
-        raise SourceError(str(path), "OPML declares XML entities; refused", "export the list again from your reader")
+    verdict = xmlguard.check(raw)
+    if not verdict.safe:
+        raise SourceError(str(path), f"OPML refused: {verdict.reason}", "export the list again from your reader")
     try:
         root = ElementTree.fromstring(raw)
     except ElementTree.ParseError as error:

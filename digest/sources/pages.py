@@ -5,8 +5,9 @@ Many feeds carry a sentence or two per item and a link. An item with fewer than
 real feeds (none can be fetched here): the teasers in the fixtures run 3-12 words, the shortest
 BBC article in shared/data is far longer, and a short full item that is wrongly taken for a teaser
 costs one page fetch, once, and keeps its feed text when the page has less.
-Its page is fetched (same Fetcher: timeout, retries, size cap) and read with trafilatura (main
-text, title, date, site name, canonical URL). What was extracted is kept in the store under the
+Its page is fetched (same Fetcher: timeout, retries, size cap) and read exactly as a saved page
+is (``html.read_page``: charset from the HTTP header or the page, one trafilatura pass with
+comments out and tables in; main text, title, date, site name, canonical URL). What was extracted is kept in the store under the
 item's link, so the page is never fetched again, on this run or any later one. A page that cannot
 be fetched or read is a Problem and the item keeps its teaser text: nothing is lost. A 4xx
 answer (the page is gone) is remembered too, so it is not asked for again every week; a 5xx or a
@@ -20,11 +21,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from trafilatura.utils import decode_file
-
 from digest.errors import FetchError, SourceError
 from digest.sources.fetch import Fetcher
-from digest.sources.html import extract_page
+from digest.models import Block
+from digest.sources.html import read_page
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,8 @@ class PageReader:
         self.fetcher, self.cache, self.now = fetcher, cache, now
 
     def read(self, url: str) -> dict:
-        """``{"text": ..., "meta": {...}}`` for the page at ``url``; raises SourceError."""
+        """``{"text": ..., "blocks": [[kind, text], ...], "meta": {...}}`` for the page at ``url``
+        (pages kept by an older digest have no "blocks": their text is laid out again); raises SourceError."""
         known = self.cache.page(url) if self.cache else None
         if known is not None and "error" in known:
             raise SourceError(url, known["error"], "the feed's teaser is used instead")
@@ -57,10 +58,18 @@ class PageReader:
         kind = response.content_type.split(";")[0].strip().lower()
         if kind and "html" not in kind:
             raise SourceError(url, f"article page is {kind}, not HTML", "the feed's teaser is used instead")
-        page = extract_page(decode_file(response.body), url=response.url)
+        page = read_page(response.body, url=response.url, content_type=response.content_type)
         if not page.text.strip():
             raise SourceError(url, "no article text found on the page", "the feed's teaser is used instead")
-        data = {"text": page.text, "meta": {k: str(v) for k, v in page.meta.items()}, "final_url": response.url}
+        data = {"text": page.text, "blocks": [[b.kind, b.text] for b in page.blocks],
+                "meta": {k: str(v) for k, v in page.meta.items()}, "final_url": response.url,
+                "encoding": page.encoding}
         if self.cache:
             self.cache.remember_page(url, data, self.now())
         return data
+
+
+def page_blocks(data: dict) -> tuple[Block, ...] | None:
+    """The blocks a page was read into, or None for a page kept before blocks were stored."""
+    kept = data.get("blocks")
+    return tuple(Block(kind, text) for kind, text in kept) if kept else None

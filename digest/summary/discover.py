@@ -6,7 +6,8 @@
   sentences of its lead articles matched a configured theme. The seed story (five articles on
   Netflix and GenAI) has 63% of them matched (67 of 107) and stays in the configured themes;
   a story about audiobooks or a game studio that names no configured phrase has 0%.
-- **Key terms**: the content words of a story's eligible sentences ranked by tf-idf, tf over
+- **Key terms**: the content words of a story's eligible sentences (not English stop words, nor
+  stop words of the story's own language, ``digest.text.language``) ranked by tf-idf, tf over
   the story and idf over all stories of the issue (a word every story uses, like "AI", says
   nothing about this one), only words of ``MIN_TERM_LETTERS`` = 3 letters or more, at most
   ``TERMS`` = 5. Words are compared by their inflection-only stem; the label shows each term as
@@ -25,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from digest.models import Article, Sentence, Story, Theme
+from digest.text import language
 from digest.text.sentences import article_sentences, words
 
 UNTHEMED_SHARE = 0.2
@@ -32,6 +34,7 @@ MIN_TERM_LETTERS = 3
 TERMS = 5
 SHARED_TERMS = 2
 LABEL_TERMS = 2
+LANGUAGE_SENTENCES = 30  # a story's language is guessed from its first sentences
 
 
 def discover(
@@ -46,10 +49,11 @@ def discover(
     unthemed = [s for s in stories if sentences[s.id] and _share(sentences[s.id], matched) < UNTHEMED_SHARE]
     if not unthemed:
         return []
-    idf = _idf([sentences[s.id] for s in stories], stem, stop_words)
+    stops = {s.id: _stop_words(sentences[s.id], stop_words) for s in stories}
+    idf = _idf([(sentences[s.id], stops[s.id]) for s in stories], stem)
     groups: list[tuple[list[str], list[Story]]] = []
     for story in unthemed:
-        terms = _key_terms(sentences[story.id], idf, stem, stop_words)
+        terms = _key_terms(sentences[story.id], idf, stem, stops[story.id])
         group = next((g for g in groups if len(set(g[0]) & set(terms)) >= SHARED_TERMS), None)
         if group:
             group[1].append(story)
@@ -80,8 +84,15 @@ def _terms(sentence: Sentence, stem: Callable[[str], str], stop_words: frozenset
     ]
 
 
-def _idf(per_story: list[list[Sentence]], stem, stop_words) -> dict[str, float]:
-    seen = Counter(t for sentences in per_story for t in {t for s in sentences for t in _terms(s, stem, stop_words)})
+def _stop_words(sentences: Sequence[Sentence], english: frozenset[str]) -> frozenset[str]:
+    """English stop words, plus those of the story's own language ("Leasing & Der" never again)."""
+    code = language.guess(" ".join(s.text for s in sentences[:LANGUAGE_SENTENCES]))
+    return english | language.stop_words(code) if code and code != "en" else english
+
+
+def _idf(per_story: list[tuple[list[Sentence], frozenset[str]]], stem) -> dict[str, float]:
+    seen = Counter(t for sentences, stop_words in per_story
+                   for t in {t for s in sentences for t in _terms(s, stem, stop_words)})
     return {t: math.log((1 + len(per_story)) / (1 + n)) + 1 for t, n in seen.items()}
 
 

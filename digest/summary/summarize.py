@@ -90,7 +90,7 @@ STIGMA_WORDS = (
     "sort", "stuff", "really", "basically", "honestly", "imagine", "guess",
 )
 
-_END = re.compile(r"[.!](?:[\"”’')\]]+)?$")
+_END = re.compile(r"[.!。！](?:[\"”’')\]」』）]+)?$")  # 。！ end Chinese and Japanese statements
 _BYLINE = re.compile(r"^By [A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3}\s*(?:$|[,|—–]|and\b)")
 _BOILERPLATE = re.compile(
     r"^(?:(?:Photo|Image|Credit|Source|Updated|Published|Posted)s?:|(?:Reporting|Editing|Writing) by\b)|"
@@ -136,7 +136,7 @@ def eligible(sentence: Sentence) -> bool:
     """Whether a sentence reads as a complete statement on its own (see the module docstring)."""
     text = sentence.text
     tokens = words(text)
-    if "\n" in text or "?" in text or not _END.search(text) or len(tokens) < MIN_WORDS:
+    if "\n" in text or "?" in text or "？" in text or not _END.search(text) or len(tokens) < MIN_WORDS:
         return False
     if _title_case(tokens) or _BYLINE.match(text) or _BOILERPLATE.search(text) or _SUBJECTLESS.match(text):
         return False

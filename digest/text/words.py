@@ -14,13 +14,13 @@ from functools import cache, lru_cache
 from importlib import resources
 
 
-def _sumy_stop_words(language: str) -> frozenset[str]:
+def sumy_stop_words(language: str) -> frozenset[str]:
     """What ``sumy.utils.get_stop_words(language)`` returns, read from the same file."""
     data = resources.files("sumy").joinpath(f"data/stopwords/{language}.txt").read_text(encoding="utf-8")
     return frozenset(w.rstrip() for w in data.splitlines() if w)
 
 
-STOP_WORDS = _sumy_stop_words("english")
+STOP_WORDS = sumy_stop_words("english")
 
 
 @cache

@@ -1,0 +1,114 @@
+"""Draw the stories of the frozen multi-source gold (``tests/gold/news_facts.yaml``) reproducibly.
+
+    python3 benchmarks/consensus_pick.py DATA_PATH [--show]
+
+The rule (fixed before any gold was written, never tuned):
+- NeuS/AllSides (test.jsonl and val.jsonl): a story qualifies when at least two of its three
+  articles each state a number other than a year (digits, "1900"-"2099" without a comma are
+  years) and the story's numbers are not all the same (room for a disagreement); stories already
+  in ``neus_facts.yaml`` are left out. Qualifying stories are ordered by the SHA-1 of their id and
+  the first ``NEUS`` are taken.
+- Emergent: a claim qualifies when at least three different outlets' headlines state a number
+  other than a year, and not all the same number. Ordered by SHA-1 of the claim id, the first
+  ``EMERGENT`` are taken.
+- Candidate disagreements (a second draw, so that the gold holds disputes): a NeuS story or an
+  Emergent claim where two different articles state two different numbers (not years, at least
+  one of them 5 or more) within a factor of 1.34 of each other ("13 percent" / "12%"). The first
+  ``NEUS_CLOSE`` NeuS stories and ``EMERGENT_CLOSE`` claims by SHA-1 of the id not already drawn.
+- Held-out half: a story is held out when the SHA-1 of its id, read as a number, is odd; the
+  others are the tuning half. Tune only on the tuning half.
+
+``--show`` prints each drawn story's texts (to write the gold from); the data is read in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+from pathlib import Path
+
+NEUS, EMERGENT = 30, 6
+NEUS_CLOSE, EMERGENT_CLOSE = 12, 4
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _sha(text: str) -> int:
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16)
+
+
+def held_out(story_id: str) -> bool:
+    return _sha(story_id) % 2 == 1
+
+
+def numbers(text: str) -> list[str]:
+    found = [n.rstrip(",") for n in _NUMBER.findall(text)]
+    return [n for n in found if not (n.isdigit() and len(n) == 4 and 1900 <= int(n) <= 2099)]
+
+
+def _values(texts: list[str]) -> list[tuple[int, float]]:
+    return [(i, float(n.replace(",", ""))) for i, text in enumerate(texts) for n in numbers(text)
+            if n.replace(",", "").replace(".", "", 1).isdigit()]
+
+
+def close(texts: list[str]) -> bool:
+    """Two articles give two different numbers within a factor of 1.34: a candidate disagreement."""
+    found = _values(texts)
+    return any(i < j and a != b and min(a, b) > 0 and max(a, b) >= 5 and max(a, b) / min(a, b) <= 1.34
+               for i, a in found for j, b in found)
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def neus(data: Path, exclude: set[str]) -> list[dict]:
+    rows = _lines(data / "neus_allsides" / "test.jsonl") + _lines(data / "neus_allsides" / "val.jsonl")
+    chosen = []
+    for row in rows:
+        per = [numbers(a["text"]) for a in row["source_articles"]]
+        if row["id"] not in exclude and sum(bool(n) for n in per) >= 2 and len({x for n in per for x in n}) >= 2:
+            chosen.append(row)
+    chosen = sorted(chosen, key=lambda r: _sha(r["id"]))[:NEUS]
+    taken = exclude | {r["id"] for r in chosen}
+    more = [r for r in rows if r["id"] not in taken and close([a["text"] for a in r["source_articles"]])]
+    return chosen + sorted(more, key=lambda r: _sha(r["id"]))[:NEUS_CLOSE]
+
+
+def emergent(data: Path) -> list[dict]:
+    chosen = []
+    for row in _lines(data / "emergent" / "emergent_claims.jsonl"):
+        per = {a["source"]: numbers(a["headline"]) for a in row["articles"]}
+        found = [n for n in per.values() if n]
+        if len(found) >= 3 and len({x for n in found for x in n}) >= 2:
+            chosen.append(row)
+    chosen = sorted(chosen, key=lambda r: _sha(r["claim_id"]))[:EMERGENT]
+    taken = {r["claim_id"] for r in chosen}
+    more = [r for r in _lines(data / "emergent" / "emergent_claims.jsonl")
+            if r["claim_id"] not in taken and close([a["headline"] for a in r["articles"]])]
+    return chosen + sorted(more, key=lambda r: _sha(r["claim_id"]))[:EMERGENT_CLOSE]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--show", action="store_true")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    import yaml
+
+    exclude = {str(s["id"]) for s in yaml.safe_load((root / "tests/gold/neus_facts.yaml").read_text())["stories"]}
+    for row in neus(args.data, exclude):
+        print(f"neus {row['id']} {'held-out' if held_out(row['id']) else 'tuning'}")
+        for i, a in enumerate(row["source_articles"] if args.show else ()):
+            print(f"  [{i}] {a['text']}")
+    for row in emergent(args.data):
+        print(f"emergent {row['claim_id']} {'held-out' if held_out(row['claim_id']) else 'tuning'} {row['claim_headline']}")
+        for a in sorted(row["articles"], key=lambda a: a["article_id"]) if args.show else ():
+            print(f"  [{a['source'].removeprefix('www.')}] {a['headline']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
