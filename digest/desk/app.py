@@ -61,63 +61,87 @@ def create_app(desk: Desk, token: str, hosts: tuple[str, ...] = LOOPBACK, live: 
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
 
-    async def home(request: Request) -> Response:
-        return HTMLResponse(page.desk_page(desk, token))
-
-    async def version(request: Request) -> Response:
-        return JSONResponse({"version": desk.version, "week": desk.week, "building": desk.building})
-
-    async def email_html(request: Request) -> Response:
-        week, to = _week(request), request.query_params.get("to")
-        email = await anyio.to_thread.run_sync(desk.email_for, week, to) if to else \
-            await anyio.to_thread.run_sync(desk.stored_email, week)
-        html = email.html
-        if request.query_params.get("scheme") == "dark":  # show the dark-mode rules whatever the OS says
-            html = re.sub(r"\(prefers-color-scheme:\s*dark\)", "all", html)
-        return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_CSP})
-
-    async def email_text(request: Request) -> Response:
-        email = await anyio.to_thread.run_sync(desk.stored_email, _week(request))
-        return PlainTextResponse(email.text)
-
-    async def past(request: Request) -> Response:
-        return HTMLResponse(page.past_page(desk, _week(request)))
-
-    async def post(request: Request) -> Response:
-        form = await _checked_form(request, token)
-        what = request.path_params["action"]
-        try:
-            if what == "correct":
-                change, said = actions.change(form)
-                await anyio.to_thread.run_sync(desk.correct, change)
-                desk.notice = f"Correction saved: {said}"
-            elif what == "approve":
-                await anyio.to_thread.run_sync(desk.approve, form.get("fingerprint", ""),
-                                               desk.config.email.editor_address or "editor")
-            elif what == "withdraw":
-                await anyio.to_thread.run_sync(desk.withdraw)
-            elif what == "test-send":
-                desk.notice = await anyio.to_thread.run_sync(desk.test_send)
-            elif what == "rebuild":
-                await anyio.to_thread.run_sync(desk.build)
-            else:
-                return PlainTextResponse("no such action", status_code=404)
-        except DigestError as error:
-            desk.notice = f"Not done: {error}"
-        desk.version += 1  # the page shows the notice and the new state
-        return RedirectResponse("/", status_code=303)
-
     routes = [
-        Route("/", home), Route("/version", version),
-        Route("/issue/{week}/email.html", email_html), Route("/issue/{week}/email.txt", email_text),
-        Route("/past/{week}", past), Route("/do/{action}", post, methods=["POST"]),
+        Route("/", _home), Route("/version", _version),
+        Route("/issue/{week}/email.html", _email_html), Route("/issue/{week}/email.txt", _email_text),
+        Route("/past/{week}", _past), Route("/do/{action}", _post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Mount("/out", StaticFiles(directory=desk.config.output, check_dir=False, follow_symlink=False), name="out"),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)), Middleware(_Headers)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={DigestError: _digest_error, 404: _not_found})
+    app.state.desk, app.state.token = desk, token
     return app
+
+
+async def _home(request: Request) -> Response:
+    return HTMLResponse(page.desk_page(request.app.state.desk, request.app.state.token))
+
+
+async def _version(request: Request) -> Response:
+    desk = request.app.state.desk
+    return JSONResponse({"version": desk.version, "week": desk.week, "building": desk.building})
+
+
+async def _email_html(request: Request) -> Response:
+    """The issue as send sends it; ``?to=ADDRESS`` as that subscriber gets it; ``?scheme=dark``."""
+    desk, week, to = request.app.state.desk, _week(request), request.query_params.get("to")
+    email = await anyio.to_thread.run_sync(desk.email_for, week, to) if to else \
+        await anyio.to_thread.run_sync(desk.stored_email, week)
+    html = email.html
+    if request.query_params.get("scheme") == "dark":  # show the dark-mode rules whatever the OS says
+        html = re.sub(r"\(prefers-color-scheme:\s*dark\)", "all", html)
+    return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_CSP})
+
+
+async def _email_text(request: Request) -> Response:
+    email = await anyio.to_thread.run_sync(request.app.state.desk.stored_email, _week(request))
+    return PlainTextResponse(email.text)
+
+
+async def _past(request: Request) -> Response:
+    return HTMLResponse(page.past_page(request.app.state.desk, _week(request)))
+
+
+def _correct(desk: Desk, form: dict[str, str]) -> str:
+    change, said = actions.change(form)
+    desk.correct(change)
+    return f"Correction saved: {said}"
+
+
+def _approve(desk: Desk, form: dict[str, str]) -> str:
+    desk.approve(form.get("fingerprint", ""), desk.config.email.editor_address or "editor")
+    return desk.notice
+
+
+def _withdraw(desk: Desk, form: dict[str, str]) -> str:
+    desk.withdraw()
+    return desk.notice
+
+
+def _rebuild(desk: Desk, form: dict[str, str]) -> str:
+    desk.build()
+    return "Rebuilt"
+
+
+ACTIONS = {"correct": _correct, "approve": _approve, "withdraw": _withdraw, "rebuild": _rebuild,
+           "test-send": lambda desk, form: desk.test_send()}
+
+
+async def _post(request: Request) -> Response:
+    """A state change from the desk's own page (checked first); the answer sends the browser back."""
+    desk = request.app.state.desk
+    form = await _checked_form(request, request.app.state.token)
+    act = ACTIONS.get(request.path_params["action"])
+    if act is None:
+        return PlainTextResponse("no such action", status_code=404)
+    try:
+        desk.notice = await anyio.to_thread.run_sync(act, desk, form)
+    except DigestError as error:
+        desk.notice = f"Not done: {error}"
+    desk.version += 1  # the page shows the notice and the new state
+    return RedirectResponse("/", status_code=303)
 
 
 async def _checked_form(request: Request, token: str) -> dict[str, str]:

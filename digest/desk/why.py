@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from digest.models import Digest, Fact, SourceReport, Story
+from digest.models import Digest, Fact, SourceReport
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,3 @@ def _fact(fact: Fact, outlets: dict[str, str]) -> Group:
 
 def _sources(digest: Digest) -> dict[str, str]:
     return {a.id: f"{a.outlet}: {a.title}" for a in digest.articles}
-
-
-def story_of(digest: Digest, article_id: str) -> Story | None:
-    return next((s for s in digest.stories if any(a.id == article_id for a in s.articles)), None)
