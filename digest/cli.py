@@ -14,10 +14,10 @@ import sys
 from collections.abc import Sequence
 
 from digest import logs
-from digest.commands import archive, console, inspect, mail, read, run, schedule, sources, status
+from digest.commands import archive, console, desk, inspect, mail, read, run, schedule, sources, status
 from digest.errors import BusyError, ConfigError, DigestError, StrictModeError
 
-GROUPS = (run, sources, read, inspect, mail, schedule, status, archive)
+GROUPS = (run, sources, read, inspect, mail, desk, schedule, status, archive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

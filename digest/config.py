@@ -142,6 +142,7 @@ class EmailSettings(_Model):
     first_issue: str = "2025-W29"  # the ISO week of issue 1; later issues are numbered by week
     templates: Path | None = None  # a folder whose files override the default templates by name
     subscribers: Path | None = None  # a CSV or YAML list, merged into the store before each send
+    editor_address: str = ""  # the editor's own address: the desk's test send goes here only
     style: StyleSettings = Field(default_factory=StyleSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     unsubscribe: UnsubscribeSettings = Field(default_factory=UnsubscribeSettings)
@@ -162,9 +163,11 @@ class EmailSettings(_Model):
             raise ValueError("must be an https:// URL")
         return value.rstrip("/")
 
-    @field_validator("from_address", "to_address")
+    @field_validator("from_address", "to_address", "editor_address")
     @classmethod
-    def _address(cls, value: str) -> str:
+    def _address(cls, value: str, info) -> str:
+        if not value and info.field_name == "editor_address":
+            return value
         local, at, domain = value.partition("@")
         if not (local and at and "." in domain) or " " in value:
             raise ValueError(f"{value!r} is not an email address")
@@ -307,6 +310,7 @@ class Config(_Model):
     output: Path = Path("out")
     archive: Path | None = None  # the web archive each run refreshes (default <output>/archive)
     store: Path = Path("digest.sqlite")
+    corrections: Path = Path("corrections.yaml")  # the editor's corrections (digest/corrections.py); may not exist
 
     @property
     def archive_folder(self) -> Path:
@@ -322,15 +326,9 @@ def load(path: Path | str) -> Config:
     """Read and validate a config file; raise ConfigError listing every problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except FileNotFoundError:
         raise ConfigError([f"{path}: file not found (pass --config FILE)"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"{path}: cannot read: {error}"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError([f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -343,6 +341,21 @@ def load(path: Path | str) -> Config:
     if problems:
         raise ConfigError(problems)
     return _resolve(config, path.parent)
+
+
+def read_yaml(path: Path) -> object:
+    """A YAML file's data; ConfigError naming the file (and line) if it cannot be read or parsed.
+    A missing file raises FileNotFoundError: what that means is the caller's to say."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([f"{path}: cannot read: {error}"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError([f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
 
 
 def _describe(path: Path, error: dict) -> str:
@@ -388,7 +401,8 @@ def _resolve(config: Config, base: Path) -> Config:
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
         update={"sources": sources, "output": absolute(config.output),
-                "archive": config.archive and absolute(config.archive), "store": absolute(config.store), "email": email}
+                "archive": config.archive and absolute(config.archive), "store": absolute(config.store), "email": email,
+                "corrections": absolute(config.corrections)}
     )
 
 

@@ -256,6 +256,7 @@ class Digest:
     lead: Lead | None = None
     number: int = 0  # the issue number; 0 when unknown
     more: tuple[Story, ...] = ()  # the week's other stories, most important first: listed, not featured
+    subject: str = ""  # the editor's subject line (corrections); "" means the generated one
 
     @property
     def left_out(self) -> tuple[Relevance, ...]:

@@ -30,6 +30,8 @@ from digest.email import render
 from digest.summary import themes
 from digest.summary.lead import lead_story
 from digest.config import Config
+from digest import corrections as corrections_file
+from digest.corrections import WeekCorrections
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
 from digest.files import write_atomic
@@ -60,44 +62,58 @@ class Week:
 
     articles: tuple[Article, ...]  # on topic (and the context articles)
     judged: Mapping[str, Relevance]
-    stories: tuple[Story, ...]
+    stories: tuple[Story, ...]  # after the editor's exclusions
     repeats: tuple[str, ...]
+    read: tuple[Article, ...] = ()  # every article given, before the editor's exclusions
+    grouped: tuple[Story, ...] = ()  # the stories before the editor's exclusions
 
 
 def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset(), progress: Progress | None = None, cache: WorkCache | None = None) -> Week:
+                 context: Set[str] = frozenset(), progress: Progress | None = None, cache: WorkCache | None = None,
+                 fix: WeekCorrections | None = None) -> Week:
     """Articles -> the on-topic ones (see relevance.py) in stories, already-sent ones left out.
-    ``cache`` keeps each article's assessment between runs (digest/work.py)."""
-    articles = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
+    ``cache`` keeps each article's assessment between runs (digest/work.py); ``fix`` holds the
+    editor's corrections for the week (excluded articles and stories, featured off-topic ones)."""
+    fix = fix or WeekCorrections()
+    read = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
+    articles = fix.keep_articles(read)
+    topic = config.topic.model_copy(update={"include": [*config.topic.include, *fix.featured_ids()]})
     fresh = [a for a in articles if a.id not in context]
-    judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, config, cache))
+    judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, topic, cache))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
     grouped = timed(progress, "dedup", len(articles), lambda: dedup.group(articles, config.dedup))
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
-    return Week(tuple(articles), judged, tuple(stories), tuple(repeats))
+    return Week(tuple(articles), judged, tuple(fix.keep_stories(stories)), tuple(repeats), tuple(read), tuple(stories))
 
 
-def _judge(articles: Sequence[Article], config: Config, cache: WorkCache | None) -> dict[str, Relevance]:
-    stamp = judging.fingerprint(config.topic)
+def _judge(articles: Sequence[Article], topic, cache: WorkCache | None) -> dict[str, Relevance]:
+    stamp = judging.fingerprint(topic)
     known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
-    judged, new, _ = judging.judge_many(articles, config.topic, known)
+    judged, new, _ = judging.judge_many(articles, topic, known)
     if cache and new:
         cache.put("relevance", new)
     return judged
 
 
 def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (), count: int | None = None,
-            progress: Progress | None = None) -> Digest:
+                  progress: Progress | None = None, fix: WeekCorrections | None = None) -> Digest:
     """The issue: the ``count`` (default ``summary.max_stories``) most important stories featured
-    (themes, lead, consensus box only for them), the others listed in ``Digest.more``."""
-    stories, more = select(week.stories, count or config.summary.max_stories)
+    (themes, lead, consensus box only for them), the others listed in ``Digest.more``; the editor's
+    corrections (``fix``) move stories between themes, drop consensus lines, pin the lead and set
+    the subject, and one that matches nothing becomes a problem."""
+    fix = fix or WeekCorrections()
+    stories, more = select(week.stories, count or config.summary.max_stories, fix.lead_story(week.stories))
+    moves = fix.moves(stories, config.theme_list)
     sections = timed(progress, "themes", len(stories),
-                     lambda: themes.build_sections(stories, config.theme_list, config.summary))
+                     lambda: themes.build_sections(stories, config.theme_list, config.summary, moves))
     published = {a.id: a.published for a in week.articles}
-    facts = timed(progress, "consensus", len(stories), lambda: tuple(
+    found = timed(progress, "consensus", len(stories), lambda: tuple(
         f for story in stories for f in consensus.find_facts(story, config.consensus, published)))
+    facts = fix.keep_facts(found)
     kept = tuple(a for story in stories for a in story.articles)
     iso = iso_week(now)
+    problems = (*problems, *fix.unmatched(f"{config.corrections.name} {iso}", week.read or week.articles,
+                                          week.grouped or week.stories, found, config.theme_list))
     return Digest(
         title=config.email.title,
         week=iso,
@@ -110,30 +126,33 @@ def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[
         links={a.id: a.url or f"{config.email.archive_url}/{iso}/sources/{a.id}.html" for a in kept},
         relevance=tuple(sorted(week.judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
         repeats=week.repeats,
-        lead=lead_story(stories, sections, config.summary),
+        lead=lead_story(stories, sections, config.summary, fix.lead_story(stories)),
         number=issue_number(iso, config.email.first_issue),
         more=more,
+        subject=fix.subject,
     )
 
 
 def build_digest(articles: Sequence[Article], config: Config, now: datetime,
                  problems: Sequence[Problem] = (), featured: Mapping[str, tuple[str, int]] | None = None,
-                 context: Set[str] = frozenset(), progress: Progress | None = None) -> Digest:
-    """Articles -> Digest: ``find_stories`` then ``compose_issue``.
+                 context: Set[str] = frozenset(), progress: Progress | None = None,
+                 corrections: WeekCorrections | None = None) -> Digest:
+    """Articles -> Digest: ``find_stories`` then ``compose_issue``, honouring the editor's ``corrections``.
 
     ``featured`` (article id -> (week, issue number) of an earlier issue that featured it) leaves
     out stories already sent and marks follow-ups; ``context`` are the ids of earlier issues'
     articles given only for that (``followups.follow_ups``); they were judged on topic when featured."""
-    return compose_issue(find_stories(articles, config, featured, context, progress), config, now, problems, None, progress)
+    week = find_stories(articles, config, featured, context, progress, None, corrections)
+    return compose_issue(week, config, now, problems, None, progress, corrections)
 
 
 def render_fitting(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (),
-                   progress: Progress | None = None) -> tuple[Digest, Email]:
+                   progress: Progress | None = None, fix: WeekCorrections | None = None) -> tuple[Digest, Email]:
     """Compose and render; while the HTML would pass Gmail's clip, feature a third fewer stories.
     Only an issue that cannot fit with one story (a template or style too big) is refused."""
     count = config.summary.max_stories
     while True:
-        digest = compose_issue(week, config, now, problems, count, progress)
+        digest = compose_issue(week, config, now, problems, count, progress, fix)
         try:
             return digest, timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
         except render.TooBig as error:
@@ -172,7 +191,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
 
     With ``week`` ("2025-W30") nothing is fetched: the issue is rebuilt from the store's articles
     of that week (undated ones count in the week they were first seen). A week built before keeps
-    its first build's clock unless ``force`` (see ``build_clock``)."""
+    its first build's clock unless ``force`` (see ``build_clock``). The editor's corrections for the
+    week (``config.corrections``) are honoured; a malformed corrections file stops the run."""
+    book = corrections_file.load(config.corrections)
     with Store(config.store) as store:
         previous = store.issue(week) if week else None
         with progress.stage("collect", 0) if progress else nullcontext() as collecting:
@@ -193,9 +214,10 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         context = _recently_sent(store, current, now)
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
+        fix = book.week(iso_week(now))
         with WorkCache(config.store, now) as cache:
-            found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache)
-        digest, email = render_fitting(found, config, now, problems, progress)
+            found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
+        digest, email = render_fitting(found, config, now, problems, progress, fix)
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))

@@ -26,7 +26,8 @@ def test_project_config_loads_with_seeds_and_four_themes():
 
 def test_empty_file_gives_defaults(tmp_path):
     assert load(write(tmp_path, "")) == Config().model_copy(
-        update={"output": (tmp_path / "out").resolve(), "store": (tmp_path / "digest.sqlite").resolve()})
+        update={"output": (tmp_path / "out").resolve(), "store": (tmp_path / "digest.sqlite").resolve(),
+                "corrections": (tmp_path / "corrections.yaml").resolve()})
 
 
 def test_relative_paths_resolve_against_config_folder(tmp_path):

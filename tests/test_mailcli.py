@@ -129,14 +129,19 @@ def test_send_refuses_issue_files_that_are_not_the_ones_run_wrote(project, capsy
     assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
 
 
-def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(project, capsys, monkeypatch):
-    from digest.store import Store
-
+def _built_under_approve_policy(project, capsys, monkeypatch) -> tuple:
     config, inbox = project
     config.write_text(config.read_text(encoding="utf-8") + "schedule:\n  send_policy: approve\n", encoding="utf-8")
     c = ("--config", str(config))
     monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
     assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    return config, inbox, c
+
+
+def test_under_the_approve_policy_only_an_approved_unchanged_issue_is_sent(project, capsys, monkeypatch):
+    from digest.store import Store
+
+    config, inbox, c = _built_under_approve_policy(project, capsys, monkeypatch)
     code, _, err = command(capsys, "send", *c)
     assert code == 1 and "issue 2025-W29 is not approved" in err and inbox.messages == []
     store = config.parent / "digest.sqlite"
@@ -180,3 +185,16 @@ def test_send_json_lists_addresses_by_outcome(project, capsys, monkeypatch):
     report = json.loads(out)
     assert code == 1 and report["sent"] == ["bea@example.org"] and report["left"] == ["cy@example.org"]
     assert report["exit_code"] == 1 and "452" in report["error"] and "recipients" in err
+
+
+def test_a_dry_run_says_whether_the_issue_may_be_sent(project, capsys, monkeypatch):
+    from digest.store import Store
+
+    config, inbox, c = _built_under_approve_policy(project, capsys, monkeypatch)
+    code, out, _ = command(capsys, "send", *c, "--dry-run")
+    assert code == 0 and "Approval: NOT acceptable for sending: issue 2025-W29 is not approved" in out
+    with Store(config.parent / "digest.sqlite") as db:
+        db.approve("2025-W29", db.issue("2025-W29")["fingerprint"], NOW_APPROVED, "ed")
+    code, out, _ = command(capsys, "send", *c, "--dry-run")
+    assert code == 0 and "Approval: acceptable for sending: approved on 2025-07-20T09:00:00+00:00 by ed" in out
+    assert inbox.messages == []

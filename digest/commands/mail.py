@@ -99,8 +99,9 @@ def _issue_record(store_path: Path, week: str | None) -> dict:
     return chosen[0]
 
 
-def _check_approved(store_path: Path, week: str) -> None:
-    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out."""
+def _check_approved(store_path: Path, week: str) -> str:
+    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out:
+    the approval line, or DeliveryError saying why not."""
     from digest.store import Store
 
     with Store(store_path) as store:
@@ -111,6 +112,20 @@ def _check_approved(store_path: Path, week: str) -> None:
     if not approval["valid"]:
         raise DeliveryError(f"issue {week} changed after it was approved on {approval['approved']}: the approval "
                             "is void and nothing was sent; review it again and approve it (`digest preview`)")
+    return f"approved on {approval['approved']}" + (f" by {approval['editor']}" if approval["editor"] else "")
+
+
+def _dry_run_verdict(config, week: str) -> str:
+    """What a real send would say about approval, for ``--dry-run`` (which sends nothing either way)."""
+    policy = config.schedule.send_policy
+    if policy == "never":
+        return "schedule.send_policy is never: the scheduler would not send it (`digest send` would)"
+    if policy == "auto":
+        return "acceptable for sending (schedule.send_policy is auto: no approval needed)"
+    try:
+        return f"acceptable for sending: {_check_approved(config.store, week)}, unchanged since"
+    except DeliveryError as error:
+        return "NOT acceptable for sending: " + str(error).replace("nothing was sent", "a real send would refuse it")
 
 
 def _recipients(book, settings, only: str | None):
@@ -167,6 +182,7 @@ def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     if args.dry_run:
         written = dry_run(email, recipients, settings, secret, _now(), args.out or folder / "outbox")
         print(f"Dry run: wrote {len(written)} messages to {args.out or folder / 'outbox'}; nothing was sent")
+        print(f"Approval: {_dry_run_verdict(config, week)}")
         return 0
     with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger, \
             SubscriberBook(config.store) as book:

@@ -103,7 +103,7 @@ def build_view(digest: Digest, settings: EmailSettings) -> IssueView:
     return IssueView(
         language=settings.language,
         direction="rtl" if settings.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
-        subject=one_line(f"{title}: {', '.join(themes[:3])}" if themes else title),
+        subject=one_line(digest.subject or (f"{title}: {', '.join(themes[:3])}" if themes else title)),
         preheader=_preheader(lead, counts, themes),
         title=title,
         header_line=" · ".join(filter(None, [_issue_label(digest), f"{minutes} min read"])),

@@ -36,8 +36,10 @@ def ranked(stories: Sequence[Story]) -> list[Story]:
     return [s for _, s in sorted(enumerate(stories), key=lambda pair: importance(pair[1], pair[0]))]
 
 
-def select(stories: Sequence[Story], count: int) -> tuple[tuple[Story, ...], tuple[Story, ...]]:
-    """(featured, more): the ``count`` most important stories in their own order, the rest by importance."""
+def select(stories: Sequence[Story], count: int, pinned: str | None = None) -> tuple[tuple[Story, ...], tuple[Story, ...]]:
+    """(featured, more): the ``count`` most important stories in their own order, the rest by
+    importance; ``pinned`` (the editor's lead story, by id) is always featured."""
     order = ranked(stories)
+    order = [s for s in order if s.id == pinned] + [s for s in order if s.id != pinned]
     chosen = {s.id for s in order[:count]}
     return tuple(s for s in stories if s.id in chosen), tuple(order[count:])

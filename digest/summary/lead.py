@@ -31,9 +31,11 @@ def pick_story(stories: Sequence[Story]) -> Story | None:
     return ranked[0][1] if ranked else None
 
 
-def lead_story(stories: Sequence[Story], sections: Sequence[ThemeSection], settings: SummarySettings) -> Lead | None:
-    """The lead story and its summary, or None for an issue without stories."""
-    story = pick_story(stories)
+def lead_story(stories: Sequence[Story], sections: Sequence[ThemeSection], settings: SummarySettings,
+               pinned: str | None = None) -> Lead | None:
+    """The lead story and its summary, or None for an issue without stories; ``pinned`` (a story id)
+    is the editor's choice and wins over the ranking."""
+    story = next((s for s in stories if s.id == pinned), None) or pick_story(stories)
     if story is None:
         return None
     shown = {s.text for section in sections for s in (*section.sentences, section.why_it_matters) if s}

@@ -64,11 +64,12 @@ class Match:
 
 
 def build_sections(
-    stories: Sequence[Story], themes: Sequence[Theme], settings: SummarySettings
+    stories: Sequence[Story], themes: Sequence[Theme], settings: SummarySettings, moves: Mapping[str, str] = {}
 ) -> tuple[ThemeSection, ...]:
     """One section per theme that has a summary: configured themes in config order, then discovered
-    ones, at most ``settings.max_themes``."""
-    matches = assign(stories, themes)
+    ones, at most ``settings.max_themes``. ``moves`` (story id -> theme slug) are the editor's: every
+    sentence of such a story goes to that theme."""
+    matches = moved(assign(stories, themes), stories, moves)
     plans = [(theme, [m for m in matches if m.theme == theme.slug]) for theme in themes]
     if settings.discover_themes:
         plans += discovered(stories, {m.sentence.text for m in matches})
@@ -86,6 +87,19 @@ def build_sections(
         shown = summary + ((why,) if why else ())
         sections.append(ThemeSection(theme, summary, why, _story_ids(stories, shown), _reasons(summary, mine)))
     return tuple(sections)
+
+
+def moved(matches: Sequence[Match], stories: Sequence[Story], moves: Mapping[str, str]) -> tuple[Match, ...]:
+    """The matches with each moved story's sentences (matched or not) in its editor-chosen theme."""
+    if not moves:
+        return tuple(matches)
+    target = {a.id: moves[s.id] for s in stories if s.id in moves for a in s.articles}
+    score = {m.sentence: m for m in matches}
+    taken = {m.sentence.text for m in matches if m.sentence.article_id not in target}
+    extra = [Match(s, target[s.article_id], score[s].score if s in score else MIN_SCORE, (), ("moved by the editor",))
+             for article in _leads([s for s in stories if s.id in moves]) for s, _ in _with_context(article)
+             if s.text not in taken]
+    return tuple(m for m in matches if m.sentence.article_id not in target) + tuple(extra)
 
 
 def discovered(stories: Sequence[Story], matched: set[str]) -> list[tuple[Theme, list[Match]]]:

@@ -1,0 +1,129 @@
+"""The editor's corrections file: read, checked with one-line errors, written atomically, and each
+correction honoured by the same build (``pipeline.build_digest``) that ``digest run`` uses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from digest import corrections
+from digest.config import load as load_config
+from digest.corrections import Corrections, Move, Ref, WeekCorrections
+from digest.email.render import render
+from digest.errors import ConfigError, DigestError
+from digest.pipeline import build_digest
+from tests.conftest import ROOT, make_article
+
+NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
+SPOTIFY = make_article(location="spotify.txt", title="Spotify tests AI playlists", text=(
+    "Spotify said its generative AI playlist tool reached 10 million music listeners in July.\n"
+    "The streaming company will expand the AI DJ feature to 50 markets, which signals a shift in music discovery.\n"
+    "Revenue from the feature grew in the quarter."))
+OFF_TOPIC = make_article(location="hospital.txt", title="Hospital budgets",
+                         text="The hospital board approved a new budget for radiology.\nNurses will get new schedules.")
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(ROOT / "config.yaml")
+
+
+@pytest.fixture(scope="module")
+def articles(seed_articles):
+    return [*seed_articles, SPOTIFY, OFF_TOPIC]
+
+
+def build(articles, config, fix=None):
+    return build_digest(articles, config, NOW, corrections=fix)
+
+
+def test_no_corrections_is_the_machine_issue(articles, config):
+    plain = build(articles, config)
+    assert build(articles, config, WeekCorrections()) == plain
+    assert len(plain.stories) == 2 and plain.lead.story_id == plain.stories[0].id and plain.problems == ()
+
+
+def test_each_correction_changes_the_issue(articles, config):
+    plain = build(articles, config)
+    netflix, spotify = plain.stories
+    fix = WeekCorrections(
+        subject="Netflix's AI week", exclude_stories=(Ref(article=netflix.articles[1].id),),
+        feature=(Ref(article=OFF_TOPIC.id),), lead=Ref(article=SPOTIFY.id),
+        move=(Move(article=SPOTIFY.id, theme="Labor & Ethics"),))
+    fixed = build(articles, config, fix)
+    assert sorted(s.title for s in fixed.stories) == [OFF_TOPIC.title, spotify.title]
+    assert fixed.lead.story_id == spotify.id and fixed.problems == ()
+    labor = next(s for s in fixed.sections if s.theme.slug == "labor-ethics")
+    assert labor.story_ids == (spotify.id,) and "moved by the editor" in labor.reasons[0]
+    assert render(fixed, config.email).subject == "Netflix's AI week"
+    assert next(r for r in fixed.relevance if r.article_id == OFF_TOPIC.id).included
+
+
+def test_excluding_an_article_and_dropping_a_fact(articles, config):
+    plain = build(articles, config)
+    line = plain.facts[0].text
+    fixed = build(articles, config, WeekCorrections(exclude_articles=(Ref(article=SPOTIFY.id),),
+                                                    drop_facts=(f"  {line.upper()} ",)))
+    assert SPOTIFY.id not in {a.id for a in fixed.articles}
+    assert line not in [f.text for f in fixed.facts] and len(fixed.facts) == len(plain.facts) - 1
+
+
+def test_a_correction_that_matches_nothing_is_a_problem(articles, config):
+    fix = WeekCorrections(exclude_stories=(Ref(article="0000", title="Gone"),), drop_facts=("no such line",),
+                          move=(Move(article=SPOTIFY.id, theme="Astrology"),))
+    problems = [str(p) for p in build(articles, config, fix).problems]
+    assert len(problems) == 3 and "exclude_stories: no article 0000 (Gone)" in problems[0]
+    assert "no theme 'Astrology'" in problems[1] and "no consensus line 'no such line'" in problems[2]
+
+
+def test_file_round_trip_is_readable_and_atomic(tmp_path):
+    path = tmp_path / "corrections.yaml"
+    assert corrections.load(path) == Corrections()  # no file: no corrections
+    book = Corrections().with_week("2025-W29", WeekCorrections(subject="S", exclude_stories=(Ref(article="ab", title="T"),)))
+    corrections.save(path, book)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Editor's corrections") and "2025-W29:\n  subject: S\n  exclude_stories:\n" in text
+    assert corrections.load(path) == book and list(tmp_path.iterdir()) == [path]
+    corrections.save(path, book.with_week("2025-W29", WeekCorrections()))  # undoing the last one empties the week
+    assert corrections.load(path) == Corrections()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2025-W29:\n  exclude_story: [ab]\n", "corrections.yaml: 2025-W29.exclude_story: unknown key"),
+    ("2025-W99:\n  subject: x\n", "corrections.yaml: 2025-W99: "),
+    ("2025-W29:\n  subject: [a\n", "corrections.yaml:3: not valid YAML"),
+    ("2025-W29:\n  lead: {title: no id}\n", "corrections.yaml: 2025-W29.lead.article: Field required"),
+    ("- a list\n", "expected ISO weeks"),
+])
+def test_a_bad_file_gets_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "corrections.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        corrections.load(path)
+    assert any(message in line and "\n" not in line for line in caught.value.lines), caught.value.lines
+
+
+def test_each_desk_action_has_an_undo():
+    from digest.desk.actions import change
+
+    forms = [{"action": "exclude_stories", "article": "a1", "title": "T"}, {"action": "feature", "article": "a2"},
+             {"action": "exclude_articles", "article": "a3"}, {"action": "lead", "article": "a4"},
+             {"action": "move", "article": "a5", "theme": "Business"}, {"action": "drop_facts", "text": " a  line "},
+             {"action": "subject", "text": "New subject"}]
+    undos = [{"key": "exclude_stories", "article": "a1"}, {"key": "feature", "article": "a2"},
+             {"key": "exclude_articles", "article": "a3"}, {"key": "lead"}, {"key": "move", "article": "a5"},
+             {"key": "drop_facts", "text": "a line"}, {"key": "subject"}]
+    week = WeekCorrections()
+    for form in forms:
+        week = change(form)[0](week)
+    assert week == WeekCorrections(
+        subject="New subject", exclude_articles=(Ref(article="a3"),), exclude_stories=(Ref(article="a1", title="T"),),
+        feature=(Ref(article="a2"),), lead=Ref(article="a4"), move=(Move(article="a5", theme="Business"),),
+        drop_facts=("a line",))
+    assert change(forms[0])[0](week) == week  # the same exclusion twice is one entry
+    for undo in undos:
+        week = change({"action": "undo", **undo})[0](week)
+    assert week.is_empty()
+    with pytest.raises(DigestError, match="unknown or incomplete correction"):
+        change({"action": "exclude_stories"})
