@@ -199,7 +199,7 @@ class ScheduleSettings(_Model):
     @field_validator("build", "send")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from digest.schedule import CronError, trigger
+        from digest.runs.schedule import CronError, trigger
 
         try:
             trigger(value, "UTC")

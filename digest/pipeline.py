@@ -45,7 +45,7 @@ from digest.work import WorkCache
 from digest.tally import Tally, tally
 from digest.email.archive import write_more_page, write_source_pages
 from digest.checkpoint import checkpoint
-from digest.publish import ISSUE_JSON, issue_json
+from digest.email.publish import ISSUE_JSON, issue_json
 
 logger = logging.getLogger(__name__)
 

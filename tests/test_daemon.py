@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from digest.runlog import RunLog
+from digest.runs.runlog import RunLog
 from tests.conftest import ROOT, SEEDS
 
 
@@ -82,7 +82,7 @@ def _built(tmp_path, policy: str):
     """A config whose store holds the issue of 2025-W29, and a Daemon on a clock in that week."""
     from digest.cli import main
     from digest.config import load
-    from digest.daemon import Daemon
+    from digest.runs.daemon import Daemon
 
     tmp_path.mkdir()
     config = _config(tmp_path, "0 9 * * mon", policy)
@@ -102,7 +102,7 @@ def test_send_policy_never_and_an_unapproved_issue_log_why_nothing_went_out(tmp_
         assert log.last_fire("send") == daemon.clock()
 
     daemon, store = _built(tmp_path / "approve", "approve")
-    with caplog.at_level("WARNING", logger="digest.daemon"):
+    with caplog.at_level("WARNING", logger="digest.runs.daemon"):
         assert daemon.run_job("send", daemon.clock(), "schedule") is None
     assert "nothing sent: issue 2025-W29 is not approved and schedule.send_policy is approve" in caplog.text
     with Store(store) as records:
@@ -123,7 +123,7 @@ def test_the_scheduled_send_mails_each_subscriber_once_and_status_reads_the_ledg
 
     from digest.cli import main
     from digest.config import load
-    from digest.daemon import Daemon
+    from digest.runs.daemon import Daemon
     from tests.test_cli import command
 
     cert = make_certificate(tmp_path)

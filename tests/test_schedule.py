@@ -9,8 +9,8 @@ import pytest
 
 from digest.config import load
 from digest.errors import ConfigError
-from digest.runlog import RunLog
-from digest.schedule import CronError, catch_up, fires_between, latest_fire, next_fire, repeated, trigger
+from digest.runs.runlog import RunLog
+from digest.runs.schedule import CronError, catch_up, fires_between, latest_fire, next_fire, repeated, trigger
 
 UTC = timezone.utc
 

@@ -18,7 +18,7 @@ def add_commands(commands) -> None:
 def _archive(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.lock import RunLock
-    from digest.publish import publish
+    from digest.email.publish import publish
     from digest.store import Store
 
     config = config_module.load(args.config)

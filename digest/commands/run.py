@@ -41,7 +41,7 @@ def add_commands(commands) -> None:
 def _run(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.lock import RunLock
-    from digest.runlog import RunLog
+    from digest.runs.runlog import RunLog
 
     if args.week and args.source:
         raise DigestError("--week rebuilds a week from the store and reads no source: drop --source")
@@ -83,7 +83,7 @@ def _stages(args: argparse.Namespace):
 
 def _build(args: argparse.Namespace, config, now: datetime, stages):
     from digest.pipeline import run_issue
-    from digest.publish import publish
+    from digest.email.publish import publish
     from digest.store import Store
 
     result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week,
@@ -103,7 +103,7 @@ def _build(args: argparse.Namespace, config, now: datetime, stages):
 
 
 def _record(config, run_id: int, result) -> None:
-    from digest.runlog import RunLog
+    from digest.runs.runlog import RunLog
 
     digest = result.digest
     counts = {"articles": result.articles_read, "stories": len(digest.stories), "facts": len(digest.facts),

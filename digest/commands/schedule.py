@@ -17,10 +17,10 @@ def add_commands(commands) -> None:
 
 def _schedule(args: argparse.Namespace) -> int:
     from digest import config as config_module
-    from digest.daemon import Daemon
+    from digest.runs.daemon import Daemon
 
     config = config_module.load(args.config)
-    logger = logging.getLogger("digest.daemon")
+    logger = logging.getLogger("digest.runs.daemon")
     if not args.quiet:
         logger.setLevel(logging.INFO)
     if args.log_format == "text":  # a daemon's lines need their time (JSON lines carry it already)

@@ -1,7 +1,7 @@
 """``digest status [--json]``: last build and send, this week's issue, next scheduled times, store size.
 
 Exit codes for monitoring: 0 healthy; 1 the last build or send failed; 3 a run is overdue (see
-``digest.health``); 2 an invalid config, as for every command.
+``digest.runs.health``); 2 an invalid config, as for every command.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def add_commands(commands) -> None:
 
 def _status(args: argparse.Namespace) -> int:
     from digest import config as config_module
-    from digest.health import status
+    from digest.runs.health import status
 
     config = config_module.load(args.config)
     report = status(config, args.now or datetime.now(timezone.utc))

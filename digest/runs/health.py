@@ -13,8 +13,8 @@ from pathlib import Path
 
 from digest.config import Config
 from digest.lock import holder
-from digest.runlog import RunLog
-from digest.schedule import latest_fire, next_times, trigger
+from digest.runs.runlog import RunLog
+from digest.runs.schedule import latest_fire, next_times, trigger
 from digest.weeks import iso_week
 
 HEALTHY, FAILED, OVERDUE = 0, 1, 3

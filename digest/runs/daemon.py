@@ -3,7 +3,7 @@
 APScheduler 3's ``BackgroundScheduler`` fires two cron jobs in the configured time zone, with
 ``coalesce``, ``max_instances=1`` and ``misfire_grace_time`` from ``schedule.misfire_grace_minutes``
 (a fire delayed while the machine slept or the process was busy still runs, once, within the grace).
-A fire missed while the daemon was down is caught up once at start (``digest.schedule.catch_up``).
+A fire missed while the daemon was down is caught up once at start (``digest.runs.schedule.catch_up``).
 
 Each job runs the same command a cron user runs, ``digest run`` or ``digest send --issue WEEK``, as a
 child process: same lock, same records, same crash safety, and a job that crashes cannot take the
@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 
 from digest.config import Config
 from digest.errors import BusyError
-from digest.runlog import RunLog
-from digest.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
+from digest.runs.runlog import RunLog
+from digest.runs.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
 from digest.weeks import iso_week
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ Two tables in the store file, created on first use (``CREATE TABLE IF NOT EXISTS
 by a killed process reads as ``killed`` once nobody holds the run lock (``digest status``).
 
 ``schedule_fires``: per job, the fire time the scheduler last ran (after the job finished), so a
-restarted scheduler catches up a missed fire once and never twice (see ``digest.schedule``).
+restarted scheduler catches up a missed fire once and never twice (see ``digest.runs.schedule``).
 """
 
 from __future__ import annotations
