@@ -75,7 +75,7 @@ def exact(articles, settings: DedupSettings):
     profiles = copies.profiles_of(articles, settings)
     found = {(m.left, m.right) for a, b in combinations(profiles, 2)
              if (m := copies.confirm(*sorted((a, b), key=lambda p: p.id), settings))}
-    matrix = dedup.tfidf([dedup._story_text(a, settings.story_lead_words) for a in articles])
+    matrix = dedup.tfidf([features.story_text(a, settings.story_lead_words) for a in articles])
     rows = [dict(zip(matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].tolist(),
                      matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]].tolist())) for i in range(len(articles))]
     linked = sum(dedup._dot(rows[i], rows[j]) >= settings.story_similarity for i, j in combinations(range(len(rows)), 2))

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from digest.facts import consensus
-from digest.stories import dedup, followups
+from digest.stories import dedup, features, followups
 from digest.stories.select import select
 from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
@@ -81,9 +81,19 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
     fresh = [a for a in articles if a.id not in context]
     judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, topic, cache))
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    grouped = timed(progress, "dedup", len(articles), lambda: dedup.group(articles, config.dedup))
+    grouped = timed(progress, "dedup", len(articles), lambda: _group(articles, config.dedup, cache))
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
     return Week(tuple(articles), judged, tuple(fix.keep_stories(stories)), tuple(repeats), tuple(read), tuple(stories))
+
+
+def _group(articles: Sequence[Article], settings, cache: WorkCache | None) -> tuple[Story, ...]:
+    """dedup.group with each article's shingles, signature and word counts kept between runs."""
+    stamp = features.settings_print(settings)
+    known = cache.get("dedup", [features.work_key(a, stamp) for a in articles]) if cache else {}
+    found, new = features.features_of(articles, settings, known)
+    if cache and new:
+        cache.put("dedup", new)
+    return dedup.group(articles, settings, found)
 
 
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None) -> dict[str, Relevance]:

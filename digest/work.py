@@ -1,7 +1,8 @@
 """Per-article work kept between runs, so a re-run redoes only what is new or changed.
 
-The expensive per-article stage is the topic score (splitting every sentence and matching every
-term: ``sources/relevance.py``). Its result is kept in the store file's own table,
+The expensive per-article stages are the topic score (splitting every sentence and matching every
+term: ``sources/relevance.py``) and dedup's shingles, MinHash signature and word counts
+(``stories/features.py``, kind ``dedup``, keyed by ``features.work_key``). The topic score is kept in the store file's own table,
 ``article_work``, keyed by a hash of what shapes it: the article's title, location, blocks and
 ``include`` flag, and the topic settings (``relevance.work_key``); a changed article or changed
 settings make a new key, and the old row is simply never read again. The table is created with
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +44,7 @@ class WorkCache:
 
     def __init__(self, path: Path | str, now: datetime):
         self.now = now
+        self.hits: Counter[str] = Counter()  # kept values read, by kind
         try:
             self._db = sqlite3.connect(str(path))
             with self._db:
@@ -64,6 +67,8 @@ class WorkCache:
             rows = self._db.execute(f"SELECT key, value FROM article_work WHERE kind = ? AND key IN ({marks})",
                                     [kind, *chunk])
             found.update((key, json.loads(value)) for key, value in rows)
+        self.hits[kind] += len(found)
+        logger.debug("work cache: %s: %d of %d kept", kind, len(found), len(keys))
         with self._db:
             self._db.executemany("UPDATE article_work SET used = ? WHERE key = ?", [(self.now.isoformat(), k) for k in found])
         return found

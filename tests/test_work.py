@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 
 from digest.config import load
 from digest.models import Block
-from digest.pipeline import run_issue
+from digest.pipeline import find_stories, run_issue
 from digest.sources import judging
 from digest.sources.relevance import judge_all
+from digest.stories import dedup, features
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 
@@ -52,6 +53,35 @@ def test_a_second_run_reads_the_store_and_gives_the_same_issue(tmp_path):
     config = load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "s.sqlite", "output": tmp_path / "o"})
     first = run_issue(config, NOW)
     with WorkCache(config.store, NOW) as cache:
-        assert cache.count("relevance") == 5
+        assert cache.count("relevance") == cache.count("dedup") == 5
     again = run_issue(config.model_copy(update={"output": tmp_path / "o2"}), NOW)
     assert again.digest.relevance == first.digest.relevance and again.email.html == first.email.html
+
+
+def test_kept_dedup_work_gives_the_same_stories_and_only_new_articles_are_computed(seed_articles):
+    settings = load(ROOT / "config.yaml").dedup
+    footer = "Sign up for the Daily Reel newsletter to get every story on AI in film first."
+    articles = [replace(a, outlet="Daily Reel", blocks=(*a.blocks, Block("paragraph", footer))) if n % 3 == 0 else a
+                for n, a in enumerate([*seed_articles, *week_of(seed_articles, 30)])]  # 12 share a boilerplate line
+    articles.append(replace(seed_articles[1], id="copy", location="copy.txt", outlet="Wire"))  # one key for two ids
+    _, kept = features.features_of(articles, settings)
+    assert len(kept) == len(articles) - 1
+    changed = replace(articles[7], blocks=(*articles[7].blocks, Block("paragraph", "A new paragraph on AI dubbing.")))
+    week = [*articles[:7], changed, *articles[8:]]
+    found, new = features.features_of(week, settings, kept)
+    assert list(new) == [features.work_key(changed, features.settings_print(settings))]
+    assert dedup.group(week, settings, found) == dedup.group(week, settings)
+    other = settings.model_copy(update={"story_lead_words": 60})
+    assert features.work_key(changed, features.settings_print(other)) not in kept
+
+
+def test_a_second_week_read_reads_the_kept_dedup_work_and_finds_the_same_stories(seed_articles, tmp_path):
+    config = load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "s.sqlite"})
+    articles = [*seed_articles, *week_of(seed_articles, 40)]
+    with WorkCache(config.store, NOW) as cache:
+        first = find_stories(articles, config, cache=cache)
+        assert cache.hits["dedup"] == 0 and cache.count("dedup") == len(first.articles)
+    with WorkCache(config.store, NOW) as cache:
+        again = find_stories(articles, config, cache=cache)
+        assert cache.hits["dedup"] == cache.count("dedup") == len(again.articles)
+    assert again.grouped == first.grouped and len(first.grouped) > 1

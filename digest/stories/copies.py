@@ -49,29 +49,25 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from urllib.parse import urlsplit
 
-import xxhash
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from datasketch import MinHashLSH
 
 from digest.config import DedupSettings
 from digest.models import Article, Merge
+from digest.stories.features import WORD, Features, Signer, features_of, shingles
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+__all__ = ["WORD", "canonical_url", "confirm", "dateline", "find_copies", "profiles_of", "shingles"]
 _AGENCIES = r"AP|Reuters|AFP|Bloomberg|UPI|PA|dpa|ANSA|EFE|Xinhua|CNA|IANS|PTI"
 _DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][A-Z .'’\-]{{1,40}}?)?(?:,\s*[A-Z][\w. ]{{1,30}}?)?\s*\((?P<agency>{_AGENCIES})\)\s*[-—–]")
 
 
-def _low_bits(value: int) -> int:
-    """MinHash's own hash of a shingle: the shingle is already a hash, its low 32 bits will do."""
-    return value & 0xFFFFFFFF
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Profile:
     """What copy detection knows about one article."""
 
@@ -80,14 +76,7 @@ class _Profile:
     url: str
     outlet: str
     dateline: str
-
-
-def shingles(text: str, size: int) -> frozenset[int]:
-    """Word ``size``-shingles of the lowercased text (the whole text if it is shorter), as 64-bit hashes."""
-    tokens = WORD.findall(text.lower())
-    if len(tokens) < size:
-        return frozenset({xxhash.xxh64_intdigest(" ".join(tokens).encode())}) if tokens else frozenset()
-    return frozenset(xxhash.xxh64_intdigest(" ".join(tokens[i:i + size]).encode()) for i in range(len(tokens) - size + 1))
+    signature: np.ndarray | None = None  # MinHash values of ``shingles`` if known
 
 
 def dateline(text: str) -> str:
@@ -107,22 +96,28 @@ def canonical_url(url: str | None) -> str:
     return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
 
 
-def find_copies(articles: Sequence[Article], settings: DedupSettings) -> list[Merge]:
-    """Every confirmed copy pair, with the rule and score that confirmed it, sorted."""
-    profiles = {p.id: p for p in profiles_of(articles, settings)}
-    pairs = _candidates(list(profiles.values()), settings) | _sharing(profiles.values(), "url") | _sharing(profiles.values(), "dateline")
+def find_copies(articles: Sequence[Article], settings: DedupSettings,
+                features: Mapping[str, Features] | None = None) -> list[Merge]:
+    """Every confirmed copy pair, with the rule and score that confirmed it, sorted. ``features``
+    (``features.features_of``, by article id) are computed here when not given."""
+    signer = Signer(settings.num_perm)
+    features = features if features is not None else features_of(articles, settings, signer=signer)[0]
+    profiles = {p.id: p for p in profiles_of(articles, settings, features)}
+    pairs = _candidates(list(profiles.values()), settings, signer) | _sharing(profiles.values(), "url") | _sharing(profiles.values(), "dateline")
     merges = (confirm(profiles[a], profiles[b], settings) for a, b in sorted(pairs))
     return [m for m in merges if m is not None]
 
 
-def profiles_of(articles: Sequence[Article], settings: DedupSettings) -> list[_Profile]:
+def profiles_of(articles: Sequence[Article], settings: DedupSettings,
+                features: Mapping[str, Features] | None = None) -> list[_Profile]:
     """What copy detection compares, without boilerplate: shingles repeated across one outlet's articles.
 
     The boilerplate of every outlet is taken out of every article, so a pair is compared on the
     same footing whichever outlets published it.
     """
-    found = [_Profile(a.id, shingles(a.text, settings.shingle_words), canonical_url(a.url),
-                      " ".join(a.outlet.lower().split()), dateline(a.text)) for a in articles]
+    features = features if features is not None else features_of(articles, settings)[0]
+    found = [_Profile(a.id, features[a.id].shingles, canonical_url(a.url), " ".join(a.outlet.lower().split()),
+                      dateline(a.text), features[a.id].signature) for a in articles]
     by_outlet: dict[str, list[_Profile]] = {}
     for profile in found:
         by_outlet.setdefault(profile.outlet, []).append(profile)
@@ -130,7 +125,8 @@ def profiles_of(articles: Sequence[Article], settings: DedupSettings) -> list[_P
                                       for outlet, members in by_outlet.items() if outlet))
     if not boilerplate:
         return found
-    return [dataclasses.replace(p, shingles=p.shingles - boilerplate) for p in found]
+    return [p if p.shingles.isdisjoint(boilerplate) else dataclasses.replace(p, shingles=p.shingles - boilerplate, signature=None)
+            for p in found]
 
 
 def _boilerplate(members: list[_Profile], least: int) -> frozenset[int]:
@@ -141,16 +137,13 @@ def _boilerplate(members: list[_Profile], least: int) -> frozenset[int]:
     return frozenset(s for s, n in counts.items() if n >= least)
 
 
-def _candidates(profiles: list[_Profile], settings: DedupSettings) -> set[tuple[str, str]]:
+def _candidates(profiles: list[_Profile], settings: DedupSettings, signer: Signer) -> set[tuple[str, str]]:
     """Pairs (smaller id first) whose MinHash signatures collide in some LSH band."""
     lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-    template = MinHash(num_perm=settings.num_perm, hashfunc=_low_bits)  # permutations drawn once, not per article
     signatures = {}
     for profile in profiles:
         if profile.shingles:
-            signature = MinHash(num_perm=settings.num_perm, hashfunc=_low_bits, permutations=template.permutations,
-                                scheme=template.scheme)
-            signature.update_batch(sorted(profile.shingles))
+            signature = signer.minhash(profile.shingles, profile.signature)
             signatures[profile.id] = signature
             lsh.insert(profile.id, signature)
     return {(min(i, j), max(i, j)) for i, signature in signatures.items() for j in lsh.query(signature) if i != j}

@@ -38,32 +38,36 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import numpy as np
 from scipy import sparse
 
 from digest.config import DedupSettings
-from digest.stories.copies import WORD, find_copies
+from digest.stories.copies import find_copies
+from digest.stories.features import Features, content_words, features_of, story_text
 from digest.models import Article, Merge, Origin, Story, stable_id
-from digest.text.words import STOP_WORDS
 
 _IDF_MIN_DOCUMENTS = 50
 _BLOCK_ROWS = 512  # rows of the similarity product computed at once: bounds memory on 10,000 articles
 
 
-def group(articles: Sequence[Article], settings: DedupSettings) -> tuple[Story, ...]:
-    """Group articles into stories of origins; deterministic whatever the input order."""
-    origins, copies = find_origins(articles, settings)
-    related = _related(origins, settings)
+def group(articles: Sequence[Article], settings: DedupSettings,
+          features: Mapping[str, Features] | None = None) -> tuple[Story, ...]:
+    """Group articles into stories of origins; deterministic whatever the input order. ``features``
+    (by article id: ``features.features_of``, perhaps kept from an earlier run) are computed when not given."""
+    features = features if features is not None else features_of(articles, settings)[0]
+    origins, copies = find_origins(articles, settings, features)
+    related = _related(origins, settings, features)
     return _stories(origins, copies, related)
 
 
-def find_origins(articles: Sequence[Article], settings: DedupSettings) -> tuple[list[Origin], list[Merge]]:
+def find_origins(articles: Sequence[Article], settings: DedupSettings,
+                 features: Mapping[str, Features] | None = None) -> tuple[list[Origin], list[Merge]]:
     """Origins sorted by id, and the copy merges that made them (one per article joined)."""
     articles = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
-    copies = _spanning(find_copies(articles, settings), [a.id for a in articles])
+    copies = _spanning(find_copies(articles, settings, features), [a.id for a in articles])
     return _origins(articles, copies), copies
 
 
@@ -95,9 +99,9 @@ def _lead_key(article: Article):
     return ("title" in article.inferred, -len(article.text), article.id)
 
 
-def _related(origins: list[Origin], settings: DedupSettings) -> list[Merge]:
+def _related(origins: list[Origin], settings: DedupSettings, features: Mapping[str, Features]) -> list[Merge]:
     """The story merges between origins: average-link over the links, each with its strongest pair."""
-    matrix = tfidf([_story_text(o.lead, settings.story_lead_words) for o in origins])
+    matrix = weigh([features[o.lead.id].words for o in origins])
     vectors = [dict(zip(matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].tolist(),
                         matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]].tolist())) for i in range(len(origins))]
     merges = []
@@ -162,11 +166,6 @@ def _add(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
     return a
 
 
-def _story_text(article: Article, lead_words: int) -> str:
-    text = article.text if not lead_words else " ".join(article.text.split()[:lead_words])
-    return f"{article.title}\n{text}"
-
-
 def _links(matrix, origins: list[Origin], settings: DedupSettings):
     """(cosine, i, j) for i < j above ``story_similarity`` and close in time, a block of rows at a time."""
     transposed = matrix.T.tocsc()
@@ -187,10 +186,14 @@ def _close(a: Article, b: Article, days: int) -> bool:
 
 def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
     """Rows of unit-length TF-IDF vectors (sublinear tf, smoothed idf with a floor of 50 documents)."""
-    counts = [_content_words(text) for text in texts]
+    return weigh([content_words(text) for text in texts])
+
+
+def weigh(counts: Sequence[Mapping[str, int]]) -> sparse.csr_matrix:
+    """``tfidf`` of texts already counted (``features.content_words``)."""
     vocabulary = {w: i for i, w in enumerate(sorted({w for count in counts for w in count}))}
     frequency = Counter(w for count in counts for w in count)
-    total = max(len(texts), _IDF_MIN_DOCUMENTS)
+    total = max(len(counts), _IDF_MIN_DOCUMENTS)
     idf = {w: math.log((1 + total) / (1 + n)) + 1 for w, n in frequency.items()}
     rows, cols, values = [], [], []
     for row, count in enumerate(counts):
@@ -200,16 +203,8 @@ def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
             rows.append(row)
             cols.append(vocabulary[word])
             values.append(weight / norm)
-    shape = (len(texts), max(len(vocabulary), 1))
+    shape = (len(counts), max(len(vocabulary), 1))
     return sparse.csr_matrix((np.array(values), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=shape)
-
-
-def _content_words(text: str) -> Counter:
-    """Word counts without stop words, numbers and words of one or two letters."""
-    counts = Counter(WORD.findall(text.lower()))
-    for word in [w for w in counts if w in STOP_WORDS or w.isdigit() or len(w) < 3]:
-        del counts[word]
-    return counts
 
 
 def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -> tuple[Story, ...]:
