@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dedup_data as data  # noqa: E402
 
-from digest.stories import copies, dedup  # noqa: E402
+from digest.stories import copies, dedup, features  # noqa: E402
 from digest.config import DedupSettings  # noqa: E402
 from digest.models import stable_id  # noqa: E402
 

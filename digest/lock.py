@@ -88,8 +88,14 @@ def holder(store: Path | str) -> dict | None:
 
 
 def _holder(handle) -> str:
-    handle.seek(0)
-    found = _parse(handle.read())
+    """Who holds the lock, as the holder wrote it; a holder that has only just taken the lock may
+    not have written yet, so an empty file is read again for up to half a second."""
+    for _ in range(10):
+        handle.seek(0)
+        found = _parse(handle.read())
+        if found:
+            break
+        time.sleep(0.05)
     if not found:
         return "another digest process"
     return f"digest {found.get('what', '?')} (pid {found.get('pid', '?')}, since {found.get('since', '?')})"

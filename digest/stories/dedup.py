@@ -46,7 +46,7 @@ from scipy import sparse
 
 from digest.config import DedupSettings
 from digest.stories.copies import find_copies
-from digest.stories.features import Features, content_words, features_of, story_text
+from digest.stories.features import Features, content_words, features_of
 from digest.models import Article, Merge, Origin, Story, stable_id
 
 _IDF_MIN_DOCUMENTS = 50
