@@ -81,21 +81,25 @@ def holder(store: Path | str) -> dict | None:
         try:
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            return _parse(handle.read())
+            return _written(handle)
         fcntl.flock(handle, fcntl.LOCK_UN)
     return None
 
 
-def _holder(handle) -> str:
-    """Who holds the lock, as the holder wrote it; a holder that has only just taken the lock may
-    not have written yet, so an empty file is read again for up to half a second."""
+def _written(handle) -> dict | None:
+    """What the holder wrote ({"pid", "what", "since"}); a holder that has only just taken the lock
+    may not have written yet, so an empty file is read again for up to half a second."""
     for _ in range(10):
         handle.seek(0)
         found = _parse(handle.read())
         if found:
-            break
+            return found
         time.sleep(0.05)
+    return None
+
+
+def _holder(handle) -> str:
+    found = _written(handle)
     if not found:
         return "another digest process"
     return f"digest {found.get('what', '?')} (pid {found.get('pid', '?')}, since {found.get('since', '?')})"

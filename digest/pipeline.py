@@ -64,8 +64,8 @@ class Week:
     judged: Mapping[str, Relevance]
     stories: tuple[Story, ...]  # after the editor's exclusions
     repeats: tuple[str, ...]
-    read: tuple[Article, ...] = ()  # every article given, before the editor's exclusions
-    grouped: tuple[Story, ...] = ()  # the stories before the editor's exclusions
+    read: tuple[Article, ...]  # every article given, before the editor's exclusions
+    grouped: tuple[Story, ...]  # the stories before the editor's exclusions
 
 
 def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[str, tuple[str, int]] | None = None,
@@ -122,8 +122,8 @@ def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[
     facts = fix.keep_facts(found)
     kept = tuple(a for story in stories for a in story.articles)
     iso = iso_week(now)
-    problems = (*problems, *fix.unmatched(f"{config.corrections.name} {iso}", week.read or week.articles,
-                                          week.grouped or week.stories, found, config.theme_list))
+    problems = (*problems, *fix.unmatched(f"{config.corrections.name} {iso}", week.read, week.grouped, found,
+                                          config.theme_list))
     return Digest(
         title=config.email.title,
         week=iso,
