@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from digest.errors import DigestError
+from digest.tables import StoreTable
 
 logger = logging.getLogger(__name__)
 
@@ -39,24 +40,18 @@ CREATE TABLE IF NOT EXISTS article_work (
 _CHUNK = 500  # SQLite's variable limit is far above; chunks keep each statement short
 
 
-class WorkCache:
+class WorkCache(StoreTable):
     """``article_work`` in the store file (its own connection); use as a context manager."""
+
+    SCHEMA = _SCHEMA
 
     def __init__(self, path: Path | str, now: datetime):
         self.now = now
         self.hits: Counter[str] = Counter()  # kept values read, by kind
         try:
-            self._db = sqlite3.connect(str(path))
-            with self._db:
-                self._db.executescript(_SCHEMA)
+            super().__init__(path)
         except sqlite3.Error as error:
             raise DigestError(f"{path}: cannot open the work cache: {error} (check store: in config.yaml)") from None
-
-    def __enter__(self) -> WorkCache:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._db.close()
 
     def get(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
         """The kept values of ``keys`` (those there are), marked as used now."""

@@ -5,5 +5,5 @@ through ``smtp`` (a deadline per conversation); the ``ledger`` claims each addre
 message leaves, so nobody is mailed twice and an uncertain outcome is "unknown", not a second copy;
 ``subscribers`` keeps the list; ``unsubscribe`` signs the RFC 8058 one-click links and ``endpoint``
 answers them (Starlette under uvicorn); ``digest.commands.mail`` is the CLI's ``send``,
-``subscribers`` and ``serve-unsubscribe``. ``tables`` is the base of their store tables.
+``subscribers`` and ``serve-unsubscribe``. Their store tables stand on ``digest.tables``.
 """

@@ -37,7 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 from digest.errors import DeliveryError
-from digest.mail.tables import StoreTable
+from digest.tables import StoreTable
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ import yaml
 
 from digest.errors import DigestError
 from digest.models import Problem
-from digest.mail.tables import StoreTable
+from digest.tables import StoreTable
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")

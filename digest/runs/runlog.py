@@ -13,9 +13,9 @@ restarted scheduler catches up a missed fire once and never twice (see ``digest.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
-from pathlib import Path
+
+from digest.tables import StoreTable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -38,21 +38,10 @@ CREATE TABLE IF NOT EXISTS schedule_fires (
 """
 
 
-class RunLog:
+class RunLog(StoreTable):
     """The store file's run history; a context manager. Each write is its own transaction."""
 
-    def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30)
-        with self._db:
-            self._db.executescript(_SCHEMA)
-
-    def __enter__(self) -> RunLog:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._db.close()
+    SCHEMA = _SCHEMA
 
     def start(self, kind: str, now: datetime, trigger: str = "command", week: str = "") -> int:
         with self._db:

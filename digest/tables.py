@@ -1,4 +1,5 @@
-"""The base for tables other modules keep in the store file (subscribers, deliveries).
+"""The base for tables other modules keep in the store file (subscribers, deliveries, run history,
+per-article work).
 
 Each owner declares its ``SCHEMA`` (``CREATE TABLE IF NOT EXISTS``), so the store file gains its
 tables the first time they are used and ``store.py`` needs no change for them.
