@@ -272,7 +272,9 @@ class Store:
 
     def issue(self, week: str) -> dict | None:
         """The record of one week's issue, or None if that week was never built."""
-        return next((i for i in self.issues() if i["week"] == week), None)
+        with closing(self._db.execute("SELECT * FROM issues WHERE week = ?", (week,))) as cursor:
+            row = cursor.fetchone()
+            return dict(zip([c[0] for c in cursor.description], row)) if row else None
 
     def approve(self, week: str, fingerprint: str, when: datetime, editor: str = "") -> None:
         """Record that the editor approved ``week``'s issue as it is now (``fingerprint``)."""

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -76,11 +77,16 @@ def test_two_holders_in_one_process_exclude_each_other_and_wait_can_outlast_a_sh
     assert holder(store) is None
     other = _holding(store)
     try:
+        started = time.monotonic()
         with pytest.raises(BusyError):
             with RunLock(store, "run", wait=0.5):
                 pass
+        assert time.monotonic() - started >= 0.45  # it kept trying for its wait before giving up
+        threading.Timer(0.5, other.kill).start()  # the holder goes away while we wait
+        started = time.monotonic()
+        with RunLock(store, "run", wait=10):
+            assert holder(store)["pid"] == os.getpid()
+        assert time.monotonic() - started >= 0.4
     finally:
         other.kill()
         other.wait()
-    with RunLock(store, "run", wait=5):
-        pass

@@ -49,11 +49,18 @@ def test_kept_assessments_are_used_and_only_new_articles_are_assessed(seed_artic
     assert judging.work_key(articles[0], judging.fingerprint(other)) != keys[articles[0].id]
 
 
-def test_a_second_run_reads_the_store_and_gives_the_same_issue(tmp_path):
+def test_a_second_run_reads_the_store_and_gives_the_same_issue(tmp_path, monkeypatch):
     config = load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "s.sqlite", "output": tmp_path / "o"})
     first = run_issue(config, NOW)
     with WorkCache(config.store, NOW) as cache:
         assert cache.count("relevance") == cache.count("dedup") == 5
+
+    def recomputed(*args, **kwargs):
+        raise AssertionError("the second run recomputed per-article work it had kept")
+
+    assess_all = judging._assess_all
+    monkeypatch.setattr(judging, "_assess_all", lambda todo, *rest: recomputed() if todo else assess_all(todo, *rest))
+    monkeypatch.setattr(features, "compute", recomputed)
     again = run_issue(config.model_copy(update={"output": tmp_path / "o2"}), NOW)
     assert again.digest.relevance == first.digest.relevance and again.email.html == first.email.html
 
