@@ -67,10 +67,10 @@ def test_send_reports_what_is_wrong(project, capsys, monkeypatch):
     c = ("--config", str(config))
     monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
     code, _, err = command(capsys, "send", *c)
-    assert code == 1 and "no issue in" in err and "build it with `digest run`" in err
+    assert code == 1 and "no issue was built in" in err and "build it with `digest run`" in err
     command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")
     code, _, err = command(capsys, "send", *c, "--issue", "2019-W01")
-    assert code == 1 and "no issue 2019-W01" in err and "(built: 2025-W29)" in err
+    assert code == 1 and "issue 2019-W01 was not built" in err and "(built: 2025-W29)" in err
     code, _, err = command(capsys, "send", *c, "--to", "nobody@example.org")
     assert code == 1 and "nobody@example.org is not an active subscriber" in err
     assert command(capsys, "send", *c, "--out", "x")[2].startswith("error: --out DIR goes with --dry-run")

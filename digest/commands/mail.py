@@ -83,49 +83,29 @@ def read_issue(record: dict):
     return Email(subject=str(head["Subject"]), preheader="", html=html.decode("utf-8"), text=text.decode("utf-8"))
 
 
-def _issue_record(store_path: Path, week: str | None) -> dict:
+def _check(config, week: str | None):
+    """The issue to send and whether it may go out (``digest.runs.sendable``); DeliveryError when
+    there is nothing to send."""
+    from digest.runs.sendable import send_check
     from digest.store import Store
 
-    with Store(store_path) as store:
-        issues = store.issues()
-    chosen = [i for i in issues if i["week"] == week] if week else issues[-1:]
-    if not chosen:
-        built = ", ".join(i["week"] for i in issues) or "none"
-        named = f"no issue {week}" if week else "no issue"
-        raise DeliveryError(f"{named} in {store_path} (built: {built}); build it with `digest run`")
-    if not chosen[0]["stories"]:
-        raise DeliveryError(f"issue {chosen[0]['week']} has no stories: nothing to send "
-                            "(its notes.txt says what was left out)")
-    return chosen[0]
+    with Store(config.store) as store:
+        check = send_check(store, week, config.schedule.send_policy, scheduled=False)
+    if not check.built:
+        raise DeliveryError(check.refusal)
+    return check
 
 
-def _check_approved(store_path: Path, week: str) -> str:
-    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out:
-    the approval line, or DeliveryError saying why not."""
-    from digest.store import Store
-
-    with Store(store_path) as store:
-        approval = store.approval(week)
-    if approval is None:
-        raise DeliveryError(f"issue {week} is not approved and schedule.send_policy is approve: nothing was sent; "
-                            "approve it on the editor's desk (`digest preview`)")
-    if not approval["valid"]:
-        raise DeliveryError(f"issue {week} changed after it was approved on {approval['approved']}: the approval "
-                            "is void and nothing was sent; review it again and approve it (`digest preview`)")
-    return f"approved on {approval['approved']}" + (f" by {approval['editor']}" if approval["editor"] else "")
-
-
-def _dry_run_verdict(config, week: str) -> str:
+def _dry_run_verdict(config, check) -> str:
     """What a real send would say about approval, for ``--dry-run`` (which sends nothing either way)."""
     policy = config.schedule.send_policy
     if policy == "never":
         return "schedule.send_policy is never: the scheduler would not send it (`digest send` would)"
     if policy == "auto":
         return "acceptable for sending (schedule.send_policy is auto: no approval needed)"
-    try:
-        return f"acceptable for sending: {_check_approved(config.store, week)}, unchanged since"
-    except DeliveryError as error:
-        return "NOT acceptable for sending: " + str(error).replace("nothing was sent", "a real send would refuse it")
+    if check.refusal:
+        return f"NOT acceptable for sending: {check.refusal} (a real send would refuse it)"
+    return f"acceptable for sending: {check.approved}, unchanged since"
 
 
 def _recipients(book, settings, only: str | None):
@@ -168,11 +148,11 @@ def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     settings = config.email
-    record = _issue_record(config.store, args.issue)
-    week, folder = record["week"], Path(record["folder"])
-    email = read_issue(record)
-    if config.schedule.send_policy == "approve" and not args.dry_run:
-        _check_approved(config.store, week)
+    check = _check(config, args.issue)
+    week, folder = check.week, Path(check.record["folder"])
+    email = read_issue(check.record)
+    if check.refusal and not args.dry_run:
+        raise DeliveryError(f"nothing was sent: {check.refusal}")
     secret = unsubscribe.secret_from(settings, os.environ)
     print(f"Issue {week}: {check_sendable(email, settings)}")
     with SubscriberBook(config.store) as book:
@@ -182,7 +162,7 @@ def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     if args.dry_run:
         written = dry_run(email, recipients, settings, secret, _now(), args.out or folder / "outbox")
         print(f"Dry run: wrote {len(written)} messages to {args.out or folder / 'outbox'}; nothing was sent")
-        print(f"Approval: {_dry_run_verdict(config, week)}")
+        print(f"Approval: {_dry_run_verdict(config, check)}")
         return 0
     with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger, \
             SubscriberBook(config.store) as book:
