@@ -2,8 +2,8 @@
 
 Thin (``digest.cli`` registers them and turns DigestErrors into exit codes): parse,
 call the library, print. ``send`` sends what the editor previewed: the issue folder that
-``digest run`` wrote (digest.html, digest.txt and the subject of digest.eml), found through the
-store. Exit codes: 0 done; 1 not everyone could be reached yet (re-run to continue).
+``digest run`` wrote (digest.html and digest.txt; the subject from the store's record), found and
+checked through the store (``digest.email.publish.read_built``). Exit codes: 0 done; 1 not everyone could be reached yet (re-run to continue).
 """
 
 from __future__ import annotations
@@ -54,33 +54,6 @@ def add_commands(commands) -> None:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def read_issue(record: dict):
-    """The issue (an Email) as ``digest run`` wrote it to its folder, checked against the store's
-    record: files that are not the ones that run wrote (torn by a crash or a full disk, edited or
-    restored by hand) are refused rather than sent."""
-    import hashlib
-    from email import policy
-    from email.parser import BytesParser
-
-    from digest.models import Email
-
-    folder = Path(record["folder"])
-    try:
-        head = BytesParser(policy=policy.default).parsebytes((folder / "digest.eml").read_bytes(), headersonly=True)
-        html = (folder / "digest.html").read_bytes()
-        text = (folder / "digest.txt").read_bytes()
-    except OSError as error:
-        raise DeliveryError(f"{folder}: the issue's files cannot be read ({error.strerror or error}); "
-                            f"rebuild it with `digest run --week {record['week']}`") from None
-    expected = {"digest.html": (html, record["html_sha256"]), "digest.txt": (text, record.get("text_sha256"))}
-    changed = [name for name, (data, sha) in expected.items() if sha and hashlib.sha256(data).hexdigest() != sha]
-    if changed:
-        raise DeliveryError(f"{folder}: {' and '.join(changed)} differ from the issue built on {record['created']} "
-                            f"(a crash, a full disk or a hand edit): nothing was sent; rebuild it with "
-                            f"`digest run --week {record['week']}` (corrections belong in the corrections file)")
-    return Email(subject=str(head["Subject"]), preheader="", html=html.decode("utf-8"), text=text.decode("utf-8"))
 
 
 def _check(config, week: str | None):
@@ -141,6 +114,7 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
+    from digest.email.publish import read_built
     from digest.mail import unsubscribe
     from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
     from digest.mail.ledger import Ledger
@@ -150,7 +124,7 @@ def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     settings = config.email
     check = _check(config, args.issue)
     week, folder = check.week, Path(check.record["folder"])
-    email = read_issue(check.record)
+    email = read_built(check.record)
     if check.refusal and not args.dry_run:
         raise DeliveryError(f"nothing was sent: {check.refusal}")
     secret = unsubscribe.secret_from(settings, os.environ)

@@ -126,13 +126,13 @@ class Desk:
 
     def stored_email(self, week: str) -> Email:
         """The issue exactly as ``digest send`` reads it (files checked against the store's record)."""
-        from digest.commands.mail import read_issue
+        from digest.email.publish import read_built
 
         with Store(self.config.store) as store:
             record = store.issue(week)
         if record is None:
             raise DigestError(f"no issue {week} in the store")
-        return read_issue(record)
+        return read_built(record)
 
     def email_for(self, week: str, address: str) -> Email:
         """The issue as one subscriber gets it: their own signed unsubscribe link, as ``send`` makes it."""
