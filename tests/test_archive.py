@@ -95,6 +95,23 @@ def test_an_issue_whose_files_were_damaged_is_left_out_and_named(built, capsys, 
     assert (tmp_path / "site" / "2025-W30" / "index.html").is_file() and not (tmp_path / "site" / "2025-W29").exists()
 
 
+def test_the_archive_pages_follow_email_templates_overrides(tmp_path, capsys):
+    """A file in email.templates overrides the default of the same name for the archive's pages too."""
+    from digest.email.render import DEFAULT_TEMPLATES
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name in ("source.html.j2", "archive_index.html.j2"):
+        default = (DEFAULT_TEMPLATES / name).read_text(encoding="utf-8")
+        (mine / name).write_text(default.replace("<body>", f"<body><p>house copy of {name}</p>"), encoding="utf-8")
+    config = _config(tmp_path, "email:\n  templates: mine\n")
+    assert command(capsys, "run", "--config", str(config), "--now", WEEKS["2025-W29"])[0] == 0
+    sources = sorted((tmp_path / "out" / "2025-W29" / "sources").glob("*.html"))
+    assert sources and all("house copy of source.html.j2" in p.read_text(encoding="utf-8") for p in sources)
+    index = (tmp_path / "out" / "archive" / "index.html").read_text(encoding="utf-8")
+    assert "house copy of archive_index.html.j2" in index
+
+
 def test_a_second_run_of_a_built_week_gives_the_same_bytes_and_keeps_the_approval(tmp_path, capsys):
     config = _config(tmp_path)
     assert command(capsys, "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00")[0] == 0

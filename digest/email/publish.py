@@ -24,12 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from digest.checkpoint import checkpoint
 from digest.config import EmailSettings
 from digest.errors import DeliveryError
-from digest.email.render import DEFAULT_TEMPLATES
+from digest.email.archive import pages
 from digest.files import write_atomic
 from digest.models import Digest, Email
 
@@ -89,8 +87,7 @@ def publish(issues: list[dict], out: Path, settings: EmailSettings) -> Published
         entries.append(entry)
     checkpoint("archive")
     entries.sort(key=lambda e: e.week, reverse=True)
-    environment = Environment(loader=FileSystemLoader(DEFAULT_TEMPLATES), autoescape=True, undefined=StrictUndefined)
-    index = environment.get_template("archive_index.html.j2").render(entries=entries, settings=settings)
+    index = pages(settings).get_template("archive_index.html.j2").render(entries=entries, settings=settings)
     write_atomic(out / "index.html", index)
     write_atomic(out / "feed.atom", atom_feed(entries, settings))
     return Published(out, tuple(entries), tuple(skipped))
