@@ -28,7 +28,7 @@ from digest.files import sha256_file
 from digest.lock import RunLock
 from digest.models import Email
 from digest.store import Store
-from digest.weeks import iso_week
+from digest.weeks import local, week_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Desk:
 
     @property
     def week(self) -> str:
-        return self.fixed_week or iso_week(self.fixed_now or self.clock())
+        return self.fixed_week or week_of(self.fixed_now or self.clock(), self.config.schedule.timezone)
 
     def build(self) -> None:
         """Rebuild the week's issue from the current config, templates, corrections and sources."""
@@ -78,7 +78,8 @@ class Desk:
                 config = config_module.load(self.config_path)
                 self.used = file_sha(config.corrections)
                 with RunLock(config.store, "preview build", wait=LOCK_WAIT):
-                    result = run_issue(config, self.fixed_now or self.clock(), week=self.fixed_week)
+                    now = local(self.fixed_now or self.clock(), config.schedule.timezone)  # as `digest run`
+                    result = run_issue(config, now, week=self.fixed_week)
                 self.config, self.result, self.error = config, result, None
             except Exception as error:  # the page shows it; the server stays up
                 self.error = describe(error)

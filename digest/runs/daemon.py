@@ -35,7 +35,7 @@ from digest.runs.runlog import RunLog
 from digest.runs.sendable import send_check
 from digest.runs.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
 from digest.store import Store
-from digest.weeks import iso_week
+from digest.weeks import week_of
 
 logger = logging.getLogger(__name__)
 INTERRUPTED = (130,)  # the child's exit code after Ctrl-C (a signal death is negative): the fire stays owed
@@ -151,7 +151,7 @@ class Daemon:
         return outcome
 
     def _send(self, fire: datetime, how: str) -> Outcome | None:
-        week = iso_week(self.clock().astimezone(timezone.utc))
+        week = week_of(self.clock(), self.settings.timezone)  # the week the build of this zone's Monday made
         with Store(self.config.store) as store:
             check = send_check(store, week, self.settings.send_policy)
         if check.refusal:

@@ -8,14 +8,14 @@ that includes an issue nobody approved). A failure wins over overdue.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from digest.config import Config
 from digest.lock import holder
 from digest.runs.runlog import RunLog
 from digest.runs.schedule import latest_fire, next_times, trigger
-from digest.weeks import iso_week
+from digest.weeks import week_of
 
 HEALTHY, FAILED, OVERDUE = 0, 1, 3
 
@@ -28,7 +28,7 @@ def status(config: Config, now: datetime) -> dict:
               "lock": holder(store) if store.exists() else None,
               "next": {job: t.isoformat() if t else None for job, t in next_times(config.schedule, now).items()},
               "send_policy": config.schedule.send_policy}
-    week, due = iso_week(now.astimezone(timezone.utc)), _due(config, now)
+    week, due = week_of(now, config.schedule.timezone), _due(config, now)
     if not store.exists():
         report |= {"last_build": None, "last_send": None, "this_week": _week(None, week),
                    "overdue": [f"build of {fire.isoformat(timespec='minutes')}: nothing was ever built ({store} does "
@@ -91,7 +91,7 @@ def _due(config: Config, now: datetime) -> list[tuple[str, datetime, str]]:
     s, grace = config.schedule, timedelta(minutes=config.schedule.misfire_grace_minutes)
     jobs = {"build": s.build, **({"send": s.send} if s.send_policy != "never" else {})}
     fires = {job: latest_fire(trigger(cron, s.timezone), now, timedelta(days=8)) for job, cron in jobs.items()}
-    return [(job, fire, iso_week(fire.astimezone(timezone.utc))) for job, fire in fires.items()
+    return [(job, fire, week_of(fire, s.timezone)) for job, fire in fires.items()
             if fire and now - fire > grace]
 
 
