@@ -137,35 +137,45 @@ class Desk:
 
     def email_for(self, week: str, address: str) -> Email:
         """The issue as one subscriber gets it: their own signed unsubscribe link, as ``send`` makes it."""
-        from digest.mail import unsubscribe
         from digest.mail.deliver import personalize
+
+        url = self._own_link(address)
+        if url is None:
+            raise DigestError(f"{address} is not a subscriber (`digest subscribers add {address}`)")
+        return personalize(self.stored_email(week), self.config.email, url)
+
+    def _own_link(self, address: str) -> str | None:
+        """The address's own signed unsubscribe link, as ``send`` makes it; None for a non-subscriber."""
+        from digest.mail import unsubscribe
         from digest.mail.subscribers import SubscriberBook
 
         settings = self.config.email
         with SubscriberBook(self.config.store) as book:
             subscriber = book.get(address)
         if subscriber is None:
-            raise DigestError(f"{address} is not a subscriber (`digest subscribers add {address}`)")
-        url = unsubscribe.link(settings, subscriber.key, unsubscribe.secret_from(settings, os.environ))
-        return personalize(self.stored_email(week), settings, url)
+            return None
+        return unsubscribe.link(settings, subscriber.key, unsubscribe.secret_from(settings, os.environ))
 
     def test_send(self) -> str:
-        """Mail the exact issue to ``email.editor_address`` (holding the run/send lock); one line."""
-        from digest.mail.deliver import compose
+        """Mail the exact issue to ``email.editor_address`` (holding the run/send lock); one line. An editor
+        who subscribes gets their own copy, unsubscribe link and List-Unsubscribe header included, as
+        ``send`` makes it; otherwise the copy carries the general link (as the archive's web page does)."""
+        from digest.mail.deliver import compose, personalize
         from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure
 
-        settings = self.config.email
-        if not settings.editor_address:
+        settings, editor = self.config.email, self.config.email.editor_address
+        if not editor:
             raise DigestError("set email.editor_address in config.yaml: the test send goes to the editor only")
         with RunLock(self.config.store, "test send", wait=LOCK_WAIT):
-            email = self.stored_email(self.week)
-            message = compose(email, settings, self.clock(), settings.editor_address)
+            email, url = self.stored_email(self.week), self._own_link(editor)
+            message = compose(personalize(email, settings, url) if url else email, settings, self.clock(), editor, url)
             try:
                 with Mailer(settings.smtp, os.environ) as mailer:
-                    mailer.send(message, settings.from_address, settings.editor_address)
+                    mailer.send(message, settings.from_address, editor)
             except (TemporaryFailure, PermanentFailure) as error:
-                raise DigestError(f"test send to {settings.editor_address} failed: {error}") from None
-        return f"Test issue {self.week} sent to {settings.editor_address}"
+                raise DigestError(f"test send to {editor} failed: {error}") from None
+        link = "its own unsubscribe link" if url else f"the general unsubscribe link: {editor} is not a subscriber"
+        return f"Test issue {self.week} sent to {editor} (with {link})"
 
     def _book(self) -> Corrections:
         return corrections_file.load(self.config.corrections)

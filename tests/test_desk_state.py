@@ -1,5 +1,5 @@
-"""The desk's live reload follows config.yaml: a source folder named after the desk started is watched
-(real watchfiles, real builds; no browser)."""
+"""The desk's state in process (real builds, watchfiles and relay; no browser): live reload follows
+config.yaml, and the test send is the copy ``send`` makes for the editor."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import anyio
 
+from mailserver import Inbox, MailServer, make_certificate
 from tests.conftest import SEEDS
 
 NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
@@ -73,3 +74,32 @@ def test_a_folder_added_to_the_config_while_the_desk_runs_is_watched(tmp_path):
     finally:
         stop.set()
         thread.join(30)
+
+
+def test_a_test_send_to_a_subscribing_editor_carries_their_own_unsubscribe_link(tmp_path, monkeypatch):
+    """As `send` makes it: the editor's own signed link in both parts and in List-Unsubscribe."""
+    from digest.desk.state import Desk
+    from digest.mail import unsubscribe
+    from digest.mail.subscribers import SubscriberBook
+
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", "a-long-enough-secret-for-tests")
+    cert, inbox = make_certificate(tmp_path), Inbox()
+    with MailServer(inbox, cert) as relay:
+        config = tmp_path / "config.yaml"
+        config.write_text(f"sources:\n  folders:\n    - path: {SEEDS}\nemail:\n  editor_address: ed@example.org\n"
+                          f"  smtp:\n    host: 127.0.0.1\n    port: {relay.port}\n    ca_file: {cert[0]}\n"
+                          "    retry_delay: 0\n", encoding="utf-8")
+        desk = Desk(config, now=NOW)
+        desk.build()
+        assert "the general unsubscribe link: ed@example.org is not a subscriber" in desk.test_send()
+        with SubscriberBook(desk.config.store) as book:
+            editor = book.add("ed@example.org", NOW)
+        assert desk.test_send().endswith("(with its own unsubscribe link)")
+    settings = desk.config.email
+    own = unsubscribe.link(settings, editor.key, b"a-long-enough-secret-for-tests")
+    general, personal = (m for _, m, _ in inbox.messages)
+    assert general["List-Unsubscribe"] == f"<{settings.unsubscribe_url}>"
+    assert personal["List-Unsubscribe"] == f"<{own}>"
+    html, text = (personal.get_body((kind,)).get_content() for kind in ("html", "plain"))
+    assert f'href="{own}"' in html and own in text and f'href="{settings.unsubscribe_url}"' not in html
+    assert html.replace(own, settings.unsubscribe_url) == general.get_body(("html",)).get_content()
