@@ -3,7 +3,9 @@
 Thin (``digest.cli`` registers them and turns DigestErrors into exit codes): parse,
 call the library, print. ``send`` sends what the editor previewed: the issue folder that
 ``digest run`` wrote (digest.html and digest.txt; the subject from the store's record), found and
-checked through the store (``digest.email.publish.read_built``). Exit codes: 0 done; 1 not everyone could be reached yet (re-run to continue).
+checked through the store (``digest.email.publish.read_built``); whether it may go out is
+``digest.runs.sendable``'s answer, the scheduler's too. Exit codes: 0 done; 1 not everyone could be
+reached yet (re-run to continue).
 """
 
 from __future__ import annotations
