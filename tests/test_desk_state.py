@@ -27,16 +27,16 @@ def _until(done, poke, seconds: float = 90.0) -> bool:
         if done():
             return True
         poke()
-        time.sleep(1.0)
+        time.sleep(0.5)
     return done()
 
 
 def _settled(desk) -> int:
-    """The desk's build count once no build has run for two seconds (queued changes done)."""
+    """The desk's build count once no build has run for a second (queued changes done)."""
     seen = None
     while seen != (desk.version, desk.building) or desk.building:
         seen = (desk.version, desk.building)
-        time.sleep(2.0)
+        time.sleep(1.0)
     return desk.version
 
 
