@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -20,6 +21,18 @@ def week_window(week: str) -> tuple[datetime, datetime]:
 def iso_week(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    """``moment`` on the clocks of ``zone`` (an IANA name, ``schedule.timezone``): a run's clock, so the
+    week it builds (``iso_week`` of its date) is the week of that zone's calendar."""
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def week_of(moment: datetime, zone: str) -> str:
+    """The ISO week ``moment`` falls in on ``zone``'s calendar: the issue a build then makes, the one a
+    scheduled send then sends, and "this week" in ``digest status``."""
+    return iso_week(local(moment, zone))
 
 
 def issue_number(week: str, first_week: str) -> int:

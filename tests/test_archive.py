@@ -95,6 +95,23 @@ def test_an_issue_whose_files_were_damaged_is_left_out_and_named(built, capsys, 
     assert (tmp_path / "site" / "2025-W30" / "index.html").is_file() and not (tmp_path / "site" / "2025-W29").exists()
 
 
+def test_the_archive_pages_follow_email_templates_overrides(tmp_path, capsys):
+    """A file in email.templates overrides the default of the same name for the archive's pages too."""
+    from digest.email.render import DEFAULT_TEMPLATES
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name in ("source.html.j2", "archive_index.html.j2"):
+        default = (DEFAULT_TEMPLATES / name).read_text(encoding="utf-8")
+        (mine / name).write_text(default.replace("<body>", f"<body><p>house copy of {name}</p>"), encoding="utf-8")
+    config = _config(tmp_path, "email:\n  templates: mine\n")
+    assert command(capsys, "run", "--config", str(config), "--now", WEEKS["2025-W29"])[0] == 0
+    sources = sorted((tmp_path / "out" / "2025-W29" / "sources").glob("*.html"))
+    assert sources and all("house copy of source.html.j2" in p.read_text(encoding="utf-8") for p in sources)
+    index = (tmp_path / "out" / "archive" / "index.html").read_text(encoding="utf-8")
+    assert "house copy of archive_index.html.j2" in index
+
+
 def test_a_second_run_of_a_built_week_gives_the_same_bytes_and_keeps_the_approval(tmp_path, capsys):
     config = _config(tmp_path)
     assert command(capsys, "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00")[0] == 0
@@ -143,4 +160,26 @@ def test_status_says_what_happened_and_exits_for_monitoring(tmp_path, capsys):
     assert code == 1 and "missing.xml" in err
     code, out, _ = command(capsys, "status", "--config", str(broken), "--now", "2025-07-14T08:00:00+00:00")
     assert code == 1 and "LAST RUN FAILED" in out.splitlines()[0]
-    assert re.search(r"^Last build: \S+ · failed · .*missing\.xml", out, re.M), out
+    assert re.search(r"^Last build: \w{3} \d\d \w{3} \d{4} \d\d:\d\d UTC · failed · .*missing\.xml", out, re.M), out
+
+
+def test_this_week_is_the_schedule_zones_for_run_status_and_the_scheduled_send(tmp_path, capsys, caplog):
+    """Monday 08:00 in Auckland is Sunday 20:00 UTC: the build, status and the send all mean the zone's
+    week (2025-W30), and status prints times on that clock (JSON keeps ISO 8601)."""
+    from digest.config import load
+    from digest.runs.daemon import Daemon
+
+    config = _config(tmp_path, "schedule:\n  timezone: Pacific/Auckland\n  send_policy: approve\n")
+    assert command(capsys, "run", "--config", str(config), "--now", "2025-07-20T20:00:00+00:00")[0] == 0
+    assert (tmp_path / "out" / "2025-W30" / "digest.html").is_file()
+    code, out, _ = command(capsys, "status", "--config", str(config), "--now", "2025-07-20T21:00:00+00:00")
+    assert out.startswith("digest status at Mon 21 Jul 2025 09:00 NZST: ")
+    assert "This week 2025-W30: built Mon 21 Jul 2025 08:00 NZST (1 stories)" in out
+    assert "Next: build Mon 28 Jul 2025 07:00 NZST · send Mon 28 Jul 2025 09:00 NZST" in out
+    code, out, _ = command(capsys, "status", "--config", str(config), "--now", "2025-07-20T21:00:00+00:00", "--json")
+    report = json.loads(out)
+    assert report["this_week"]["built"] == "2025-07-21T08:00:00+12:00" and report["now"] == "2025-07-20T21:00:00+00:00"
+    clock = lambda: datetime(2025, 7, 20, 21, 1, tzinfo=timezone.utc)  # noqa: E731
+    with caplog.at_level("WARNING", logger="digest.runs.daemon"):
+        assert Daemon(load(config), config, clock=clock).run_job("send", clock(), "schedule") is None
+    assert "nothing sent: issue 2025-W30 is not approved" in caplog.text

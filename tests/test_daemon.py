@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from digest.runs.runlog import RunLog
+from digest.runs.sendable import send_check
 from tests.conftest import ROOT, SEEDS
 
 
@@ -108,13 +109,29 @@ def test_send_policy_never_and_an_unapproved_issue_log_why_nothing_went_out(tmp_
     with Store(store) as records:
         record = records.issue("2025-W29")
         records.approve("2025-W29", "an older fingerprint", daemon.clock())
-    assert daemon._why_not_send("2025-W29").startswith("issue 2025-W29 changed after it was approved")
-    with Store(store) as records:
+        assert send_check(records, "2025-W29", "approve").refusal.startswith(
+            "issue 2025-W29 changed after it was approved")
         records.approve("2025-W29", record["fingerprint"], daemon.clock())
-    assert daemon._why_not_send("2025-W29") == ""  # approved as it is: the send would go ahead
-    assert daemon._why_not_send("2025-W31") == "issue 2025-W31 was not built (see `digest status` and the build's log)"
+        assert send_check(records, "2025-W29", "approve").refusal == ""  # approved as it is: the send would go ahead
+        missing = send_check(records, "2025-W31", "approve")
+    assert missing.failed and missing.refusal.startswith("issue 2025-W31 was not built in ")
     assert main(["--quiet", "run", "--config", str(daemon.config_path), "--now", "2025-07-28T08:00:00+00:00"]) == 0
-    assert daemon._why_not_send("2025-W31").startswith("issue 2025-W31 has no stories: nothing to send")
+    with Store(store) as records:
+        empty = send_check(records, "2025-W31", "approve")
+    assert not empty.failed and empty.refusal.startswith("issue 2025-W31 has no stories: nothing to send")
+
+
+def test_send_and_the_scheduler_refuse_with_the_same_words(tmp_path, capsys):
+    """`digest send` and the scheduler's send job give one answer, word for word (digest.runs.sendable)."""
+    from digest.cli import main
+
+    daemon, store = _built(tmp_path / "approve", "approve")
+    assert daemon.run_job("send", daemon.clock(), "schedule") is None
+    with RunLog(store) as log:
+        logged = log.last("send")["message"]
+    capsys.readouterr()
+    assert main(["send", "--config", str(daemon.config_path), "--issue", "2025-W29"]) == 1
+    assert capsys.readouterr().err.strip() == f"error: nothing was sent: {logged}"
 
 
 def test_the_scheduled_send_mails_each_subscriber_once_and_status_reads_the_ledger(tmp_path, monkeypatch, capsys):

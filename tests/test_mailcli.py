@@ -67,10 +67,10 @@ def test_send_reports_what_is_wrong(project, capsys, monkeypatch):
     c = ("--config", str(config))
     monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
     code, _, err = command(capsys, "send", *c)
-    assert code == 1 and "no issue in" in err and "build it with `digest run`" in err
+    assert code == 1 and "no issue was built in" in err and "build it with `digest run`" in err
     command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")
     code, _, err = command(capsys, "send", *c, "--issue", "2019-W01")
-    assert code == 1 and "no issue 2019-W01" in err and "(built: 2025-W29)" in err
+    assert code == 1 and "issue 2019-W01 was not built" in err and "(built: 2025-W29)" in err
     code, _, err = command(capsys, "send", *c, "--to", "nobody@example.org")
     assert code == 1 and "nobody@example.org is not an active subscriber" in err
     assert command(capsys, "send", *c, "--out", "x")[2].startswith("error: --out DIR goes with --dry-run")
@@ -122,11 +122,33 @@ def test_send_refuses_issue_files_that_are_not_the_ones_run_wrote(project, capsy
     text = config.parent / "out" / "2025-W29" / "digest.txt"
     text.write_text(text.read_text(encoding="utf-8")[:500], encoding="utf-8")  # torn, as by a crash or a full disk
     code, _, err = command(capsys, "send", *c)
-    assert code == 1 and "digest.txt differ from the issue built on" in err and inbox.messages == []
+    assert code == 1 and "digest.txt differs from the issue built on" in err and inbox.messages == []
     assert "digest run --week 2025-W29" in err
     assert command(capsys, "run", *c, "--week", "2025-W29")[0] == 0  # the rebuild mends it
     code, out, _ = command(capsys, "send", *c)
     assert code == 0 and "Sent 2 · " in out and len(inbox.messages) == 2
+
+
+def test_the_subject_sent_is_the_one_built_and_checked(project, capsys, monkeypatch):
+    """The subject comes from the store's record, inside the fingerprint: a hand-edited digest.eml changes
+    nothing, and a record whose subject is not the one built is refused."""
+    import sqlite3
+
+    config, inbox = project
+    c = ("--config", str(config))
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", SECRET)
+    assert command(capsys, "run", *c, "--now", "2025-07-20T08:00:00+00:00")[0] == 0
+    eml = config.parent / "out" / "2025-W29" / "digest.eml"
+    eml.write_bytes(re.sub(rb"^Subject: .*$", b"Subject: edited by hand", eml.read_bytes(), count=1, flags=re.M))
+    with sqlite3.connect(config.parent / "digest.sqlite") as db:
+        built = db.execute("SELECT subject FROM issues WHERE week = '2025-W29'").fetchone()[0]
+        db.execute("UPDATE issues SET subject = 'Another subject' WHERE week = '2025-W29'")
+    code, _, err = command(capsys, "send", *c)
+    assert code == 1 and "its subject differs from the issue built on" in err and inbox.messages == []
+    with sqlite3.connect(config.parent / "digest.sqlite") as db:
+        db.execute("UPDATE issues SET subject = ? WHERE week = '2025-W29'", (built,))
+    assert command(capsys, "send", *c)[0] == 0
+    assert {str(m["Subject"]) for _, m, _ in inbox.messages} == {built} and len(inbox.messages) == 2
 
 
 def _built_under_approve_policy(project, capsys, monkeypatch) -> tuple:

@@ -68,6 +68,17 @@ def test_forged_tampered_and_foreign_tokens_fail(endpoint):
     assert status(store, "ada@example.org") == "active"
 
 
+def test_the_general_link_of_the_web_page_explains_and_changes_nothing(endpoint):
+    """The archive's web page carries the general link (never anyone's own): it answers with a page, not 404."""
+    client, store, _, _ = endpoint
+    for path in ("", "/"):
+        page = client.get(path)
+        assert page.status_code == 200 and "use the unsubscribe link at the bottom of an issue" in page.text
+        assert client.head(path).status_code == 200
+        assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 400
+    assert status(store, "ada@example.org") == "active" and status(store, "cy@example.org") == "active"
+
+
 def raw_post(client, path: str) -> int:
     """POST a path exactly as written (httpx would resolve "..") and return the status code."""
     import http.client

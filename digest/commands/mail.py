@@ -2,8 +2,10 @@
 
 Thin (``digest.cli`` registers them and turns DigestErrors into exit codes): parse,
 call the library, print. ``send`` sends what the editor previewed: the issue folder that
-``digest run`` wrote (digest.html, digest.txt and the subject of digest.eml), found through the
-store. Exit codes: 0 done; 1 not everyone could be reached yet (re-run to continue).
+``digest run`` wrote (digest.html and digest.txt; the subject from the store's record), found and
+checked through the store (``digest.email.publish.read_built``); whether it may go out is
+``digest.runs.sendable``'s answer, the scheduler's too. Exit codes: 0 done; 1 not everyone could be
+reached yet (re-run to continue).
 """
 
 from __future__ import annotations
@@ -56,76 +58,29 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def read_issue(record: dict):
-    """The issue (an Email) as ``digest run`` wrote it to its folder, checked against the store's
-    record: files that are not the ones that run wrote (torn by a crash or a full disk, edited or
-    restored by hand) are refused rather than sent."""
-    import hashlib
-    from email import policy
-    from email.parser import BytesParser
-
-    from digest.models import Email
-
-    folder = Path(record["folder"])
-    try:
-        head = BytesParser(policy=policy.default).parsebytes((folder / "digest.eml").read_bytes(), headersonly=True)
-        html = (folder / "digest.html").read_bytes()
-        text = (folder / "digest.txt").read_bytes()
-    except OSError as error:
-        raise DeliveryError(f"{folder}: the issue's files cannot be read ({error.strerror or error}); "
-                            f"rebuild it with `digest run --week {record['week']}`") from None
-    expected = {"digest.html": (html, record["html_sha256"]), "digest.txt": (text, record.get("text_sha256"))}
-    changed = [name for name, (data, sha) in expected.items() if sha and hashlib.sha256(data).hexdigest() != sha]
-    if changed:
-        raise DeliveryError(f"{folder}: {' and '.join(changed)} differ from the issue built on {record['created']} "
-                            f"(a crash, a full disk or a hand edit): nothing was sent; rebuild it with "
-                            f"`digest run --week {record['week']}` (corrections belong in the corrections file)")
-    return Email(subject=str(head["Subject"]), preheader="", html=html.decode("utf-8"), text=text.decode("utf-8"))
-
-
-def _issue_record(store_path: Path, week: str | None) -> dict:
+def _check(config, week: str | None):
+    """The issue to send and whether it may go out (``digest.runs.sendable``); DeliveryError when
+    there is nothing to send."""
+    from digest.runs.sendable import send_check
     from digest.store import Store
 
-    with Store(store_path) as store:
-        issues = store.issues()
-    chosen = [i for i in issues if i["week"] == week] if week else issues[-1:]
-    if not chosen:
-        built = ", ".join(i["week"] for i in issues) or "none"
-        named = f"no issue {week}" if week else "no issue"
-        raise DeliveryError(f"{named} in {store_path} (built: {built}); build it with `digest run`")
-    if not chosen[0]["stories"]:
-        raise DeliveryError(f"issue {chosen[0]['week']} has no stories: nothing to send "
-                            "(its notes.txt says what was left out)")
-    return chosen[0]
+    with Store(config.store) as store:
+        check = send_check(store, week, config.schedule.send_policy, scheduled=False)
+    if not check.built:
+        raise DeliveryError(check.refusal)
+    return check
 
 
-def _check_approved(store_path: Path, week: str) -> str:
-    """Under ``schedule.send_policy: approve`` only an issue the editor approved, as it is now, goes out:
-    the approval line, or DeliveryError saying why not."""
-    from digest.store import Store
-
-    with Store(store_path) as store:
-        approval = store.approval(week)
-    if approval is None:
-        raise DeliveryError(f"issue {week} is not approved and schedule.send_policy is approve: nothing was sent; "
-                            "approve it on the editor's desk (`digest preview`)")
-    if not approval["valid"]:
-        raise DeliveryError(f"issue {week} changed after it was approved on {approval['approved']}: the approval "
-                            "is void and nothing was sent; review it again and approve it (`digest preview`)")
-    return f"approved on {approval['approved']}" + (f" by {approval['editor']}" if approval["editor"] else "")
-
-
-def _dry_run_verdict(config, week: str) -> str:
+def _dry_run_verdict(config, check) -> str:
     """What a real send would say about approval, for ``--dry-run`` (which sends nothing either way)."""
     policy = config.schedule.send_policy
     if policy == "never":
         return "schedule.send_policy is never: the scheduler would not send it (`digest send` would)"
     if policy == "auto":
         return "acceptable for sending (schedule.send_policy is auto: no approval needed)"
-    try:
-        return f"acceptable for sending: {_check_approved(config.store, week)}, unchanged since"
-    except DeliveryError as error:
-        return "NOT acceptable for sending: " + str(error).replace("nothing was sent", "a real send would refuse it")
+    if check.refusal:
+        return f"NOT acceptable for sending: {check.refusal} (a real send would refuse it)"
+    return f"acceptable for sending: {check.approved}, unchanged since"
 
 
 def _recipients(book, settings, only: str | None):
@@ -161,6 +116,7 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
+    from digest.email.publish import read_built
     from digest.mail import unsubscribe
     from digest.mail.deliver import Sender, check_sendable, compose, dry_run, send_issue
     from digest.mail.ledger import Ledger
@@ -168,11 +124,11 @@ def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     settings = config.email
-    record = _issue_record(config.store, args.issue)
-    week, folder = record["week"], Path(record["folder"])
-    email = read_issue(record)
-    if config.schedule.send_policy == "approve" and not args.dry_run:
-        _check_approved(config.store, week)
+    check = _check(config, args.issue)
+    week, folder = check.week, Path(check.record["folder"])
+    email = read_built(check.record)
+    if check.refusal and not args.dry_run:
+        raise DeliveryError(f"nothing was sent: {check.refusal}")
     secret = unsubscribe.secret_from(settings, os.environ)
     print(f"Issue {week}: {check_sendable(email, settings)}")
     with SubscriberBook(config.store) as book:
@@ -182,7 +138,7 @@ def _send_issue(args: argparse.Namespace, config, json_out=None) -> int:
     if args.dry_run:
         written = dry_run(email, recipients, settings, secret, _now(), args.out or folder / "outbox")
         print(f"Dry run: wrote {len(written)} messages to {args.out or folder / 'outbox'}; nothing was sent")
-        print(f"Approval: {_dry_run_verdict(config, week)}")
+        print(f"Approval: {_dry_run_verdict(config, check)}")
         return 0
     with Mailer(settings.smtp, os.environ) as mailer, Ledger(config.store) as ledger, \
             SubscriberBook(config.store) as book:

@@ -42,11 +42,12 @@ def _run(args: argparse.Namespace) -> int:
     from digest import config as config_module
     from digest.lock import RunLock
     from digest.runs.runlog import RunLog
+    from digest.weeks import local
 
     if args.week and args.source:
         raise DigestError("--week rebuilds a week from the store and reads no source: drop --source")
     config = config_module.load(args.config)
-    now = args.now or datetime.now(timezone.utc)
+    now = local(args.now or datetime.now(timezone.utc), config.schedule.timezone)  # the week of the zone's calendar
     started = time.perf_counter()
     with RunLock(config.store, "run", wait=args.wait):
         recorded = not args.source  # an ad-hoc --source run is not the week's build

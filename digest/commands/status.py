@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from digest.commands import config_option, moment
 
@@ -30,35 +31,47 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
     elif not args.quiet or report["exit_code"]:
-        print("\n".join(_lines(report)))
+        print("\n".join(_lines(report, ZoneInfo(config.schedule.timezone))))
     return report["exit_code"]
 
 
-def _lines(report: dict) -> list[str]:
-    week = report["this_week"]
-    lines = [f"digest status at {report['now']}: {report['health'].upper()}"]
+def _lines(report: dict, zone: ZoneInfo) -> list[str]:
+    """The report for a person: times on the schedule's clock (``--json`` keeps ISO 8601)."""
+    week, at = report["this_week"], lambda text: _at(text, zone)
+    lines = [f"digest status at {at(report['now'])}: {report['health'].upper()}"]
     lines += [f"  overdue: {item}" for item in report["overdue"]]
     for kind in ("build", "send"):
-        lines.append(f"Last {kind}: {_run(report[f'last_{kind}'])}")
-    built = f"built {week['built']} ({week['stories']} stories)" if week["built"] else "not built"
+        lines.append(f"Last {kind}: {_run(report[f'last_{kind}'], zone)}")
+    built = f"built {at(week['built'])} ({week['stories']} stories)" if week["built"] else "not built"
     approval = week["approval"]
-    approved = "approved" if week["approved"] else ("approval void (changed since)" if approval else "not approved")
+    approved = f"approved {at(approval['approved'])}" if week["approved"] else \
+        ("approval void (changed since)" if approval else "not approved")
     lines.append(f"This week {week['week']}: {built} · {approved} (send_policy {report['send_policy']}) · "
                  f"sent to {week['sent']} of {week['subscribers']} subscribers · {week['left']} left"
                  + (f" · {week['unknown']} unknown outcome" if week["unknown"] else "")
                  + (f" · {week['rejected']} refused" if week["rejected"] else ""))
-    lines.append("Next: " + " · ".join(f"{job} {when or 'never'}" for job, when in report["next"].items()))
+    lines.append("Next: " + " · ".join(f"{job} {at(when) if when else 'never'}" for job, when in report["next"].items()))
     holder = report["lock"]
     if holder:
-        lines.append(f"Running now: digest {holder.get('what')} (pid {holder.get('pid')}, since {holder.get('since')})")
+        lines.append(f"Running now: digest {holder.get('what')} (pid {holder.get('pid')}, since {at(holder.get('since'))})")
     lines.append(f"Store: {report['store']} · {report['store_bytes'] / 1024 / 1024:.1f} MB")
     return lines
 
 
-def _run(run: dict | None) -> str:
+def _at(text: str | None, zone: ZoneInfo) -> str:
+    """An ISO 8601 time as people read it, on the schedule's clock: "Mon 21 Jul 2025 07:00 BST"."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return text or "?"
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def _run(run: dict | None, zone: ZoneInfo) -> str:
     if not run:
         return "never"
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()))
-    parts = [run["started"], run["result"], run["week"], counts, f"{run['problems']} problems" if run["problems"] else "",
-             run["message"]]
+    parts = [_at(run["started"], zone), run["result"], run["week"], counts,
+             f"{run['problems']} problems" if run["problems"] else "", run["message"]]
     return " · ".join(p for p in parts if p)

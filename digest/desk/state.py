@@ -28,7 +28,7 @@ from digest.files import sha256_file
 from digest.lock import RunLock
 from digest.models import Email
 from digest.store import Store
-from digest.weeks import iso_week
+from digest.weeks import local, week_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Desk:
 
     @property
     def week(self) -> str:
-        return self.fixed_week or iso_week(self.fixed_now or self.clock())
+        return self.fixed_week or week_of(self.fixed_now or self.clock(), self.config.schedule.timezone)
 
     def build(self) -> None:
         """Rebuild the week's issue from the current config, templates, corrections and sources."""
@@ -78,7 +78,8 @@ class Desk:
                 config = config_module.load(self.config_path)
                 self.used = file_sha(config.corrections)
                 with RunLock(config.store, "preview build", wait=LOCK_WAIT):
-                    result = run_issue(config, self.fixed_now or self.clock(), week=self.fixed_week)
+                    now = local(self.fixed_now or self.clock(), config.schedule.timezone)  # as `digest run`
+                    result = run_issue(config, now, week=self.fixed_week)
                 self.config, self.result, self.error = config, result, None
             except Exception as error:  # the page shows it; the server stays up
                 self.error = describe(error)
@@ -126,45 +127,55 @@ class Desk:
 
     def stored_email(self, week: str) -> Email:
         """The issue exactly as ``digest send`` reads it (files checked against the store's record)."""
-        from digest.commands.mail import read_issue
+        from digest.email.publish import read_built
 
         with Store(self.config.store) as store:
             record = store.issue(week)
         if record is None:
             raise DigestError(f"no issue {week} in the store")
-        return read_issue(record)
+        return read_built(record)
 
     def email_for(self, week: str, address: str) -> Email:
         """The issue as one subscriber gets it: their own signed unsubscribe link, as ``send`` makes it."""
-        from digest.mail import unsubscribe
         from digest.mail.deliver import personalize
+
+        url = self._own_link(address)
+        if url is None:
+            raise DigestError(f"{address} is not a subscriber (`digest subscribers add {address}`)")
+        return personalize(self.stored_email(week), self.config.email, url)
+
+    def _own_link(self, address: str) -> str | None:
+        """The address's own signed unsubscribe link, as ``send`` makes it; None for a non-subscriber."""
+        from digest.mail import unsubscribe
         from digest.mail.subscribers import SubscriberBook
 
         settings = self.config.email
         with SubscriberBook(self.config.store) as book:
             subscriber = book.get(address)
         if subscriber is None:
-            raise DigestError(f"{address} is not a subscriber (`digest subscribers add {address}`)")
-        url = unsubscribe.link(settings, subscriber.key, unsubscribe.secret_from(settings, os.environ))
-        return personalize(self.stored_email(week), settings, url)
+            return None
+        return unsubscribe.link(settings, subscriber.key, unsubscribe.secret_from(settings, os.environ))
 
     def test_send(self) -> str:
-        """Mail the exact issue to ``email.editor_address`` (holding the run/send lock); one line."""
-        from digest.mail.deliver import compose
+        """Mail the exact issue to ``email.editor_address`` (holding the run/send lock); one line. An editor
+        who subscribes gets their own copy, unsubscribe link and List-Unsubscribe header included, as
+        ``send`` makes it; otherwise the copy carries the general link (as the archive's web page does)."""
+        from digest.mail.deliver import compose, personalize
         from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure
 
-        settings = self.config.email
-        if not settings.editor_address:
+        settings, editor = self.config.email, self.config.email.editor_address
+        if not editor:
             raise DigestError("set email.editor_address in config.yaml: the test send goes to the editor only")
         with RunLock(self.config.store, "test send", wait=LOCK_WAIT):
-            email = self.stored_email(self.week)
-            message = compose(email, settings, self.clock(), settings.editor_address)
+            email, url = self.stored_email(self.week), self._own_link(editor)
+            message = compose(personalize(email, settings, url) if url else email, settings, self.clock(), editor, url)
             try:
                 with Mailer(settings.smtp, os.environ) as mailer:
-                    mailer.send(message, settings.from_address, settings.editor_address)
+                    mailer.send(message, settings.from_address, editor)
             except (TemporaryFailure, PermanentFailure) as error:
-                raise DigestError(f"test send to {settings.editor_address} failed: {error}") from None
-        return f"Test issue {self.week} sent to {settings.editor_address}"
+                raise DigestError(f"test send to {editor} failed: {error}") from None
+        link = "its own unsubscribe link" if url else f"the general unsubscribe link: {editor} is not a subscriber"
+        return f"Test issue {self.week} sent to {editor} (with {link})"
 
     def _book(self) -> Corrections:
         return corrections_file.load(self.config.corrections)

@@ -5,23 +5,35 @@
   ``sources/<article id>.html``.
 - ``more.html``: the week's stories the email does not feature (stories/select.py), each with
   its title and outlets, linked from the email's "N more stories this week".
+
+The pages use render's loader, so a file of the same name in ``email.templates`` overrides the
+default, as for the email; one environment per templates folder serves every page (Jinja reloads
+a template whose file changed, so the desk sees an edit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined
 
 from digest.config import EmailSettings
+from digest.email.render import _loader
+from digest.email.view import public_url
 from digest.files import write_atomic
 from digest.models import Article, Digest
-from digest.email.render import DEFAULT_TEMPLATES
-from digest.email.view import public_url
 
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(DEFAULT_TEMPLATES), autoescape=True, undefined=StrictUndefined)
+
+def pages(settings: EmailSettings) -> Environment:
+    """The Jinja environment of the archive's pages: ``email.templates`` first, then the defaults."""
+    return _pages(settings.templates)
+
+
+@lru_cache(maxsize=8)
+def _pages(templates: Path | None) -> Environment:
+    return Environment(loader=_loader([*filter(None, [templates])]), autoescape=True, undefined=StrictUndefined)
 
 
 def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path | None:
@@ -31,7 +43,7 @@ def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path
     stories = [dict(title=s.title or "Untitled story", sources=len(s.origins),
                     links=[dict(text=o.lead.outlet or o.lead.title, url=public_url(o.lead.url)) for o in s.origins])
                for s in digest.more]
-    html = _environment().get_template("more.html.j2").render(stories=stories, week=digest.week, settings=settings)
+    html = pages(settings).get_template("more.html.j2").render(stories=stories, week=digest.week, settings=settings)
     write_atomic(path, html)
     return path
 
@@ -39,7 +51,7 @@ def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path
 def write_source_pages(folder: Path, articles: Sequence[Article], settings: EmailSettings) -> list[Path]:
     if not articles:
         return []
-    template = _environment().get_template("source.html.j2")
+    template = pages(settings).get_template("source.html.j2")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for article in articles:

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from digest.checkpoint import checkpoint
 from digest.config import EmailSettings
-from digest.email.render import DEFAULT_TEMPLATES
+from digest.errors import DeliveryError
+from digest.email.archive import pages
 from digest.files import write_atomic
 from digest.models import Digest, Email
 
@@ -88,24 +87,46 @@ def publish(issues: list[dict], out: Path, settings: EmailSettings) -> Published
         entries.append(entry)
     checkpoint("archive")
     entries.sort(key=lambda e: e.week, reverse=True)
-    environment = Environment(loader=FileSystemLoader(DEFAULT_TEMPLATES), autoescape=True, undefined=StrictUndefined)
-    index = environment.get_template("archive_index.html.j2").render(entries=entries, settings=settings)
+    index = pages(settings).get_template("archive_index.html.j2").render(entries=entries, settings=settings)
     write_atomic(out / "index.html", index)
     write_atomic(out / "feed.atom", atom_feed(entries, settings))
     return Published(out, tuple(entries), tuple(skipped))
 
 
-def _entry(record: dict) -> tuple[Entry | None, str]:
-    folder = Path(record["folder"])
+def read_built(record: dict) -> Email:
+    """The issue (an Email) as ``digest run`` wrote it to its folder, checked against the store's record
+    (``Store.issue``): its subject is the record's, and files that are not the ones run wrote (torn by a
+    crash or a full disk, edited or restored by hand) raise DeliveryError saying which and what to do."""
+    folder, week = Path(record["folder"]), record["week"]
+    rebuild = f"rebuild it with `digest run --week {week}`"
     try:
-        html = (folder / "digest.html").read_bytes()
-        data = json.loads((folder / ISSUE_JSON).read_text(encoding="utf-8"))
+        html, text = (folder / "digest.html").read_bytes(), (folder / "digest.txt").read_bytes()
+    except OSError as error:
+        raise DeliveryError(f"{folder}: the issue's files cannot be read ({error.strerror or error}); {rebuild}") from None
+    if not record.get("fingerprint"):
+        raise DeliveryError(f"issue {week} was built by an older digest that did not record what it holds; {rebuild}")
+    sums = {"digest.html": (html, record["html_sha256"]), "digest.txt": (text, record["text_sha256"])}
+    changed = [name for name, (data, sha) in sums.items() if hashlib.sha256(data).hexdigest() != sha]
+    email = Email(subject=record["subject"], preheader="", html=html.decode("utf-8", "replace"),
+                  text=text.decode("utf-8", "replace"))
+    if changed or email.fingerprint != record["fingerprint"]:
+        what = f"{' and '.join(changed)} {'differs' if len(changed) == 1 else 'differ'}" if changed else \
+            "its subject differs"
+        raise DeliveryError(f"{folder}: {what} from the issue built on {record['created']} (a crash, a full disk or "
+                            f"a hand edit); {rebuild} (corrections belong in the corrections file)")
+    return email
+
+
+def _entry(record: dict) -> tuple[Entry | None, str]:
+    try:
+        email = read_built(record)
+        data = json.loads((Path(record["folder"]) / ISSUE_JSON).read_text(encoding="utf-8"))
+    except DeliveryError as error:
+        return None, str(error)
     except (OSError, ValueError) as error:
-        return None, f"its files in {folder} cannot be read ({error}); rebuild it with `digest run --week {record['week']}`"
-    if hashlib.sha256(html).hexdigest() != record["html_sha256"]:
-        return None, f"{folder / 'digest.html'} differs from the issue built on {record['created']}; rebuild it"
-    return Entry(record["week"], int(data.get("number", 0)), record["subject"] or data.get("subject", ""),
-                 data.get("preheader", ""), record["created"], folder), ""
+        return None, f"its {ISSUE_JSON} cannot be read ({error}); rebuild it with `digest run --week {record['week']}`"
+    return Entry(record["week"], int(data.get("number", 0)), email.subject, data.get("preheader", ""),
+                 record["created"], Path(record["folder"])), ""
 
 
 def _write_issue(entry: Entry, target: Path) -> None:

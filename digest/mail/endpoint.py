@@ -11,6 +11,9 @@ What it answers (``digest.mail.unsubscribe`` makes and checks the tokens):
 - ``GET`` / ``HEAD`` on the same URL never change anything (link scanners prefetch): they show
   a page with the button that POSTs.
 - A forged, malformed or unknown token: 400 and nothing changes. Other paths: 404.
+- The general link itself (``<path>`` with no token: what the archive's web page and a desk test copy
+  to a non-subscriber carry, since a public page must not hold anyone's own link): a page saying to use
+  the link in an issue received by email (200 for GET/HEAD, 400 for POST); nothing changes.
 
 What it survives, as configured by ``email.unsubscribe``: a connection that has no request in
 progress is closed after ``idle_seconds`` (also one that trickles its request line or headers:
@@ -60,6 +63,7 @@ def make_app(settings: EmailSettings, store: Path, secret: bytes, clock: Callabl
     prefix = urlsplit(settings.unsubscribe_url).path.rstrip("/") + "/"
     methods = ["GET", "HEAD", "POST"]
     return Starlette(routes=[Route(prefix + "{token}", pages.endpoint, methods=methods),
+                             *(Route(path, pages.general, methods=methods) for path in {prefix, prefix.rstrip("/") or "/"}),
                              Route("/{rest:path}", pages.elsewhere, methods=methods)])
 
 
@@ -78,6 +82,12 @@ class _Pages:
         if key is None:
             return self.page(400, "Link not recognised", "This unsubscribe link is not valid.")
         return await (self.post(request, key) if request.method == "POST" else self.show(key))
+
+    async def general(self, request: Request) -> HTMLResponse:
+        return self.page(400 if request.method == "POST" else 200, f"Unsubscribe from {self.title}",
+                         f"To stop receiving {self.title}, use the unsubscribe link at the bottom of an issue you "
+                         "received by email: it is yours alone. This general address, found in issues read on the "
+                         "web, cannot tell who you are.")
 
     async def elsewhere(self, request: Request) -> HTMLResponse:
         return self.page(404, "Not found", "There is nothing here.")

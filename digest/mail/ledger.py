@@ -138,7 +138,7 @@ class Ledger(StoreTable):
                 row = self.get(issue, address)
                 why = self._why_not(row, resend_unknown) if row else ""
                 if why == "unknown" and row.status == "data":  # its sender died mid-DATA
-                    self._set(row, "unknown", now, _STOPPED)
+                    self._set(issue, address, "unknown", now, _STOPPED)
                 if not why:
                     self._db.execute(
                         "INSERT INTO deliveries VALUES (?,?,'claimed',?,1,'',?,?,?) ON CONFLICT(issue, address) DO "
@@ -176,13 +176,13 @@ class Ledger(StoreTable):
     def finish(self, issue: str, address: str, status: str, now: datetime, error: str = "") -> None:
         def attempt() -> None:
             with self._db:
-                self._db.execute("UPDATE deliveries SET status=?, error=?, updated=? WHERE issue=? AND address=?",
-                                 (status, error, now.isoformat(), issue, address.lower()))
+                self._set(issue, address, status, now, error)
         self._patiently(attempt, f"recording {address} as {status}")
 
-    def _set(self, row: Delivery, status: str, now: datetime, error: str) -> None:
+    def _set(self, issue: str, address: str, status: str, now: datetime, error: str) -> None:
+        """One row's new status, inside the caller's transaction."""
         self._db.execute("UPDATE deliveries SET status=?, error=?, updated=? WHERE issue=? AND address=?",
-                         (status, error, now.isoformat(), row.issue, row.address))
+                         (status, error, now.isoformat(), issue, address.lower()))
 
     def _patiently(self, attempt, what: str):
         """Run a write, retrying while another connection holds the store, up to write_patience."""

@@ -32,13 +32,14 @@ from zoneinfo import ZoneInfo
 from digest.config import Config
 from digest.errors import BusyError
 from digest.runs.runlog import RunLog
+from digest.runs.sendable import send_check
 from digest.runs.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
-from digest.weeks import iso_week
+from digest.store import Store
+from digest.weeks import week_of
 
 logger = logging.getLogger(__name__)
 INTERRUPTED = (130,)  # the child's exit code after Ctrl-C (a signal death is negative): the fire stays owed
-BUSY_RETRIES, BUSY_PAUSE = 10, 30.0
-NOT_BUILT = "was not built"  # the one reason for not sending that is a failure (the others are choices)  # a send finding the lock held (a desk send) tries again this often
+BUSY_RETRIES, BUSY_PAUSE = 10, 30.0  # a send finding the lock held (a desk send) tries again this often
 
 
 def _utc_now() -> datetime:
@@ -150,13 +151,14 @@ class Daemon:
         return outcome
 
     def _send(self, fire: datetime, how: str) -> Outcome | None:
-        week = iso_week(self.clock().astimezone(timezone.utc))
-        reason = self._why_not_send(week)
-        if reason:
+        week = week_of(self.clock(), self.settings.timezone)  # the week the build of this zone's Monday made
+        with Store(self.config.store) as store:
+            check = send_check(store, week, self.settings.send_policy)
+        if check.refusal:
             with RunLog(self.config.store) as log:
                 run = log.start("send", self.clock(), how, week)
-                log.finish(run, "failed" if NOT_BUILT in reason else "skipped", self.clock(), message=reason)
-            logger.warning("send (%s): nothing sent: %s", how, reason)
+                log.finish(run, "failed" if check.failed else "skipped", self.clock(), message=check.refusal)
+            logger.warning("send (%s): nothing sent: %s", how, check.refusal)
             return None
         args = [*self.log_args, "send", "--config", str(self.config_path), "--issue", week]
         logger.info("send (%s): digest send --issue %s", how, week)
@@ -178,24 +180,6 @@ class Daemon:
             logger.info("send: the lock is held (%s); trying again in %d s", outcome.summary(), BUSY_PAUSE)
             outcome = self.runner(args)
         return outcome
-
-    def _why_not_send(self, week: str) -> str:
-        from digest.store import Store
-
-        policy = self.settings.send_policy
-        if policy == "never":
-            return "schedule.send_policy is never (build only)"
-        with Store(self.config.store) as store:
-            issue, approval = store.issue(week), store.approval(week)
-        if issue is None:
-            return f"issue {week} {NOT_BUILT} (see `digest status` and the build's log)"
-        if not issue["stories"]:
-            return f"issue {week} has no stories: nothing to send (its notes.txt says what was left out)"
-        if policy == "approve" and approval is None:
-            return f"issue {week} is not approved and schedule.send_policy is approve (approve it on the desk)"
-        if policy == "approve" and not approval["valid"]:
-            return f"issue {week} changed after it was approved on {approval['approved']}: the approval is void"
-        return ""
 
     def _report(self, job: str, outcome: Outcome) -> None:
         level = logging.INFO if outcome.code == 0 else logging.ERROR

@@ -8,14 +8,14 @@ that includes an issue nobody approved). A failure wins over overdue.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from digest.config import Config
 from digest.lock import holder
 from digest.runs.runlog import RunLog
 from digest.runs.schedule import latest_fire, next_times, trigger
-from digest.weeks import iso_week
+from digest.weeks import week_of
 
 HEALTHY, FAILED, OVERDUE = 0, 1, 3
 
@@ -28,14 +28,17 @@ def status(config: Config, now: datetime) -> dict:
               "lock": holder(store) if store.exists() else None,
               "next": {job: t.isoformat() if t else None for job, t in next_times(config.schedule, now).items()},
               "send_policy": config.schedule.send_policy}
+    week, due = week_of(now, config.schedule.timezone), _due(config, now)
     if not store.exists():
-        report |= {"last_build": None, "last_send": None, "this_week": _week(None, iso_week(now.astimezone(timezone.utc)))}
+        report |= {"last_build": None, "last_send": None, "this_week": _week(None, week),
+                   "overdue": [f"build of {fire.isoformat(timespec='minutes')}: nothing was ever built ({store} does "
+                               "not exist)" for job, fire, _ in due if job == "build"]}
     else:
         with RunLog(store) as log:
             runs = {kind: _settled(log.last(kind), report["lock"]) for kind in ("build", "send")}
-        report |= {"last_build": runs["build"], "last_send": runs["send"],
-                   "this_week": week_state(config, iso_week(now.astimezone(timezone.utc)))}
-    report["overdue"] = overdue(config, now) if store.exists() else _overdue_without_store(config, now)
+        states = week_states(config, {week, *(w for _, _, w in due)})
+        report |= {"last_build": runs["build"], "last_send": runs["send"], "this_week": states[week],
+                   "overdue": _overdue(due, states)}
     failed = [kind for kind in ("build", "send") if (report[f"last_{kind}"] or {}).get("result") in ("failed", "killed")]
     report["failed"] = failed
     report["exit_code"] = FAILED if failed else OVERDUE if report["overdue"] else HEALTHY
@@ -51,27 +54,28 @@ def _settled(run: dict | None, lock: dict | None) -> dict | None:
     return run
 
 
-def week_state(config: Config, week: str) -> dict:
-    """One week's issue: built? approved? sent to how many, how many left?"""
-    from digest.mail.ledger import DONE, Ledger
+def week_states(config: Config, weeks: set[str]) -> dict[str, dict]:
+    """Each week's issue: built? approved? sent to how many, how many left? (the store opened once)"""
+    from digest.mail.ledger import Ledger
     from digest.mail.subscribers import SubscriberBook
     from digest.store import Store
 
-    with Store(config.store) as store:
-        issue, approval = store.issue(week), store.approval(week)
-    with Ledger(config.store) as ledger:
-        rows = ledger.rows(week)
-    with SubscriberBook(config.store) as book:
+    with Store(config.store) as store, Ledger(config.store) as ledger, SubscriberBook(config.store) as book:
         active = {s.address.lower() for s in book.list("active")}
+        return {week: _state(week, store.issue(week), store.approval(week), ledger.rows(week), active)
+                for week in sorted(weeks)}
+
+
+def _state(week: str, issue: dict | None, approval: dict | None, rows: list, active: set[str]) -> dict:
+    from digest.mail.ledger import DONE
+
     done = {r.address for r in rows if r.status in DONE or r.status == "unknown"}  # unknown: never re-sent blindly
-    state = _week(issue, week)
-    state |= {"approved": bool(approval and approval["valid"]),
-              "approval": approval, "subscribers": len(active),
-              "sent": sum(r.status == "sent" for r in rows), "rejected": sum(r.status == "rejected" for r in rows),
-              "unknown": sum(r.status in ("unknown", "data") for r in rows),
-              "pending": sum(r.status == "pending" for r in rows),
-              "left": len(active - done) if issue and issue["stories"] else 0}
-    return state
+    return _week(issue, week) | {
+        "approved": bool(approval and approval["valid"]), "approval": approval, "subscribers": len(active),
+        "sent": sum(r.status == "sent" for r in rows), "rejected": sum(r.status == "rejected" for r in rows),
+        "unknown": sum(r.status in ("unknown", "data") for r in rows),
+        "pending": sum(r.status == "pending" for r in rows),
+        "left": len(active - done) if issue and issue["stories"] else 0}
 
 
 def _week(issue: dict | None, week: str) -> dict:
@@ -81,26 +85,24 @@ def _week(issue: dict | None, week: str) -> dict:
             "pending": 0, "left": 0}
 
 
-def overdue(config: Config, now: datetime) -> list[str]:
-    """The scheduled runs that should have happened by now (past the grace) and did not."""
-    s, grace, late = config.schedule, timedelta(minutes=config.schedule.misfire_grace_minutes), []
-    build = latest_fire(trigger(s.build, s.timezone), now, timedelta(days=8))
-    if build and now - build > grace:
-        state = week_state(config, iso_week(build.astimezone(timezone.utc)))
-        if not state["built"]:
-            late.append(f"build of {build.isoformat(timespec='minutes')}: issue {state['week']} was not built")
-    send = latest_fire(trigger(s.send, s.timezone), now, timedelta(days=8))
-    if send and now - send > grace and s.send_policy != "never":
-        state = week_state(config, iso_week(send.astimezone(timezone.utc)))
-        if state["left"]:
-            late.append(f"send of {send.isoformat(timespec='minutes')}: {state['left']} of {state['subscribers']} "
-                        f"subscribers still wait for issue {state['week']}")
+def _due(config: Config, now: datetime) -> list[tuple[str, datetime, str]]:
+    """(job, fire, week) of each job's latest scheduled fire passed by more than the grace (no send under
+    ``never``): what should have happened by now."""
+    s, grace = config.schedule, timedelta(minutes=config.schedule.misfire_grace_minutes)
+    jobs = {"build": s.build, **({"send": s.send} if s.send_policy != "never" else {})}
+    fires = {job: latest_fire(trigger(cron, s.timezone), now, timedelta(days=8)) for job, cron in jobs.items()}
+    return [(job, fire, week_of(fire, s.timezone)) for job, fire in fires.items()
+            if fire and now - fire > grace]
+
+
+def _overdue(due: list[tuple[str, datetime, str]], states: dict[str, dict]) -> list[str]:
+    """The due runs that did not happen: a build whose week has no issue, a send with subscribers waiting."""
+    late = []
+    for job, fire, week in due:
+        state, when = states[week], fire.isoformat(timespec="minutes")
+        if job == "build" and not state["built"]:
+            late.append(f"build of {when}: issue {week} was not built")
+        if job == "send" and state["left"]:
+            late.append(f"send of {when}: {state['left']} of {state['subscribers']} subscribers still wait for "
+                        f"issue {week}")
     return late
-
-
-def _overdue_without_store(config: Config, now: datetime) -> list[str]:
-    s = config.schedule
-    build = latest_fire(trigger(s.build, s.timezone), now, timedelta(days=8))
-    grace = timedelta(minutes=s.misfire_grace_minutes)
-    return [f"build of {build.isoformat(timespec='minutes')}: nothing was ever built ({config.store} does not exist)"] \
-        if build and now - build > grace else []
