@@ -1,0 +1,38 @@
+"""Issue 15, general rules added while tuning on the news gold's tuning half (sentences invented
+here, none taken from the gold data): each test fails without its rule."""
+
+from __future__ import annotations
+
+from digest.facts.statements import StatementMatcher
+
+# a story's other sentences: they make the shared words common, as in a real story
+_BACKGROUND = [
+    "The clinic said the freezer was unplugged on Saturday night.",
+    "The nurse first said the freezer was unplugged by accident.",
+    "Police asked whether the nurse deliberately unplugged the freezer.",
+    "Staff admitted the freezer had been unplugged for hours.",
+    "The clinic admitted it could not say who unplugged the freezer deliberately.",
+]
+
+
+def test_two_sources_quoting_one_passage_state_one_thing():
+    texts = ["In a statement, the clinic said the nurse \"admitted that she deliberately unplugged the freezer\" "
+             "at the clinic.",
+             "Later the nurse \"admitted that she deliberately unplugged the freezer,\" the clinic said in a statement.",
+             *_BACKGROUND]
+    matcher = StatementMatcher(texts)
+    assert matcher.same(0, 1)
+    unquoted = StatementMatcher([t.replace('"', "") for t in texts[:2]] + _BACKGROUND)
+    assert not unquoted.same(0, 1)  # the same words without the quotation marks: no anchor
+
+
+def test_a_rare_hyphenated_term_both_sources_write_is_an_anchor():
+    texts = ["Senators left the state to block a vote on the pay-as-you-go budget rule.",
+             "Senators walked out to stop the pay-as-you-go budget rule from passing.",
+             "The senators said they would return next week.",
+             "The governor said the senators must return to the state.",
+             "A vote on the rule was set for Thursday by the state senate."]
+    matcher = StatementMatcher(texts)
+    assert matcher.same(0, 1)
+    plain = StatementMatcher([t.replace("pay-as-you-go", "new") for t in texts])
+    assert not plain.same(0, 1)
