@@ -3,6 +3,7 @@ here, none taken from the gold data): each test fails without its rule."""
 
 from __future__ import annotations
 
+from digest.facts.claims import figures_in
 from digest.facts.statements import StatementMatcher
 
 # a story's other sentences: they make the shared words common, as in a real story
@@ -36,3 +37,11 @@ def test_a_rare_hyphenated_term_both_sources_write_is_an_anchor():
     assert matcher.same(0, 1)
     plain = StatementMatcher([t.replace("pay-as-you-go", "new") for t in texts])
     assert not plain.same(0, 1)
+
+
+def test_a_named_index_is_read_across_a_clause_between_it_and_its_verb():
+
+    figure, = figures_in("Even the Russell Midcap index of small firms, which had held up well all year, dropped 4.1 percent.")
+    assert (figure.attribute, figure.label) == ("Russell decline", "Russell Midcap fell")
+    plain, = figures_in("The Russell Midcap fell 4.1 percent.")
+    assert plain.attribute == figure.attribute

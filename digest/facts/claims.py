@@ -118,7 +118,7 @@ def agree(a: Figure, b: Figure) -> bool:
 
 
 def _window(text: str, start: int, end: int, left: int, right: int) -> tuple[str, str]:
-    before = " ".join(text[left:start].split()[-8:])
+    before = " ".join(_INSERTED.sub(" ", text[left:start]).split()[-8:])  # the clause "which had held up" says nothing
     after = " ".join(text[end:right].split()[:5])
     return before, after
 
@@ -182,7 +182,10 @@ def _subject(attribute: str, context: str, before: str, at_start: bool) -> tuple
     return (f"{subject[1].lower()} {attribute}" if subject else attribute), ""
 
 
-_NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)(?:\s+(?:index|composite|average))?"
+# a clause set off by commas between a subject and its verb ("The index, which had held up, fell 5%")
+_INSERTED = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*,")
+_NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)"
+                         r"(?:\s+(?:index|composite|average)(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?)?"
                          r"(?:\s+(?:closed|was|has|had|is|ended))?\s+(?:" + _RISE + "|" + _FALL + r")"
                          r"(?:\s+(?:about|nearly|more than|over|almost))?(?:\s+[\d,.]+\s+points?,?\s+or)?\s*$")
 
@@ -228,8 +231,9 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"
     if not editor:
-        at_start = len(sentence[:q.start].split()) <= len(wide_before.split())
-        attribute, editor = _subject(attribute, near, wide_before, at_start)
+        governing = " ".join(_INSERTED.sub(" ", sentence[bounds[0]:q.start]).split()[-14:])
+        at_start = len(sentence[:q.start].split()) <= len(governing.split())
+        attribute, editor = _subject(attribute, near, governing, at_start)
     low, high = interval(q.value, q.step, q.hedge)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
