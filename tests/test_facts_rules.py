@@ -45,3 +45,14 @@ def test_a_named_index_is_read_across_a_clause_between_it_and_its_verb():
     assert (figure.attribute, figure.label) == ("Russell decline", "Russell Midcap fell")
     plain, = figures_in("The Russell Midcap fell 4.1 percent.")
     assert plain.attribute == figure.attribute
+
+
+def test_an_amount_is_what_the_noun_right_after_it_names():
+    cheques, = figures_in("The bill sends $900 household relief cheques to most families.")
+    assert cheques.attribute == "payment"  # the head noun, not "relief" (a package)
+    limit, = figures_in("The agency said it hit the $220 million lending limit for the scheme.")
+    capacity, = figures_in("The scheme used up its $220 million loan capacity on Friday.")
+    assert limit.attribute == capacity.attribute == "funding limit"
+    assert figures_in("He will ask for $3 trillion in new road spending, part of his budget request.") == []
+    deal, = figures_in("Leaders agreed a $900 billion relief deal on Sunday.")
+    assert deal.attribute == "package"  # a deal on a package

@@ -8,7 +8,9 @@ killed, cost...), qualifier (year-over-year, forecast, non-English) and period (
 five after the figure ("Revenue in Q2 2025 came to $11.1 billion"; "unemployment rate drops to
 50-year low of 3.5%" needs eight), stopping at the next figure of the same kind, or from a table
 row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute is its unit noun, a
-share's the whole it is part of; with no attribute the figure is dropped. A change needs its
+share's the whole it is part of; an amount of money first by the noun phrase right after it,
+its head deciding ("$600 stimulus checks": a payment; "$5 trillion in new spending": no attribute
+known, so not the "budget request" named later); with no attribute the figure is dropped. A change needs its
 base stated to be compared across sources ("year-over-year"). "Fell to 5.4%", "was 3.5 percent"
 and "dropped to a 50-year low of 3.5%" state a level, not a change: such a figure takes another
 attribute ("unemployment rate") or is dropped.
@@ -36,11 +38,11 @@ _FALL = (r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b|slid|plunged?|plum
 _LEVEL = re.compile(r"\b(?:to|at|was|is|were|are|stands|stood|reached|hit)\b((?:\s+\S+){0,4})$", re.I)
 _SHARE_OF = r"^\W*of\s+(?:(?:all|the|that|its|their|total)\s+)*"
 _ATTRIBUTES = {
-    "money": (("revenue", r"revenues?|sales|turnover"), ("operating income", r"operating income"),
+    "money": (("funding limit", r"\blimits?\b|\bcapacity\b|\bceiling\b"), ("revenue", r"revenues?|sales|turnover"), ("operating income", r"operating income"),
               ("profit", r"profits?|net income|earnings"), ("deficit", r"deficits?"), ("budget", r"budgets?"),
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
-              ("payment", r"checks?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
+              ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
               ("fee", r"\bfees?\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
@@ -152,12 +154,41 @@ def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
     level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
     level = bool(level) and not re.search(_RISE + "|" + _FALL, level[1], re.IGNORECASE)
     level = level and not re.match(r"\s*(?:" + _RISE + "|" + _FALL + ")", after, re.IGNORECASE)  # "a 13 percent increase"
+    own = _own_noun(after) if q.kind == "money" and not label else None
+    if own is not None:
+        return own
     for name, pattern in _ATTRIBUTES[q.kind]:
         texts = (label,) if label else (after, before)
         if any(re.search(pattern, t, re.IGNORECASE) for t in texts if t):
             if not (level and name in ("growth", "decline")):
                 return name
     return ""
+
+
+def _own_noun(after: str) -> str | None:
+    """What an amount of money is, when the words right after it say so: the head (last attribute
+    word) of the noun phrase it starts ("$600 stimulus checks" -> payment, "its $350 billion
+    funding capacity" -> funding limit); "" when "in <noun>" names a thing no attribute knows ("$5
+    trillion in new spending, part of his budget request": not the budget); None if nothing follows."""
+    lead_in = re.match(r"\s*in\s+", after)
+    phrase = []
+    for word in after[lead_in.end() if lead_in else 0:].split()[:4]:
+        bare = word.strip(",.;:")
+        if not bare or bare.lower() in _PHRASE_ENDS or not bare[0].islower():
+            break
+        phrase.append(bare)
+        if bare != word:
+            break
+    text = " ".join(phrase)
+    found = [(m.end(), name) for name, pattern in _ATTRIBUTES["money"] for m in re.finditer(pattern, text, re.I)]
+    named = [f for f in found if f[1] != "deal value"]  # "a relief deal" is a deal on a package
+    if found:
+        return max(named or found)[1]
+    return "" if lead_in and phrase else None
+
+
+_PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in over into per this the a an its their his "
+                          "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
 
 
 def _qualifier(attribute: str, context: str, sentence: str) -> str:
