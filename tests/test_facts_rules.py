@@ -56,3 +56,28 @@ def test_an_amount_is_what_the_noun_right_after_it_names():
     assert figures_in("He will ask for $3 trillion in new road spending, part of his budget request.") == []
     deal, = figures_in("Leaders agreed a $900 billion relief deal on Sunday.")
     assert deal.attribute == "package"  # a deal on a package
+
+
+def _headlines(texts: list[str]):
+    from digest.facts.consensus import find_facts
+    from test_consensus import WIDE, article, story_of
+    return find_facts(story_of([article(t, f"s{i}") for i, t in enumerate(texts)]), WIDE, every=True)
+
+
+def test_durations_that_differ_are_a_dispute_with_who_says_what():
+    facts = _headlines(["Lighthouse keeper retires after tending the lamp for 41 years",
+                        "Keeper who tended remote lighthouse for 41 years hangs up his keys",
+                        "Island lighthouse keeper steps down after manning the light for 42 years",
+                        "Lighthouse keeper bows out: on duty for 41 years"])
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert dispute.text == "Duration"
+    assert {v.value.lower(): v.origin_ids for v in dispute.values} == {"41 years": ("s0", "s1", "s3"), "42 years": ("s2",)}
+
+
+def test_agreeing_durations_leave_the_line_to_the_statement():
+    facts = _headlines(["The regulator suspended the ferry operator's licence for 90 days on Monday.",
+                        "On Monday the regulator suspended the licence of the ferry operator for 90 days.",
+                        "Ferry passengers faced delays in the harbour."])
+    assert [f.text for f in facts if f.values] == []
+    assert [f.text for f in facts if f.status == "consensus"] == [
+        "The regulator suspended the ferry operator's licence for 90 days on Monday."]

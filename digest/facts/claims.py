@@ -95,7 +95,7 @@ class Figure:
             return False
         if self.attribute in _ONE_OFF:  # a deal's price is paid once, not per quarter
             return False
-        return self.kind not in ("multiple", "direction", "count", "tally", "age") or self.attribute in _STOCKS
+        return self.kind not in ("multiple", "direction", "count", "tally", "age", "duration") or self.attribute in _STOCKS
 
     @property
     def disputable(self) -> bool:
@@ -251,6 +251,9 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     loose = False
     if q.kind == "age":
         attribute, editor = "age", "Age"
+    elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
+        rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
+        attribute, editor = ("", "") if predicates.elsewhere(wide_before, rest) else (f"duration {q.noun}", "Duration")
     elif q.kind in ("count", "tally"):
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])

@@ -17,7 +17,8 @@ directions ("cheaper") and counts of people with nothing said of them only ever 
 sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
 base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
 on-month against other bases). A lone source against four or more agreeing ones (``_lone_outliers``)
-leaves the agreed value as consensus. A count of things no verb governs (``Figure.loose``) only
+leaves the agreed value as consensus. A duration ("for 24 years") only ever
+disputes: where sources agree, the statement saying what lasted so long is the line. A count of things no verb governs (``Figure.loose``) only
 supports a value that another source's labelled figure states; it never makes a line or a dispute.
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
@@ -197,7 +198,7 @@ def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney"). An event's
     count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``), and a
     named index's move ("S&P decline") by its name."""
-    if a.label and b.label and (a.kind in ("count", "tally") or a.attribute[:1].isupper()):
+    if a.label and b.label and (a.kind in ("count", "tally", "duration") or a.attribute[:1].isupper()):
         return True
     left, right = a.subjects - common, b.subjects - common
     return not left or not right or bool(left & right)
@@ -246,6 +247,8 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     values = tuple(v for i, group in enumerate(groups) for v in _values(group, period, i > 0))
     evidence = tuple(e for v in values for e in v.evidence)
     if len(groups) == 1:
+        if lead.kind == "duration":  # "for 30 days" alone says not what lasted: the statement saying it is the line
+            return []
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
     if _verbs_differ(members):
         return []  # "seven candidates mounting efforts", "four candidates locked in a race": two facts

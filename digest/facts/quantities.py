@@ -15,6 +15,7 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   fact is ``digest.facts.predicates``' business ("two sides argued" is a count of nothing). Spans
   and multiples ("three years", "ten times") are not counts; four-digit numbers from 1900 to 2099
   with no comma are years.
+- Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
   "more expensive" (cost higher): a comparison with no number, compared by its sign only.
@@ -92,6 +93,7 @@ _PATTERNS = (
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
     ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3}),(?= [a-z]| of\b)|"
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
+    ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
     ("count", r"\bdeath toll\b[^.;]{0,40}?\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
@@ -113,7 +115,7 @@ _COMPILED = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS)
 class Quantity:
     """A quantity as written in a sentence: its kind, value and rounding step, where it stands."""
 
-    kind: str  # money, percent, points, multiple, count, share, direction
+    kind: str  # money, percent, points, multiple, count, share, direction, age, tally, duration
     value: float
     step: float
     hedge: str  # "about", "over"... as written, lower-cased; "" if none
@@ -156,6 +158,10 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
         number = m["num"] or m["num3"] or m["num4"]
         start = m.start("num") if m["num"] else m.start("num3") if m["num3"] else m.start("num4")
         return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
+    if kind == "duration":  # "for 24 years": how long something lasted
+        value, step = parse_number(m["num"])
+        start = m.start("hedge") if m["hedge"] else m.start("num")
+        return Quantity(kind, value, step, hedge, m.string[start:m.end()], start, m.end(), noun=noun.rstrip("s") + "s")
     if kind == "tally":
         a, b = int(m["num"]), int(m["num2"])
         return Quantity(kind, a * 1000.0 + b, 0.5, "", m[0], m.start(), m.end(), noun="tally")

@@ -147,7 +147,7 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
             links[j].append(i)
     used: set[int] = set()
     figured = {i for i, s in enumerate(pool)
-               if any(f.kind not in ("direction", "age") and not f.loose for f in claims.figures_in(s.text))}
+               if any(f.kind not in ("direction", "age", "duration") and not f.loose for f in claims.figures_in(s.text))}
     unfit = figured | {i for i, s in enumerate(pool)
                        if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
     facts, stated = [], []
