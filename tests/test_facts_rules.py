@@ -81,3 +81,33 @@ def test_agreeing_durations_leave_the_line_to_the_statement():
     assert [f.text for f in facts if f.values] == []
     assert [f.text for f in facts if f.status == "consensus"] == [
         "The regulator suspended the ferry operator's licence for 90 days on Monday."]
+
+
+def _labels(sentence: str) -> list[str]:
+    return [f.label for f in figures_in(sentence) if f.kind == "count" and not f.loose]
+
+
+def test_a_verb_governs_a_count_only_next_to_it():
+    assert _labels("The board seems poised to approve two new stadiums next year.") == []
+    assert _labels("The mayor admitted that two bridges were unsafe.") == []
+    assert _labels("Inspectors removed all 40 crates from the dock.") == ["Crates removed"]
+    assert _labels("Hiring increased by 12,000 workers in May.") == ["Jobs increased"]
+
+
+def test_what_happens_to_people_never_labels_things():
+    assert _labels("A storm hit two villages that killed 12 people on Friday.") == ["Killed"]
+    assert _labels("The actor was hospitalized with two broken wrists.") == []
+    assert _labels("Two yachts are missing off the coast.") == ["Yachts missing"]
+
+
+def test_court_cases_are_no_infections_and_a_model_number_is_no_count():
+    assert _labels("The justices heard two consolidated cases on Monday.") == []
+    assert _labels("The clinic reported 14 new cases of the virus.") == ["Cases reported"]
+    assert figures_in("Galaxy owners and iPad 9 users complain of cracked screens.") == []
+
+
+def test_a_loose_count_never_keeps_a_labelled_figure_out():
+    facts = _headlines(["Smith Partners put the figure at 811,250 new jobs.",
+                        "The economy added 812,000 jobs in May, the Labor Department said.",
+                        "Employers added 812,000 jobs last month, a report from the Labor Department showed."])
+    assert [f.text for f in facts if f.values] == ["Jobs added: 812,000 jobs"]

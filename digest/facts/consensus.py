@@ -208,7 +208,10 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
     """Sources grouped by agreeing values; the most precise figure leads its group. A value
     disagreeing with a group about someone else is left out rather than called a dispute."""
     groups: list[list[tuple[str, _Claims]]] = []
-    for source, items in sorted(entries, key=lambda kv: (kv[1][0][1].width, kv[1][0][1].value, kv[0])):
+    def order(entry):  # labelled figures first: a loose count ("revised by 88,000 jobs") never keeps one out
+        return all(f.loose for _, f in entry[1]), entry[1][0][1].width, entry[1][0][1].value, entry[0]
+
+    for source, items in sorted(entries, key=order):
         best = items[0][1]
         fits = [g for g in groups if claims.agree(g[0][1][0][1], best)]
         if len(fits) == 1 and source not in {s for s, _ in fits[0]}:

@@ -179,6 +179,8 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     if kind == "count":
         if 1900 <= value <= 2099 and scale == 1.0 and "," not in m["num"].rstrip(","):
             return None  # a year ("2016 elections")
+        if re.search(r"\b[a-z]+[A-Z]\w*\s+$", m.string[:m.start("num")]):
+            return None  # a model's number ("iPhone 6 users")
         noun = _count_noun(m)
         if not noun:
             return None
