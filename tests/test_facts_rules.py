@@ -111,3 +111,22 @@ def test_a_loose_count_never_keeps_a_labelled_figure_out():
                         "The economy added 812,000 jobs in May, the Labor Department said.",
                         "Employers added 812,000 jobs last month, a report from the Labor Department showed."])
     assert [f.text for f in facts if f.values] == ["Jobs added: 812,000 jobs"]
+
+
+def test_an_expectation_before_another_number_is_that_numbers():
+    figure, = figures_in("Factories added 52,000 new jobs in June, short of forecasts of 70,000.")
+    assert figure.qualifier == ""
+    forecast, = figures_in("Economists expect 70,000 new jobs in June.")
+    assert forecast.qualifier == "forecast"
+
+
+def test_each_verb_is_its_own_fact_and_a_subtotal_with_another_verb_hides_no_total():
+    facts = _headlines(["The economy shed 61,000 jobs in March, the statistics office said.",
+                        "Britain shed 61,000 jobs last month as lockdowns returned.",
+                        "Pubs and hotels drove the fall, cutting 48,000 jobs in March."])
+    assert [f.text for f in facts if f.values] == ["Jobs lost: 61,000 jobs"]
+
+
+def test_agent_and_group_nouns_are_people():
+    assert _labels("Border agents detained 340 illegal aliens on Tuesday.") == ["Arrested"]
+    assert _labels("Police arrested 25 protesters outside the embassy.") == ["Arrested"]

@@ -191,10 +191,13 @@ _PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in o
                           "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
 
 
-def _qualifier(attribute: str, context: str, sentence: str) -> str:
+def _qualifier(attribute: str, context: str, sentence: str, own: str) -> str:
+    """Qualifiers read in ``context``; a forecast only in ``own``: the words after the figure count
+    only when no other number follows ("164,000 jobs, missing expectations of 195,000": the
+    expectation is the other number's)."""
     rate = attribute.endswith(("growth", "decline"))
     found = [name for name, pattern in _QUALIFIERS
-             if (rate or name == "forecast") and re.search(pattern, context, re.IGNORECASE)]
+             if (rate or name == "forecast") and re.search(pattern, own if name == "forecast" else context, re.I)]
     if attribute == "share of viewing" and re.search(r"non-english", sentence, re.IGNORECASE):
         found.append("non-English")
     return ", ".join(found)
@@ -271,7 +274,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     low, high = interval(q.value, q.step, q.hedge)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
-    qualifier = _qualifier(attribute, wide, sentence)
+    ahead = " ".join(sentence[q.end:bounds[1]].split()[:10])
+    qualifier = _qualifier(attribute, wide, sentence, f"{label} {before} {'' if re.search(r'[0-9]', ahead) else ahead}")
     if q.kind == "count" and editor:
         rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
         qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))

@@ -253,8 +253,8 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
         if lead.kind == "duration":  # "for 30 days" alone says not what lasted: the statement saying it is the line
             return []
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
-    if _verbs_differ(members):
-        return []  # "seven candidates mounting efforts", "four candidates locked in a race": two facts
+    if _verbs_differ(members):  # "seven candidates mounting efforts", "four candidates locked in a race": two facts
+        return _per_verb(slot, period, members, total, least, common)
     if slot[1].endswith(("growth", "decline")) and not slot[2] and not slot[1][:1].isupper():
         return []  # a change with no stated base (year-over-year...) cannot be said to differ
     change = changes.change(text, groups, origins, total)
@@ -280,6 +280,19 @@ def _verbs_differ(members: _Claims) -> bool:
     ("Doses discarded", "Doses ordered") say different things, not a dispute."""
     labels = {f.label for _, f in members if f.kind == "count" and f.label and " " in f.label}
     return len(labels) > 1
+
+
+def _per_verb(slot, period: Period | None, members: _Claims, total: int, least: int,
+              common: frozenset[str]) -> list[Fact]:
+    """Each verb's figures as a fact of its own ("Jobs lost: 140,000" by two sources beside one
+    source's "Jobs cut: 372,000" by restaurants); loose counts may support any of them."""
+    loose = [(said, f) for said, f in members if f.loose]
+    by_label: dict[str, _Claims] = defaultdict(list)
+    for said, figure in members:
+        if not figure.loose:
+            by_label[figure.label].append((said, figure))
+    return [fact for label in sorted(by_label)
+            for fact in _slot_facts(slot, period, by_label[label] + loose, total, least, common)]
 
 
 def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: bool) -> list[FactValue]:

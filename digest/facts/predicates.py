@@ -46,7 +46,9 @@ EVENTS = (
 )
 PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults children families voters civilians "
                          "victims passengers migrants immigrants refugees students girls boys women men teenagers "
-                         "teens soldiers troops officers patients americans").split())
+                         "teens soldiers troops officers patients americans aliens detainees inmates prisoners "
+                         "hostages survivors tourists worshippers congregants pilgrims fans spectators "
+                         "protesters demonstrators").split())
 NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "arrests": "arrested",
                "encounters": "arrested", "injuries": "injured", "cases": "cases"}
 _VERB = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
@@ -165,7 +167,7 @@ _DONE_TO = {"cut": "cut", "cuts": "cut", "sack": "cut", "sacks": "cut", "slash":
             "orders": "ordered", "purchase": "purchased", "purchases": "purchased", "supply": "supplied", "supplies": "supplied", "ship": "shipped",
             "ships": "shipped", "lose": "lost", "loses": "lost", "lost": "lost", "sold": "sold",
             "bought": "bought", "paid": "paid", "spent": "spent", "raised": "raised", "destroyed": "destroyed",
-            "send": "sent", "sends": "sent", "sent": "sent", "share": "shared", "shares": "shared",
+            "shed": "lost", "sheds": "lost", "send": "sent", "sends": "sent", "sent": "sent", "share": "shared", "shares": "shared",
             "donate": "donated", "donates": "donated", "deliver": "delivered", "delivers": "delivered",
             "receive": "received", "receives": "received", "give": "given", "gives": "given"}
 
