@@ -130,3 +130,15 @@ def test_each_verb_is_its_own_fact_and_a_subtotal_with_another_verb_hides_no_tot
 def test_agent_and_group_nouns_are_people():
     assert _labels("Border agents detained 340 illegal aliens on Tuesday.") == ["Arrested"]
     assert _labels("Police arrested 25 protesters outside the embassy.") == ["Arrested"]
+
+
+def test_damages_sought_and_up_to_three_words_before_a_counted_noun():
+    suit, = figures_in("The maker filed a $4.2 billion defamation lawsuit against the network.")
+    assert (suit.attribute, suit.text) == ("damages sought", "$4.2 billion")
+    assert _labels("Clerks processed 9,000 late mail ballot envelopes.") == ["Envelopes processed"]
+    assert _labels("Prices rose after four straight months of declines.") == []
+
+
+def test_an_age_after_a_name_may_end_the_sentence():
+    age, = [f for f in figures_in("The victim was named as Maria Lopez, 41.") if f.kind == "age"]
+    assert age.value == 41

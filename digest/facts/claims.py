@@ -43,7 +43,7 @@ _ATTRIBUTES = {
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
               ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
-              ("fee", r"\bfees?\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
+              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
                 ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),

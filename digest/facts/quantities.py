@@ -81,6 +81,9 @@ _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
                r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
 _HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?more|costlier"
+# up to three words between a number and its noun ("8,000 fraudulent voter registration applications",
+# "four of his videos"), never a function word ("three straight months of declines" counts no declines)
+_ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[a-z]+"
 _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
@@ -91,7 +94,7 @@ _PATTERNS = (
     ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
-    ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3}),(?= [a-z]| of\b)|"
+    ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
@@ -100,7 +103,7 @@ _PATTERNS = (
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
-     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+(?:\s+[a-z]+)?)\s+)??"
+     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),
@@ -155,8 +158,8 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     groups = m.groupdict()
     hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
     if kind == "age":
-        number = m["num"] or m["num3"] or m["num4"]
-        start = m.start("num") if m["num"] else m.start("num3") if m["num3"] else m.start("num4")
+        which = next(g for g in ("num", "num3", "num4") if m[g])
+        number, start = m[which], m.start(which)
         return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
     if kind == "duration":  # "for 24 years": how long something lasted
         value, step = parse_number(m["num"])
