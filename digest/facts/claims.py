@@ -8,7 +8,9 @@ killed, cost...), qualifier (year-over-year, forecast, non-English) and period (
 five after the figure ("Revenue in Q2 2025 came to $11.1 billion"; "unemployment rate drops to
 50-year low of 3.5%" needs eight), stopping at the next figure of the same kind, or from a table
 row's label ("Quarterly Revenue | $11.5 billion"); a count's attribute is its unit noun, a
-share's the whole it is part of; with no attribute the figure is dropped. A change needs its
+share's the whole it is part of; an amount of money first by the noun phrase right after it,
+its head deciding ("$600 stimulus checks": a payment; "$5 trillion in new spending": no attribute
+known, so not the "budget request" named later); with no attribute the figure is dropped. A change needs its
 base stated to be compared across sources ("year-over-year"). "Fell to 5.4%", "was 3.5 percent"
 and "dropped to a 50-year low of 3.5%" state a level, not a change: such a figure takes another
 attribute ("unemployment rate") or is dropped.
@@ -36,12 +38,12 @@ _FALL = (r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b|slid|plunged?|plum
 _LEVEL = re.compile(r"\b(?:to|at|was|is|were|are|stands|stood|reached|hit)\b((?:\s+\S+){0,4})$", re.I)
 _SHARE_OF = r"^\W*of\s+(?:(?:all|the|that|its|their|total)\s+)*"
 _ATTRIBUTES = {
-    "money": (("revenue", r"revenues?|sales|turnover"), ("operating income", r"operating income"),
+    "money": (("funding limit", r"\blimits?\b|\bcapacity\b|\bceiling\b"), ("revenue", r"revenues?|sales|turnover"), ("operating income", r"operating income"),
               ("profit", r"profits?|net income|earnings"), ("deficit", r"deficits?"), ("budget", r"budgets?"),
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
-              ("payment", r"checks?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
-              ("fee", r"\bfees?\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
+              ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
+              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
                 ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),
@@ -93,7 +95,7 @@ class Figure:
             return False
         if self.attribute in _ONE_OFF:  # a deal's price is paid once, not per quarter
             return False
-        return self.kind not in ("multiple", "direction", "count", "tally", "age") or self.attribute in _STOCKS
+        return self.kind not in ("multiple", "direction", "count", "tally", "age", "duration") or self.attribute in _STOCKS
 
     @property
     def disputable(self) -> bool:
@@ -118,7 +120,7 @@ def agree(a: Figure, b: Figure) -> bool:
 
 
 def _window(text: str, start: int, end: int, left: int, right: int) -> tuple[str, str]:
-    before = " ".join(text[left:start].split()[-8:])
+    before = " ".join(_INSERTED.sub(" ", text[left:start]).split()[-8:])  # the clause "which had held up" says nothing
     after = " ".join(text[end:right].split()[:5])
     return before, after
 
@@ -152,6 +154,9 @@ def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
     level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
     level = bool(level) and not re.search(_RISE + "|" + _FALL, level[1], re.IGNORECASE)
     level = level and not re.match(r"\s*(?:" + _RISE + "|" + _FALL + ")", after, re.IGNORECASE)  # "a 13 percent increase"
+    own = _own_noun(after) if q.kind == "money" and not label else None
+    if own is not None:
+        return own
     for name, pattern in _ATTRIBUTES[q.kind]:
         texts = (label,) if label else (after, before)
         if any(re.search(pattern, t, re.IGNORECASE) for t in texts if t):
@@ -160,10 +165,39 @@ def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
     return ""
 
 
-def _qualifier(attribute: str, context: str, sentence: str) -> str:
+def _own_noun(after: str) -> str | None:
+    """What an amount of money is, when the words right after it say so: the head (last attribute
+    word) of the noun phrase it starts ("$600 stimulus checks" -> payment, "its $350 billion
+    funding capacity" -> funding limit); "" when "in <noun>" names a thing no attribute knows ("$5
+    trillion in new spending, part of his budget request": not the budget); None if nothing follows."""
+    lead_in = re.match(r"\s*in\s+", after)
+    phrase = []
+    for word in after[lead_in.end() if lead_in else 0:].split()[:4]:
+        bare = word.strip(",.;:")
+        if not bare or bare.lower() in _PHRASE_ENDS or not bare[0].islower():
+            break
+        phrase.append(bare)
+        if bare != word:
+            break
+    text = " ".join(phrase)
+    found = [(m.end(), name) for name, pattern in _ATTRIBUTES["money"] for m in re.finditer(pattern, text, re.I)]
+    named = [f for f in found if f[1] != "deal value"]  # "a relief deal" is a deal on a package
+    if found:
+        return max(named or found)[1]
+    return "" if lead_in and phrase else None
+
+
+_PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in over into per this the a an its their his "
+                          "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
+
+
+def _qualifier(attribute: str, context: str, sentence: str, own: str) -> str:
+    """Qualifiers read in ``context``; a forecast only in ``own``: the words after the figure count
+    only when no other number follows ("164,000 jobs, missing expectations of 195,000": the
+    expectation is the other number's)."""
     rate = attribute.endswith(("growth", "decline"))
     found = [name for name, pattern in _QUALIFIERS
-             if (rate or name == "forecast") and re.search(pattern, context, re.IGNORECASE)]
+             if (rate or name == "forecast") and re.search(pattern, own if name == "forecast" else context, re.I)]
     if attribute == "share of viewing" and re.search(r"non-english", sentence, re.IGNORECASE):
         found.append("non-English")
     return ", ".join(found)
@@ -182,7 +216,10 @@ def _subject(attribute: str, context: str, before: str, at_start: bool) -> tuple
     return (f"{subject[1].lower()} {attribute}" if subject else attribute), ""
 
 
-_NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)(?:\s+(?:index|composite|average))?"
+# a clause set off by commas between a subject and its verb ("The index, which had held up, fell 5%")
+_INSERTED = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*,")
+_NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)"
+                         r"(?:\s+(?:index|composite|average)(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?)?"
                          r"(?:\s+(?:closed|was|has|had|is|ended))?\s+(?:" + _RISE + "|" + _FALL + r")"
                          r"(?:\s+(?:about|nearly|more than|over|almost))?(?:\s+[\d,.]+\s+points?,?\s+or)?\s*$")
 
@@ -217,6 +254,9 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     loose = False
     if q.kind == "age":
         attribute, editor = "age", "Age"
+    elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
+        rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
+        attribute, editor = ("", "") if predicates.elsewhere(wide_before, rest) else (f"duration {q.noun}", "Duration")
     elif q.kind in ("count", "tally"):
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
@@ -228,12 +268,14 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"
     if not editor:
-        at_start = len(sentence[:q.start].split()) <= len(wide_before.split())
-        attribute, editor = _subject(attribute, near, wide_before, at_start)
+        governing = " ".join(_INSERTED.sub(" ", sentence[bounds[0]:q.start]).split()[-14:])
+        at_start = len(sentence[:q.start].split()) <= len(governing.split())
+        attribute, editor = _subject(attribute, near, governing, at_start)
     low, high = interval(q.value, q.step, q.hedge)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
-    qualifier = _qualifier(attribute, wide, sentence)
+    ahead = " ".join(sentence[q.end:bounds[1]].split()[:10])
+    qualifier = _qualifier(attribute, wide, sentence, f"{label} {before} {'' if re.search(r'[0-9]', ahead) else ahead}")
     if q.kind == "count" and editor:
         rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
         qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))

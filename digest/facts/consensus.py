@@ -17,7 +17,8 @@ directions ("cheaper") and counts of people with nothing said of them only ever 
 sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
 base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
 on-month against other bases). A lone source against four or more agreeing ones (``_lone_outliers``)
-leaves the agreed value as consensus. A count of things no verb governs (``Figure.loose``) only
+leaves the agreed value as consensus. A duration ("for 24 years") only ever
+disputes: where sources agree, the statement saying what lasted so long is the line. A count of things no verb governs (``Figure.loose``) only
 supports a value that another source's labelled figure states; it never makes a line or a dispute.
 
 Name variants (``digest.names``) and statements (``digest.statements``) are found, and their
@@ -197,7 +198,7 @@ def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     """Unless both sentences name someone, and no one in common ("Netflix" vs "Disney"). An event's
     count ("Killed") is the story's: whose it is was settled by its predicate (``predicates``), and a
     named index's move ("S&P decline") by its name."""
-    if a.label and b.label and (a.kind in ("count", "tally") or a.attribute[:1].isupper()):
+    if a.label and b.label and (a.kind in ("count", "tally", "duration") or a.attribute[:1].isupper()):
         return True
     left, right = a.subjects - common, b.subjects - common
     return not left or not right or bool(left & right)
@@ -207,7 +208,10 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
     """Sources grouped by agreeing values; the most precise figure leads its group. A value
     disagreeing with a group about someone else is left out rather than called a dispute."""
     groups: list[list[tuple[str, _Claims]]] = []
-    for source, items in sorted(entries, key=lambda kv: (kv[1][0][1].width, kv[1][0][1].value, kv[0])):
+    def order(entry):  # labelled figures first: a loose count ("revised by 88,000 jobs") never keeps one out
+        return all(f.loose for _, f in entry[1]), entry[1][0][1].width, entry[1][0][1].value, entry[0]
+
+    for source, items in sorted(entries, key=order):
         best = items[0][1]
         fits = [g for g in groups if claims.agree(g[0][1][0][1], best)]
         if len(fits) == 1 and source not in {s for s, _ in fits[0]}:
@@ -246,9 +250,11 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     values = tuple(v for i, group in enumerate(groups) for v in _values(group, period, i > 0))
     evidence = tuple(e for v in values for e in v.evidence)
     if len(groups) == 1:
+        if lead.kind == "duration":  # "for 30 days" alone says not what lasted: the statement saying it is the line
+            return []
         return [Fact("consensus", f"{text}: {values[0].value}", origins, total, values, evidence)]
-    if _verbs_differ(members):
-        return []  # "seven candidates mounting efforts", "four candidates locked in a race": two facts
+    if _verbs_differ(members):  # "seven candidates mounting efforts", "four candidates locked in a race": two facts
+        return _per_verb(slot, period, members, total, least, common)
     if slot[1].endswith(("growth", "decline")) and not slot[2] and not slot[1][:1].isupper():
         return []  # a change with no stated base (year-over-year...) cannot be said to differ
     change = changes.change(text, groups, origins, total)
@@ -274,6 +280,19 @@ def _verbs_differ(members: _Claims) -> bool:
     ("Doses discarded", "Doses ordered") say different things, not a dispute."""
     labels = {f.label for _, f in members if f.kind == "count" and f.label and " " in f.label}
     return len(labels) > 1
+
+
+def _per_verb(slot, period: Period | None, members: _Claims, total: int, least: int,
+              common: frozenset[str]) -> list[Fact]:
+    """Each verb's figures as a fact of its own ("Jobs lost: 140,000" by two sources beside one
+    source's "Jobs cut: 372,000" by restaurants); loose counts may support any of them."""
+    loose = [(said, f) for said, f in members if f.loose]
+    by_label: dict[str, _Claims] = defaultdict(list)
+    for said, figure in members:
+        if not figure.loose:
+            by_label[figure.label].append((said, figure))
+    return [fact for label in sorted(by_label)
+            for fact in _slot_facts(slot, period, by_label[label] + loose, total, least, common)]
 
 
 def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: bool) -> list[FactValue]:

@@ -37,7 +37,7 @@ EVENTS = (
     ("indicted", "Indicted", r"indict"),
     ("charged", "Charged", r"\bcharged\b"),
     ("hospitalized", "Hospitalized", r"hospitali[sz]"),
-    ("cases", "Cases reported", r"\bcases\b|tested positive|infect"),
+    ("cases", "Cases reported", r"tested positive|infect|\b(?:new|confirmed|positive|suspected|reported)\s+cases\b"),
     ("vaccinated", "Vaccinated", r"vaccinat|inoculat"),
     ("eligible", "Eligible", r"eligib|path to citizenship|\bqualify\b"),
     ("opposed", "Voted against", r"\boppos|voted against|voted nay|\bvoted no\b"),
@@ -46,7 +46,9 @@ EVENTS = (
 )
 PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults children families voters civilians "
                          "victims passengers migrants immigrants refugees students girls boys women men teenagers "
-                         "teens soldiers troops officers patients americans").split())
+                         "teens soldiers troops officers patients americans aliens detainees inmates prisoners "
+                         "hostages survivors tourists worshippers congregants pilgrims fans spectators "
+                         "protesters demonstrators").split())
 NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "arrests": "arrested",
                "encounters": "arrested", "injuries": "injured", "cases": "cases"}
 _VERB = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
@@ -75,6 +77,8 @@ def _nearest(patterns, before: str, after: str) -> tuple[str, str] | None:
 def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[str, str]:
     """(slot, label) of a count: ("dead", "Killed"), ("vials", "Vials removed"); ("", "") if none."""
     plain = noun.split()[0] if noun else ""
+    if plain == "cases" and not _ILLNESS.search(f"{before} {written} {after}"):
+        return "", ""  # "three consolidated cases" before a court are no infections
     if plain in NOUN_EVENTS:
         key = NOUN_EVENTS[plain]
         found = _nearest([e for e in EVENTS if e[0] == key], before, after)
@@ -82,12 +86,16 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     if plain in PEOPLE_LIKE or plain == "people" or not plain:
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)  # its own words first
         return found if found else ("", "")
-    if re.search(r"(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters": people when an event names them
+    if re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters" (not "wrists"): people when an event names them
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
         if found:
             return found
     verb = done or _verb(before, after) or _state(before, after)
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
+
+
+_ILLNESS = re.compile(r"virus|covid|infect|positive|disease|outbreak|flu\b|measles|ebola|illness|pandemic|"
+                     r"epidemic|variant|confirmed|suspected", re.I)
 
 
 def thing(noun: str) -> str:
@@ -105,15 +113,18 @@ def _participle(word: str) -> str:
     if not word.endswith("ing"):
         return word
     stem = word[:-3]
-    if stem[:-1] in ("cut", "set", "put", "hit", "shut", "let", "bet", "quit") and stem.endswith("t"):
+    if stem[:-1] in ("cut", "set", "put", "hit", "shut", "let", "bet", "quit", "split") and stem.endswith("t"):
         return stem[:-1]  # "cutting" -> "cut"
     return stem + "ed"  # "spoiling" -> "spoiled", "stopping" -> "stopped", "adding" -> "added"
+
+
+_THING_STATES = ("missing", "identified")  # what may happen to things; "killed", "hospitalized" only to people
 
 
 def _state(before: str, after: str) -> str:
     """An event word right next to counted things ("11 aircraft are missing", "steal 11 planes")."""
     near_after = " ".join(after.split()[:3])
-    found = _nearest(EVENTS, " ".join(before.split()[-2:]), near_after)
+    found = _nearest([e for e in EVENTS if e[0] in _THING_STATES], " ".join(before.split()[-2:]), near_after)
     if found:
         return found[1].lower()
     stolen = re.search(r"\b(?:steal|stole|stolen|seiz|captur|destroy|damag|sold|sell|buy|bought)", f"{before} {near_after}", re.I)
@@ -140,7 +151,13 @@ def _verb(before: str, after: str) -> str:
     for word in words[-3:][::-1]:
         if _VERB.match(word) and word not in _NOT_VERBS:
             return _participle(word)
+        if word not in _BETWEEN:  # "poised to approve two articles", "conceded that two delegates": not theirs
+            return ""
     return ""
+
+
+# words that may stand between a verb and the number it governs ("removed all 57 vials")
+_BETWEEN = frozenset("the a an all some another its their his her our these those by".split())
 
 
 # verbs news uses for what is done to counted things, as the label writes them ("to cut 110,000 jobs")
@@ -149,7 +166,10 @@ _DONE_TO = {"cut": "cut", "cuts": "cut", "sack": "cut", "sacks": "cut", "slash":
             "buy": "bought", "buys": "bought", "sell": "sold", "sells": "sold", "order": "ordered",
             "orders": "ordered", "purchase": "purchased", "purchases": "purchased", "supply": "supplied", "supplies": "supplied", "ship": "shipped",
             "ships": "shipped", "lose": "lost", "loses": "lost", "lost": "lost", "sold": "sold",
-            "bought": "bought", "paid": "paid", "spent": "spent", "raised": "raised", "destroyed": "destroyed"}
+            "bought": "bought", "paid": "paid", "spent": "spent", "raised": "raised", "destroyed": "destroyed",
+            "shed": "lost", "sheds": "lost", "send": "sent", "sends": "sent", "sent": "sent", "share": "shared", "shares": "shared",
+            "donate": "donated", "donates": "donated", "deliver": "delivered", "delivers": "delivered",
+            "receive": "received", "receives": "received", "give": "given", "gives": "given"}
 
 
 def elsewhere(before: str, after: str) -> bool:

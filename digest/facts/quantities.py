@@ -15,6 +15,7 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   fact is ``digest.facts.predicates``' business ("two sides argued" is a count of nothing). Spans
   and multiples ("three years", "ten times") are not counts; four-digit numbers from 1900 to 2099
   with no comma are years.
+- Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
   "more expensive" (cost higher): a comparison with no number, compared by its sign only.
@@ -80,6 +81,9 @@ _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
                r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
 _HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?more|costlier"
+# up to three words between a number and its noun ("8,000 fraudulent voter registration applications",
+# "four of his videos"), never a function word ("three straight months of declines" counts no declines)
+_ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[a-z]+"
 _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
@@ -90,15 +94,16 @@ _PATTERNS = (
     ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
-    ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3}),(?= [a-z]| of\b)|"
+    ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
+    ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
     ("count", r"\bdeath toll\b[^.;]{0,40}?\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
-     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>[a-z]+(?:\s+[a-z]+)?)\s+)??"
+     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),
@@ -113,7 +118,7 @@ _COMPILED = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS)
 class Quantity:
     """A quantity as written in a sentence: its kind, value and rounding step, where it stands."""
 
-    kind: str  # money, percent, points, multiple, count, share, direction
+    kind: str  # money, percent, points, multiple, count, share, direction, age, tally, duration
     value: float
     step: float
     hedge: str  # "about", "over"... as written, lower-cased; "" if none
@@ -153,9 +158,13 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     groups = m.groupdict()
     hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
     if kind == "age":
-        number = m["num"] or m["num3"] or m["num4"]
-        start = m.start("num") if m["num"] else m.start("num3") if m["num3"] else m.start("num4")
+        which = next(g for g in ("num", "num3", "num4") if m[g])
+        number, start = m[which], m.start(which)
         return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
+    if kind == "duration":  # "for 24 years": how long something lasted
+        value, step = parse_number(m["num"])
+        start = m.start("hedge") if m["hedge"] else m.start("num")
+        return Quantity(kind, value, step, hedge, m.string[start:m.end()], start, m.end(), noun=noun.rstrip("s") + "s")
     if kind == "tally":
         a, b = int(m["num"]), int(m["num2"])
         return Quantity(kind, a * 1000.0 + b, 0.5, "", m[0], m.start(), m.end(), noun="tally")
@@ -173,6 +182,8 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     if kind == "count":
         if 1900 <= value <= 2099 and scale == 1.0 and "," not in m["num"].rstrip(","):
             return None  # a year ("2016 elections")
+        if re.search(r"\b[a-z]+[A-Z]\w*\s+$", m.string[:m.start("num")]):
+            return None  # a model's number ("iPhone 6 users")
         noun = _count_noun(m)
         if not noun:
             return None

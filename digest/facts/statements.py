@@ -47,8 +47,10 @@ class StatementMatcher:
     IDF-weighted overlap reaches ``threshold``, at least ``min_rare`` rare words (``names.rare``)
     other than names and role nouns are shared, and the two share an anchor: a number, a name
     (after variant merging; a sentence naming nobody borrows the names of the sentence before it,
-    as "The scene..." follows "...El Eternauta."), or two adjacent rare words ("building
-    collapse"). Topic overlap alone never matches.
+    as "The scene..." follows "...El Eternauta."), two adjacent rare words quoted ("building
+    collapse"), three content words quoted in a row (one passage both quote, however common its
+    words), or a hyphenated term of three or more words rare in the story ("cap-and-trade").
+    Topic overlap alone never matches.
     """
 
     threshold = 0.25
@@ -66,7 +68,10 @@ class StatementMatcher:
         named = [_names(t, p, canon or {}) for t, p in zip(texts, previous or [None] * len(texts))]
         self.plain = [words - names.ROLE_NOUNS - {s for n in ns for s in names.stems(n)}
                       for words, ns in zip(self.sets, named)]
-        self.anchors = [_anchors(t, bag, self.rare) | {f"@{n}" for n in ns} for t, bag, ns in zip(texts, bags, named)]
+        compounds = [_compounds(t) for t in texts]
+        rare_compounds = names.rare(Counter(c for found in compounds for c in found), len(texts))
+        self.anchors = [_anchors(t, bag, self.rare) | {f"@{n}" for n in ns} | (found & rare_compounds)
+                        for t, bag, ns, found in zip(texts, bags, named, compounds)]
         self.pairs = [_adjacent(t, self.rare) for t in texts]
 
     def score(self, i: int, j: int) -> float:
@@ -109,11 +114,20 @@ _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
 def _anchors(text: str, bag: list[str], rare: frozenset[str]) -> frozenset[str]:
-    """Numbers, and pairs of adjacent rare words inside quotation marks (the same words quoted)."""
+    """Numbers, pairs of adjacent rare words inside quotation marks (the same words quoted), and
+    any three content words quoted in a row: two sources quoting one passage ("acknowledged that
+    they deliberately unplugged the freezer") report one statement, however common its words."""
     numbers = {f"#{w}" for w in bag if w.isdigit()}
     quoted = [names.stems(a or b) for a, b in _QUOTED.findall(text)]
     pairs = {f"^{a} {b}" for words in quoted for a, b in zip(words, words[1:]) if a in rare and b in rare}
-    return frozenset(numbers | pairs)
+    runs = {f"~{' '.join(words[k:k + 3])}" for words in quoted for k in range(len(words) - 2)}
+    return frozenset(numbers | pairs | runs)
+
+
+def _compounds(text: str) -> frozenset[str]:
+    """Hyphenated compounds of three or more words ("pay-as-you-go", "cap-and-trade"): a term of art
+    two sources both write names one thing; ``StatementMatcher`` keeps only the story's rare ones."""
+    return frozenset(f"-{w.lower()}" for w in re.findall(r"\b[A-Za-z]+(?:-[A-Za-z]+){2,}\b", text))
 
 
 def _adjacent(text: str, rare: frozenset[str]) -> frozenset[str]:
@@ -133,7 +147,7 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
             links[j].append(i)
     used: set[int] = set()
     figured = {i for i, s in enumerate(pool)
-               if any(f.kind not in ("direction", "age") and not f.loose for f in claims.figures_in(s.text))}
+               if any(f.kind not in ("direction", "age", "duration") and not f.loose for f in claims.figures_in(s.text))}
     unfit = figured | {i for i, s in enumerate(pool)
                        if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
     facts, stated = [], []

@@ -1,0 +1,144 @@
+"""Issue 15, general rules added while tuning on the news gold's tuning half (sentences invented
+here, none taken from the gold data): each test fails without its rule."""
+
+from __future__ import annotations
+
+from digest.facts.claims import figures_in
+from digest.facts.statements import StatementMatcher
+
+# a story's other sentences: they make the shared words common, as in a real story
+_BACKGROUND = [
+    "The clinic said the freezer was unplugged on Saturday night.",
+    "The nurse first said the freezer was unplugged by accident.",
+    "Police asked whether the nurse deliberately unplugged the freezer.",
+    "Staff admitted the freezer had been unplugged for hours.",
+    "The clinic admitted it could not say who unplugged the freezer deliberately.",
+]
+
+
+def test_two_sources_quoting_one_passage_state_one_thing():
+    texts = ["In a statement, the clinic said the nurse \"admitted that she deliberately unplugged the freezer\" "
+             "at the clinic.",
+             "Later the nurse \"admitted that she deliberately unplugged the freezer,\" the clinic said in a statement.",
+             *_BACKGROUND]
+    matcher = StatementMatcher(texts)
+    assert matcher.same(0, 1)
+    unquoted = StatementMatcher([t.replace('"', "") for t in texts[:2]] + _BACKGROUND)
+    assert not unquoted.same(0, 1)  # the same words without the quotation marks: no anchor
+
+
+def test_a_rare_hyphenated_term_both_sources_write_is_an_anchor():
+    texts = ["Senators left the state to block a vote on the pay-as-you-go budget rule.",
+             "Senators walked out to stop the pay-as-you-go budget rule from passing.",
+             "The senators said they would return next week.",
+             "The governor said the senators must return to the state.",
+             "A vote on the rule was set for Thursday by the state senate."]
+    matcher = StatementMatcher(texts)
+    assert matcher.same(0, 1)
+    plain = StatementMatcher([t.replace("pay-as-you-go", "new") for t in texts])
+    assert not plain.same(0, 1)
+
+
+def test_a_named_index_is_read_across_a_clause_between_it_and_its_verb():
+
+    figure, = figures_in("Even the Russell Midcap index of small firms, which had held up well all year, dropped 4.1 percent.")
+    assert (figure.attribute, figure.label) == ("Russell decline", "Russell Midcap fell")
+    plain, = figures_in("The Russell Midcap fell 4.1 percent.")
+    assert plain.attribute == figure.attribute
+
+
+def test_an_amount_is_what_the_noun_right_after_it_names():
+    cheques, = figures_in("The bill sends $900 household relief cheques to most families.")
+    assert cheques.attribute == "payment"  # the head noun, not "relief" (a package)
+    limit, = figures_in("The agency said it hit the $220 million lending limit for the scheme.")
+    capacity, = figures_in("The scheme used up its $220 million loan capacity on Friday.")
+    assert limit.attribute == capacity.attribute == "funding limit"
+    assert figures_in("He will ask for $3 trillion in new road spending, part of his budget request.") == []
+    deal, = figures_in("Leaders agreed a $900 billion relief deal on Sunday.")
+    assert deal.attribute == "package"  # a deal on a package
+
+
+def _headlines(texts: list[str]):
+    from digest.facts.consensus import find_facts
+    from test_consensus import WIDE, article, story_of
+    return find_facts(story_of([article(t, f"s{i}") for i, t in enumerate(texts)]), WIDE, every=True)
+
+
+def test_durations_that_differ_are_a_dispute_with_who_says_what():
+    facts = _headlines(["Lighthouse keeper retires after tending the lamp for 41 years",
+                        "Keeper who tended remote lighthouse for 41 years hangs up his keys",
+                        "Island lighthouse keeper steps down after manning the light for 42 years",
+                        "Lighthouse keeper bows out: on duty for 41 years"])
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert dispute.text == "Duration"
+    assert {v.value.lower(): v.origin_ids for v in dispute.values} == {"41 years": ("s0", "s1", "s3"), "42 years": ("s2",)}
+
+
+def test_agreeing_durations_leave_the_line_to_the_statement():
+    facts = _headlines(["The regulator suspended the ferry operator's licence for 90 days on Monday.",
+                        "On Monday the regulator suspended the licence of the ferry operator for 90 days.",
+                        "Ferry passengers faced delays in the harbour."])
+    assert [f.text for f in facts if f.values] == []
+    assert [f.text for f in facts if f.status == "consensus"] == [
+        "The regulator suspended the ferry operator's licence for 90 days on Monday."]
+
+
+def _labels(sentence: str) -> list[str]:
+    return [f.label for f in figures_in(sentence) if f.kind == "count" and not f.loose]
+
+
+def test_a_verb_governs_a_count_only_next_to_it():
+    assert _labels("The board seems poised to approve two new stadiums next year.") == []
+    assert _labels("The mayor admitted that two bridges were unsafe.") == []
+    assert _labels("Inspectors removed all 40 crates from the dock.") == ["Crates removed"]
+    assert _labels("Hiring increased by 12,000 workers in May.") == ["Jobs increased"]
+
+
+def test_what_happens_to_people_never_labels_things():
+    assert _labels("A storm hit two villages that killed 12 people on Friday.") == ["Killed"]
+    assert _labels("The actor was hospitalized with two broken wrists.") == []
+    assert _labels("Two yachts are missing off the coast.") == ["Yachts missing"]
+
+
+def test_court_cases_are_no_infections_and_a_model_number_is_no_count():
+    assert _labels("The justices heard two consolidated cases on Monday.") == []
+    assert _labels("The clinic reported 14 new cases of the virus.") == ["Cases reported"]
+    assert figures_in("Galaxy owners and iPad 9 users complain of cracked screens.") == []
+
+
+def test_a_loose_count_never_keeps_a_labelled_figure_out():
+    facts = _headlines(["Smith Partners put the figure at 811,250 new jobs.",
+                        "The economy added 812,000 jobs in May, the Labor Department said.",
+                        "Employers added 812,000 jobs last month, a report from the Labor Department showed."])
+    assert [f.text for f in facts if f.values] == ["Jobs added: 812,000 jobs"]
+
+
+def test_an_expectation_before_another_number_is_that_numbers():
+    figure, = figures_in("Factories added 52,000 new jobs in June, short of forecasts of 70,000.")
+    assert figure.qualifier == ""
+    forecast, = figures_in("Economists expect 70,000 new jobs in June.")
+    assert forecast.qualifier == "forecast"
+
+
+def test_each_verb_is_its_own_fact_and_a_subtotal_with_another_verb_hides_no_total():
+    facts = _headlines(["The economy shed 61,000 jobs in March, the statistics office said.",
+                        "Britain shed 61,000 jobs last month as lockdowns returned.",
+                        "Pubs and hotels drove the fall, cutting 48,000 jobs in March."])
+    assert [f.text for f in facts if f.values] == ["Jobs lost: 61,000 jobs"]
+
+
+def test_agent_and_group_nouns_are_people():
+    assert _labels("Border agents detained 340 illegal aliens on Tuesday.") == ["Arrested"]
+    assert _labels("Police arrested 25 protesters outside the embassy.") == ["Arrested"]
+
+
+def test_damages_sought_and_up_to_three_words_before_a_counted_noun():
+    suit, = figures_in("The maker filed a $4.2 billion defamation lawsuit against the network.")
+    assert (suit.attribute, suit.text) == ("damages sought", "$4.2 billion")
+    assert _labels("Clerks processed 9,000 late mail ballot envelopes.") == ["Envelopes processed"]
+    assert _labels("Prices rose after four straight months of declines.") == []
+
+
+def test_an_age_after_a_name_may_end_the_sentence():
+    age, = [f for f in figures_in("The victim was named as Maria Lopez, 41.") if f.kind == "age"]
+    assert age.value == 41
