@@ -47,8 +47,8 @@ close this gap; it is not used yet.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -72,7 +72,7 @@ class _Profile:
     """What copy detection knows about one article."""
 
     id: str
-    shingles: frozenset[int]
+    shingles: np.ndarray  # sorted, unique uint64 (``features.shingles``)
     url: str
     outlet: str
     dateline: str
@@ -121,32 +121,74 @@ def profiles_of(articles: Sequence[Article], settings: DedupSettings,
     by_outlet: dict[str, list[_Profile]] = {}
     for profile in found:
         by_outlet.setdefault(profile.outlet, []).append(profile)
-    boilerplate = frozenset().union(*(_boilerplate(members, settings.boilerplate_articles)
-                                      for outlet, members in by_outlet.items() if outlet))
-    if not boilerplate:
+    boilerplate = np.unique(np.concatenate([_EMPTY, *(_boilerplate(members, settings.boilerplate_articles)
+                                                      for outlet, members in by_outlet.items() if outlet)]))
+    if not len(boilerplate):
         return found
-    return [p if p.shingles.isdisjoint(boilerplate) else dataclasses.replace(p, shingles=p.shingles - boilerplate, signature=None)
-            for p in found]
+    return [p if (kept := ~_within(p.shingles, boilerplate)).all() else
+            dataclasses.replace(p, shingles=p.shingles[kept], signature=None) for p in found]
 
 
-def _boilerplate(members: list[_Profile], least: int) -> frozenset[int]:
+_EMPTY = np.zeros(0, dtype=np.uint64)
+
+
+def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_set`` (a sorted array)."""
+    at = np.searchsorted(sorted_set, values)
+    return sorted_set[np.minimum(at, len(sorted_set) - 1)] == values
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted sets share."""
+    if len(a) > len(b):
+        a, b = b, a
+    return int(_within(a, b).sum()) if len(a) else 0
+
+
+def _boilerplate(members: list[_Profile], least: int) -> np.ndarray:
     """Shingles in ``least`` or more articles of one outlet: its footer, its sign-up line."""
     if len(members) < least:
-        return frozenset()
-    counts = Counter(s for p in members for s in p.shingles)
-    return frozenset(s for s, n in counts.items() if n >= least)
+        return _EMPTY
+    values, counts = np.unique(np.concatenate([p.shingles for p in members]), return_counts=True)
+    return values[counts >= least]
 
 
 def _candidates(profiles: list[_Profile], settings: DedupSettings, signer: Signer) -> set[tuple[str, str]]:
-    """Pairs (smaller id first) whose MinHash signatures collide in some LSH band."""
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-    signatures = {}
-    for profile in profiles:
-        if profile.shingles:
-            signature = signer.minhash(profile.shingles, profile.signature)
-            signatures[profile.id] = signature
-            lsh.insert(profile.id, signature)
-    return {(min(i, j), max(i, j)) for i, signature in signatures.items() for j in lsh.query(signature) if i != j}
+    """Pairs (smaller id first) whose MinHash signatures collide in some LSH band.
+
+    The bands are datasketch's (``MinHashLSH`` chooses how many rows for ``lsh_threshold``); two
+    signatures collide when one band's values are all equal, found by sorting each band's values.
+    """
+    signed = [p for p in profiles if len(p.shingles)]
+    if len(signed) < 2:
+        return set()
+    table = np.stack([p.signature if p.signature is not None else signer.sign(p.shingles) for p in signed])
+    bands, rows = _bands(settings.lsh_threshold, settings.num_perm)
+    found = [_colliding(table[:, band * rows:(band + 1) * rows]) for band in range(bands)]
+    pairs = np.unique(np.concatenate(found))
+    ids = [p.id for p in signed]
+    return {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in zip(*np.divmod(pairs, len(signed)))}
+
+
+@functools.lru_cache(maxsize=8)
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def _colliding(band: np.ndarray) -> np.ndarray:
+    """Pairs i < j (as i * n + j) of rows with the same values in ``band``."""
+    n = len(band)
+    _, bucket = np.unique(band, axis=0, return_inverse=True)
+    order = np.argsort(bucket.ravel(), kind="stable")
+    sizes = np.bincount(bucket.ravel())
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    pairs = []
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+        members = order[start:start + size]  # ascending: the sort is stable
+        i, j = np.triu_indices(size, 1)
+        pairs.append(members[i].astype(np.int64) * n + members[j])
+    return np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
 
 
 def _sharing(profiles, field: str) -> set[tuple[str, str]]:
@@ -162,9 +204,9 @@ def confirm(a: _Profile, b: _Profile, settings: DedupSettings) -> Merge | None:
     """The first rule that makes ``a`` and ``b`` copies, or None."""
     if a.url and a.url == b.url:
         return Merge(a.id, b.id, "copy: same canonical URL", 1.0, a.url)
-    if not a.shingles or not b.shingles:
+    if not len(a.shingles) or not len(b.shingles):
         return None
-    shared = len(a.shingles & b.shingles)
+    shared = _shared(a.shingles, b.shingles)
     smaller = min(len(a.shingles), len(b.shingles))
     resemblance = shared / (len(a.shingles) + len(b.shingles) - shared)
     containment = shared / smaller if smaller >= settings.copy_min_shingles else 0.0

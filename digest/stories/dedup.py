@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
@@ -101,44 +100,46 @@ def _lead_key(article: Article):
 
 def _related(origins: list[Origin], settings: DedupSettings, features: Mapping[str, Features]) -> list[Merge]:
     """The story merges between origins: average-link over the links, each with its strongest pair."""
-    matrix = weigh([features[o.lead.id].words for o in origins])
-    vectors = [dict(zip(matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].tolist(),
-                        matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]].tolist())) for i in range(len(origins))]
+    leads = [features[o.lead.id] for o in origins]
+    matrix = weigh([f.terms for f in leads], [f.counts for f in leads])
     merges = []
-    for (score, a, b), average, sizes in average_link(vectors, list(_links(matrix, origins, settings)), settings.story_cohesion):
+    for (score, a, b), average, sizes in average_link(matrix, list(_links(matrix, origins, settings)), settings.story_cohesion):
         merges.append(Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
                             f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined"))
     return merges
 
 
-def average_link(vectors: list[dict[int, float]], links: list[tuple[float, int, int]], cohesion: float):
+def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float):
     """Join the two linked groups with the highest average cosine, while it is >= ``cohesion``.
 
-    ``vectors`` are unit rows; only groups joined by a link are compared, and the average of all
-    pairs across two groups is exact: (sum of one's vectors) . (sum of the other's) / (n * m).
+    ``matrix`` holds unit rows; only groups joined by a link are compared, and the average of all
+    pairs across two groups is exact: (sum of one's rows) . (sum of the other's) / (n * m). A
+    group's sum is kept as a sparse vector (its columns and values).
     Yields (strongest link across the two groups, average, (n, m)) for every join, in join order.
     """
-    sums = {i: dict(v) for i, v in enumerate(vectors)}
+    sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]], matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]])
+            for i in range(matrix.shape[0])}
     size = dict.fromkeys(sums, 1)
     strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in sums}
     for score, a, b in links:
         strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
     heap = [(-score, a, b) for score, a, b in links]
     heapq.heapify(heap)
+    scratch = np.zeros(matrix.shape[1])
     while heap:
         negative, a, b = heapq.heappop(heap)
         if -negative < cohesion:
             return
         if a not in sums or b not in sums or b not in strongest[a]:
             continue
-        current = _dot(sums[a], sums[b]) / (size[a] * size[b])
+        current = _dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
         if abs(current + negative) > 1e-12:
             continue  # a stale entry: one of the groups has grown since
         yield strongest[a][b], current, (size[a], size[b])
-        _join(a, b, sums, size, strongest, heap)
+        _join(a, b, sums, size, strongest, heap, scratch)
 
 
-def _join(a: int, b: int, sums, size, strongest, heap) -> None:
+def _join(a: int, b: int, sums, size, strongest, heap, scratch) -> None:
     """Group ``b`` into ``a`` (the smaller index) and queue a's new averages with its neighbours."""
     a, b = min(a, b), max(a, b)
     sums[a] = _add(sums[a], sums.pop(b))
@@ -148,22 +149,23 @@ def _join(a: int, b: int, sums, size, strongest, heap) -> None:
         if other != a:
             del strongest[other][b]
             strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
-    for other in strongest[a]:
-        heapq.heappush(heap, (-_dot(sums[a], sums[other]) / (size[a] * size[other]), min(a, other), max(a, other)))
+    others = sorted(strongest[a])
+    for other, dot in zip(others, _dots(sums[a], [sums[o] for o in others], scratch)):
+        heapq.heappush(heap, (-dot / (size[a] * size[other]), min(a, other), max(a, other)))
 
 
-def _dot(a: dict[int, float], b: dict[int, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+def _dots(vector, others, scratch: np.ndarray) -> list[float]:
+    """``vector`` . each of ``others`` (sparse vectors: columns, values), through a dense scratch row."""
+    columns, values = vector
+    scratch[columns] = values
+    found = [float(scratch[c] @ v) for c, v in others]
+    scratch[columns] = 0.0
+    return found
 
 
-def _add(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
-    if len(a) < len(b):
-        a, b = b, a
-    for k, v in b.items():
-        a[k] = a.get(k, 0.0) + v
-    return a
+def _add(a, b):
+    columns, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    return columns, np.bincount(where, weights=np.concatenate([a[1], b[1]]), minlength=len(columns))
 
 
 def _links(matrix, origins: list[Origin], settings: DedupSettings):
@@ -186,25 +188,51 @@ def _close(a: Article, b: Article, days: int) -> bool:
 
 def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
     """Rows of unit-length TF-IDF vectors (sublinear tf, smoothed idf with a floor of 50 documents)."""
-    return weigh([content_words(text) for text in texts])
+    counted = [content_words(text) for text in texts]
+    return weigh([tuple(c) for c in counted], [np.fromiter(c.values(), dtype=np.int64, count=len(c)) for c in counted])
 
 
-def weigh(counts: Sequence[Mapping[str, int]]) -> sparse.csr_matrix:
-    """``tfidf`` of texts already counted (``features.content_words``)."""
-    vocabulary = {w: i for i, w in enumerate(sorted({w for count in counts for w in count}))}
-    frequency = Counter(w for count in counts for w in count)
-    total = max(len(counts), _IDF_MIN_DOCUMENTS)
-    idf = {w: math.log((1 + total) / (1 + n)) + 1 for w, n in frequency.items()}
-    rows, cols, values = [], [], []
-    for row, count in enumerate(counts):
-        weights = {w: (1 + math.log(n)) * idf[w] for w, n in count.items()}
-        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-        for word, weight in sorted(weights.items()):
-            rows.append(row)
-            cols.append(vocabulary[word])
-            values.append(weight / norm)
-    shape = (len(counts), max(len(vocabulary), 1))
-    return sparse.csr_matrix((np.array(values), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=shape)
+def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> sparse.csr_matrix:
+    """``tfidf`` of texts already counted (``features.content_words``: each text's words, once each, and
+    their counts). A row's norm is summed in its words' order, one after the other."""
+    index: dict[str, int] = {}
+    found = np.fromiter((index.setdefault(w, len(index)) for row in terms for w in row), dtype=np.int64)
+    lengths = np.fromiter((len(row) for row in terms), dtype=np.int64, count=len(terms))
+    words = sorted(index)
+    column = np.empty(len(index), dtype=np.int64)
+    column[[index[w] for w in words]] = np.arange(len(words))
+    cols = column[found]
+    frequency = np.bincount(cols, minlength=len(words))
+    total = max(len(terms), _IDF_MIN_DOCUMENTS)
+    idf = np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
+    tally = np.concatenate(counts).astype(np.int64) if len(terms) else np.zeros(0, dtype=np.int64)
+    tf = np.array([0.0] + [1 + math.log(n) for n in range(1, int(tally.max(initial=0)) + 1)])
+    weights = tf[tally] * idf[cols]
+    rows = np.repeat(np.arange(len(terms)), lengths)
+    values = weights / np.repeat(_norms(weights, lengths), lengths)
+    order = np.lexsort((cols, rows))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1)))
+
+
+def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each row's Euclidean norm (1 for an empty row), its squares added one after the other in the
+    row's order, as ``math.sqrt(sum(...))`` does: a row at a time, padded with zeros."""
+    norms = np.ones(len(lengths))
+    ends = np.cumsum(lengths)
+    for start in range(0, len(lengths), 1024):
+        stop = min(start + 1024, len(lengths))
+        width = int(lengths[start:stop].max(initial=0))
+        if not width:
+            continue
+        first = ends[start] - lengths[start]
+        padded = np.zeros((stop - start, width))
+        rows = np.repeat(np.arange(stop - start), lengths[start:stop])
+        offsets = np.arange(ends[stop - 1] - first) - np.repeat(ends[start:stop] - lengths[start:stop] - first, lengths[start:stop])
+        padded[rows, offsets] = weights[first:ends[stop - 1]] ** 2
+        squares = np.cumsum(padded, axis=1)[:, -1]
+        norms[start:stop] = np.where(squares > 0, np.sqrt(squares), 1.0)
+    return norms
 
 
 def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -> tuple[Story, ...]:
