@@ -51,7 +51,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, groupby
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -104,8 +104,24 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings,
     features = features if features is not None else features_of(articles, settings, signer=signer)[0]
     profiles = {p.id: p for p in profiles_of(articles, settings, features)}
     pairs = _candidates(list(profiles.values()), settings, signer) | _sharing(profiles.values(), "url") | _sharing(profiles.values(), "dateline")
-    merges = (confirm(profiles[a], profiles[b], settings) for a, b in sorted(pairs))
+    pairs = sorted(pairs)
+    merges = (confirm(profiles[a], profiles[b], settings, shared) for (a, b), shared in zip(pairs, _shared_counts(pairs, profiles)))
     return [m for m in merges if m is not None]
+
+
+def _shared_counts(pairs: list[tuple[str, str]], profiles: Mapping[str, _Profile]) -> list[int]:
+    """How many shingles each pair shares: the partners of one article looked up in its shingles at once."""
+    counts: list[int] = []
+    for left, group in groupby(pairs, key=lambda pair: pair[0]):
+        own = profiles[left].shingles
+        partners = [profiles[right].shingles for _, right in group]
+        if not len(own):
+            counts += [0] * len(partners)
+            continue
+        ends = np.cumsum([len(p) for p in partners])
+        hits = np.concatenate([[0], np.cumsum(_within(np.concatenate(partners), own))])
+        counts += (hits[ends] - hits[ends - [len(p) for p in partners]]).tolist()
+    return counts
 
 
 def profiles_of(articles: Sequence[Article], settings: DedupSettings,
@@ -180,15 +196,16 @@ def _colliding(band: np.ndarray) -> np.ndarray:
     """Pairs i < j (as i * n + j) of rows with the same values in ``band``."""
     n = len(band)
     _, bucket = np.unique(band, axis=0, return_inverse=True)
-    order = np.argsort(bucket.ravel(), kind="stable")
+    order = np.argsort(bucket.ravel(), kind="stable")  # rows of one bucket together, ascending
     sizes = np.bincount(bucket.ravel())
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    pairs = []
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
-        members = order[start:start + size]  # ascending: the sort is stable
+    two = starts[sizes == 2]
+    pairs = [order[two].astype(np.int64) * n + order[two + 1]]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        members = order[start:start + size].astype(np.int64)
         i, j = np.triu_indices(size, 1)
-        pairs.append(members[i].astype(np.int64) * n + members[j])
-    return np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
+        pairs.append(members[i] * n + members[j])
+    return np.concatenate(pairs)
 
 
 def _sharing(profiles, field: str) -> set[tuple[str, str]]:
@@ -200,13 +217,13 @@ def _sharing(profiles, field: str) -> set[tuple[str, str]]:
     return {pair for ids in groups.values() for pair in combinations(sorted(ids), 2)}
 
 
-def confirm(a: _Profile, b: _Profile, settings: DedupSettings) -> Merge | None:
-    """The first rule that makes ``a`` and ``b`` copies, or None."""
+def confirm(a: _Profile, b: _Profile, settings: DedupSettings, shared: int | None = None) -> Merge | None:
+    """The first rule that makes ``a`` and ``b`` copies, or None (``shared``: their shingles in common, if known)."""
     if a.url and a.url == b.url:
         return Merge(a.id, b.id, "copy: same canonical URL", 1.0, a.url)
     if not len(a.shingles) or not len(b.shingles):
         return None
-    shared = _shared(a.shingles, b.shingles)
+    shared = _shared(a.shingles, b.shingles) if shared is None else shared
     smaller = min(len(a.shingles), len(b.shingles))
     resemblance = shared / (len(a.shingles) + len(b.shingles) - shared)
     containment = shared / smaller if smaller >= settings.copy_min_shingles else 0.0

@@ -39,6 +39,7 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -195,13 +196,10 @@ def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
 def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> sparse.csr_matrix:
     """``tfidf`` of texts already counted (``features.content_words``: each text's words, once each, and
     their counts). A row's norm is summed in its words' order, one after the other."""
-    index: dict[str, int] = {}
-    found = np.fromiter((index.setdefault(w, len(index)) for row in terms for w in row), dtype=np.int64)
-    lengths = np.fromiter((len(row) for row in terms), dtype=np.int64, count=len(terms))
-    words = sorted(index)
-    column = np.empty(len(index), dtype=np.int64)
-    column[[index[w] for w in words]] = np.arange(len(words))
-    cols = column[found]
+    words = sorted(dict.fromkeys(chain.from_iterable(terms)))
+    position = {w: i for i, w in enumerate(words)}
+    cols = np.fromiter(map(position.__getitem__, chain.from_iterable(terms)), dtype=np.int64)
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
     frequency = np.bincount(cols, minlength=len(words))
     total = max(len(terms), _IDF_MIN_DOCUMENTS)
     idf = np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
@@ -241,11 +239,13 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
     for merge in related:
         joined.union(origin_of[merge.left], origin_of[merge.right])
     by_id = {o.id: o for o in origins}
+    explained: dict[str, list[Merge]] = {}  # by the root of the story's origins
+    for merge in copies + related:
+        explained.setdefault(joined.find(origin_of[merge.left]), []).append(merge)
     stories = []
     for ids in joined.groups():
         members = tuple(sorted((by_id[i] for i in ids), key=lambda o: o.id))
-        article_ids = {a.id for o in members for a in o.articles}
-        merges = tuple(sorted((m for m in copies + related if m.left in article_ids),
+        merges = tuple(sorted(explained.get(joined.find(ids[0]), []),
                               key=lambda m: (not m.rule.startswith("copy:"), m.left, m.right)))
         lead = min((o.lead for o in members), key=_lead_key)
         stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))

@@ -177,7 +177,7 @@ def decode(value: bytes) -> Features:
     at += 8 * count
     signature = np.frombuffer(value, dtype="<u4", count=perms, offset=at).astype(np.uint32) if perms else None
     at += 4 * perms
-    terms = tuple(sys.intern(t) for t in value[at:at + size].decode().split("\n")) if size else ()
+    terms = tuple(map(sys.intern, value[at:at + size].decode().split("\n"))) if size else ()
     counts = np.frombuffer(value, dtype="<u4", count=len(terms), offset=at + size).astype(np.uint32)
     return Features(own, signature, terms, counts)
 
