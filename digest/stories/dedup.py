@@ -51,6 +51,9 @@ from digest.models import Article, Merge, Origin, Story, stable_id
 
 _IDF_MIN_DOCUMENTS = 50
 _BLOCK_ROWS = 512  # rows of the similarity product computed at once: bounds memory on 10,000 articles
+_DENSE_SHARE = 0.05  # words in more than this share of the rows: a dense product (see ``_candidates``)
+_MARGIN = 2e-3  # far above single precision's error on a cosine of unit rows (<= 1e-4 over 10,000 words)
+_PAIRS_AT_ONCE = 20_000
 
 
 def group(articles: Sequence[Article], settings: DedupSettings,
@@ -170,15 +173,52 @@ def _add(a, b):
 
 
 def _links(matrix, origins: list[Origin], settings: DedupSettings):
-    """(cosine, i, j) for i < j above ``story_similarity`` and close in time, a block of rows at a time."""
-    transposed = matrix.T.tocsc()
+    """(cosine, i, j) for i < j above ``story_similarity`` and close in time.
+
+    Every pair is compared, but not one by one: ``_candidates`` finds the pairs within
+    ``_MARGIN`` of the threshold in single precision, and their cosines are then computed again
+    exactly as a sparse product computes them (``_cosines``), so the links and their scores are
+    those of the exact all-pairs product.
+    """
+    first, second = _candidates(matrix, settings.story_similarity - _MARGIN)
+    scores = _cosines(matrix, first, second)
+    keep = scores >= settings.story_similarity
+    for i, j, score in zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()):
+        if _close(origins[i].lead, origins[j].lead, settings.story_days):
+            yield score, i, j
+
+
+def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time.
+
+    Words in more than ``_DENSE_SHARE`` of the rows are shared by most pairs: their part of every
+    cosine is a dense matrix product; the other words' part is a sparse product, added to it.
+    """
+    share = np.bincount(matrix.indices, minlength=matrix.shape[1]) > _DENSE_SHARE * matrix.shape[0]
+    dense = matrix[:, np.flatnonzero(share)].toarray().astype(np.float32)
+    rare = matrix[:, np.flatnonzero(~share)].astype(np.float32).tocsr()
+    first, second = [], []
     for start in range(0, matrix.shape[0], _BLOCK_ROWS):
-        block = (matrix[start:start + _BLOCK_ROWS] @ transposed).tocoo()
-        rows = block.row + start
-        keep = (rows < block.col) & (block.data >= settings.story_similarity)
-        for i, j, score in zip(rows[keep].tolist(), block.col[keep].tolist(), block.data[keep].tolist()):
-            if _close(origins[i].lead, origins[j].lead, settings.story_days):
-                yield score, i, j
+        stop = min(start + _BLOCK_ROWS, matrix.shape[0])
+        block = dense[start:stop] @ dense[start:].T  # columns from ``start``: only pairs i < j matter
+        block += (rare[start:stop] @ rare[start:].T).toarray()
+        rows, cols = np.nonzero(block >= floor)
+        keep = cols > rows
+        first.append(rows[keep] + start)
+        second.append(cols[keep] + start)
+    return np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64)
+
+
+def _cosines(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The cosine of each pair (rows ``first[k]``, ``second[k]``), bit for bit as ``matrix @ matrix.T``
+    gives it: the products of their shared words added one after the other, in the words' order."""
+    scores = np.zeros(len(first))
+    for start in range(0, len(first), _PAIRS_AT_ONCE):
+        part = slice(start, start + _PAIRS_AT_ONCE)
+        products = matrix[first[part]].multiply(matrix[second[part]]).tocsr()
+        products.sort_indices()
+        scores[part] = _row_sums(products.data, np.diff(products.indptr))
+    return scores
 
 
 def _close(a: Article, b: Article, days: int) -> bool:
@@ -214,23 +254,28 @@ def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> spars
 
 
 def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Each row's Euclidean norm (1 for an empty row), its squares added one after the other in the
-    row's order, as ``math.sqrt(sum(...))`` does: a row at a time, padded with zeros."""
-    norms = np.ones(len(lengths))
+    """Each row's Euclidean norm (1 for an empty row), as ``math.sqrt(sum(v * v for v in row))``."""
+    squares = _row_sums(weights ** 2, lengths)
+    return np.where(squares > 0, np.sqrt(squares), 1.0)
+
+
+def _row_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The sum of each row's values (rows of ``lengths`` consecutive values), added one after the
+    other as Python's ``sum`` and a sparse product do (numpy's own sums add in another order): a
+    chunk of rows at a time, padded with zeros, accumulated along the row."""
+    sums = np.zeros(len(lengths))
     ends = np.cumsum(lengths)
     for start in range(0, len(lengths), 1024):
         stop = min(start + 1024, len(lengths))
         width = int(lengths[start:stop].max(initial=0))
         if not width:
             continue
-        first = ends[start] - lengths[start]
-        padded = np.zeros((stop - start, width))
+        begins = ends[start:stop] - lengths[start:stop]
         rows = np.repeat(np.arange(stop - start), lengths[start:stop])
-        offsets = np.arange(ends[stop - 1] - first) - np.repeat(ends[start:stop] - lengths[start:stop] - first, lengths[start:stop])
-        padded[rows, offsets] = weights[first:ends[stop - 1]] ** 2
-        squares = np.cumsum(padded, axis=1)[:, -1]
-        norms[start:stop] = np.where(squares > 0, np.sqrt(squares), 1.0)
-    return norms
+        padded = np.zeros((stop - start, width))
+        padded[rows, np.arange(begins[0], ends[stop - 1]) - np.repeat(begins, lengths[start:stop])] = values[begins[0]:ends[stop - 1]]
+        sums[start:stop] = np.cumsum(padded, axis=1)[:, -1]
+    return sums
 
 
 def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -> tuple[Story, ...]:
