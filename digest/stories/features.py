@@ -24,6 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import xxhash
@@ -150,9 +151,13 @@ def features_of(articles: Sequence[Article], settings: DedupSettings, known: Map
 
 
 def compute(article: Article, settings: DedupSettings, signer: Signer) -> Features:
-    own = shingles(article.text, settings.shingle_words)
+    tokens = WORD.findall(article.text.lower())
+    own = _shingles(tokens, settings.shingle_words)
     signature = signer.sign(own) if len(own) else None
-    words = content_words(story_text(article, settings.story_lead_words))
+    if settings.story_lead_words:
+        words = content_words(story_text(article, settings.story_lead_words))
+    else:  # the story text is the title and the whole text: its words are the title's and these tokens
+        words = _content(Counter(chain(WORD.findall(article.title.lower()), tokens)))
     return Features(own, signature, tuple(words), np.fromiter(words.values(), dtype=np.uint32, count=len(words)))
 
 
@@ -184,11 +189,16 @@ def decode(value: bytes) -> Features:
 
 def shingles(text: str, size: int) -> np.ndarray:
     """Word ``size``-shingles of the lowercased text (the whole text if it is shorter), as sorted 64-bit hashes."""
-    tokens = WORD.findall(text.lower())
+    return _shingles(WORD.findall(text.lower()), size)
+
+
+def _shingles(tokens: Sequence[str], size: int) -> np.ndarray:
+    """``shingles`` of a text's lowercased words."""
     if len(tokens) < size:
         return np.array([xxhash.xxh64_intdigest(" ".join(tokens).encode())], dtype=np.uint64) if tokens else _EMPTY
-    hashed = [xxhash.xxh64_intdigest(" ".join(tokens[i:i + size]).encode()) for i in range(len(tokens) - size + 1)]
-    return np.unique(np.array(hashed, dtype=np.uint64))
+    runs = map(" ".join, zip(*(tokens[i:len(tokens) - size + 1 + i] for i in range(size))))
+    return np.unique(np.fromiter((xxhash.xxh64_intdigest(run.encode()) for run in runs), dtype=np.uint64,
+                                 count=len(tokens) - size + 1))
 
 
 def story_text(article: Article, lead_words: int) -> str:
@@ -199,7 +209,10 @@ def story_text(article: Article, lead_words: int) -> str:
 
 def content_words(text: str) -> Counter:
     """Word counts without stop words, numbers and words of one or two letters."""
-    counts = Counter(WORD.findall(text.lower()))
+    return _content(Counter(WORD.findall(text.lower())))
+
+
+def _content(counts: Counter) -> Counter:
     for word in [w for w in counts if w in STOP_WORDS or w.isdigit() or len(w) < 3]:
         del counts[word]
     return counts
