@@ -7,7 +7,9 @@ term: ``sources/relevance.py``) and dedup's shingles, MinHash signature and word
 ``include`` flag, and the topic settings (``relevance.work_key``); a changed article or changed
 settings make a new key, and the old row is simply never read again. The table is created with
 ``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema version of its own: dropping it
-loses nothing but time). Rows not read for ``KEEP_DAYS`` are deleted after each run.
+loses nothing but time). Values are JSON, or bytes stored as a BLOB (dedup's packed arrays).
+Reading does not write: the rows read are marked as used, and rows not read for ``KEEP_DAYS``
+deleted, once per run, when the run leaves the cache's context without an error.
 
 A cache row is written only after the work it stands for is done, in one transaction per run: a
 killed run leaves either the rows or nothing, and the next run redoes what is missing.

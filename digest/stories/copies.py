@@ -42,6 +42,12 @@ On 2,000 synthetic articles (``benchmarks/dedup_speed.py``) LSH found 229 of the
 an exact all-pairs check confirms; 4 misses were such teasers, 1 a truncation at Jaccard 0.23
 (LSH finds that Jaccard 97% of the time). A containment index (datasketch's LSH Ensemble) would
 close this gap; it is not used yet.
+
+At 10,000 articles: shingles are sorted ``uint64`` arrays, boilerplate is found with
+``np.unique`` over an outlet's arrays, the LSH bands are datasketch's (``MinHashLSH`` picks them)
+but collisions are found by sorting each band's values (the same pairs as datasketch's index,
+``tests/test_dedup_scale.py``), and the shingles a pair shares are counted for all the partners
+of one article at once.
 """
 
 from __future__ import annotations

@@ -12,6 +12,13 @@ are exactly those of a run that kept nothing.
 
 The signature is of the article's own shingles; when an outlet's boilerplate is taken out of an
 article, ``copies`` signs what is left again (the minimum of a smaller set cannot be derived).
+
+Compact on purpose, for 10,000 articles a week: shingles are a sorted ``uint64`` array (a
+frozenset of Python ints took ~10x the memory), the words a tuple of (interned) strings with a
+count array, and the cached value is these arrays packed as bytes (``encode``: a 16-byte header,
+the shingles, the signature, the words in UTF-8, their counts), decoded with ``np.frombuffer``
+instead of JSON and base64. Signatures are datasketch's values computed on the whole array at
+once (``Signer``), checked against datasketch itself when a ``Signer`` is made.
 """
 
 from __future__ import annotations
