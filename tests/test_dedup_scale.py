@@ -113,3 +113,13 @@ def test_the_cache_keeps_bytes_and_prunes_once_when_the_run_ends(tmp_path):
     with sqlite3.connect(path) as db:
         rows = dict(db.execute("SELECT key, used FROM article_work"))
     assert rows == {"read": NOW.isoformat()}  # the row read is kept; unread old rows are gone
+
+
+def test_worker_processes_compute_exactly_what_one_process_computes(seed_articles, monkeypatch):
+    monkeypatch.setattr(features, "POOL_MIN", 10)
+    articles = made_week(seed_articles, 40)
+    alone, kept = features.features_of(articles, SETTINGS, processes=1)
+    pooled, kept_pooled = features.features_of(articles, SETTINGS, processes=2)
+    assert kept_pooled == kept and len(kept) > 40  # the packed values, byte for byte
+    assert all(np.array_equal(pooled[i].shingles, alone[i].shingles) and pooled[i].terms == alone[i].terms for i in alone)
+    assert dedup.group(articles, SETTINGS, pooled) == dedup.group(articles, SETTINGS, alone)

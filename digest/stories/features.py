@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import struct
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 
@@ -137,24 +140,48 @@ def work_keys(articles: Sequence[Article], settings: DedupSettings) -> dict[str,
 
 
 def features_of(articles: Sequence[Article], settings: DedupSettings, known: Mapping[str, object] = {},
-                signer: Signer | None = None, keys: Mapping[str, str] | None = None,
+                signer: Signer | None = None, keys: Mapping[str, str] | None = None, processes: int | None = None,
                 ) -> tuple[dict[str, Features], dict[str, bytes]]:
     """(Features by article id, new cache values by key); ``known`` holds kept values by key and
-    ``keys`` the articles' ``work_key`` by id (computed here when not given)."""
+    ``keys`` the articles' ``work_key`` by id (computed here when not given). The new ones are
+    computed in ``processes`` worker processes (default: one per core, up to ``MAX_WORKERS``) when
+    there are at least ``POOL_MIN``; identical articles (one key) are computed once."""
     signer = signer or Signer(settings.num_perm)
     keys = keys if keys is not None else work_keys(articles, settings)
-    found, computed, decoded = {}, {}, {}
-    for article in articles:
-        key = keys[article.id]
-        if key in known:
-            if key not in decoded:
-                decoded[key] = decode(known[key])
-            found[article.id] = decoded[key]
-            continue
-        if key not in computed:
-            computed[key] = compute(article, settings, signer)
-        found[article.id] = computed[key]
+    todo = {keys[a.id]: a for a in articles if keys[a.id] not in known}
+    computed = dict(zip(todo, _compute_all(list(todo.values()), settings, signer, processes)))
+    decoded = {key: decode(known[key]) for key in {keys[a.id] for a in articles} - computed.keys()}
+    found = {a.id: computed.get(keys[a.id]) or decoded[keys[a.id]] for a in articles}
     return found, {key: encode(value) for key, value in computed.items()}
+
+
+POOL_MIN = 400  # below this, starting workers and shipping articles to them eat the gain (as in sources/judging.py)
+MAX_WORKERS = 4
+
+
+def _compute_all(articles: list[Article], settings: DedupSettings, signer: Signer, processes: int | None) -> list[Features]:
+    processes = _workers() if processes is None else processes
+    if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [compute(a, settings, signer) for a in articles]
+    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code: no re-import
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
+        return list(pool.map(_compute_one, articles, chunksize=max(16, len(articles) // (processes * 8))))
+
+
+def _workers() -> int:
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+
+
+_worker: tuple[DedupSettings, Signer] | None = None
+
+
+def _start(settings: DedupSettings) -> None:
+    global _worker
+    _worker = (settings, Signer(settings.num_perm))
+
+
+def _compute_one(article: Article) -> Features:
+    return compute(article, *_worker)
 
 
 def compute(article: Article, settings: DedupSettings, signer: Signer) -> Features:
