@@ -123,3 +123,9 @@ def test_worker_processes_compute_exactly_what_one_process_computes(seed_article
     assert kept_pooled == kept and len(kept) > 40  # the packed values, byte for byte
     assert all(np.array_equal(pooled[i].shingles, alone[i].shingles) and pooled[i].terms == alone[i].terms for i in alone)
     assert dedup.group(articles, SETTINGS, pooled) == dedup.group(articles, SETTINGS, alone)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_no_one_or_two_articles(seed_articles, count):
+    stories = dedup.group(seed_articles[:count], SETTINGS)
+    assert sorted(a.id for s in stories for a in s.articles) == sorted(a.id for a in seed_articles[:count])

@@ -207,7 +207,7 @@ def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np
     share = np.bincount(matrix.indices, minlength=matrix.shape[1]) > _DENSE_SHARE * matrix.shape[0]
     dense = matrix[:, np.flatnonzero(share)].toarray().astype(np.float32)
     rare = matrix[:, np.flatnonzero(~share)].astype(np.float32).tocsr()
-    first, second = [], []
+    first, second = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for start in range(0, matrix.shape[0], _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, matrix.shape[0])
         block = dense[start:stop] @ dense[start:].T  # columns from ``start``: only pairs i < j matter
