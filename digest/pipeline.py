@@ -88,9 +88,9 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
 
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None) -> tuple[Story, ...]:
     """dedup.group with each article's shingles, signature and word counts kept between runs."""
-    stamp = features.settings_print(settings)
-    known = cache.get("dedup", [features.work_key(a, stamp) for a in articles]) if cache else {}
-    found, new = features.features_of(articles, settings, known)
+    keys = features.work_keys(articles, settings)
+    known = cache.get("dedup", keys.values()) if cache else {}
+    found, new = features.features_of(articles, settings, known, keys=keys)
     if cache and new:
         cache.put("dedup", new)
     return dedup.group(articles, settings, found)

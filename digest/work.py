@@ -7,7 +7,9 @@ term: ``sources/relevance.py``) and dedup's shingles, MinHash signature and word
 ``include`` flag, and the topic settings (``relevance.work_key``); a changed article or changed
 settings make a new key, and the old row is simply never read again. The table is created with
 ``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema version of its own: dropping it
-loses nothing but time). Rows not read for ``KEEP_DAYS`` are deleted after each run.
+loses nothing but time). Values are JSON, or bytes stored as a BLOB (dedup's packed arrays).
+Reading does not write: the rows read are marked as used, and rows not read for ``KEEP_DAYS``
+deleted, once per run, when the run leaves the cache's context without an error.
 
 A cache row is written only after the work it stands for is done, in one transaction per run: a
 killed run leaves either the rows or nothing, and the next run redoes what is missing.
@@ -41,39 +43,61 @@ _CHUNK = 500  # SQLite's variable limit is far above; chunks keep each statement
 
 
 class WorkCache(StoreTable):
-    """``article_work`` in the store file (its own connection); use as a context manager."""
+    """``article_work`` in the store file (its own connection); use as a context manager.
+
+    A value is JSON, or bytes kept as they are (a BLOB: dedup's packed arrays). Reading marks the
+    rows as used in memory; leaving the context writes the marks and forgets rows unused for
+    ``KEEP_DAYS``, once per run, in one transaction."""
 
     SCHEMA = _SCHEMA
 
     def __init__(self, path: Path | str, now: datetime):
         self.now = now
         self.hits: Counter[str] = Counter()  # kept values read, by kind
+        self._used: set[str] = set()
         try:
             super().__init__(path)
         except sqlite3.Error as error:
             raise DigestError(f"{path}: cannot open the work cache: {error} (check store: in config.yaml)") from None
 
     def get(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
-        """The kept values of ``keys`` (those there are), marked as used now."""
+        """The kept values of ``keys`` (those there are); they count as used now."""
         keys, found = sorted(set(keys)), {}
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(f"SELECT key, value FROM article_work WHERE kind = ? AND key IN ({marks})",
                                     [kind, *chunk])
-            found.update((key, json.loads(value)) for key, value in rows)
+            found.update((key, value if isinstance(value, bytes) else json.loads(value)) for key, value in rows)
         self.hits[kind] += len(found)
+        self._used.update(found)
         logger.debug("work cache: %s: %d of %d kept", kind, len(found), len(keys))
-        with self._db:
-            self._db.executemany("UPDATE article_work SET used = ? WHERE key = ?", [(self.now.isoformat(), k) for k in found])
         return found
 
     def put(self, kind: str, values: Mapping[str, object]) -> None:
-        """Keep new values and forget rows unused for ``KEEP_DAYS``, in one transaction."""
+        """Keep new values, in one transaction, a chunk of rows at a time."""
+        stamp, items = self.now.isoformat(), list(values.items())
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO article_work (key, kind, value, used) VALUES (?, ?, ?, ?)",
-                                 [(k, kind, json.dumps(v), self.now.isoformat()) for k, v in values.items()])
+            for start in range(0, len(items), _CHUNK):
+                self._db.executemany("INSERT OR REPLACE INTO article_work (key, kind, value, used) VALUES (?, ?, ?, ?)",
+                                     [(k, kind, v if isinstance(v, bytes) else json.dumps(v), stamp)
+                                      for k, v in items[start : start + _CHUNK]])
+
+    def prune(self) -> None:
+        """Mark the rows read as used now and forget rows unused for ``KEEP_DAYS``, in one transaction."""
+        stamp, used = self.now.isoformat(), sorted(self._used)
+        with self._db:
+            self._db.executemany("UPDATE article_work SET used = ? WHERE key = ? AND used < ?",
+                                 [(stamp, key, stamp) for key in used])
             self._db.execute("DELETE FROM article_work WHERE used < ?", ((self.now - timedelta(days=KEEP_DAYS)).isoformat(),))
+        self._used.clear()
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self.prune()
+        finally:
+            super().__exit__(*exc)
 
     def count(self, kind: str) -> int:
         return self._db.execute("SELECT COUNT(*) FROM article_work WHERE kind = ?", (kind,)).fetchone()[0]

@@ -42,16 +42,22 @@ On 2,000 synthetic articles (``benchmarks/dedup_speed.py``) LSH found 229 of the
 an exact all-pairs check confirms; 4 misses were such teasers, 1 a truncation at Jaccard 0.23
 (LSH finds that Jaccard 97% of the time). A containment index (datasketch's LSH Ensemble) would
 close this gap; it is not used yet.
+
+At 10,000 articles: shingles are sorted ``uint64`` arrays, boilerplate is found with
+``np.unique`` over an outlet's arrays, the LSH bands are datasketch's (``MinHashLSH`` picks them)
+but collisions are found by sorting each band's values (the same pairs as datasketch's index,
+``tests/test_dedup_scale.py``), and the shingles a pair shares are counted for all the partners
+of one article at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, groupby
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -72,7 +78,7 @@ class _Profile:
     """What copy detection knows about one article."""
 
     id: str
-    shingles: frozenset[int]
+    shingles: np.ndarray  # sorted, unique uint64 (``features.shingles``)
     url: str
     outlet: str
     dateline: str
@@ -104,8 +110,24 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings,
     features = features if features is not None else features_of(articles, settings, signer=signer)[0]
     profiles = {p.id: p for p in profiles_of(articles, settings, features)}
     pairs = _candidates(list(profiles.values()), settings, signer) | _sharing(profiles.values(), "url") | _sharing(profiles.values(), "dateline")
-    merges = (confirm(profiles[a], profiles[b], settings) for a, b in sorted(pairs))
+    pairs = sorted(pairs)
+    merges = (confirm(profiles[a], profiles[b], settings, shared) for (a, b), shared in zip(pairs, _shared_counts(pairs, profiles)))
     return [m for m in merges if m is not None]
+
+
+def _shared_counts(pairs: list[tuple[str, str]], profiles: Mapping[str, _Profile]) -> list[int]:
+    """How many shingles each pair shares: the partners of one article looked up in its shingles at once."""
+    counts: list[int] = []
+    for left, group in groupby(pairs, key=lambda pair: pair[0]):
+        own = profiles[left].shingles
+        partners = [profiles[right].shingles for _, right in group]
+        if not len(own):
+            counts += [0] * len(partners)
+            continue
+        ends = np.cumsum([len(p) for p in partners])
+        hits = np.concatenate([[0], np.cumsum(_within(np.concatenate(partners), own))])
+        counts += (hits[ends] - hits[ends - [len(p) for p in partners]]).tolist()
+    return counts
 
 
 def profiles_of(articles: Sequence[Article], settings: DedupSettings,
@@ -121,32 +143,75 @@ def profiles_of(articles: Sequence[Article], settings: DedupSettings,
     by_outlet: dict[str, list[_Profile]] = {}
     for profile in found:
         by_outlet.setdefault(profile.outlet, []).append(profile)
-    boilerplate = frozenset().union(*(_boilerplate(members, settings.boilerplate_articles)
-                                      for outlet, members in by_outlet.items() if outlet))
-    if not boilerplate:
+    boilerplate = np.unique(np.concatenate([_EMPTY, *(_boilerplate(members, settings.boilerplate_articles)
+                                                      for outlet, members in by_outlet.items() if outlet)]))
+    if not len(boilerplate):
         return found
-    return [p if p.shingles.isdisjoint(boilerplate) else dataclasses.replace(p, shingles=p.shingles - boilerplate, signature=None)
-            for p in found]
+    return [p if (kept := ~_within(p.shingles, boilerplate)).all() else
+            dataclasses.replace(p, shingles=p.shingles[kept], signature=None) for p in found]
 
 
-def _boilerplate(members: list[_Profile], least: int) -> frozenset[int]:
+_EMPTY = np.zeros(0, dtype=np.uint64)
+
+
+def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_set`` (a sorted array)."""
+    at = np.searchsorted(sorted_set, values)
+    return sorted_set[np.minimum(at, len(sorted_set) - 1)] == values
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted sets share."""
+    if len(a) > len(b):
+        a, b = b, a
+    return int(_within(a, b).sum()) if len(a) else 0
+
+
+def _boilerplate(members: list[_Profile], least: int) -> np.ndarray:
     """Shingles in ``least`` or more articles of one outlet: its footer, its sign-up line."""
     if len(members) < least:
-        return frozenset()
-    counts = Counter(s for p in members for s in p.shingles)
-    return frozenset(s for s, n in counts.items() if n >= least)
+        return _EMPTY
+    values, counts = np.unique(np.concatenate([p.shingles for p in members]), return_counts=True)
+    return values[counts >= least]
 
 
 def _candidates(profiles: list[_Profile], settings: DedupSettings, signer: Signer) -> set[tuple[str, str]]:
-    """Pairs (smaller id first) whose MinHash signatures collide in some LSH band."""
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-    signatures = {}
-    for profile in profiles:
-        if profile.shingles:
-            signature = signer.minhash(profile.shingles, profile.signature)
-            signatures[profile.id] = signature
-            lsh.insert(profile.id, signature)
-    return {(min(i, j), max(i, j)) for i, signature in signatures.items() for j in lsh.query(signature) if i != j}
+    """Pairs (smaller id first) whose MinHash signatures collide in some LSH band.
+
+    The bands are datasketch's (``MinHashLSH`` chooses how many rows for ``lsh_threshold``); two
+    signatures collide when one band's values are all equal, found by sorting each band's values.
+    """
+    signed = [p for p in profiles if len(p.shingles)]
+    if len(signed) < 2:
+        return set()
+    table = np.stack([p.signature if p.signature is not None else signer.sign(p.shingles) for p in signed])
+    bands, rows = _bands(settings.lsh_threshold, settings.num_perm)
+    found = [_colliding(table[:, band * rows:(band + 1) * rows]) for band in range(bands)]
+    pairs = np.unique(np.concatenate(found))
+    ids = [p.id for p in signed]
+    return {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in zip(*np.divmod(pairs, len(signed)))}
+
+
+@functools.lru_cache(maxsize=8)
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def _colliding(band: np.ndarray) -> np.ndarray:
+    """Pairs i < j (as i * n + j) of rows with the same values in ``band``."""
+    n = len(band)
+    _, bucket = np.unique(band, axis=0, return_inverse=True)
+    order = np.argsort(bucket.ravel(), kind="stable")  # rows of one bucket together, ascending
+    sizes = np.bincount(bucket.ravel())
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    two = starts[sizes == 2]
+    pairs = [order[two].astype(np.int64) * n + order[two + 1]]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        members = order[start:start + size].astype(np.int64)
+        i, j = np.triu_indices(size, 1)
+        pairs.append(members[i] * n + members[j])
+    return np.concatenate(pairs)
 
 
 def _sharing(profiles, field: str) -> set[tuple[str, str]]:
@@ -158,13 +223,13 @@ def _sharing(profiles, field: str) -> set[tuple[str, str]]:
     return {pair for ids in groups.values() for pair in combinations(sorted(ids), 2)}
 
 
-def confirm(a: _Profile, b: _Profile, settings: DedupSettings) -> Merge | None:
-    """The first rule that makes ``a`` and ``b`` copies, or None."""
+def confirm(a: _Profile, b: _Profile, settings: DedupSettings, shared: int | None = None) -> Merge | None:
+    """The first rule that makes ``a`` and ``b`` copies, or None (``shared``: their shingles in common, if known)."""
     if a.url and a.url == b.url:
         return Merge(a.id, b.id, "copy: same canonical URL", 1.0, a.url)
-    if not a.shingles or not b.shingles:
+    if not len(a.shingles) or not len(b.shingles):
         return None
-    shared = len(a.shingles & b.shingles)
+    shared = _shared(a.shingles, b.shingles) if shared is None else shared
     smaller = min(len(a.shingles), len(b.shingles))
     resemblance = shared / (len(a.shingles) + len(b.shingles) - shared)
     containment = shared / smaller if smaller >= settings.copy_min_shingles else 0.0

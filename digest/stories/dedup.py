@@ -27,6 +27,16 @@ articles that touch two of them, and on real data that makes one giant story
 Cohesion 0.15 scores Emergent higher (0.709) but NeuS lower (0.608); 0.25 splits the seeds,
 whose average pairwise cosine is 0.27 and lowest 0.20.
 
+At 10,000 articles (``benchmarks/run.py``) every pair of origins is still compared, exactly:
+``_candidates`` computes all cosines in single precision (words in more than 5% of the origins
+as a dense BLAS product, the rest as a sparse one) and keeps the pairs within 0.002 of
+``story_similarity``; ``_cosines`` computes those pairs again as the sparse product adds them,
+so links and scores are bit for bit those of ``matrix @ matrix.T``. TF-IDF is built with numpy
+(norms summed in the words' order, as Python's ``sum``), and average-link keeps each group's
+sum as a sparse vector. This all-pairs step stays quadratic: on the benchmark's corpus, whose
+vocabulary does not grow with the week (real BBC sentences reused), nearly every pair shares
+common words, and no exact bound prunes them.
+
 Order independence: articles and origins are sorted by id first, joins are taken in order of
 (average, origin positions), every output is sorted by a total key, and ids are hashes of member
 ids, so any input order gives the same stories, origins and ids. Recognising an article or story
@@ -37,9 +47,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -51,6 +61,9 @@ from digest.models import Article, Merge, Origin, Story, stable_id
 
 _IDF_MIN_DOCUMENTS = 50
 _BLOCK_ROWS = 512  # rows of the similarity product computed at once: bounds memory on 10,000 articles
+_DENSE_SHARE = 0.05  # words in more than this share of the rows: a dense product (see ``_candidates``)
+_MARGIN = 2e-3  # far above single precision's error on a cosine of unit rows (<= 1e-4 over 10,000 words)
+_PAIRS_AT_ONCE = 20_000
 
 
 def group(articles: Sequence[Article], settings: DedupSettings,
@@ -101,44 +114,46 @@ def _lead_key(article: Article):
 
 def _related(origins: list[Origin], settings: DedupSettings, features: Mapping[str, Features]) -> list[Merge]:
     """The story merges between origins: average-link over the links, each with its strongest pair."""
-    matrix = weigh([features[o.lead.id].words for o in origins])
-    vectors = [dict(zip(matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].tolist(),
-                        matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]].tolist())) for i in range(len(origins))]
+    leads = [features[o.lead.id] for o in origins]
+    matrix = weigh([f.terms for f in leads], [f.counts for f in leads])
     merges = []
-    for (score, a, b), average, sizes in average_link(vectors, list(_links(matrix, origins, settings)), settings.story_cohesion):
+    for (score, a, b), average, sizes in average_link(matrix, list(_links(matrix, origins, settings)), settings.story_cohesion):
         merges.append(Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
                             f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined"))
     return merges
 
 
-def average_link(vectors: list[dict[int, float]], links: list[tuple[float, int, int]], cohesion: float):
+def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float):
     """Join the two linked groups with the highest average cosine, while it is >= ``cohesion``.
 
-    ``vectors`` are unit rows; only groups joined by a link are compared, and the average of all
-    pairs across two groups is exact: (sum of one's vectors) . (sum of the other's) / (n * m).
+    ``matrix`` holds unit rows; only groups joined by a link are compared, and the average of all
+    pairs across two groups is exact: (sum of one's rows) . (sum of the other's) / (n * m). A
+    group's sum is kept as a sparse vector (its columns and values).
     Yields (strongest link across the two groups, average, (n, m)) for every join, in join order.
     """
-    sums = {i: dict(v) for i, v in enumerate(vectors)}
+    sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]], matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]])
+            for i in range(matrix.shape[0])}
     size = dict.fromkeys(sums, 1)
     strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in sums}
     for score, a, b in links:
         strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
     heap = [(-score, a, b) for score, a, b in links]
     heapq.heapify(heap)
+    scratch = np.zeros(matrix.shape[1])
     while heap:
         negative, a, b = heapq.heappop(heap)
         if -negative < cohesion:
             return
         if a not in sums or b not in sums or b not in strongest[a]:
             continue
-        current = _dot(sums[a], sums[b]) / (size[a] * size[b])
+        current = _dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
         if abs(current + negative) > 1e-12:
             continue  # a stale entry: one of the groups has grown since
         yield strongest[a][b], current, (size[a], size[b])
-        _join(a, b, sums, size, strongest, heap)
+        _join(a, b, sums, size, strongest, heap, scratch)
 
 
-def _join(a: int, b: int, sums, size, strongest, heap) -> None:
+def _join(a: int, b: int, sums, size, strongest, heap, scratch) -> None:
     """Group ``b`` into ``a`` (the smaller index) and queue a's new averages with its neighbours."""
     a, b = min(a, b), max(a, b)
     sums[a] = _add(sums[a], sums.pop(b))
@@ -148,34 +163,72 @@ def _join(a: int, b: int, sums, size, strongest, heap) -> None:
         if other != a:
             del strongest[other][b]
             strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
-    for other in strongest[a]:
-        heapq.heappush(heap, (-_dot(sums[a], sums[other]) / (size[a] * size[other]), min(a, other), max(a, other)))
+    others = sorted(strongest[a])
+    for other, dot in zip(others, _dots(sums[a], [sums[o] for o in others], scratch)):
+        heapq.heappush(heap, (-dot / (size[a] * size[other]), min(a, other), max(a, other)))
 
 
-def _dot(a: dict[int, float], b: dict[int, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+def _dots(vector, others, scratch: np.ndarray) -> list[float]:
+    """``vector`` . each of ``others`` (sparse vectors: columns, values), through a dense scratch row."""
+    columns, values = vector
+    scratch[columns] = values
+    found = [float(scratch[c] @ v) for c, v in others]
+    scratch[columns] = 0.0
+    return found
 
 
-def _add(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
-    if len(a) < len(b):
-        a, b = b, a
-    for k, v in b.items():
-        a[k] = a.get(k, 0.0) + v
-    return a
+def _add(a, b):
+    columns, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    return columns, np.bincount(where, weights=np.concatenate([a[1], b[1]]), minlength=len(columns))
 
 
 def _links(matrix, origins: list[Origin], settings: DedupSettings):
-    """(cosine, i, j) for i < j above ``story_similarity`` and close in time, a block of rows at a time."""
-    transposed = matrix.T.tocsc()
+    """(cosine, i, j) for i < j above ``story_similarity`` and close in time.
+
+    Every pair is compared, but not one by one: ``_candidates`` finds the pairs within
+    ``_MARGIN`` of the threshold in single precision, and their cosines are then computed again
+    exactly as a sparse product computes them (``_cosines``), so the links and their scores are
+    those of the exact all-pairs product.
+    """
+    first, second = _candidates(matrix, settings.story_similarity - _MARGIN)
+    scores = _cosines(matrix, first, second)
+    keep = scores >= settings.story_similarity
+    for i, j, score in zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()):
+        if _close(origins[i].lead, origins[j].lead, settings.story_days):
+            yield score, i, j
+
+
+def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time.
+
+    Words in more than ``_DENSE_SHARE`` of the rows are shared by most pairs: their part of every
+    cosine is a dense matrix product; the other words' part is a sparse product, added to it.
+    """
+    share = np.bincount(matrix.indices, minlength=matrix.shape[1]) > _DENSE_SHARE * matrix.shape[0]
+    dense = matrix[:, np.flatnonzero(share)].toarray().astype(np.float32)
+    rare = matrix[:, np.flatnonzero(~share)].astype(np.float32).tocsr()
+    first, second = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for start in range(0, matrix.shape[0], _BLOCK_ROWS):
-        block = (matrix[start:start + _BLOCK_ROWS] @ transposed).tocoo()
-        rows = block.row + start
-        keep = (rows < block.col) & (block.data >= settings.story_similarity)
-        for i, j, score in zip(rows[keep].tolist(), block.col[keep].tolist(), block.data[keep].tolist()):
-            if _close(origins[i].lead, origins[j].lead, settings.story_days):
-                yield score, i, j
+        stop = min(start + _BLOCK_ROWS, matrix.shape[0])
+        block = dense[start:stop] @ dense[start:].T  # columns from ``start``: only pairs i < j matter
+        block += (rare[start:stop] @ rare[start:].T).toarray()
+        rows, cols = np.nonzero(block >= floor)
+        keep = cols > rows
+        first.append(rows[keep] + start)
+        second.append(cols[keep] + start)
+    return np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64)
+
+
+def _cosines(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The cosine of each pair (rows ``first[k]``, ``second[k]``), bit for bit as ``matrix @ matrix.T``
+    gives it: the products of their shared words added one after the other, in the words' order."""
+    scores = np.zeros(len(first))
+    for start in range(0, len(first), _PAIRS_AT_ONCE):
+        part = slice(start, start + _PAIRS_AT_ONCE)
+        products = matrix[first[part]].multiply(matrix[second[part]]).tocsr()
+        products.sort_indices()
+        scores[part] = _row_sums(products.data, np.diff(products.indptr))
+    return scores
 
 
 def _close(a: Article, b: Article, days: int) -> bool:
@@ -186,25 +239,53 @@ def _close(a: Article, b: Article, days: int) -> bool:
 
 def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
     """Rows of unit-length TF-IDF vectors (sublinear tf, smoothed idf with a floor of 50 documents)."""
-    return weigh([content_words(text) for text in texts])
+    counted = [content_words(text) for text in texts]
+    return weigh([tuple(c) for c in counted], [np.fromiter(c.values(), dtype=np.int64, count=len(c)) for c in counted])
 
 
-def weigh(counts: Sequence[Mapping[str, int]]) -> sparse.csr_matrix:
-    """``tfidf`` of texts already counted (``features.content_words``)."""
-    vocabulary = {w: i for i, w in enumerate(sorted({w for count in counts for w in count}))}
-    frequency = Counter(w for count in counts for w in count)
-    total = max(len(counts), _IDF_MIN_DOCUMENTS)
-    idf = {w: math.log((1 + total) / (1 + n)) + 1 for w, n in frequency.items()}
-    rows, cols, values = [], [], []
-    for row, count in enumerate(counts):
-        weights = {w: (1 + math.log(n)) * idf[w] for w, n in count.items()}
-        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-        for word, weight in sorted(weights.items()):
-            rows.append(row)
-            cols.append(vocabulary[word])
-            values.append(weight / norm)
-    shape = (len(counts), max(len(vocabulary), 1))
-    return sparse.csr_matrix((np.array(values), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=shape)
+def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> sparse.csr_matrix:
+    """``tfidf`` of texts already counted (``features.content_words``: each text's words, once each, and
+    their counts). A row's norm is summed in its words' order, one after the other."""
+    words = sorted(dict.fromkeys(chain.from_iterable(terms)))
+    position = {w: i for i, w in enumerate(words)}
+    cols = np.fromiter(map(position.__getitem__, chain.from_iterable(terms)), dtype=np.int64)
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    frequency = np.bincount(cols, minlength=len(words))
+    total = max(len(terms), _IDF_MIN_DOCUMENTS)
+    idf = np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
+    tally = np.concatenate(counts).astype(np.int64) if len(terms) else np.zeros(0, dtype=np.int64)
+    tf = np.array([0.0] + [1 + math.log(n) for n in range(1, int(tally.max(initial=0)) + 1)])
+    weights = tf[tally] * idf[cols]
+    rows = np.repeat(np.arange(len(terms)), lengths)
+    values = weights / np.repeat(_norms(weights, lengths), lengths)
+    order = np.lexsort((cols, rows))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1)))
+
+
+def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each row's Euclidean norm (1 for an empty row), as ``math.sqrt(sum(v * v for v in row))``."""
+    squares = _row_sums(weights ** 2, lengths)
+    return np.where(squares > 0, np.sqrt(squares), 1.0)
+
+
+def _row_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The sum of each row's values (rows of ``lengths`` consecutive values), added one after the
+    other as Python's ``sum`` and a sparse product do (numpy's own sums add in another order): a
+    chunk of rows at a time, padded with zeros, accumulated along the row."""
+    sums = np.zeros(len(lengths))
+    ends = np.cumsum(lengths)
+    for start in range(0, len(lengths), 1024):
+        stop = min(start + 1024, len(lengths))
+        width = int(lengths[start:stop].max(initial=0))
+        if not width:
+            continue
+        begins = ends[start:stop] - lengths[start:stop]
+        rows = np.repeat(np.arange(stop - start), lengths[start:stop])
+        padded = np.zeros((stop - start, width))
+        padded[rows, np.arange(begins[0], ends[stop - 1]) - np.repeat(begins, lengths[start:stop])] = values[begins[0]:ends[stop - 1]]
+        sums[start:stop] = np.cumsum(padded, axis=1)[:, -1]
+    return sums
 
 
 def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -> tuple[Story, ...]:
@@ -213,11 +294,13 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
     for merge in related:
         joined.union(origin_of[merge.left], origin_of[merge.right])
     by_id = {o.id: o for o in origins}
+    explained: dict[str, list[Merge]] = {}  # by the root of the story's origins
+    for merge in copies + related:
+        explained.setdefault(joined.find(origin_of[merge.left]), []).append(merge)
     stories = []
     for ids in joined.groups():
         members = tuple(sorted((by_id[i] for i in ids), key=lambda o: o.id))
-        article_ids = {a.id for o in members for a in o.articles}
-        merges = tuple(sorted((m for m in copies + related if m.left in article_ids),
+        merges = tuple(sorted(explained.get(joined.find(ids[0]), []),
                               key=lambda m: (not m.rule.startswith("copy:"), m.left, m.right)))
         lead = min((o.lead for o in members), key=_lead_key)
         stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))

@@ -12,17 +12,29 @@ are exactly those of a run that kept nothing.
 
 The signature is of the article's own shingles; when an outlet's boilerplate is taken out of an
 article, ``copies`` signs what is left again (the minimum of a smaller set cannot be derived).
+
+Compact on purpose, for 10,000 articles a week: shingles are a sorted ``uint64`` array (a
+frozenset of Python ints took ~10x the memory), the words a tuple of (interned) strings with a
+count array, and the cached value is these arrays packed as bytes (``encode``: a 16-byte header,
+the shingles, the signature, the words in UTF-8, their counts), decoded with ``np.frombuffer``
+instead of JSON and base64. Signatures are datasketch's values computed on the whole array at
+once (``Signer``), checked against datasketch itself when a ``Signer`` is made.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
+import multiprocessing
+import os
 import re
+import struct
+import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import xxhash
@@ -33,33 +45,77 @@ from digest.models import Article
 from digest.text.words import STOP_WORDS
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_VERSION = "dedup-1 xxh64 minhash-low32"  # change when the code changes what a value holds
+_VERSION = "dedup-2 xxh64 minhash-low32 packed"  # change when the code changes what a value holds
+_EMPTY = np.zeros(0, dtype=np.uint64)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Features:
-    """Dedup's view of one article: shingles, their MinHash values, story-text word counts."""
+    """Dedup's view of one article: its shingles (sorted 64-bit hashes), their MinHash values, and
+    the content words of its story text with their counts, in the text's order."""
 
-    shingles: frozenset[int]
+    shingles: np.ndarray  # sorted, unique uint64
     signature: np.ndarray | None  # MinHash hash values of ``shingles``; None when there are none
-    words: Mapping[str, int]
+    terms: tuple[str, ...]
+    counts: np.ndarray  # how often each of ``terms`` occurs
+
+    @property
+    def words(self) -> dict[str, int]:
+        return dict(zip(self.terms, self.counts.tolist()))
 
 
 class Signer:
-    """MinHash signatures with one set of permutations (drawn once, not per article)."""
+    """MinHash signatures with one set of permutations (drawn once, not per article).
+
+    The values are datasketch's (``MinHash.update_batch`` with the shingle's low 32 bits as its
+    hash), computed on the whole array at once; a check against datasketch itself at start makes
+    sure they stay the same, and datasketch does the work if they ever differ.
+    """
 
     def __init__(self, num_perm: int):
         self._template = MinHash(num_perm=num_perm, hashfunc=_low_bits)
+        sample = np.arange(1, 200, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        reference = self._slow(sample)
+        self._fast = self.scheme == "affine32" and np.array_equal(self._vectorised(sample), reference)
 
-    def minhash(self, values: frozenset[int] | Sequence[int], hashvalues: np.ndarray | None = None) -> MinHash:
+    @property
+    def scheme(self) -> str:
+        return self._template.scheme
+
+    def sign(self, values: np.ndarray) -> np.ndarray:
+        """The MinHash values of a non-empty set of 64-bit hashes."""
+        return self._vectorised(values) if self._fast else self._slow(values)
+
+    def minhash(self, values, hashvalues: np.ndarray | None = None) -> MinHash:
         template = self._template
-        if hashvalues is not None:
-            return MinHash(num_perm=len(template), hashvalues=hashvalues, permutations=template.permutations,
-                           scheme=template.scheme, hashfunc=_low_bits)
+        if hashvalues is None:
+            hashvalues = self.sign(np.asarray(sorted(values), dtype=np.uint64))
+        return MinHash(num_perm=len(template), hashvalues=hashvalues, permutations=template.permutations,
+                       scheme=template.scheme, hashfunc=_low_bits)
+
+    def _slow(self, values: np.ndarray) -> np.ndarray:
+        template = self._template
         signature = MinHash(num_perm=len(template), hashfunc=_low_bits, permutations=template.permutations,
                             scheme=template.scheme)
-        signature.update_batch(sorted(values))
-        return signature
+        signature.update_batch(values.tolist())
+        return signature.hashvalues
+
+    def _vectorised(self, values: np.ndarray) -> np.ndarray:
+        a, b = self._template.permutations
+        mixed = _fmix32((values & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        least = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
+        for start in range(0, len(mixed), 1024):  # bounds the (values x permutations) table
+            least = np.minimum(least, (mixed[start:start + 1024, None] * a + b).min(axis=0))
+        return least
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch's ``affine32`` scheme applies it."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def _low_bits(value: int) -> int:
@@ -77,48 +133,106 @@ def work_key(article: Article, stamp: str) -> str:
     return f"{stamp}:{hashlib.sha256(content).hexdigest()[:32]}"
 
 
-def features_of(articles: Sequence[Article], settings: DedupSettings, known: Mapping[str, object] = {},
-                signer: Signer | None = None) -> tuple[dict[str, Features], dict[str, object]]:
-    """(Features by article id, new cache values by key); ``known`` holds kept values by key."""
-    signer = signer or Signer(settings.num_perm)
+def work_keys(articles: Sequence[Article], settings: DedupSettings) -> dict[str, str]:
+    """``work_key`` of every article, by article id: computed once per run."""
     stamp = settings_print(settings)
-    found, computed = {}, {}
-    for article in articles:
-        key = work_key(article, stamp)
-        if key in known:
-            found[article.id] = decode(known[key])
-            continue
-        if key not in computed:
-            computed[key] = compute(article, settings, signer)
-        found[article.id] = computed[key]
+    return {a.id: work_key(a, stamp) for a in articles}
+
+
+def features_of(articles: Sequence[Article], settings: DedupSettings, known: Mapping[str, object] = {},
+                signer: Signer | None = None, keys: Mapping[str, str] | None = None, processes: int | None = None,
+                ) -> tuple[dict[str, Features], dict[str, bytes]]:
+    """(Features by article id, new cache values by key); ``known`` holds kept values by key and
+    ``keys`` the articles' ``work_key`` by id (computed here when not given). The new ones are
+    computed in ``processes`` worker processes (default: one per core, up to ``MAX_WORKERS``) when
+    there are at least ``POOL_MIN``; identical articles (one key) are computed once."""
+    signer = signer or Signer(settings.num_perm)
+    keys = keys if keys is not None else work_keys(articles, settings)
+    todo = {keys[a.id]: a for a in articles if keys[a.id] not in known}
+    computed = dict(zip(todo, _compute_all(list(todo.values()), settings, signer, processes)))
+    decoded = {key: decode(known[key]) for key in {keys[a.id] for a in articles} - computed.keys()}
+    found = {a.id: computed.get(keys[a.id]) or decoded[keys[a.id]] for a in articles}
     return found, {key: encode(value) for key, value in computed.items()}
 
 
+POOL_MIN = 400  # below this, starting workers and shipping articles to them eat the gain (as in sources/judging.py)
+MAX_WORKERS = 4
+
+
+def _compute_all(articles: list[Article], settings: DedupSettings, signer: Signer, processes: int | None) -> list[Features]:
+    processes = _workers() if processes is None else processes
+    if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [compute(a, settings, signer) for a in articles]
+    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code: no re-import
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
+        return list(pool.map(_compute_one, articles, chunksize=max(16, len(articles) // (processes * 8))))
+
+
+def _workers() -> int:
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+
+
+_worker: tuple[DedupSettings, Signer] | None = None
+
+
+def _start(settings: DedupSettings) -> None:
+    global _worker
+    _worker = (settings, Signer(settings.num_perm))
+
+
+def _compute_one(article: Article) -> Features:
+    return compute(article, *_worker)
+
+
 def compute(article: Article, settings: DedupSettings, signer: Signer) -> Features:
-    own = shingles(article.text, settings.shingle_words)
-    signature = signer.minhash(own).hashvalues if own else None
-    return Features(own, signature, content_words(story_text(article, settings.story_lead_words)))
+    tokens = WORD.findall(article.text.lower())
+    own = _shingles(tokens, settings.shingle_words)
+    signature = signer.sign(own) if len(own) else None
+    if settings.story_lead_words:
+        words = content_words(story_text(article, settings.story_lead_words))
+    else:  # the story text is the title and the whole text: its words are the title's and these tokens
+        words = _content(Counter(chain(WORD.findall(article.title.lower()), tokens)))
+    return Features(own, signature, tuple(words), np.fromiter(words.values(), dtype=np.uint32, count=len(words)))
 
 
-def encode(features: Features) -> dict:
-    packed = np.array(sorted(features.shingles), dtype=np.uint64).tobytes()
-    signature = features.signature.astype(np.uint64).tobytes() if features.signature is not None else b""
-    return {"s": base64.b64encode(packed).decode("ascii"), "m": base64.b64encode(signature).decode("ascii"),
-            "w": dict(features.words)}  # in the text's order: TF-IDF sums its weights in this order
+_HEADER = struct.Struct("<4sIII")  # tag, shingles, signature values, bytes of terms
 
 
-def decode(value) -> Features:
-    own = frozenset(np.frombuffer(base64.b64decode(value["s"]), dtype=np.uint64).tolist())
-    signature = np.frombuffer(base64.b64decode(value["m"]), dtype=np.uint64).copy() if value["m"] else None
-    return Features(own, signature, Counter(value["w"]))
+def encode(features: Features) -> bytes:
+    """A compact value for the work cache: the arrays as they are in memory, the terms in UTF-8."""
+    signature = features.signature.astype(np.uint32) if features.signature is not None else np.zeros(0, np.uint32)
+    terms = "\n".join(features.terms).encode()
+    return b"".join([_HEADER.pack(b"DD2\0", len(features.shingles), len(signature), len(terms)),
+                     features.shingles.astype("<u8").tobytes(), signature.astype("<u4").tobytes(), terms,
+                     features.counts.astype("<u4").tobytes()])
 
 
-def shingles(text: str, size: int) -> frozenset[int]:
-    """Word ``size``-shingles of the lowercased text (the whole text if it is shorter), as 64-bit hashes."""
-    tokens = WORD.findall(text.lower())
+def decode(value: bytes) -> Features:
+    tag, count, perms, size = _HEADER.unpack_from(value)
+    if tag != b"DD2\0":
+        raise ValueError("not a dedup work value")
+    at = _HEADER.size
+    own = np.frombuffer(value, dtype="<u8", count=count, offset=at).astype(np.uint64)
+    at += 8 * count
+    signature = np.frombuffer(value, dtype="<u4", count=perms, offset=at).astype(np.uint32) if perms else None
+    at += 4 * perms
+    terms = tuple(map(sys.intern, value[at:at + size].decode().split("\n"))) if size else ()
+    counts = np.frombuffer(value, dtype="<u4", count=len(terms), offset=at + size).astype(np.uint32)
+    return Features(own, signature, terms, counts)
+
+
+def shingles(text: str, size: int) -> np.ndarray:
+    """Word ``size``-shingles of the lowercased text (the whole text if it is shorter), as sorted 64-bit hashes."""
+    return _shingles(WORD.findall(text.lower()), size)
+
+
+def _shingles(tokens: Sequence[str], size: int) -> np.ndarray:
+    """``shingles`` of a text's lowercased words."""
     if len(tokens) < size:
-        return frozenset({xxhash.xxh64_intdigest(" ".join(tokens).encode())}) if tokens else frozenset()
-    return frozenset(xxhash.xxh64_intdigest(" ".join(tokens[i:i + size]).encode()) for i in range(len(tokens) - size + 1))
+        return np.array([xxhash.xxh64_intdigest(" ".join(tokens).encode())], dtype=np.uint64) if tokens else _EMPTY
+    runs = map(" ".join, zip(*(tokens[i:len(tokens) - size + 1 + i] for i in range(size))))
+    return np.unique(np.fromiter((xxhash.xxh64_intdigest(run.encode()) for run in runs), dtype=np.uint64,
+                                 count=len(tokens) - size + 1))
 
 
 def story_text(article: Article, lead_words: int) -> str:
@@ -129,7 +243,10 @@ def story_text(article: Article, lead_words: int) -> str:
 
 def content_words(text: str) -> Counter:
     """Word counts without stop words, numbers and words of one or two letters."""
-    counts = Counter(WORD.findall(text.lower()))
+    return _content(Counter(WORD.findall(text.lower())))
+
+
+def _content(counts: Counter) -> Counter:
     for word in [w for w in counts if w in STOP_WORDS or w.isdigit() or len(w) < 3]:
         del counts[word]
     return counts

@@ -1,0 +1,131 @@
+"""Dedup's whole-week steps at scale give exactly what the plain computations give.
+
+Each fast path is checked against the straightforward one it replaces: MinHash values against
+datasketch's own, LSH candidates against datasketch's MinHashLSH, link cosines against the sparse
+product bit for bit, TF-IDF norms against Python's ``sum``; and the work cache's packed values
+and its once-per-run pruning.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+
+from digest.config import DedupSettings
+from digest.models import Block
+from digest.stories import copies, dedup, features
+from digest.work import KEEP_DAYS, WorkCache
+from tests.conftest import make_article
+from tests.test_work import NOW, week_of
+
+SETTINGS = DedupSettings()
+
+
+def made_week(seed_articles, count: int = 60):
+    """Articles sharing paragraphs in many ways, some of them copies of others with a line added."""
+    articles = [*seed_articles, *week_of(seed_articles, count)]
+    return articles + [replace(a, id=f"copy{n}", location=f"copy{n}.txt", outlet="Wire",
+                               blocks=(*a.blocks, Block("paragraph", "Distributed by Wire.")))
+                       for n, a in enumerate(articles[::7])]
+
+
+def test_minhash_values_are_datasketchs(seed_articles):
+    signer = features.Signer(SETTINGS.num_perm)
+    assert signer._fast  # the vectorised path is the one in use
+    for article in made_week(seed_articles, 10):
+        own = features.shingles(article.text, SETTINGS.shingle_words)
+        reference = MinHash(num_perm=SETTINGS.num_perm, hashfunc=features._low_bits,
+                            permutations=signer._template.permutations, scheme=signer.scheme)
+        reference.update_batch(own.tolist())
+        assert np.array_equal(signer.sign(own), reference.hashvalues)
+
+
+def test_lsh_candidates_are_those_of_datasketchs_index(seed_articles):
+    articles = sorted(made_week(seed_articles), key=lambda a: a.id)
+    signer = features.Signer(SETTINGS.num_perm)
+    found, _ = features.features_of(articles, SETTINGS, signer=signer)
+    profiles = copies.profiles_of(articles, SETTINGS, found)
+    ours = copies._candidates(profiles, SETTINGS, signer)
+    index = MinHashLSH(threshold=SETTINGS.lsh_threshold, num_perm=SETTINGS.num_perm)
+    signatures = {p.id: signer.minhash(p.shingles, p.signature) for p in profiles if len(p.shingles)}
+    for key, signature in signatures.items():
+        index.insert(key, signature)
+    theirs = {(min(a, b), max(a, b)) for a, s in signatures.items() for b in index.query(s) if a != b}
+    assert ours == theirs and len(ours) > len(articles) // 7  # the copies at least are candidates
+
+
+def test_link_cosines_are_the_sparse_products_bit_for_bit(seed_articles):
+    articles = made_week(seed_articles, 80)
+    matrix = dedup.tfidf([features.story_text(a, 0) for a in articles])
+    product = (matrix @ matrix.T).tocoo()
+    expected = {(i, j): v for i, j, v in zip(product.row.tolist(), product.col.tolist(), product.data.tolist())
+                if i < j and v >= 0.18}
+    first, second = dedup._candidates(matrix, 0.18 - dedup._MARGIN)
+    scores = dedup._cosines(matrix, first, second)
+    found = {(i, j): v for i, j, v in zip(first.tolist(), second.tolist(), scores.tolist()) if v >= 0.18}
+    assert found == expected and len(expected) > 10  # equal floats, not merely close ones
+
+
+def test_tfidf_rows_are_normalised_as_pythons_sum_would():
+    rng = random.Random(5)
+    vocabulary = [f"word{n}" for n in range(300)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 400))) for _ in range(40)]
+    matrix = dedup.tfidf(texts)
+    counted = [features.content_words(t) for t in texts]
+    total = max(len(texts), dedup._IDF_MIN_DOCUMENTS)
+    frequency = {w: sum(w in c for c in counted) for c in counted for w in c}
+    for row, count in enumerate(counted):
+        weights = {w: (1 + math.log(n)) * (math.log((1 + total) / (1 + frequency[w])) + 1) for w, n in count.items()}
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        values = matrix.data[matrix.indptr[row]:matrix.indptr[row + 1]].tolist()
+        assert values == [weights[w] / norm for w in sorted(weights)]
+
+
+def test_packed_features_come_back_as_they_were(seed_articles):
+    signer = features.Signer(SETTINGS.num_perm)
+    for article in [*seed_articles, make_article(text="", location="empty.txt"), make_article(text="Two words")]:
+        value = features.compute(article, SETTINGS, signer)
+        back = features.decode(features.encode(value))
+        assert np.array_equal(back.shingles, value.shingles) and back.terms == value.terms
+        assert np.array_equal(back.counts, value.counts)
+        assert (back.signature is None) == (value.signature is None)
+        assert value.signature is None or np.array_equal(back.signature, value.signature)
+    with pytest.raises(ValueError):
+        features.decode(b"JSON" + bytes(12))
+
+
+def test_the_cache_keeps_bytes_and_prunes_once_when_the_run_ends(tmp_path):
+    path = tmp_path / "s.sqlite"
+    old = NOW - timedelta(days=KEEP_DAYS + 1)
+    with WorkCache(path, old) as cache:
+        cache.put("dedup", {"read": b"\x00packed", "unread": b"\x01"})
+        cache.put("relevance", {"json": {"score": 1}})
+    with WorkCache(path, NOW) as cache:
+        assert cache.get("dedup", ["read", "missing"]) == {"read": b"\x00packed"}
+        assert cache.count("dedup") == 2  # nothing forgotten while the run goes on
+    with sqlite3.connect(path) as db:
+        rows = dict(db.execute("SELECT key, used FROM article_work"))
+    assert rows == {"read": NOW.isoformat()}  # the row read is kept; unread old rows are gone
+
+
+def test_worker_processes_compute_exactly_what_one_process_computes(seed_articles, monkeypatch):
+    monkeypatch.setattr(features, "POOL_MIN", 10)
+    articles = made_week(seed_articles, 40)
+    alone, kept = features.features_of(articles, SETTINGS, processes=1)
+    pooled, kept_pooled = features.features_of(articles, SETTINGS, processes=2)
+    assert kept_pooled == kept and len(kept) > 40  # the packed values, byte for byte
+    assert all(np.array_equal(pooled[i].shingles, alone[i].shingles) and pooled[i].terms == alone[i].terms for i in alone)
+    assert dedup.group(articles, SETTINGS, pooled) == dedup.group(articles, SETTINGS, alone)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_no_one_or_two_articles(seed_articles, count):
+    stories = dedup.group(seed_articles[:count], SETTINGS)
+    assert sorted(a.id for s in stories for a in s.articles) == sorted(a.id for a in seed_articles[:count])
