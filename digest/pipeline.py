@@ -20,15 +20,12 @@ from pathlib import Path
 
 import httpx
 
-from digest.facts import consensus
 from digest.stories import dedup, features, followups
 from digest.stories.select import select
 from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
 from digest.sources import judging
 from digest.email import render
-from digest.summary import themes
-from digest.summary.lead import lead_story
 from digest.config import Config
 from digest import corrections as corrections_file
 from digest.corrections import WeekCorrections
@@ -42,6 +39,7 @@ from digest.sources.pages import PageReader
 from digest.progress import Progress, timed
 from digest.store import Store
 from digest.work import WorkCache
+from digest.issue_work import IssueWork
 from digest.tally import Tally, tally
 from digest.email.archive import write_more_page, write_source_pages
 from digest.checkpoint import checkpoint
@@ -105,20 +103,26 @@ def _judge(articles: Sequence[Article], topic, cache: WorkCache | None) -> dict[
     return judged
 
 
+def published_dates(week: Week) -> dict[str, datetime | None]:
+    """Article id -> date, as the consensus box reads them (a feed item's date may be inferred)."""
+    return {a.id: a.published for a in week.articles}
+
+
 def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (), count: int | None = None,
-                  progress: Progress | None = None, fix: WeekCorrections | None = None) -> Digest:
+                  progress: Progress | None = None, fix: WeekCorrections | None = None,
+                  work: IssueWork | None = None) -> Digest:
     """The issue: the ``count`` (default ``summary.max_stories``) most important stories featured
     (themes, lead, consensus box only for them), the others listed in ``Digest.more``; the editor's
     corrections (``fix``) move stories between themes, drop consensus lines, pin the lead and set
-    the subject, and one that matches nothing becomes a problem."""
+    the subject, and one that matches nothing becomes a problem. ``work`` (``digest/issue_work.py``)
+    computes each story's facts and each selection's sections once and keeps them between runs."""
     fix = fix or WeekCorrections()
+    work = work or IssueWork(config, published_dates(week))
     stories, more = select(week.stories, count or config.summary.max_stories, fix.lead_story(week.stories))
     moves = fix.moves(stories, config.theme_list)
-    sections = timed(progress, "themes", len(stories),
-                     lambda: themes.build_sections(stories, config.theme_list, config.summary, moves))
-    published = {a.id: a.published for a in week.articles}
-    found = timed(progress, "consensus", len(stories), lambda: tuple(
-        f for story in stories for f in consensus.find_facts(story, config.consensus, published)))
+    sections, lead = timed(progress, "themes", len(stories), lambda: work.sections(stories, moves,
+                                                                                    fix.lead_story(stories)))
+    found = timed(progress, "consensus", len(stories), lambda: work.facts(stories))
     facts = fix.keep_facts(found)
     kept = tuple(a for story in stories for a in story.articles)
     iso = iso_week(now)
@@ -136,7 +140,7 @@ def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[
         links={a.id: a.url or f"{config.email.archive_url}/{iso}/sources/{a.id}.html" for a in kept},
         relevance=tuple(sorted(week.judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
         repeats=week.repeats,
-        lead=lead_story(stories, sections, config.summary, fix.lead_story(stories)),
+        lead=lead,
         number=issue_number(iso, config.email.first_issue),
         more=more,
         subject=fix.subject,
@@ -157,12 +161,15 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
 
 
 def render_fitting(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (),
-                   progress: Progress | None = None, fix: WeekCorrections | None = None) -> tuple[Digest, Email]:
+                   progress: Progress | None = None, fix: WeekCorrections | None = None,
+                   work: IssueWork | None = None) -> tuple[Digest, Email]:
     """Compose and render; while the HTML would pass Gmail's clip, feature a third fewer stories.
-    Only an issue that cannot fit with one story (a template or style too big) is refused."""
+    Only an issue that cannot fit with one story (a template or style too big) is refused. Each
+    story's facts are computed once (``work``): a smaller count only redoes the themes."""
     count = config.summary.max_stories
+    work = work or IssueWork(config, published_dates(week))
     while True:
-        digest = compose_issue(week, config, now, problems, count, progress, fix)
+        digest = compose_issue(week, config, now, problems, count, progress, fix, work)
         try:
             return digest, timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
         except render.TooBig as error:
@@ -182,6 +189,7 @@ class RunResult:
     reports: tuple[SourceReport, ...] = ()
     tally: Tally | None = None  # where every article read went (featured, off topic, outside the week ...)
     previous: dict | None = None  # the week's issue record before this run, if it was built already
+    work: IssueWork | None = None  # the featured stories' work: what was computed, what was kept from a run before
 
 
 def build_clock(store: Store, now: datetime, force: bool) -> tuple[datetime, dict | None]:
@@ -227,7 +235,8 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         fix = book.week(iso_week(now))
         with WorkCache(config.store, now) as cache:
             found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
-        digest, email = render_fitting(found, config, now, problems, progress, fix)
+            work = IssueWork(config, published_dates(found), cache)
+            digest, email = render_fitting(found, config, now, problems, progress, fix, work)
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
@@ -235,7 +244,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
             store.record_issue(digest, folder, email)
-    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous)
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
