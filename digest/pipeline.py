@@ -280,9 +280,8 @@ def _this_week(articles: Sequence[Article], reports: Sequence[SourceReport], sto
                days: int) -> list[Article]:
     """This run's articles in the window, plus the window's stored articles from the same sources
     that this run did not return (a feed that failed, an item that fell off a feed)."""
-    stored = store.stored_articles(now - timedelta(days=days), now, {r.name for r in reports})
-    fresh = {a.id for a in articles}
-    return in_window([*articles, *(a for a in stored if a.id not in fresh)], now, days)
+    stored = store.stored_articles(now - timedelta(days=days), now, {r.name for r in reports}, known={a.id for a in articles})
+    return in_window([*articles, *stored], now, days)
 
 
 def _recently_sent(store: Store, current: Sequence[Article], now: datetime) -> list[Article]:
