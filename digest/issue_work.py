@@ -58,29 +58,27 @@ class IssueWork:
 
     def facts(self, stories: Sequence[Story]) -> tuple[Fact, ...]:
         """Every story's consensus box, in story order."""
-        from digest.facts import consensus
-
         settings = self.config.consensus
         stamp = _stamp("facts", settings.model_dump(mode="json"))
         keys = {story.id: f"{stamp}:{story_print(story, self.published)}" for story in stories}
         found = self._recall("facts", keys.values(), _adapter("facts"))
-        new = {keys[s.id]: consensus.find_facts(s, settings, self.published) for s in stories if keys[s.id] not in found}
+        new = {keys[s.id]: _find_facts(s, settings, self.published) for s in stories if keys[s.id] not in found}
         self._learn("facts", new, _adapter("facts"))
         found.update(new)
         return tuple(f for story in stories for f in found[keys[story.id]])
 
     def sections(self, stories: Sequence[Story], moves: Mapping[str, str], pinned: str | None) -> Composition:
         """The theme sections of this selection and its lead story."""
-        from digest.summary import themes
-        from digest.summary.lead import lead_story
-
         config = self.config
         shaping = [[asdict(t) for t in config.theme_list], config.summary.model_dump(mode="json"),
                    sorted(moves.items()), pinned]
         selection = hashlib.sha256(" ".join(story_print(s, self.published) for s in stories).encode()).hexdigest()
         key = f"{_stamp('sections', shaping)}:{selection[:32]}"
         found = self._recall("sections", [key], _adapter("sections"))
-        if key not in found:
+        if key not in found:  # the summarisers (sumy, nltk: ~1 s to import) load only now
+            from digest.summary import themes
+            from digest.summary.lead import lead_story
+
             sections = themes.build_sections(stories, config.theme_list, config.summary, moves)
             found[key] = (sections, lead_story(stories, sections, config.summary, pinned))
             self._learn("sections", {key: found[key]}, _adapter("sections"))
@@ -106,6 +104,12 @@ class IssueWork:
         self.computed[kind] += len(values)
         if self.cache:
             self.cache.put(kind, {key: adapter.dump_python(value, mode="json") for key, value in values.items()})
+
+
+def _find_facts(story: Story, settings, published) -> tuple[Fact, ...]:
+    from digest.facts import consensus
+
+    return consensus.find_facts(story, settings, published)
 
 
 def story_print(story: Story, published: Mapping[str, datetime | None]) -> str:
