@@ -27,7 +27,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from functools import cache
@@ -56,13 +56,17 @@ class IssueWork:
         self.kept: Counter[str] = Counter()  # by kind: values read from the cache
         self._known: dict[str, object] = {}  # key -> value, this run
 
-    def facts(self, stories: Sequence[Story]) -> tuple[Fact, ...]:
-        """Every story's consensus box, in story order."""
+    def facts(self, stories: Sequence[Story], tick: Callable[[int], None] = lambda n=1: None) -> tuple[Fact, ...]:
+        """Every story's consensus box, in story order; ``tick`` after each story (kept ones at once)."""
         settings = self.config.consensus
         stamp = _stamp("facts", settings.model_dump(mode="json"))
         keys = {story.id: f"{stamp}:{story_print(story, self.published)}" for story in stories}
         found = self._recall("facts", keys.values(), _adapter("facts"))
-        new = {keys[s.id]: _find_facts(s, settings, self.published) for s in stories if keys[s.id] not in found}
+        tick(sum(1 for s in stories if keys[s.id] in found))
+        new = {}
+        for story in (s for s in stories if keys[s.id] not in found):
+            new[keys[story.id]] = _find_facts(story, settings, self.published)
+            tick(1)
         self._learn("facts", new, _adapter("facts"))
         found.update(new)
         return tuple(f for story in stories for f in found[keys[story.id]])

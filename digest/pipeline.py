@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
+from collections import ChainMap
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -36,7 +37,7 @@ from digest.models import Article, Digest, Email, Problem, Relevance, SourceRepo
 from digest.sources import feeds_with, flatten, gather, gather_paths, own
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
-from digest.progress import Progress, timed
+from digest.progress import Progress, Stage, stage, timed
 from digest.store import Store
 from digest.work import WorkCache
 from digest.issue_work import IssueWork
@@ -46,6 +47,8 @@ from digest.checkpoint import checkpoint
 from digest.email.publish import ISSUE_JSON, issue_json
 
 logger = logging.getLogger(__name__)
+
+FEATURES_PART = 50  # articles per tick of dedup's bar on a terminal (features are per article, no pool)
 
 
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
@@ -77,27 +80,42 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
     articles = fix.keep_articles(read)
     topic = config.topic.model_copy(update={"include": [*config.topic.include, *fix.featured_ids()]})
     fresh = [a for a in articles if a.id not in context]
-    judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, topic, cache))
+    with stage(progress, "relevance", len(fresh)) as judging_stage:
+        judged = _judge(fresh, topic, cache, judging_stage)
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    grouped = timed(progress, "dedup", len(articles), lambda: _group(articles, config.dedup, cache))
+    with stage(progress, "dedup", len(articles)) as dedup_stage:
+        grouped = _group(articles, config.dedup, cache, dedup_stage)
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
     return Week(tuple(articles), judged, tuple(fix.keep_stories(stories)), tuple(repeats), tuple(read), tuple(stories))
 
 
-def _group(articles: Sequence[Article], settings, cache: WorkCache | None) -> tuple[Story, ...]:
-    """dedup.group with each article's shingles, signature and word counts kept between runs."""
+def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
+    """dedup.group with each article's shingles, signature and word counts kept between runs;
+    ``step`` ticks as each part's features are ready (the grouping itself is one step at the end)."""
     stamp = features.settings_print(settings)
     known = cache.get("dedup", [features.work_key(a, stamp) for a in articles]) if cache else {}
-    found, new = features.features_of(articles, settings, known)
+    found, new = {}, {}
+    for part in step.parts(articles, FEATURES_PART):
+        part_found, part_new = features.features_of(part, settings, ChainMap(new, known))
+        found.update(part_found)
+        new.update(part_new)
+        step.tick(len(part))
     if cache and new:
         cache.put("dedup", new)
     return dedup.group(articles, settings, found)
 
 
-def _judge(articles: Sequence[Article], topic, cache: WorkCache | None) -> dict[str, Relevance]:
+def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
+    """Each article's relevance, kept ones read from ``cache``; ``step`` ticks after each part
+    (parts of at least ``POOL_MIN``, so each still goes to the process pool)."""
     stamp = judging.fingerprint(topic)
     known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
-    judged, new, _ = judging.judge_many(articles, topic, known)
+    judged, new = {}, {}
+    for part in step.parts(articles, judging.POOL_MIN):
+        part_judged, part_new, _ = judging.judge_many(part, topic, ChainMap(new, known))
+        judged.update(part_judged)
+        new.update(part_new)
+        step.tick(len(part))
     if cache and new:
         cache.put("relevance", new)
     return judged
@@ -122,7 +140,8 @@ def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[
     moves = fix.moves(stories, config.theme_list)
     sections, lead = timed(progress, "themes", len(stories), lambda: work.sections(stories, moves,
                                                                                     fix.lead_story(stories)))
-    found = timed(progress, "consensus", len(stories), lambda: work.facts(stories))
+    with stage(progress, "consensus", len(stories)) as facts_stage:
+        found = work.facts(stories, facts_stage.tick)
     facts = fix.keep_facts(found)
     kept = tuple(a for story in stories for a in story.articles)
     iso = iso_week(now)
