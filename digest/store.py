@@ -170,13 +170,8 @@ class Store:
 
     def _rows(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str | None, str]]:
         """id -> (source, published, data) of the stored ones among ``article_ids``."""
-        ids, found = list(article_ids), {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            found.update((key, tuple(rest)) for key, *rest in self._db.execute(
-                f"SELECT id, source, published, data FROM article_data WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk))
-        return found
+        rows = self._in("SELECT id, source, published, data FROM article_data WHERE id IN ({})", article_ids)
+        return {key: tuple(rest) for key, *rest in rows}
 
     def stored_articles(self, start: datetime, end: datetime, sources: Iterable[str] | None = None,
                         undated: bool = False, known: Set[str] = frozenset()) -> list[Article]:
@@ -193,10 +188,17 @@ class Store:
 
     def first_seen(self, article_ids: Iterable[str]) -> dict[str, datetime]:
         """When each of these articles was first kept, for those the store has."""
-        ids = list(article_ids)
-        rows = self._db.execute(f"SELECT id, first_seen FROM article_data WHERE id IN ({','.join('?' * len(ids))})",
-                                ids).fetchall()
+        rows = self._in("SELECT id, first_seen FROM article_data WHERE id IN ({})", article_ids)
         return {article_id: datetime.fromisoformat(seen) for article_id, seen in rows}
+
+    def _in(self, query: str, ids: Iterable[str], *before: object) -> list[tuple]:
+        """The rows of ``query`` (its ``IN ({})`` filled with ``ids``, ``before`` its earlier
+        parameters), in chunks: one statement may bind only so many values (32,766 at most)."""
+        ids, rows = list(ids), []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows += self._db.execute(query.format(",".join("?" * len(chunk))), (*before, *chunk)).fetchall()
+        return rows
 
     def cached(self, url: str) -> Response | None:
         """The last answer for ``url`` that had a validator (ETag or Last-Modified)."""
@@ -254,10 +256,8 @@ class Store:
     def first_featured(self, article_ids: Iterable[str], before_week: str) -> dict[str, tuple[str, int]]:
         """For each article featured in an issue before ``before_week``: (week, issue number) of the first."""
         numbers = {week: n for n, (week,) in enumerate(self._db.execute("SELECT week FROM issues ORDER BY week"), 1)}
-        ids = list(article_ids)
-        rows = self._db.execute(
-            f"SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id IN "
-            f"({','.join('?' * len(ids))}) GROUP BY article_id", (before_week, *ids)).fetchall()
+        rows = self._in("SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id IN ({}) "
+                        "GROUP BY article_id", article_ids, before_week)
         return {article_id: (week, numbers[week]) for article_id, week in rows}
 
     def featured_articles(self, from_week: str, before_week: str) -> list[Article]:

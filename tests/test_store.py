@@ -111,6 +111,9 @@ def test_first_featured_names_the_earliest_issue_and_its_number(tmp_path):
         assert store.first_featured([a.id, b.id], "2025-W30") == {a.id: ("2025-W28", 1), b.id: ("2025-W29", 2)}
         assert store.first_featured([a.id, b.id], "2025-W29") == {a.id: ("2025-W28", 1)}
         assert [x.id for x in store.featured_articles("2025-W29", "2025-W30")] == sorted([a.id, b.id])
+        many = [f"other-{n}" for n in range(300_000)]  # more ids than one SQLite statement may bind (250,000 on Debian)
+        assert store.first_featured([*many, b.id], "2025-W30") == {b.id: ("2025-W29", 2)}
+        assert store.first_seen([*many, a.id]) == {a.id: NOW}
 
 
 def test_a_schema_1_store_is_migrated_without_losing_what_issues_featured(tmp_path):
