@@ -179,12 +179,12 @@ class Store:
         optionally only from the named sources, in id order; those in ``known`` (ids the caller
         already holds) are left out without being read."""
         rows = self._db.execute(
-            "SELECT id, source, data FROM article_data WHERE (published BETWEEN ? AND ?) "
-            "OR (? AND published IS NULL AND first_seen BETWEEN ? AND ?) ORDER BY id",
+            "SELECT id, source FROM article_data WHERE (published BETWEEN ? AND ?) "
+            "OR (? AND published IS NULL AND first_seen BETWEEN ? AND ?)",
             (_when(start), _when(end), undated, _when(start), _when(end))).fetchall()
         wanted = None if sources is None else set(sources)
-        return [_load(data) for key, source, data in rows
-                if key not in known and (wanted is None or source in wanted)]
+        ids = [key for key, source in rows if key not in known and (wanted is None or source in wanted)]
+        return [_load(data) for _, data in sorted(self._in("SELECT id, data FROM article_data WHERE id IN ({})", ids))]
 
     def first_seen(self, article_ids: Iterable[str]) -> dict[str, datetime]:
         """When each of these articles was first kept, for those the store has."""
