@@ -3,8 +3,9 @@
 ``build_digest`` is pure (articles in, Digest out): ``find_stories`` (relevance, dedup, follow-ups:
 the per-article work, whatever the week's size) then ``compose_issue`` (the editor's selection of
 ``summary.max_stories``, and themes, lead and facts for those alone). ``run_issue`` does the I/O
-around it: read the sources, keep per-article work between runs (``digest/work.py``), render
-(featuring fewer stories while the HTML would be clipped), write the issue folder (HTML, plain
+around it: read the sources, keep per-article work between runs (``digest/work.py``) and the
+featured stories' facts, themes and lead (``digest/issue_work.py``), render (featuring fewer
+stories while the HTML would be clipped), write the issue folder (HTML, plain
 text, .eml, a readable copy of every source without a public URL, more.html, editor notes) and
 record it in the store. Each stage is timed and shown by ``digest/progress.py``.
 """
