@@ -18,7 +18,8 @@ Every key also holds a hash of the source of the code that computes the value (`
 rule or upgraded library never reads an old answer. Values are the frozen dataclasses as JSON
 (pydantic's ``TypeAdapter``), rebuilt into the same dataclasses when read.
 
-``computed`` and ``kept`` count what was computed this run and what was read from the cache.
+``computed`` and ``kept`` count what was computed this run and what was read from the cache;
+``keep()`` writes what was computed, once the issue is composed.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class IssueWork:
         self.computed: Counter[str] = Counter()  # by kind: values computed this run
         self.kept: Counter[str] = Counter()  # by kind: values read from the cache
         self._known: dict[str, object] = {}  # key -> value, this run
+        self._new: dict[str, dict[str, object]] = {}  # kind -> key -> value computed this run, for keep()
 
     def facts(self, stories: Sequence[Story], tick: Callable[[int], None] = lambda n=1: None) -> tuple[Fact, ...]:
         """Every story's consensus box, in story order; ``tick`` after each story (kept ones at once)."""
@@ -106,8 +108,16 @@ class IssueWork:
             return
         self._known.update(values)
         self.computed[kind] += len(values)
+        self._new.setdefault(kind, {}).update((key, adapter.dump_python(value, mode="json"))
+                                              for key, value in values.items())
+
+    def keep(self) -> None:
+        """Write what this run computed to the cache, one ``put`` per kind (each put also prunes
+        the table, so once per run, not once per composition)."""
         if self.cache:
-            self.cache.put(kind, {key: adapter.dump_python(value, mode="json") for key, value in values.items()})
+            for kind, values in sorted(self._new.items()):
+                self.cache.put(kind, values)
+        self._new.clear()
 
 
 def _find_facts(story: Story, settings, published) -> tuple[Fact, ...]:

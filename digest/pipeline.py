@@ -257,6 +257,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
             found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
             work = IssueWork(config, published_dates(found), cache)
             digest, email = render_fitting(found, config, now, problems, progress, fix, work)
+            work.keep()
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))

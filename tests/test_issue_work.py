@@ -76,7 +76,9 @@ def test_a_rerun_reads_the_featured_work_and_gives_the_same_issue(tmp_path):
 def test_only_a_changed_story_is_computed_again(seed_articles, tmp_path):
     config, week = config_in(tmp_path), week_of(seed_articles)
     with WorkCache(config.store, NOW) as cache:
-        before = IssueWork(config, published_dates(week), cache).facts(week.stories)
+        work = IssueWork(config, published_dates(week), cache)
+        before = work.facts(week.stories)
+        work.keep()
     changed = replace(seed_articles[3], blocks=(*seed_articles[3].blocks, Block("paragraph", "Netflix said 40 shows use AI.")))
     stories = tuple(replace(s, origins=tuple(replace(o, articles=tuple(changed if a.id == changed.id else a
                                                                         for a in o.articles)) for o in s.origins))
@@ -95,7 +97,9 @@ def test_only_a_changed_story_is_computed_again(seed_articles, tmp_path):
 def test_a_damaged_row_is_computed_again_with_a_warning(seed_articles, tmp_path, caplog):
     config, week = config_in(tmp_path), week_of(seed_articles)
     with WorkCache(config.store, NOW) as cache:
-        facts = IssueWork(config, published_dates(week), cache).facts(week.stories)
+        work = IssueWork(config, published_dates(week), cache)
+        facts = work.facts(week.stories)
+        work.keep()
     with sqlite3.connect(config.store) as db:
         db.execute("UPDATE article_work SET value = '[{\"status\": 3}]' WHERE kind = 'facts'")
     with caplog.at_level(logging.WARNING), WorkCache(config.store, NOW) as cache:
