@@ -43,6 +43,7 @@ from digest.store import Store
 from digest.work import WorkCache
 from digest.issue_work import IssueWork
 from digest.tally import Tally, tally
+from digest.notes import editor_notes
 from digest.email.archive import write_more_page, write_source_pages
 from digest.checkpoint import checkpoint
 from digest.email.publish import ISSUE_JSON, issue_json
@@ -337,7 +338,7 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
         checkpoint("files")
         write_atomic(files["text"], email.text)
         write_eml(_preview_message(email, config, now, digest.week), files["eml"])
-        write_atomic(files["notes"], _notes(digest, counts))
+        write_atomic(files["notes"], editor_notes(digest, counts))
         write_atomic(folder / ISSUE_JSON, issue_json(digest, email))
         write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
         if write_more_page(folder / "more.html", digest, config.email):
@@ -356,34 +357,3 @@ def _preview_message(email: Email, config: Config, now: datetime, week: str):
     message = compose(email, config.email, now, message_id=f"<{week}.{email.fingerprint[:24]}@{domain}>")
     message.set_boundary(f"===============digest{email.fingerprint[:32]}==")
     return message
-
-
-def _notes(digest: Digest, counts: Tally | None = None) -> str:
-    """The editor's notes: where the articles went, problems, off-topic articles, dropped lines,
-    guessed metadata, merges."""
-    lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
-    lines += [f"Articles: {counts.line()}", ""] if counts else []
-    lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
-    lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
-    lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]
-    lines += ["", "Included by the editor whatever their topic score:"]
-    lines += [f"- {r.location}: {r.reason}" for r in digest.relevance if r.included] or ["- none"]
-    lines += ["", "Already sent (left out):"] + ([f"- {r}" for r in digest.repeats] or ["- none"])
-    lines += ["", "Dropped lines (not part of the article):"]
-    lines += [f"- {a.location}: {d!r}" for a in digest.articles for d in a.dropped] or ["- none"]
-    lines += ["", "Inferred metadata:"]
-    lines += [f"- {a.location}: {', '.join(a.inferred)}" for a in digest.articles if a.inferred] or ["- none"]
-    lines += ["", "Why each summary sentence is in its theme:"]
-    for section in digest.sections:
-        lines.append(f"- {section.theme.name}")
-        lines += [f"    {reason}: {s.text[:70]}…" for s, reason in zip(section.sentences, section.reasons)]
-    lines += ["", "More stories this week (not in the email, on more.html), most important first:"]
-    lines += [f"- {s.title} ({len(s.articles)} articles, {len(s.origins)} independent sources)"
-              for s in digest.more] or ["- none"]
-    lines += ["", "Stories and why articles were grouped:"]
-    for story in digest.stories:
-        follow_up = f"; follow-up, {story.follow_up}" if story.follow_up else ""
-        lines.append(f"- {story.title} ({len(story.articles)} articles, {len(story.origins)} independent sources{follow_up})")
-        where = {a.id: a.location for a in story.articles}
-        lines += [f"    {m.rule} {m.score}: {where[m.left]} ~ {where[m.right]} ({m.detail})" for m in story.merges]
-    return "\n".join(lines) + "\n"
