@@ -98,7 +98,7 @@ def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step:
     known = cache.get("dedup", [features.work_key(a, stamp) for a in articles]) if cache else {}
     found, new = {}, {}
     for part in step.parts(articles, FEATURES_PART):
-        part_found, part_new = features.features_of(part, settings, ChainMap(new, known))
+        part_found, part_new = features.features_of(part, settings, ChainMap(new, known) if new else known)
         found.update(part_found)
         new.update(part_new)
         step.tick(len(part))
@@ -114,7 +114,7 @@ def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: St
     known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
     judged, new = {}, {}
     for part in step.parts(articles, judging.POOL_MIN):
-        part_judged, part_new, _ = judging.judge_many(part, topic, ChainMap(new, known))
+        part_judged, part_new, _ = judging.judge_many(part, topic, ChainMap(new, known) if new else known)
         judged.update(part_judged)
         new.update(part_new)
         step.tick(len(part))
