@@ -3,8 +3,9 @@
 ``build_digest`` is pure (articles in, Digest out): ``find_stories`` (relevance, dedup, follow-ups:
 the per-article work, whatever the week's size) then ``compose_issue`` (the editor's selection of
 ``summary.max_stories``, and themes, lead and facts for those alone). ``run_issue`` does the I/O
-around it: read the sources, keep per-article work between runs (``digest/work.py``), render
-(featuring fewer stories while the HTML would be clipped), write the issue folder (HTML, plain
+around it: read the sources, keep per-article work between runs (``digest/work.py``) and the
+featured stories' facts, themes and lead (``digest/issue_work.py``), render (featuring fewer
+stories while the HTML would be clipped), write the issue folder (HTML, plain
 text, .eml, a readable copy of every source without a public URL, more.html, editor notes) and
 record it in the store. Each stage is timed and shown by ``digest/progress.py``.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
+from collections import ChainMap
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -20,15 +22,12 @@ from pathlib import Path
 
 import httpx
 
-from digest.facts import consensus
 from digest.stories import dedup, features, followups
 from digest.stories.select import select
 from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
 from digest.sources import judging
 from digest.email import render
-from digest.summary import themes
-from digest.summary.lead import lead_story
 from digest.config import Config
 from digest import corrections as corrections_file
 from digest.corrections import WeekCorrections
@@ -39,15 +38,18 @@ from digest.models import Article, Digest, Email, Problem, Relevance, SourceRepo
 from digest.sources import feeds_with, flatten, gather, gather_paths, own
 from digest.sources.fetch import Fetcher, make_client
 from digest.sources.pages import PageReader
-from digest.progress import Progress, timed
+from digest.progress import Progress, Stage, stage, timed
 from digest.store import Store
 from digest.work import WorkCache
+from digest.issue_work import IssueWork
 from digest.tally import Tally, tally
+from digest.notes import editor_notes
 from digest.email.archive import write_more_page, write_source_pages
 from digest.checkpoint import checkpoint
 from digest.email.publish import ISSUE_JSON, issue_json
 
 logger = logging.getLogger(__name__)
+
 
 
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
@@ -79,46 +81,69 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
     articles = fix.keep_articles(read)
     topic = config.topic.model_copy(update={"include": [*config.topic.include, *fix.featured_ids()]})
     fresh = [a for a in articles if a.id not in context]
-    judged = timed(progress, "relevance", len(fresh), lambda: _judge(fresh, topic, cache))
+    with stage(progress, "relevance", len(fresh)) as judging_stage:
+        judged = _judge(fresh, topic, cache, judging_stage)
     articles = [a for a in articles if a.id in context or judged[a.id].featured]
-    grouped = timed(progress, "dedup", len(articles), lambda: _group(articles, config.dedup, cache))
+    with stage(progress, "dedup", len(articles)) as dedup_stage:
+        grouped = _group(articles, config.dedup, cache, dedup_stage)
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
     return Week(tuple(articles), judged, tuple(fix.keep_stories(stories)), tuple(repeats), tuple(read), tuple(stories))
 
 
-def _group(articles: Sequence[Article], settings, cache: WorkCache | None) -> tuple[Story, ...]:
-    """dedup.group with each article's shingles, signature and word counts kept between runs."""
+def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
+    """dedup.group with each article's shingles, signature and word counts kept between runs;
+    ``step`` ticks as each part's features are ready (parts of at least ``features.POOL_MIN``, so
+    each still goes to the worker processes; the grouping itself is one step at the end)."""
     keys = features.work_keys(articles, settings)
     known = cache.get("dedup", keys.values()) if cache else {}
-    found, new = features.features_of(articles, settings, known, keys=keys)
+    found, new = {}, {}
+    for part in step.parts(articles, features.POOL_MIN):
+        part_found, part_new = features.features_of(part, settings, ChainMap(new, known) if new else known, keys=keys)
+        found.update(part_found)
+        new.update(part_new)
+        step.tick(len(part))
     if cache and new:
         cache.put("dedup", new)
     return dedup.group(articles, settings, found)
 
 
-def _judge(articles: Sequence[Article], topic, cache: WorkCache | None) -> dict[str, Relevance]:
+def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
+    """Each article's relevance, kept ones read from ``cache``; ``step`` ticks after each part
+    (parts of at least ``POOL_MIN``, so each still goes to the process pool)."""
     stamp = judging.fingerprint(topic)
     known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
-    judged, new, _ = judging.judge_many(articles, topic, known)
+    judged, new = {}, {}
+    for part in step.parts(articles, judging.POOL_MIN):
+        part_judged, part_new, _ = judging.judge_many(part, topic, ChainMap(new, known) if new else known)
+        judged.update(part_judged)
+        new.update(part_new)
+        step.tick(len(part))
     if cache and new:
         cache.put("relevance", new)
     return judged
 
 
+def published_dates(week: Week) -> dict[str, datetime | None]:
+    """Article id -> date, as the consensus box reads them (a feed item's date may be inferred)."""
+    return {a.id: a.published for a in week.articles}
+
+
 def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (), count: int | None = None,
-                  progress: Progress | None = None, fix: WeekCorrections | None = None) -> Digest:
+                  progress: Progress | None = None, fix: WeekCorrections | None = None,
+                  work: IssueWork | None = None) -> Digest:
     """The issue: the ``count`` (default ``summary.max_stories``) most important stories featured
     (themes, lead, consensus box only for them), the others listed in ``Digest.more``; the editor's
     corrections (``fix``) move stories between themes, drop consensus lines, pin the lead and set
-    the subject, and one that matches nothing becomes a problem."""
+    the subject, and one that matches nothing becomes a problem. ``work`` (``digest/issue_work.py``)
+    computes each story's facts and each selection's sections once and keeps them between runs."""
     fix = fix or WeekCorrections()
+    work = work or IssueWork(config, published_dates(week))
     stories, more = select(week.stories, count or config.summary.max_stories, fix.lead_story(week.stories))
     moves = fix.moves(stories, config.theme_list)
-    sections = timed(progress, "themes", len(stories),
-                     lambda: themes.build_sections(stories, config.theme_list, config.summary, moves))
-    published = {a.id: a.published for a in week.articles}
-    found = timed(progress, "consensus", len(stories), lambda: tuple(
-        f for story in stories for f in consensus.find_facts(story, config.consensus, published)))
+    sections, lead = timed(progress, "themes", len(stories), lambda: work.sections(stories, moves,
+                                                                                    fix.lead_story(stories)))
+    with stage(progress, "consensus", len(stories)) as facts_stage:
+        found = work.facts(stories, facts_stage.tick)
     facts = fix.keep_facts(found)
     kept = tuple(a for story in stories for a in story.articles)
     iso = iso_week(now)
@@ -136,7 +161,7 @@ def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[
         links={a.id: a.url or f"{config.email.archive_url}/{iso}/sources/{a.id}.html" for a in kept},
         relevance=tuple(sorted(week.judged.values(), key=lambda r: (r.score, r.location, r.article_id))),
         repeats=week.repeats,
-        lead=lead_story(stories, sections, config.summary, fix.lead_story(stories)),
+        lead=lead,
         number=issue_number(iso, config.email.first_issue),
         more=more,
         subject=fix.subject,
@@ -157,12 +182,15 @@ def build_digest(articles: Sequence[Article], config: Config, now: datetime,
 
 
 def render_fitting(week: Week, config: Config, now: datetime, problems: Sequence[Problem] = (),
-                   progress: Progress | None = None, fix: WeekCorrections | None = None) -> tuple[Digest, Email]:
+                   progress: Progress | None = None, fix: WeekCorrections | None = None,
+                   work: IssueWork | None = None) -> tuple[Digest, Email]:
     """Compose and render; while the HTML would pass Gmail's clip, feature a third fewer stories.
-    Only an issue that cannot fit with one story (a template or style too big) is refused."""
+    Only an issue that cannot fit with one story (a template or style too big) is refused. Each
+    story's facts are computed once (``work``): a smaller count only redoes the themes."""
     count = config.summary.max_stories
+    work = work or IssueWork(config, published_dates(week))
     while True:
-        digest = compose_issue(week, config, now, problems, count, progress, fix)
+        digest = compose_issue(week, config, now, problems, count, progress, fix, work)
         try:
             return digest, timed(progress, "render", len(digest.stories), lambda: render.render(digest, config.email))
         except render.TooBig as error:
@@ -182,6 +210,7 @@ class RunResult:
     reports: tuple[SourceReport, ...] = ()
     tally: Tally | None = None  # where every article read went (featured, off topic, outside the week ...)
     previous: dict | None = None  # the week's issue record before this run, if it was built already
+    work: IssueWork | None = None  # the featured stories' work: what was computed, what was kept from a run before
 
 
 def build_clock(store: Store, now: datetime, force: bool) -> tuple[datetime, dict | None]:
@@ -227,7 +256,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         fix = book.week(iso_week(now))
         with WorkCache(config.store, now) as cache:
             found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
-        digest, email = render_fitting(found, config, now, problems, progress, fix)
+            work = IssueWork(config, published_dates(found), cache)
+            digest, email = render_fitting(found, config, now, problems, progress, fix, work)
+            work.keep()
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
@@ -235,7 +266,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
             _remember(store, articles, reports, now)
             store.record_issue(digest, folder, email)
-    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous)
+    return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
@@ -271,9 +302,8 @@ def _this_week(articles: Sequence[Article], reports: Sequence[SourceReport], sto
                days: int) -> list[Article]:
     """This run's articles in the window, plus the window's stored articles from the same sources
     that this run did not return (a feed that failed, an item that fell off a feed)."""
-    stored = store.stored_articles(now - timedelta(days=days), now, {r.name for r in reports})
-    fresh = {a.id for a in articles}
-    return in_window([*articles, *(a for a in stored if a.id not in fresh)], now, days)
+    stored = store.stored_articles(now - timedelta(days=days), now, {r.name for r in reports}, known={a.id for a in articles})
+    return in_window([*articles, *stored], now, days)
 
 
 def _recently_sent(store: Store, current: Sequence[Article], now: datetime) -> list[Article]:
@@ -308,7 +338,7 @@ def _write(folder: Path, digest: Digest, email: Email, config: Config, now: date
         checkpoint("files")
         write_atomic(files["text"], email.text)
         write_eml(_preview_message(email, config, now, digest.week), files["eml"])
-        write_atomic(files["notes"], _notes(digest, counts))
+        write_atomic(files["notes"], editor_notes(digest, counts))
         write_atomic(folder / ISSUE_JSON, issue_json(digest, email))
         write_source_pages(folder / "sources", [a for a in digest.articles if not a.url], config.email)
         if write_more_page(folder / "more.html", digest, config.email):
@@ -327,34 +357,3 @@ def _preview_message(email: Email, config: Config, now: datetime, week: str):
     message = compose(email, config.email, now, message_id=f"<{week}.{email.fingerprint[:24]}@{domain}>")
     message.set_boundary(f"===============digest{email.fingerprint[:32]}==")
     return message
-
-
-def _notes(digest: Digest, counts: Tally | None = None) -> str:
-    """The editor's notes: where the articles went, problems, off-topic articles, dropped lines,
-    guessed metadata, merges."""
-    lines = [f"Editor notes for {digest.title}, {digest.week}", ""]
-    lines += [f"Articles: {counts.line()}", ""] if counts else []
-    lines += ["Problems:"] + ([f"- {p}" for p in digest.problems] or ["- none"])
-    lines += ["", "Left out as off topic (feature one with topic.include or 'include: true' in its front matter):"]
-    lines += [f"- {r.location}: {r.title}: {r.reason}" for r in digest.left_out] or ["- none"]
-    lines += ["", "Included by the editor whatever their topic score:"]
-    lines += [f"- {r.location}: {r.reason}" for r in digest.relevance if r.included] or ["- none"]
-    lines += ["", "Already sent (left out):"] + ([f"- {r}" for r in digest.repeats] or ["- none"])
-    lines += ["", "Dropped lines (not part of the article):"]
-    lines += [f"- {a.location}: {d!r}" for a in digest.articles for d in a.dropped] or ["- none"]
-    lines += ["", "Inferred metadata:"]
-    lines += [f"- {a.location}: {', '.join(a.inferred)}" for a in digest.articles if a.inferred] or ["- none"]
-    lines += ["", "Why each summary sentence is in its theme:"]
-    for section in digest.sections:
-        lines.append(f"- {section.theme.name}")
-        lines += [f"    {reason}: {s.text[:70]}…" for s, reason in zip(section.sentences, section.reasons)]
-    lines += ["", "More stories this week (not in the email, on more.html), most important first:"]
-    lines += [f"- {s.title} ({len(s.articles)} articles, {len(s.origins)} independent sources)"
-              for s in digest.more] or ["- none"]
-    lines += ["", "Stories and why articles were grouped:"]
-    for story in digest.stories:
-        follow_up = f"; follow-up, {story.follow_up}" if story.follow_up else ""
-        lines.append(f"- {story.title} ({len(story.articles)} articles, {len(story.origins)} independent sources{follow_up})")
-        where = {a.id: a.location for a in story.articles}
-        lines += [f"    {m.rule} {m.score}: {where[m.left]} ~ {where[m.right]} ({m.detail})" for m in story.merges]
-    return "\n".join(lines) + "\n"

@@ -5,7 +5,9 @@ A run passes through stages (collect, relevance, dedup, themes, consensus, rende
 this process plus its finished worker processes) and the process's peak resident memory when the
 stage ended. How it is shown depends on where the run goes:
 
-- on a terminal, a rich progress bar per stage (items done of total, elapsed time);
+- on a terminal, a rich progress bar per stage (items done of total, elapsed time) that moves as
+  the stage's work is done: a stage splits its items into ``Stage.parts`` (about ``PARTS`` pieces,
+  only on a live display: off it one piece costs nothing) and ticks after each;
 - otherwise (cron, logs, tests), one log line per stage when it ends: name, count, seconds.
 
 ``timings()`` gives the records to ``digest run --timings FILE`` and ``benchmarks/run.py``.
@@ -17,13 +19,16 @@ import logging
 import resource
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 logger = logging.getLogger(__name__)
 
 Tick = Callable[[int], None]
+T = TypeVar("T")
+PARTS = 20  # pieces of a stage's items on a live display: the bar moves every ~5 %
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,21 @@ class StageTiming:
 class Stage:
     tick: Tick
     items: int
+    live: bool = False  # shown as a bar, so worth ticking
+
+    def parts(self, items: Sequence[T], smallest: int = 1) -> list[Sequence[T]]:
+        """``items`` in one piece, or on a live display in up to ``PARTS`` even pieces of at least
+        ``smallest`` (e.g. what keeps a process pool worth starting), to tick after each."""
+        count = min(PARTS, len(items) // max(smallest, 1)) if self.live else 1
+        if count <= 1:
+            return [items]
+        size = -(-len(items) // count)
+        return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def stage(progress: Progress | None, name: str, total: int) -> AbstractContextManager[Stage]:
+    """``progress.stage(name, total)``, or without a Progress a stage that records and shows nothing."""
+    return progress.stage(name, total) if progress else nullcontext(Stage(lambda n=1: None, total))
 
 
 def _cpu() -> float:
@@ -70,9 +90,9 @@ class Progress:
         ``items`` when the count is known only at the end (collect)."""
         started, cpu = time.perf_counter(), _cpu()
         with self._display(name, total) as tick:
-            stage = Stage(tick, total)
-            yield stage
-        total = stage.items
+            current = Stage(tick, total, self.live)
+            yield current
+        total = current.items
         timing = StageTiming(name, total, time.perf_counter() - started, _cpu() - cpu, peak_mb())
         self._timings.append(timing)
         logger.info("%s: %d items in %.2f s (CPU %.2f s, peak %.0f MB)", name, total, timing.wall, timing.cpu,

@@ -18,9 +18,9 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from contextlib import closing
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from digest.models import Article, Block, Digest, Email
 from digest.models import Response
 
 SCHEMA_VERSION = 3
+_CHUNK = 500  # ids per IN (...) query, far below SQLite's variable limit
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     week TEXT PRIMARY KEY,
@@ -155,33 +156,49 @@ class Store:
 
     def keep_articles(self, articles: Iterable[Article], now: datetime) -> int:
         """Keep every article in full (a newer copy of one replaces the old; first_seen stays);
-        returns how many were new to the store."""
-        articles = list(articles)
+        returns how many were new to the store. Only new and changed rows are written: a re-run's
+        unchanged articles cost one read of their stored rows."""
+        rows = {a.id: (a.source, _when(a.published), _dump(a)) for a in articles}
         with self._lock, self._db:
-            before = self.article_count()
+            stored = self._rows(rows)
             self._db.executemany(
                 "INSERT INTO article_data VALUES (?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "source=excluded.source, published=excluded.published, data=excluded.data",
-                [(a.id, a.source, _when(a.published), _when(now), _dump(a)) for a in articles])
-            return self.article_count() - before
+                [(key, source, published, _when(now), data) for key, (source, published, data) in rows.items()
+                 if stored.get(key) != (source, published, data)])
+            return sum(1 for key in rows if key not in stored)
+
+    def _rows(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str | None, str]]:
+        """id -> (source, published, data) of the stored ones among ``article_ids``."""
+        rows = self._in("SELECT id, source, published, data FROM article_data WHERE id IN ({})", article_ids)
+        return {key: tuple(rest) for key, *rest in rows}
 
     def stored_articles(self, start: datetime, end: datetime, sources: Iterable[str] | None = None,
-                        undated: bool = False) -> list[Article]:
+                        undated: bool = False, known: Set[str] = frozenset()) -> list[Article]:
         """Articles published in [start, end] (and, with ``undated``, undated ones first seen then),
-        optionally only from the named sources, in id order."""
+        optionally only from the named sources, in id order; those in ``known`` (ids the caller
+        already holds) are left out without being read."""
         rows = self._db.execute(
-            "SELECT source, data FROM article_data WHERE (published BETWEEN ? AND ?) "
-            "OR (? AND published IS NULL AND first_seen BETWEEN ? AND ?) ORDER BY id",
+            "SELECT id, source FROM article_data WHERE (published BETWEEN ? AND ?) "
+            "OR (? AND published IS NULL AND first_seen BETWEEN ? AND ?)",
             (_when(start), _when(end), undated, _when(start), _when(end))).fetchall()
         wanted = None if sources is None else set(sources)
-        return [_load(data) for source, data in rows if wanted is None or source in wanted]
+        ids = [key for key, source in rows if key not in known and (wanted is None or source in wanted)]
+        return [_load(data) for _, data in sorted(self._in("SELECT id, data FROM article_data WHERE id IN ({})", ids))]
 
     def first_seen(self, article_ids: Iterable[str]) -> dict[str, datetime]:
         """When each of these articles was first kept, for those the store has."""
-        ids = list(article_ids)
-        rows = self._db.execute(f"SELECT id, first_seen FROM article_data WHERE id IN ({','.join('?' * len(ids))})",
-                                ids).fetchall()
+        rows = self._in("SELECT id, first_seen FROM article_data WHERE id IN ({})", article_ids)
         return {article_id: datetime.fromisoformat(seen) for article_id, seen in rows}
+
+    def _in(self, query: str, ids: Iterable[str], *before: object) -> list[tuple]:
+        """The rows of ``query`` (its ``IN ({})`` filled with ``ids``, ``before`` its earlier
+        parameters), in chunks: one statement may bind only so many values (32,766 at most)."""
+        ids, rows = list(ids), []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows += self._db.execute(query.format(",".join("?" * len(chunk))), (*before, *chunk)).fetchall()
+        return rows
 
     def cached(self, url: str) -> Response | None:
         """The last answer for ``url`` that had a validator (ETag or Last-Modified)."""
@@ -239,10 +256,8 @@ class Store:
     def first_featured(self, article_ids: Iterable[str], before_week: str) -> dict[str, tuple[str, int]]:
         """For each article featured in an issue before ``before_week``: (week, issue number) of the first."""
         numbers = {week: n for n, (week,) in enumerate(self._db.execute("SELECT week FROM issues ORDER BY week"), 1)}
-        ids = list(article_ids)
-        rows = self._db.execute(
-            f"SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id IN "
-            f"({','.join('?' * len(ids))}) GROUP BY article_id", (before_week, *ids)).fetchall()
+        rows = self._in("SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id IN ({}) "
+                        "GROUP BY article_id", article_ids, before_week)
         return {article_id: (week, numbers[week]) for article_id, week in rows}
 
     def featured_articles(self, from_week: str, before_week: str) -> list[Article]:
@@ -312,9 +327,14 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def _dump(article: Article) -> str:
-    data = asdict(article)
+    """The article as JSON, every field (what ``dataclasses.asdict`` gives, without its deep copy)."""
+    data = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    data["blocks"] = [{"kind": b.kind, "text": b.text} for b in article.blocks]
     data["published"] = article.published.isoformat() if article.published else None
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 def _load(text: str) -> Article:

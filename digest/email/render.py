@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
-from bs4 import BeautifulSoup
 from mjml import mjml2html
 
 from digest.config import EmailSettings
@@ -87,6 +86,8 @@ def check_size(html: str) -> Budget:
 
 def _largest_parts(html: str, count: int = 3) -> list[tuple[str, int]]:
     """Bytes from each <h2> to the next (the header before the first), largest first."""
+    from bs4 import BeautifulSoup  # only for this advice: an issue that fits never loads it
+
     starts = [(m.start(), BeautifulSoup(m.group(), "html.parser").get_text(" ", strip=True))
               for m in re.finditer(r"<h2\b[^>]*>.*?</h2>", html, re.S)]
     bounds = [(0, "header"), *starts, (len(html), "")]

@@ -1,0 +1,125 @@
+"""The featured stories' work is done once: facts per story and sections per selection, within a
+run (``render_fitting`` featuring fewer stories) and between runs (the store's work cache)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timezone
+
+
+from digest.config import load
+from digest.email import render
+from digest.facts import consensus
+from digest.issue_work import IssueWork
+from digest.models import Block, Origin, Story
+from digest.pipeline import Week, compose_issue, published_dates, render_fitting, run_issue
+from digest.summary import themes
+from digest.work import WorkCache
+from tests.conftest import ROOT
+
+NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
+
+
+def config_in(tmp_path, **summary):
+    config = load(ROOT / "config.yaml")
+    return config.model_copy(update={"store": tmp_path / "s.sqlite", "output": tmp_path / "o",
+                                     "summary": config.summary.model_copy(update=summary)})
+
+
+def week_of(seed_articles) -> Week:
+    """Three stories told by three of the five seed outlets each (different sets, so different facts)."""
+    picks = [(0, 1, 2), (1, 3, 4), (0, 2, 4)]
+    stories = tuple(Story(f"story-{n}", seed_articles[chosen[0]].title,
+                          tuple(Origin(f"origin-{n}-{i}", (seed_articles[i],)) for i in chosen))
+                    for n, chosen in enumerate(picks))
+    articles = tuple(seed_articles)
+    return Week(articles, {}, stories, (), articles, stories)
+
+
+def test_a_smaller_selection_reuses_every_storys_facts(seed_articles, tmp_path):
+    config, week = config_in(tmp_path), week_of(seed_articles)
+    work = IssueWork(config, published_dates(week))
+    three = compose_issue(week, config, NOW, count=3, work=work)
+    two = compose_issue(week, config, NOW, count=2, work=work)
+    assert work.computed == {"facts": 3, "sections": 2} and not work.kept
+    expected = [f for s in two.stories for f in consensus.find_facts(s, config.consensus, published_dates(week))]
+    assert list(two.facts) == expected and len(three.stories) == 3
+    assert two.sections == themes.build_sections(two.stories, config.theme_list, config.summary)
+
+
+def test_render_fitting_features_fewer_stories_without_computing_facts_again(seed_articles, tmp_path, monkeypatch):
+    config, week = config_in(tmp_path, max_stories=3), week_of(seed_articles)
+    small = render.render(compose_issue(week, config, NOW, count=2), config.email)
+    size = len(small.html.encode())
+    monkeypatch.setattr(render, "CLIP_BYTES", size + 1)  # three stories pass the clip, two fit
+    monkeypatch.setattr(render, "WARN_BYTES", size)
+    work = IssueWork(config, published_dates(week))
+    digest, email = render_fitting(week, config, NOW, work=work)
+    assert len(digest.stories) == 2 and email.html == small.html
+    assert work.computed == {"facts": 3, "sections": 2}
+
+
+def test_a_rerun_reads_the_featured_work_and_gives_the_same_issue(tmp_path):
+    config = config_in(tmp_path)
+    first = run_issue(config, NOW)
+    assert first.work.computed == {"facts": 1, "sections": 1} and not first.work.kept
+    second = run_issue(config, NOW, force=True)
+    assert second.work.kept == {"facts": 1, "sections": 1} and not second.work.computed
+    assert second.email.html == first.email.html and second.digest.facts == first.digest.facts
+    assert second.digest.sections == first.digest.sections and second.digest.lead == first.digest.lead
+
+
+def test_only_a_changed_story_is_computed_again(seed_articles, tmp_path):
+    config, week = config_in(tmp_path), week_of(seed_articles)
+    with WorkCache(config.store, NOW) as cache:
+        work = IssueWork(config, published_dates(week), cache)
+        before = work.facts(week.stories)
+        work.keep()
+    changed = replace(seed_articles[3], blocks=(*seed_articles[3].blocks, Block("paragraph", "Netflix said 40 shows use AI.")))
+    stories = tuple(replace(s, origins=tuple(replace(o, articles=tuple(changed if a.id == changed.id else a
+                                                                        for a in o.articles)) for o in s.origins))
+                    for s in week.stories)
+    with WorkCache(config.store, NOW) as cache:
+        work = IssueWork(config, published_dates(week), cache)
+        assert work.facts(week.stories) == before and work.computed["facts"] == 0
+        work.facts(stories)
+    assert work.computed["facts"] == 1 and work.kept["facts"] == 3  # story-1 holds seed 3
+    stricter = config.model_copy(update={"consensus": config.consensus.model_copy(update={"max_facts": 2})})
+    with WorkCache(config.store, NOW) as cache:
+        work = IssueWork(stricter, published_dates(week), cache)
+        assert all(len(work.facts([s])) <= 2 for s in week.stories) and work.computed["facts"] == 3
+
+
+def test_a_damaged_row_is_computed_again_with_a_warning(seed_articles, tmp_path, caplog):
+    config, week = config_in(tmp_path), week_of(seed_articles)
+    with WorkCache(config.store, NOW) as cache:
+        work = IssueWork(config, published_dates(week), cache)
+        facts = work.facts(week.stories)
+        work.keep()
+    with sqlite3.connect(config.store) as db:
+        db.execute("UPDATE article_work SET value = '[{\"status\": 3}]' WHERE kind = 'facts'")
+    with caplog.at_level(logging.WARNING), WorkCache(config.store, NOW) as cache:
+        work = IssueWork(config, published_dates(week), cache)
+        assert work.facts(week.stories) == facts
+    assert work.computed["facts"] == 3 and "unreadable, computed again" in caplog.text
+
+
+def test_a_change_to_the_code_behind_a_value_makes_a_new_key(tmp_path, monkeypatch):
+    from digest import issue_work
+
+    package = tmp_path / "digest"
+    shutil.copytree(ROOT / "digest" / "facts", package / "facts")
+    shutil.copytree(ROOT / "digest" / "summary", package / "summary")
+    shutil.copytree(ROOT / "digest" / "text", package / "text")
+    shutil.copy(ROOT / "digest" / "models.py", package / "models.py")
+    monkeypatch.setattr(issue_work, "PACKAGE", package)
+    issue_work.code_print.cache_clear()
+    facts, sections = issue_work.code_print("facts"), issue_work.code_print("sections")
+    with (package / "facts" / "consensus.py").open("a") as file:
+        file.write("# a changed rule\n")
+    issue_work.code_print.cache_clear()
+    assert issue_work.code_print("facts") != facts and issue_work.code_print("sections") == sections
+    issue_work.code_print.cache_clear()
