@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from digest.config import EmailSettings
-from digest.email.render import _loader
+from digest.email.render import template_loader
 from digest.email.view import public_url
 from digest.files import write_atomic
 from digest.models import Article, Digest
@@ -33,7 +33,7 @@ def pages(settings: EmailSettings) -> Environment:
 
 @lru_cache(maxsize=8)
 def _pages(templates: Path | None) -> Environment:
-    return Environment(loader=_loader([*filter(None, [templates])]), autoescape=True, undefined=StrictUndefined)
+    return Environment(loader=template_loader([*filter(None, [templates])]), autoescape=True, undefined=StrictUndefined)
 
 
 def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path | None:

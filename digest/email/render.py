@@ -51,7 +51,7 @@ Budget = NamedTuple("Budget", [("size", int), ("level", str), ("message", str)])
 def render(digest: Digest, settings: EmailSettings, template_dirs: Sequence[Path] = ()) -> Email:
     """Render one issue; raise RenderError when a template or MJML fails or the HTML is too big."""
     view = build_view(digest, settings)
-    loader = _loader([*template_dirs, *filter(None, [settings.templates])])
+    loader = template_loader([*template_dirs, *filter(None, [settings.templates])])
     html = _compile(_render_template(loader, HTML_TEMPLATE, view, escape=True))
     budget = check_size(html)
     if budget.level == "clip":
@@ -64,7 +64,7 @@ def render(digest: Digest, settings: EmailSettings, template_dirs: Sequence[Path
 
 def render_mjml(digest: Digest, settings: EmailSettings, template_dirs: Sequence[Path] = ()) -> str:
     """The MJML source before compiling (what T1 inspects and ``mjml --validate`` can lint)."""
-    loader = _loader([*template_dirs, *filter(None, [settings.templates])])
+    loader = template_loader([*template_dirs, *filter(None, [settings.templates])])
     return _render_template(loader, HTML_TEMPLATE, build_view(digest, settings), escape=True)
 
 
@@ -95,7 +95,7 @@ def _largest_parts(html: str, count: int = 3) -> list[tuple[str, int]]:
     return sorted(sizes, key=lambda pair: -pair[1])[:count]
 
 
-def _loader(template_dirs: Sequence[Path]) -> jinja2.BaseLoader:
+def template_loader(template_dirs: Sequence[Path]) -> jinja2.BaseLoader:
     """User folders first, so a file there overrides the default of the same name."""
     folders = [*template_dirs, DEFAULT_TEMPLATES]
     return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders])
