@@ -96,6 +96,7 @@ class Topic:
     include: frozenset[str]
     by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]]  # first stem -> (group no., term no., group, term)
     stems: tuple[frozenset[str], ...]  # per group, every stem of its terms
+    firsts: frozenset[str]  # the first stem of every term and exclusion
 
 
 def compile_topic(settings: TopicSettings) -> Topic:
@@ -107,6 +108,7 @@ def compile_topic(settings: TopicSettings) -> Topic:
         not_in[key] = not_in.get(key, ()) + _phrases(sense.not_in)
         not_with[key] = not_with.get(key, ()) + _phrases(sense.not_with)
     groups = tuple((g.name, _phrases(g.terms)) for g in settings.groups)
+    exclusions = _phrases(settings.exclusions)
     by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]] = {}
     for g, (name, terms) in enumerate(groups):
         for t, term in enumerate(terms):
@@ -115,11 +117,12 @@ def compile_topic(settings: TopicSettings) -> Topic:
         groups=groups,
         not_in=not_in,
         not_with=not_with,
-        exclusions=_phrases(settings.exclusions),
+        exclusions=exclusions,
         threshold=settings.threshold,
         include=frozenset(settings.include),
         by_first=by_first,
         stems=tuple(frozenset(stem for term in terms for stem, _ in term.tokens) for _, terms in groups),
+        firsts=frozenset(by_first) | {p.tokens[0][0] for p in exclusions},
     )
 
 
@@ -144,7 +147,10 @@ def assess(article: Article, topic: Topic) -> tuple[float, str]:
     result is exactly the full scorer's (tests/test_relevance.py and
     ``benchmarks/relevance_screen.py`` compare the two)."""
     text = _Text(article)
-    return _assess(article_units(article, text, _quiet(article, text, topic) or frozenset()), topic)
+    quiet = _quiet(article, text, topic)
+    if quiet is None:
+        return _assess(article_units(article, text), topic)
+    return _assess(article_units(article, text, quiet, topic.firsts), topic)  # only units that hold a term
 
 
 def verdict(article: Article, topic: Topic, score: float, reason: str) -> Relevance:
@@ -180,9 +186,11 @@ class _Text:
         return self._contexts[block]
 
 
-def article_units(article: Article, text: _Text | None = None, skip: frozenset[int] = frozenset()) -> list[Unit]:
+def article_units(article: Article, text: _Text | None = None, skip: frozenset[int] = frozenset(),
+                  wanted: frozenset[str] | None = None) -> list[Unit]:
     """Title, headings and sentences, each with its position weight and its paragraph; the
-    paragraphs in ``skip`` only as far as needed to know the lead.
+    paragraphs in ``skip`` only as far as needed to know the lead and, with ``wanted``, only the
+    sentences holding one of those stems (the others are counted, not scored).
 
     The title belongs to the first paragraph: together they are the standfirst, so "Lucasfilm
     de-ages Harrison Ford with machine learning" and a lead naming the actor join the groups.
@@ -193,14 +201,15 @@ def article_units(article: Article, text: _Text | None = None, skip: frozenset[i
     for index, block in enumerate(article.blocks):
         if index in skip and sentences >= LEAD_SENTENCES:
             continue  # no term there: its sentences can neither count nor be the lead
-        context = text.context(index)  # the title frames every paragraph: "golf" there traps "tour"
-        if block.kind == "heading":
-            units.append(_unit("heading", LEAD, text.tokens[index], *context, index))
+        if block.kind == "heading":  # the title frames every paragraph: "golf" there traps "tour"
+            units.append(_unit("heading", LEAD, text.tokens[index], *text.context(index), index))
             continue
         for piece in split(block.text):
             where, weight = ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
-            units.append(_unit(where, weight, _tokens(piece), *context, index))
+            tokens = _tokens(piece)
             sentences += 1
+            if wanted is None or not wanted.isdisjoint(map(itemgetter(0), tokens)):
+                units.append(_unit(where, weight, tokens, *text.context(index), index))
     return units
 
 
@@ -304,7 +313,8 @@ def _hits(units: Sequence[Unit], topic: Topic) -> tuple[list[dict[str, list[str]
 
 def _matches(unit: Unit, topic: Topic) -> list[tuple[str, Phrase, int]]:
     """Every (group, term, start) in the unit, longest terms first so they win overlaps."""
-    found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index for g, t, name, term in
+    found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index.keys() & topic.by_first.keys()
+             for g, t, name, term in
              topic.by_first.get(stem, ()) for start in _find(unit.tokens, term.tokens, unit.index)]
     return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
 
