@@ -8,6 +8,10 @@ file name, never a shared default: one outlet counts once in the consensus box, 
 unknown files the same outlet would fake a single source. ``include: true`` in the metadata
 features an article whatever its topic score (see ``digest/sources/relevance.py``).
 
+digest's own output folder and store file are never walked into (a note says so; ``own.py`` does
+the same for other sources), and with a work cache an unchanged file's Article is taken from the
+store instead of being parsed again (``kept.py``).
+
 A file over ``MAX_BYTES`` (2 MB) is refused with a problem: the largest seed is 4.5 KB and the
 largest BBC article record in shared/data 25 KB, so a file eighty times that is a book, a log or
 a dump, and would slow every later stage (shingling, sentence splitting) for no gain.
