@@ -43,7 +43,7 @@ EMAIL_SUFFIXES = {".eml"}
 MAX_BYTES = 2 * 1024 * 1024
 _SIDECARS = (".meta.yaml", ".meta.yml", ".meta.json")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same values, ~10x faster front matter
-_PLAIN = re.compile('(title|outlet|url|published|date|author): "([^"\\\\\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]*)"')
+_PLAIN = re.compile('(title|outlet|url|published|date|author): "([^"\\\\\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]*)"')
 _META_KEYS = {"title", "outlet", "url", "published", "date", "author", "include"}
 
 
@@ -236,8 +236,8 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str]:
 
 def _plain_front_matter(text: str) -> dict | None:
     """Front matter of ``key: "text"`` lines only (what digest's own tools write), read without
-    the YAML parser: such a double-quoted scalar with no escape and no character YAML refuses is
-    its text. Anything else: None (the YAML parser reads it)."""
+    the YAML parser: such a double-quoted scalar with no escape, no character YAML refuses and
+    none it reads as a line break (NEL, U+2028/9 fold to a space) is its text. Anything else: None (the YAML parser reads it)."""
     data = {}
     for line in text.split("\n"):
         match = _PLAIN.fullmatch(line)
