@@ -275,10 +275,13 @@ def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.
     with nullcontext(client) if client else make_client(settings) as http:  # a caller's client stays open
         fetcher = Fetcher(http, settings, cache=store)
         pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
-        options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words)
-        if sources:
-            return gather_paths(sources, fetcher, **options)
-        return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
+        own = [("output folder", config.output), ("store", config.store)]  # never walked into (own.py)
+        with WorkCache(config.store, now) as cache:  # unchanged folder files are not parsed again
+            options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
+                           own=own, cache=cache)
+            if sources:
+                return gather_paths(sources, fetcher, **options)
+            return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
 
 
 def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:

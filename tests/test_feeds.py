@@ -187,3 +187,18 @@ def test_a_feed_file_obeys_the_configured_size_cap(tmp_path, fetcher):
     path.write_bytes(b"<rss><channel>" + b" " * (SETTINGS.max_bytes + 1) + b"</channel></rss>")
     report = read_feed(str(path), fetcher)
     assert report.articles == () and report.problems[0].what == "feed file is 128 KB, over the 128 KB limit"
+
+
+def test_a_feed_of_thousands_of_tiny_items_is_read_completely(tmp_path):
+    """benchmarks/feed_items.py times such feeds; here every item must come out, in feed order."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent.parent.parent / "benchmarks"))
+    from feed_items import write_feed
+
+    write_feed(tmp_path / "wire.xml", 3000, on_topic=0.05)
+    report = read_feed(str(tmp_path / "wire.xml"), None, "wire")
+    assert report.status == "ok" and not report.problems
+    assert len(report.articles) == len({a.id for a in report.articles}) == 3000
+    assert [a.url for a in report.articles] == [f"https://wire.example/{n}" for n in range(3000)]
+    assert all(a.published and a.blocks for a in report.articles)

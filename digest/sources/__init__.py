@@ -25,6 +25,7 @@ from pathlib import Path
 from digest.config import FeedSource, Sources
 from digest.errors import SourceError
 from digest.models import Article, Problem, SourceReport
+from digest.sources import kept
 from digest.sources.feed import read_feed
 from digest.sources.fetch import Fetcher
 from digest.sources.folder import read_file, read_folder
@@ -36,16 +37,19 @@ _FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed", ".json"}
 
 
 def gather(sources: Sources, fetcher: Fetcher | None, pages: PageReader | None = None,
-           concurrency: int = 6, teaser_words: int = 150) -> list[SourceReport]:
-    """One report per configured folder and feed, folders first, each group in config order."""
-    reports = [folder_report(f.path, f.name or f.path.name, f.outlet, f.recursive) for f in sources.folders]
+           concurrency: int = 6, teaser_words: int = 150, own: Sequence[tuple[str, Path]] = (),
+           cache: kept.Cache | None = None) -> list[SourceReport]:
+    """One report per configured folder and feed, folders first, each group in config order;
+    ``own`` and ``cache`` go to ``read_folder``."""
+    reports = [folder_report(f.path, f.name or f.path.name, f.outlet, f.recursive, own, cache) for f in sources.folders]
     jobs = [lambda f=f: read_feed(f.url, fetcher, f.name or f.url, f.outlet, pages, teaser_words)
             for f in sources.feeds]
     return reports + _run_all(jobs, concurrency)
 
 
 def gather_paths(paths: Sequence[str], fetcher: Fetcher | None, pages: PageReader | None = None,
-                 concurrency: int = 6, teaser_words: int = 150) -> list[SourceReport]:
+                 concurrency: int = 6, teaser_words: int = 150, own: Sequence[tuple[str, Path]] = (),
+                 cache: kept.Cache | None = None) -> list[SourceReport]:
     """One report per ad-hoc source: folders, article files, feed files or feed URLs."""
     jobs: list[Callable[[], SourceReport]] = []
     for item in paths:
@@ -53,7 +57,7 @@ def gather_paths(paths: Sequence[str], fetcher: Fetcher | None, pages: PageReade
         if "://" in item or path.suffix.lower() in _FEED_SUFFIXES:
             jobs.append(lambda item=item: read_feed(item, fetcher, item, "", pages, teaser_words))
         elif path.is_dir():
-            jobs.append(lambda path=path: folder_report(path, path.name))
+            jobs.append(lambda path=path: folder_report(path, path.name, own=own, cache=cache))
         elif path.is_file():
             jobs.append(lambda path=path: _file_report(path))
         else:
@@ -82,8 +86,9 @@ def feeds_with(sources: Sources, imported: Sequence[tuple[str, str]]) -> Sources
     return sources.model_copy(update={"feeds": [*sources.feeds, *extra]})
 
 
-def folder_report(root: Path, name: str, outlet: str = "", recursive: bool = True) -> SourceReport:
-    articles, problems = read_folder(root, source=name, outlet=outlet, recursive=recursive)
+def folder_report(root: Path, name: str, outlet: str = "", recursive: bool = True,
+                  own: Sequence[tuple[str, Path]] = (), cache: kept.Cache | None = None) -> SourceReport:
+    articles, problems = read_folder(root, source=name, outlet=outlet, recursive=recursive, own=own, cache=cache)
     status = "ok" if articles or not problems else "failed: no readable article"
     return SourceReport(name, "folder", str(root), tuple(articles), tuple(problems), status, _guesses(articles))
 

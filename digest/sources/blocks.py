@@ -107,8 +107,10 @@ def _strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _is_slogan(line: str) -> bool:
+    if count_words(line) > 6:  # first: a paragraph's worth of letters is never looked at
+        return False
     letters = [c for c in line if c.isalpha()]
-    return bool(letters) and count_words(line) <= 6 and all(c.isupper() for c in letters)
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _blocks(lines: list[str]) -> list[Block]:
@@ -159,8 +161,10 @@ def _classify(line: str) -> Block | None:
 
 
 def _is_heading(line: str) -> bool:
+    if line.endswith(_SENTENCE_END):
+        return False
     words = count_words(line)
-    if words > 12 or line.endswith(_SENTENCE_END):
+    if words > 12:
         return False
     if line.endswith((":", "：")):
         return words <= 3

@@ -39,14 +39,17 @@ in the run summary and the editor notes, and an editor can feature one with ``to
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import PurePath
 
 from digest.config import TopicSettings
 from digest.models import Article, Relevance
 from digest.text.sentences import split, words
+from digest.text.scripts import has_cjk
 from digest.text.words import light_stem
 
 TITLE, LEAD, BODY = 3.0, 2.0, 1.0
@@ -54,8 +57,11 @@ LEAD_SENTENCES = 2
 PARAGRAPH = 0.5
 _ORDER = ("title", "heading", "lead", "body")
 
+_INNER = re.compile(r"(['’.])")  # what may join word pieces (``text.sentences``' word pattern)
+_JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:['’.][^\W_]++)+")  # a word part with inner marks
+_PART = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")  # ``sentences.words`` split at hyphens
 Token = tuple[str, str]  # (stem, word as written)
-Index = dict[str, tuple[int, ...]]  # stem -> positions: a phrase is looked for only where its first stem is
+Index = dict[str, list[int]]  # stem -> positions: a phrase is looked for only where its first stem is
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,7 @@ class Unit:
 class Phrase:
     text: str
     tokens: tuple[Token, ...]
+    stems: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,8 @@ class Topic:
     threshold: float
     include: frozenset[str]
     by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]]  # first stem -> (group no., term no., group, term)
+    stems: tuple[frozenset[str], ...]  # per group, every stem of its terms
+    firsts: frozenset[str]  # the first stem of every term and exclusion
 
 
 def compile_topic(settings: TopicSettings) -> Topic:
@@ -99,6 +108,7 @@ def compile_topic(settings: TopicSettings) -> Topic:
         not_in[key] = not_in.get(key, ()) + _phrases(sense.not_in)
         not_with[key] = not_with.get(key, ()) + _phrases(sense.not_with)
     groups = tuple((g.name, _phrases(g.terms)) for g in settings.groups)
+    exclusions = _phrases(settings.exclusions)
     by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]] = {}
     for g, (name, terms) in enumerate(groups):
         for t, term in enumerate(terms):
@@ -107,10 +117,12 @@ def compile_topic(settings: TopicSettings) -> Topic:
         groups=groups,
         not_in=not_in,
         not_with=not_with,
-        exclusions=_phrases(settings.exclusions),
+        exclusions=exclusions,
         threshold=settings.threshold,
         include=frozenset(settings.include),
         by_first=by_first,
+        stems=tuple(frozenset(stem for term in terms for stem, _ in term.tokens) for _, terms in groups),
+        firsts=frozenset(by_first) | {p.tokens[0][0] for p in exclusions},
     )
 
 
@@ -127,8 +139,18 @@ def judge(article: Article, topic: Topic) -> Relevance:
 
 def assess(article: Article, topic: Topic) -> tuple[float, str]:
     """The score and its reason: the costly part, which depends only on the article's title and
-    blocks and on the topic's groups, senses and exclusions (``judging.work_key``)."""
-    return _assess(article_units(article), topic)
+    blocks and on the topic's groups, senses and exclusions (``judging.work_key``).
+
+    Most articles of a week name no term of some group anywhere (a football report, no "AI"):
+    their score is 0 whatever their sentences, and their reason names only the units that hold a
+    term. Those are decided without splitting the paragraphs that hold no term (``_quiet``); the
+    result is exactly the full scorer's (tests/test_relevance.py and
+    ``benchmarks/relevance_screen.py`` compare the two)."""
+    text = _Text(article)
+    quiet = _quiet(article, text, topic)
+    if quiet is None:
+        return _assess(article_units(article, text), topic)
+    return _assess(article_units(article, text, quiet, topic.firsts), topic)  # only units that hold a term
 
 
 def verdict(article: Article, topic: Topic, score: float, reason: str) -> Relevance:
@@ -142,28 +164,106 @@ def verdict(article: Article, topic: Topic, score: float, reason: str) -> Releva
     return Relevance(article.id, article.location, article.title, score, passed or included, reason, included)
 
 
-def article_units(article: Article) -> list[Unit]:
-    """Title, headings and sentences, each with its position weight and its paragraph.
+class _Text:
+    """An article's title and blocks as tokens, each paragraph's context indexed when first needed."""
+
+    def __init__(self, article: Article):
+        self.title = _tokens(article.title)
+        self.first = next((i for i, b in enumerate(article.blocks) if b.kind != "heading"), -1)
+        self.tokens = [_tokens(b.text) for b in article.blocks]
+        self._contexts: dict[int, tuple[tuple[Token, ...], Index]] = {}
+
+    def own(self, block: int) -> tuple[Token, ...]:
+        return self.title if block < 0 else self.tokens[block]
+
+    def context(self, block: int) -> tuple[tuple[Token, ...], Index]:
+        """Block ``block``'s tokens and the title (-1: the title and the first paragraph), indexed;
+        the index finds the block's own tokens too (they come first)."""
+        if block not in self._contexts:
+            tokens = (self.title + (self.tokens[self.first] if self.first >= 0 else ()) if block < 0
+                      else self.tokens[block] + self.title)
+            self._contexts[block] = (tokens, _index(tokens))
+        return self._contexts[block]
+
+
+def article_units(article: Article, text: _Text | None = None, skip: frozenset[int] = frozenset(),
+                  wanted: frozenset[str] | None = None) -> list[Unit]:
+    """Title, headings and sentences, each with its position weight and its paragraph; the
+    paragraphs in ``skip`` only as far as needed to know the lead and, with ``wanted``, only the
+    sentences holding one of those stems (the others are counted, not scored).
 
     The title belongs to the first paragraph: together they are the standfirst, so "Lucasfilm
     de-ages Harrison Ford with machine learning" and a lead naming the actor join the groups.
     """
-    first = next((i for i, b in enumerate(article.blocks) if b.kind != "heading"), -1)
-    title = _tokens(article.title)
-    context = title + (_tokens(article.blocks[first].text) if first >= 0 else ())
-    units = [_unit("title", TITLE, title, context, _index(context), first)]
+    text = text or _Text(article)
+    units = [_unit("title", TITLE, text.title, *text.context(-1), text.first)]
     sentences = 0
     for index, block in enumerate(article.blocks):
-        context = _tokens(block.text) + title  # the title frames every paragraph: "golf" there traps "tour"
-        context_index = _index(context)
-        if block.kind == "heading":
-            units.append(_unit("heading", LEAD, _tokens(block.text), context, context_index, index))
+        if index in skip and sentences >= LEAD_SENTENCES:
+            continue  # no term there: its sentences can neither count nor be the lead
+        if block.kind == "heading":  # the title frames every paragraph: "golf" there traps "tour"
+            units.append(_unit("heading", LEAD, text.tokens[index], *text.context(index), index))
             continue
-        for text in split(block.text):
+        for piece in split(block.text):
             where, weight = ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
-            units.append(_unit(where, weight, _tokens(text), context, context_index, index))
+            tokens = _tokens(piece)
             sentences += 1
+            if wanted is None or not wanted.isdisjoint(map(itemgetter(0), tokens)):
+                units.append(_unit(where, weight, tokens, *text.context(index), index))
     return units
+
+
+def _quiet(article: Article, text: _Text, topic: Topic) -> frozenset[int] | None:
+    """The blocks where no term occurs, when some group cannot count anywhere (else None): then
+    the score is 0 (its spread is), and units without a term change neither it nor the reason.
+
+    Looked for in whole blocks: a sentence is a verbatim piece of its block, cut at white space or
+    punctuation, so a term in a sentence is in its block, and an occurrence beside a ``not_with``
+    word is beside it in every sentence of that paragraph. Where a cut could fall inside a word
+    ("U.S.Next"), every piece of the word is tried against every word of the terms."""
+    counted: set[int] = set()
+    raw = [article.title, *(b.text for b in article.blocks)]
+    termed = [_occurs(text, block, raw[block + 1], topic, counted) for block in range(-1, len(article.blocks))]
+    if len(counted) == len(topic.groups):
+        return None
+    return frozenset(i for i, found in enumerate(termed[1:]) if not found)
+
+
+def _occurs(text: _Text, block: int, raw: str, topic: Topic, counted: set[int]) -> bool:
+    """Whether any term occurs in ``block``; the groups of the terms that may count there join ``counted``."""
+    own, found = text.own(block), False
+    stems = list(map(itemgetter(0), own))
+    present = set(stems)
+    for stem in present & topic.by_first.keys():
+        for g, _, _, term in topic.by_first[stem]:
+            if not (term.stems <= present and _seek(own, stems, term.tokens)):
+                continue
+            found = True
+            if g not in counted:
+                context = text.context(block)[0]
+                traps = topic.not_with.get(_key(term), ())
+                if not any(_seek(context, list(map(itemgetter(0), context)), p.tokens) for p in traps):
+                    counted.add(g)
+    joined = _JOINED.findall(raw) if not has_cjk(raw) else [w for _, w in own if _INNER.search(w)]
+    pieces = {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
+              for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
+    for g, group in enumerate(topic.stems):
+        if pieces & group:
+            found = True
+            counted.add(g)
+    return found
+
+
+def _seek(tokens: Sequence[Token], stems: list[str], phrase: Sequence[Token]) -> bool:
+    """Whether ``phrase`` is in ``tokens`` (``stems``: theirs), as ``_find`` finds it."""
+    at, size = -1, len(phrase)
+    while True:
+        try:
+            at = stems.index(phrase[0][0], at + 1)
+        except ValueError:
+            return False
+        if at + size <= len(tokens) and all(_same(tokens[at + k], phrase[k]) for k in range(size)):
+            return True
 
 
 def _unit(where: str, weight: float, tokens: tuple[Token, ...], context: tuple[Token, ...], context_index: Index,
@@ -175,7 +275,7 @@ def _index(tokens: Sequence[Token]) -> Index:
     positions: dict[str, list[int]] = {}
     for i, (stem, _) in enumerate(tokens):
         positions.setdefault(stem, []).append(i)
-    return {stem: tuple(found) for stem, found in positions.items()}
+    return positions
 
 
 def _assess(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
@@ -213,7 +313,8 @@ def _hits(units: Sequence[Unit], topic: Topic) -> tuple[list[dict[str, list[str]
 
 def _matches(unit: Unit, topic: Topic) -> list[tuple[str, Phrase, int]]:
     """Every (group, term, start) in the unit, longest terms first so they win overlaps."""
-    found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index for g, t, name, term in
+    found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index.keys() & topic.by_first.keys()
+             for g, t, name, term in
              topic.by_first.get(stem, ()) for start in _find(unit.tokens, term.tokens, unit.index)]
     return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
 
@@ -275,7 +376,8 @@ def _named(article: Article, names: frozenset[str]) -> bool:
 
 
 def _phrase(text: str) -> Phrase:
-    return Phrase(text, _tokens(text))
+    tokens = _tokens(text)
+    return Phrase(text, tokens, frozenset(stem for stem, _ in tokens))
 
 
 def _phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
@@ -287,7 +389,11 @@ def _key(term: Phrase) -> str:
 
 
 def _tokens(text: str) -> tuple[Token, ...]:
-    return tuple((light_stem(part), part) for word in words(text) for part in word.split("-") if part)
+    """Words split at hyphens, with their stems; ``_PART`` finds the same parts in one pass when
+    there is no CJK character to split further."""
+    parts = (_PART.findall(text) if not has_cjk(text)
+             else [part for word in words(text) for part in word.split("-") if part])
+    return tuple(zip(map(light_stem, parts), parts))
 
 
 def _find(tokens: Sequence[Token], phrase: Sequence[Token], index: Index | None = None) -> list[int]:

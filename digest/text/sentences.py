@@ -39,7 +39,7 @@ from functools import lru_cache
 import nupunkt
 
 from digest.models import Article, Sentence
-from digest.text.scripts import cjk_words, split_at_marks
+from digest.text.scripts import cjk_words, has_cjk, split_at_marks
 
 _LINE = re.compile(r"[^\s](?:[^\n]*[^\s])?")  # a line's text without its surrounding white space
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
@@ -123,7 +123,8 @@ def _skip_label(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 def words(text: str) -> list[str]:
     """Word tokens: letters and digits, keeping inner apostrophes, dots and hyphens."""
-    return cjk_words(_WORD.findall(text))  # a Chinese or Japanese character is a word
+    found = _WORD.findall(text)
+    return cjk_words(found) if has_cjk(text) else found  # a Chinese or Japanese character is a word
 
 
 def article_sentences(article: Article) -> tuple[Sentence, ...]:

@@ -1,0 +1,66 @@
+"""Folder articles kept between runs: a file that has not changed is not read and parsed again.
+
+Reading a folder of 10,000 saved articles (front matter, character set, layout) costs seconds
+that a weekly re-run would spend again on the same files. ``read_folder`` with a ``WorkCache``
+(``digest/work.py``, kind ``article``) keys each file by what shapes its Article: its path, size
+and modification time (nanoseconds), those of its sidecar metadata files, the folder it is read
+from, the source's name and outlet, and ``VERSION`` (change it when parsing changes what an
+Article holds). A changed, touched or replaced file makes a new key and is read again; so does
+one whose Article does not survive the trip through JSON unchanged (it is simply not kept). Files
+that cannot be read are not kept either: their problem is reported every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from itertools import starmap
+from pathlib import Path
+from typing import Protocol
+
+from digest.models import Article, Block
+
+class Cache(Protocol):
+    """What ``read_folder`` needs of ``digest.work.WorkCache`` (sources sit below it)."""
+
+    def get(self, kind: str, keys: Iterable[str]) -> dict[str, object]: ...
+
+    def put(self, kind: str, values: Mapping[str, object]) -> None: ...
+
+
+KIND = "article"
+VERSION = "folder-1"
+
+
+def file_key(path: Path, sidecars: Sequence[Path], shaping: Sequence[str]) -> str | None:
+    """The file's key, or None when it cannot be stat'ed (the reader then reports why)."""
+    try:
+        stats = [(str(p), s.st_size, s.st_mtime_ns) for p in (path, *sidecars) for s in [os.stat(p)]]
+    except OSError:
+        return None
+    return hashlib.sha256(json.dumps([VERSION, stats, *shaping]).encode()).hexdigest()[:32]
+
+
+def to_json(article: Article) -> dict | None:
+    """The article as JSON-ready values, or None when they would not come back the same."""
+    value = {"id": article.id, "location": article.location, "title": article.title, "outlet": article.outlet,
+             "blocks": [[b.kind, b.text] for b in article.blocks], "url": article.url,
+             "published": article.published.isoformat() if article.published else None, "author": article.author,
+             "source": article.source, "dropped": list(article.dropped), "inferred": list(article.inferred),
+             "pinned": article.pinned}
+    plain = all(isinstance(v, str) for v in (article.id, article.location, article.title, article.outlet,
+                                             article.source, *article.dropped, *article.inferred))
+    plain = plain and all(v is None or isinstance(v, str) for v in (article.url, article.author))
+    return value if plain and from_json(value) == article else None
+
+
+def from_json(value: dict) -> Article:
+    published = value["published"]
+    return Article(id=value["id"], location=value["location"], title=value["title"], outlet=value["outlet"],
+                   blocks=tuple(starmap(Block, value["blocks"])), url=value["url"],
+                   published=datetime.fromisoformat(published) if published else None, author=value["author"],
+                   source=value["source"], dropped=tuple(value["dropped"]), inferred=tuple(value["inferred"]),
+                   pinned=value["pinned"])

@@ -1,0 +1,65 @@
+"""Reading a folder fast and once: plain front matter without the YAML parser (the same values),
+digest's own output and store never walked into, and unchanged files taken from the work cache."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.sources import read_folder
+from digest.sources.folder import _plain_front_matter
+from digest.work import WorkCache
+
+NOW = datetime(2025, 7, 20, 8, 0, tzinfo=timezone.utc)
+ARTICLE = "---\ntitle: \"{title}\"\noutlet: \"Outlet {n}\"\n---\n\nStudios used AI to dub the film {n} into nine languages.\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "outlet", "url", "published", "author", "tags", "yes"]),
+                          st.text(max_size=12), st.sampled_from(['"', "'", ""])), min_size=1, max_size=4))
+def test_plain_front_matter_reads_what_the_yaml_parser_reads_or_leaves_it_to_the_parser(lines):
+    text = "\n".join(f"{key}: {quote}{value}{quote}" for key, value, quote in lines)
+    plain = _plain_front_matter(text)
+    if plain is not None:
+        assert plain == yaml.safe_load(text)
+
+
+def test_a_plain_front_matter_is_read_without_the_parser_and_others_still_with_it():
+    assert _plain_front_matter('title: "A \'quoted\' title"\noutlet: "Example"') == {
+        "title": "A 'quoted' title", "outlet": "Example"}
+    assert _plain_front_matter('title: "line\\nbreak"') is None  # an escape: the parser reads it
+    assert _plain_front_matter("include: true") is None
+
+
+def test_the_output_folder_and_store_inside_a_source_folder_are_not_walked_into(tmp_path):
+    (tmp_path / "a.md").write_text(ARTICLE.format(title="One", n=1), encoding="utf-8")
+    out = tmp_path / "out" / "2025-W29"
+    out.mkdir(parents=True)
+    (out / "digest.txt").write_text("Last week's issue, which must not be read as an article.\n", encoding="utf-8")
+    articles, problems = read_folder(tmp_path, own=[("output folder", tmp_path / "out"),
+                                                    ("store", tmp_path / "digest.sqlite")])
+    (tmp_path / "digest.sqlite").write_bytes(b"SQLite format 3\x00")
+    assert [a.title for a in articles] == ["One"]
+    assert [p.what for p in problems] == ["skipped: digest's own output folder, never read as a source"]
+    _, problems = read_folder(tmp_path, own=[("store", tmp_path / "digest.sqlite")])
+    assert "skipped: digest's own store, never read as a source" in [p.what for p in problems]
+    assert not any(p.where.endswith("digest.txt") for p in problems)
+
+
+def test_unchanged_files_come_from_the_cache_and_a_changed_one_is_read_again(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.md").write_text(ARTICLE.format(title=f"Story {n}", n=n), encoding="utf-8")
+    first, _ = read_folder(folder)
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        assert read_folder(folder, cache=cache)[0] == first
+    (folder / "1.md").write_text(ARTICLE.format(title="Story 1, corrected", n=1), encoding="utf-8")
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        again, _ = read_folder(folder, cache=cache)
+        assert cache.hits["article"] == 2  # the two unchanged files were not parsed again
+    assert [a.title for a in again] == ["Story 0", "Story 1, corrected", "Story 2"]
+    assert again[0] == first[0] and again[2] == first[2]
