@@ -1,15 +1,22 @@
-"""Per-article work kept between runs, so a re-run redoes only what is new or changed.
+"""Work kept between runs, so a re-run redoes only what is new or changed.
 
-The expensive per-article stages are the topic score (splitting every sentence and matching every
-term: ``sources/relevance.py``) and dedup's shingles, MinHash signature and word counts
-(``stories/features.py``, kind ``dedup``, keyed by ``features.work_key``). The topic score is kept in the store file's own table,
-``article_work``, keyed by a hash of what shapes it: the article's title, location, blocks and
-``include`` flag, and the topic settings (``relevance.work_key``); a changed article or changed
-settings make a new key, and the old row is simply never read again. The table is created with
-``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema version of its own: dropping it
-loses nothing but time). Values are JSON, or bytes stored as a BLOB (dedup's packed arrays).
-Reading does not write: the rows read are marked as used, and rows not read for ``KEEP_DAYS``
-deleted, once per run, when the run leaves the cache's context without an error.
+Everything lives in the store file's own table, ``article_work``, one row per value, keyed by a
+hash of what shapes it (the input's content and the settings, sometimes the code), with a
+``kind`` saying whose it is:
+
+- ``article``: a folder file parsed into an Article (``sources/kept.py``: path, size, mtime_ns,
+  sidecars, folder settings);
+- ``relevance``: the topic score (splitting every sentence and matching every term:
+  ``sources/relevance.py``; key: title, location, blocks, ``include`` flag, topic settings);
+- ``dedup``: dedup's shingles, MinHash signature and word counts (``stories/features.py``);
+- ``facts`` and ``sections``: a featured story's consensus facts and a selection's themes and
+  lead (``digest/issue_work.py``; keys hold the stories' content, the settings and the code).
+
+A changed input or changed settings make a new key, and the old row is simply never read again.
+The table is created with ``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema
+version of its own: dropping it loses nothing but time). Values are JSON, or bytes stored as a
+BLOB (dedup's packed arrays). Reading does not write: the rows read are marked as used, and rows
+not read for ``KEEP_DAYS`` deleted, once per context, when it is left without an error.
 
 A cache row is written only after the work it stands for is done, in one transaction per run: a
 killed run leaves either the rows or nothing, and the next run redoes what is missing.
