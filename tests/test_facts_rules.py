@@ -172,9 +172,3 @@ def test_a_run_of_the_story_s_topic_words_is_no_anchor():
     matcher = StatementMatcher(texts)
     assert not matcher.same(0, 1)  # "harbour storm damage": words most sentences share
 
-
-def test_a_short_list_item_states_nothing_to_agree_with():
-    from digest.facts.statements import is_label
-    assert is_label("Shot planning and storyboards")
-    assert not is_label("Shot planning got faster.")
-    assert not is_label("Studios now plan every shot with the tool before a single day of filming")
