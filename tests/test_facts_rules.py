@@ -35,8 +35,9 @@ def test_a_rare_hyphenated_term_both_sources_write_is_an_anchor():
              "A vote on the rule was set for Thursday by the state senate."]
     matcher = StatementMatcher(texts)
     assert matcher.same(0, 1)
-    plain = StatementMatcher([t.replace("pay-as-you-go", "new") for t in texts])
-    assert not plain.same(0, 1)
+    plain = StatementMatcher([texts[0].replace("pay-as-you-go", "new"), texts[1].replace("pay-as-you-go", "revised"),
+                              *texts[2:]])
+    assert not plain.same(0, 1)  # no term, and no three words in a row, in common
 
 
 def test_a_named_index_is_read_across_a_clause_between_it_and_its_verb():
@@ -142,3 +143,32 @@ def test_damages_sought_and_up_to_three_words_before_a_counted_noun():
 def test_an_age_after_a_name_may_end_the_sentence():
     age, = [f for f in figures_in("The victim was named as Maria Lopez, 41.") if f.kind == "age"]
     assert age.value == 41
+
+
+_HARBOUR = ["The harbour reopened on Monday after the storm.",
+            "Officials said the harbour would stay open all week.",
+            "The storm closed the harbour for three days.",
+            "Fishermen returned to the harbour on Monday.",
+            "The port authority thanked the crews who cleared the harbour.",
+            "Ferries to the islands ran late on Monday."]
+
+
+def test_three_rare_words_in_a_row_anchor_two_sources_saying_one_thing():
+    texts = ["The mayor ordered an independent inquiry into the collapsed sea wall at the old pier.",
+             "An independent inquiry into the collapsed sea wall was ordered by the mayor on Tuesday.",
+             *_HARBOUR]
+    matcher = StatementMatcher(texts)
+    assert matcher.same(0, 1)  # "independent inquiry into the collapsed sea wall": no name, number or quote
+    reworded = StatementMatcher([texts[0], "The mayor wants an outside review of why the old sea defences fell.",
+                                 *_HARBOUR])
+    assert not reworded.same(0, 1)
+
+
+def test_a_run_of_the_story_s_topic_words_is_no_anchor():
+    topic = ["The harbour storm closed the harbour.", "Storm damage at the harbour was heavy.",
+             "After the harbour storm, crews worked at the harbour.", "The harbour storm cost millions."]
+    texts = ["Ferry crews said the harbour storm damage was the worst they had seen in years.",
+             "The harbour storm damage shocked the ferry crews who came back on Monday morning.", *topic]
+    matcher = StatementMatcher(texts)
+    assert not matcher.same(0, 1)  # "harbour storm damage": words most sentences share
+
