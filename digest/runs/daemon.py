@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from digest.config import Config
 from digest.errors import BusyError
@@ -35,7 +34,7 @@ from digest.runs.runlog import RunLog
 from digest.runs.sendable import send_check
 from digest.runs.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
 from digest.store import Store
-from digest.weeks import week_of
+from digest.weeks import local, week_of
 
 logger = logging.getLogger(__name__)
 INTERRUPTED = (130,)  # the child's exit code after Ctrl-C (a signal death is negative): the fire stays owed
@@ -121,7 +120,7 @@ class Daemon:
     def fire(self, job: str) -> None:
         """APScheduler's job: run ``job`` for its latest fire time, then log the next fire times."""
         now = self.clock()
-        if repeated(now.astimezone(ZoneInfo(self.settings.timezone))):
+        if repeated(local(now, self.settings.timezone)):
             logger.info("%s: skipped: this local time happens twice tonight (clocks go back); it ran at the first", job)
             return
         when = latest_fire(self.triggers[job], now, within=self.grace + timedelta(minutes=1)) or now
