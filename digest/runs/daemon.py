@@ -32,7 +32,7 @@ from digest.config import Config
 from digest.errors import BusyError
 from digest.runs.runlog import RunLog
 from digest.runs.sendable import send_check
-from digest.runs.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
+from digest.runs.schedule import JOBS, catch_up, latest_fire, next_times, repeated, trigger
 from digest.store import Store
 from digest.weeks import local, week_of
 
@@ -129,7 +129,7 @@ class Daemon:
 
     def log_next(self) -> dict[str, datetime | None]:
         now = self.clock()
-        times = {job: next_fire(self.triggers[job], self.settings.timezone, now) for job in JOBS}
+        times = next_times(self.settings, now)
         logger.info("next: %s", "; ".join(f"{job} {t.isoformat(timespec='minutes') if t else 'never'}"
                                           for job, t in times.items()))
         return times
