@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from digest.commands import config_option, moment
 
@@ -31,11 +30,11 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
     elif not args.quiet or report["exit_code"]:
-        print("\n".join(_lines(report, ZoneInfo(config.schedule.timezone))))
+        print("\n".join(_lines(report, config.schedule.timezone)))
     return report["exit_code"]
 
 
-def _lines(report: dict, zone: ZoneInfo) -> list[str]:
+def _lines(report: dict, zone: str) -> list[str]:
     """The report for a person: times on the schedule's clock (``--json`` keeps ISO 8601)."""
     week, at = report["this_week"], lambda text: _at(text, zone)
     lines = [f"digest status at {at(report['now'])}: {report['health'].upper()}"]
@@ -58,17 +57,19 @@ def _lines(report: dict, zone: ZoneInfo) -> list[str]:
     return lines
 
 
-def _at(text: str | None, zone: ZoneInfo) -> str:
+def _at(text: str | None, zone: str) -> str:
     """An ISO 8601 time as people read it, on the schedule's clock: "Mon 21 Jul 2025 07:00 BST"."""
+    from digest.weeks import local
+
     try:
         moment = datetime.fromisoformat(text or "")
     except ValueError:
         return text or "?"
     moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+    return local(moment, zone).strftime("%a %d %b %Y %H:%M %Z")
 
 
-def _run(run: dict | None, zone: ZoneInfo) -> str:
+def _run(run: dict | None, zone: str) -> str:
     if not run:
         return "never"
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()))

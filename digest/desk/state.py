@@ -160,7 +160,7 @@ class Desk:
         """Mail the exact issue to ``email.editor_address`` (holding the run/send lock); one line. An editor
         who subscribes gets their own copy, unsubscribe link and List-Unsubscribe header included, as
         ``send`` makes it; otherwise the copy carries the general link (as the archive's web page does)."""
-        from digest.mail.deliver import compose, personalize
+        from digest.mail.deliver import compose, own_message
         from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure
 
         settings, editor = self.config.email, self.config.email.editor_address
@@ -168,7 +168,8 @@ class Desk:
             raise DigestError("set email.editor_address in config.yaml: the test send goes to the editor only")
         with RunLock(self.config.store, "test send", wait=LOCK_WAIT):
             email, url = self.stored_email(self.week), self._own_link(editor)
-            message = compose(personalize(email, settings, url) if url else email, settings, self.clock(), editor, url)
+            message = own_message(email, settings, self.clock(), editor, url) if url else \
+                compose(email, settings, self.clock(), editor)
             try:
                 with Mailer(settings.smtp, os.environ) as mailer:
                     mailer.send(message, settings.from_address, editor)

@@ -85,6 +85,13 @@ def personalize(email: Email, settings: EmailSettings, url: str) -> Email:
     return replace(email, html=html, text=text)
 
 
+def own_message(email: Email, settings: EmailSettings, now: datetime, address: str, url: str,
+                message_id: str | None = None) -> EmailMessage:
+    """The message one subscriber gets: their own unsubscribe link ``url`` in both parts and in the
+    List-Unsubscribe header (``send``, ``--dry-run`` and the desk's test send all build it here)."""
+    return compose(personalize(email, settings, url), settings, now, address, url, message_id)
+
+
 def write_eml(message: EmailMessage, path: Path | str) -> Path:
     """Write the message as it would go on the wire (CRLF); replace the file atomically."""
     path = Path(path)
@@ -183,8 +190,7 @@ class _Run:
             return self._not_claimed(address, why)
         self.last = _pace(self.last, self.settings.smtp.rate_per_minute, sender)
         url = unsubscribe.link(self.settings, subscriber.key, sender.secret)
-        message = compose(personalize(self.email, self.settings, url), self.settings, sender.now(), address, url,
-                          claim.message_id)
+        message = own_message(self.email, self.settings, sender.now(), address, url, claim.message_id)
         try:
             _with_retries(message, self.settings, address, sender,
                           lambda: self.ledger.mark_data(self.issue, address, sender.now()))
@@ -253,7 +259,7 @@ def dry_run(email: Email, recipients: Sequence[Subscriber], settings: EmailSetti
     written = []
     for n, subscriber in enumerate(recipients, 1):
         url = unsubscribe.link(settings, subscriber.key, secret)
-        message = compose(personalize(email, settings, url), settings, now, subscriber.address, url)
+        message = own_message(email, settings, now, subscriber.address, url)
         name = re.sub(r"[^\w.@+-]", "_", subscriber.address)
         written.append(write_eml(message, out / f"{n:03d}-{name}.eml"))
     return written

@@ -27,15 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from digest.config import Config
 from digest.errors import BusyError
 from digest.runs.runlog import RunLog
 from digest.runs.sendable import send_check
-from digest.runs.schedule import JOBS, catch_up, latest_fire, next_fire, repeated, trigger
+from digest.runs.schedule import JOBS, catch_up, latest_fire, next_times, repeated, trigger
 from digest.store import Store
-from digest.weeks import week_of
+from digest.weeks import local, week_of
 
 logger = logging.getLogger(__name__)
 INTERRUPTED = (130,)  # the child's exit code after Ctrl-C (a signal death is negative): the fire stays owed
@@ -121,7 +120,7 @@ class Daemon:
     def fire(self, job: str) -> None:
         """APScheduler's job: run ``job`` for its latest fire time, then log the next fire times."""
         now = self.clock()
-        if repeated(now.astimezone(ZoneInfo(self.settings.timezone))):
+        if repeated(local(now, self.settings.timezone)):
             logger.info("%s: skipped: this local time happens twice tonight (clocks go back); it ran at the first", job)
             return
         when = latest_fire(self.triggers[job], now, within=self.grace + timedelta(minutes=1)) or now
@@ -130,7 +129,7 @@ class Daemon:
 
     def log_next(self) -> dict[str, datetime | None]:
         now = self.clock()
-        times = {job: next_fire(self.triggers[job], self.settings.timezone, now) for job in JOBS}
+        times = next_times(self.settings, now)
         logger.info("next: %s", "; ".join(f"{job} {t.isoformat(timespec='minutes') if t else 'never'}"
                                           for job, t in times.items()))
         return times
