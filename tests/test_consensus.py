@@ -20,7 +20,8 @@ from digest.facts.claims import agree, article_figures, figures_in
 from digest.facts.periods import Period
 from digest.facts.quantities import interval, parse_number
 from digest.config import ConsensusSettings
-from digest.facts.consensus import MAY_DIFFER, find_facts
+from digest.facts.consensus import find_facts
+from digest.facts.slots import MAY_DIFFER
 from digest.models import Article, Block, Fact, Origin, Story
 from digest.facts.names import names_in, normalise_name
 from digest.facts.statements import StatementMatcher, speaker

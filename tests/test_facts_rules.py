@@ -3,6 +3,8 @@ here, none taken from the gold data): each test fails without its rule."""
 
 from __future__ import annotations
 
+import pytest
+
 from digest.facts.claims import figures_in
 from digest.facts.statements import StatementMatcher
 
@@ -107,11 +109,18 @@ def test_court_cases_are_no_infections_and_a_model_number_is_no_count():
     assert figures_in("Galaxy owners and iPad 9 users complain of cracked screens.") == []
 
 
-def test_a_loose_count_never_keeps_a_labelled_figure_out():
-    facts = _headlines(["Smith Partners put the figure at 811,250 new jobs.",
-                        "The economy added 812,000 jobs in May, the Labor Department said.",
-                        "Employers added 812,000 jobs last month, a report from the Labor Department showed."])
-    assert [f.text for f in facts if f.values] == ["Jobs added: 812,000 jobs"]
+@pytest.mark.parametrize("headlines, line", [
+    pytest.param(["Smith Partners put the figure at 811,250 new jobs.",
+                  "The economy added 812,000 jobs in May, the Labor Department said.",
+                  "Employers added 812,000 jobs last month, a report from the Labor Department showed."],
+                 "Jobs added: 812,000 jobs", id="a loose count never keeps a labelled figure out"),
+    pytest.param(["The economy shed 61,000 jobs in March, the statistics office said.",
+                  "Britain shed 61,000 jobs last month as lockdowns returned.",
+                  "Pubs and hotels drove the fall, cutting 48,000 jobs in March."],
+                 "Jobs lost: 61,000 jobs", id="each verb its own fact, a subtotal with another verb hides no total"),
+])
+def test_the_one_figure_line(headlines, line):
+    assert [f.text for f in _headlines(headlines) if f.values] == [line]
 
 
 def test_an_expectation_before_another_number_is_that_numbers():
@@ -119,13 +128,6 @@ def test_an_expectation_before_another_number_is_that_numbers():
     assert figure.qualifier == ""
     forecast, = figures_in("Economists expect 70,000 new jobs in June.")
     assert forecast.qualifier == "forecast"
-
-
-def test_each_verb_is_its_own_fact_and_a_subtotal_with_another_verb_hides_no_total():
-    facts = _headlines(["The economy shed 61,000 jobs in March, the statistics office said.",
-                        "Britain shed 61,000 jobs last month as lockdowns returned.",
-                        "Pubs and hotels drove the fall, cutting 48,000 jobs in March."])
-    assert [f.text for f in facts if f.values] == ["Jobs lost: 61,000 jobs"]
 
 
 def test_agent_and_group_nouns_are_people():
