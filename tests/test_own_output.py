@@ -26,3 +26,21 @@ def test_the_run_never_reads_its_own_output_or_store(tmp_path, capsys):
     assert f"{source / 'digest.sqlite'}: skipped: digest's own store" in notes
     assert "Editor notes" not in (issue / "digest.html").read_text(encoding="utf-8")
     assert "Editor notes" not in (issue / "digest.txt").read_text(encoding="utf-8")
+
+
+def test_an_out_folder_given_on_the_command_line_is_not_read_either(tmp_path, capsys):
+    """``run --out`` inside a source folder: the folder walk knows only the config's output
+    folder, so here ``own.leave_out`` is what keeps the last issue out."""
+    source = tmp_path / "saved"
+    shutil.copytree(SEEDS, source)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"sources:\n  folders:\n    - path: {source}\noutput: {tmp_path / 'issues'}\n"
+                      f"store: {tmp_path / 'digest.sqlite'}\n", encoding="utf-8")
+    runs = []
+    for day in ("2025-07-20", "2025-07-21"):
+        assert main(["run", "--config", str(config), "--out", str(source / "here"),
+                     "--now", f"{day}T08:00:00+00:00"]) == 0
+        runs.append(capsys.readouterr())
+    assert runs[0].out.split(" · ")[0] == runs[1].out.split(" · ")[0] == "Read 5 articles"
+    notes = (source / "here" / "2025-W30" / "notes.txt").read_text(encoding="utf-8")
+    assert f"{source / 'here'}: skipped: digest's own output folder, never read as a source" in notes
