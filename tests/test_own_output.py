@@ -9,16 +9,22 @@ from digest.cli import main
 from tests.conftest import SEEDS
 
 
-def test_the_run_never_reads_its_own_output_or_store(tmp_path, capsys):
+def _two_runs(tmp_path, capsys, output, store, extra) -> tuple[list, object]:
+    """Seeds copied to tmp_path/saved, run on two days; (their captured output, the source folder)."""
     source = tmp_path / "saved"
     shutil.copytree(SEEDS, source)
     config = tmp_path / "config.yaml"
-    config.write_text(f"sources:\n  folders:\n    - path: {source}\noutput: {source / 'out'}\n"
-                      f"store: {source / 'digest.sqlite'}\n", encoding="utf-8")
+    config.write_text(f"sources:\n  folders:\n    - path: {source}\noutput: {output(source)}\n"
+                      f"store: {store(source)}\n", encoding="utf-8")
     runs = []
     for day in ("2025-07-20", "2025-07-21"):
-        assert main(["run", "--config", str(config), "--now", f"{day}T08:00:00+00:00"]) == 0
+        assert main(["run", "--config", str(config), *extra(source), "--now", f"{day}T08:00:00+00:00"]) == 0
         runs.append(capsys.readouterr())
+    return runs, source
+
+
+def test_the_run_never_reads_its_own_output_or_store(tmp_path, capsys):
+    runs, source = _two_runs(tmp_path, capsys, lambda s: s / "out", lambda s: s / "digest.sqlite", lambda s: ())
     assert runs[0].out.split(" · ")[0] == runs[1].out.split(" · ")[0] == "Read 5 articles"
     issue = source / "out" / "2025-W30"  # the second run's issue, with the first one's files beside it
     notes = (issue / "notes.txt").read_text(encoding="utf-8")
@@ -26,3 +32,13 @@ def test_the_run_never_reads_its_own_output_or_store(tmp_path, capsys):
     assert f"{source / 'digest.sqlite'}: skipped: digest's own store" in notes
     assert "Editor notes" not in (issue / "digest.html").read_text(encoding="utf-8")
     assert "Editor notes" not in (issue / "digest.txt").read_text(encoding="utf-8")
+
+
+def test_an_out_folder_given_on_the_command_line_is_not_read_either(tmp_path, capsys):
+    """``run --out`` inside a source folder: the folder walk knows only the config's output
+    folder, so here ``own.leave_out`` is what keeps the last issue out."""
+    runs, source = _two_runs(tmp_path, capsys, lambda s: tmp_path / "issues", lambda s: tmp_path / "digest.sqlite",
+                             lambda s: ("--out", str(s / "here")))
+    assert runs[0].out.split(" · ")[0] == runs[1].out.split(" · ")[0] == "Read 5 articles"
+    notes = (source / "here" / "2025-W30" / "notes.txt").read_text(encoding="utf-8")
+    assert f"{source / 'here'}: skipped: digest's own output folder, never read as a source" in notes

@@ -5,7 +5,8 @@
 extracted by ``html``), ``opml`` (a feed reader's subscriptions); ``guard`` keeps every fetch to
 public addresses (but the configured source's own host) and within its deadline; ``own`` keeps
 digest's own output folder and store out of folder sources. ``relevance`` then scores each
-Article against the topic (pure), so only AI-in-entertainment articles go on down the pipeline.
+Article against the topic (pure; its term matching is ``phrases``), so only AI-in-entertainment
+articles go on down the pipeline.
 
 A source that fails becomes a Problem and the others are still read: one bad feed never stops
 the run. Feeds are fetched ``concurrency`` at a time (6, so no host sees more than a handful of

@@ -34,6 +34,7 @@ from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
 from digest.sources import blocks, charset, html, kept
 from digest.sources.eml import read_eml
+from digest.sources.own import note as own_note
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +122,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
                 folders += [path] if recursive else []
             elif (entry.is_file() or entry.is_symlink()) and not entry.name.startswith(".") and ".meta." not in entry.name:
                 found[path] = [folder / n for n in _sidecar_names(entry.name) if n in names]
-    notes = [Problem(str(where), f"skipped: digest's own {kind}, never read as a source",
-                     "move it out of the source folder to silence this note") for kind, where in sorted(skipped)]
+    notes = [own_note(kind, where) for kind, where in sorted(skipped)]
     return dict(sorted(found.items(), key=lambda item: item[0].parts)), notes  # Path order, compared faster
 
 

@@ -36,8 +36,13 @@ def _without(report: SourceReport, own) -> SourceReport:
     found.discard(None)
     if not found:
         return report
-    notes = tuple(Problem(str(path), f"skipped: digest's own {kind}, never read as a source",
-                          "move it out of the source folder to silence this note") for kind, path in sorted(found))
+    notes = tuple(note(kind, path) for kind, path in sorted(found))
     articles = tuple(a for a in report.articles if own(a.location) is None)
     problems = tuple(p for p in report.problems if own(p.where) is None) + notes
     return replace(report, articles=articles, problems=problems)
+
+
+def note(kind: str, path: Path) -> Problem:
+    """The note that one of digest's own files or folders was left out (here, or by the folder walk)."""
+    return Problem(str(path), f"skipped: digest's own {kind}, never read as a source",
+                   "move it out of the source folder to silence this note")

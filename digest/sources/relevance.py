@@ -48,7 +48,9 @@ from pathlib import PurePath
 
 from digest.config import TopicSettings
 from digest.models import Article, Relevance
-from digest.text.sentences import split, words
+from digest.sources import phrases
+from digest.sources.phrases import Index, Phrase, Token
+from digest.text.sentences import split
 from digest.text.scripts import has_cjk
 from digest.text.words import light_stem
 
@@ -59,9 +61,6 @@ _ORDER = ("title", "heading", "lead", "body")
 
 _INNER = re.compile(r"(['’.])")  # what may join word pieces (``text.sentences``' word pattern)
 _JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:['’.][^\W_]++)+")  # a word part with inner marks
-_PART = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")  # ``sentences.words`` split at hyphens
-Token = tuple[str, str]  # (stem, word as written)
-Index = dict[str, list[int]]  # stem -> positions: a phrase is looked for only where its first stem is
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +74,6 @@ class Unit:
     block: int  # -1 for the title
     index: Index  # where each stem starts in tokens
     context_index: Index  # ...and in context (one object shared by the paragraph's units)
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    text: str
-    tokens: tuple[Token, ...]
-    stems: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +96,11 @@ def compile_topic(settings: TopicSettings) -> Topic:
     not_in: dict[str, tuple[Phrase, ...]] = {}
     not_with: dict[str, tuple[Phrase, ...]] = {}
     for sense in settings.senses:
-        key = _key(_phrase(sense.term))
-        not_in[key] = not_in.get(key, ()) + _phrases(sense.not_in)
-        not_with[key] = not_with.get(key, ()) + _phrases(sense.not_with)
-    groups = tuple((g.name, _phrases(g.terms)) for g in settings.groups)
-    exclusions = _phrases(settings.exclusions)
+        key = phrases.key(phrases.phrase(sense.term))
+        not_in[key] = not_in.get(key, ()) + phrases.phrases(sense.not_in)
+        not_with[key] = not_with.get(key, ()) + phrases.phrases(sense.not_with)
+    groups = tuple((g.name, phrases.phrases(g.terms)) for g in settings.groups)
+    exclusions = phrases.phrases(settings.exclusions)
     by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]] = {}
     for g, (name, terms) in enumerate(groups):
         for t, term in enumerate(terms):
@@ -168,9 +160,9 @@ class _Text:
     """An article's title and blocks as tokens, each paragraph's context indexed when first needed."""
 
     def __init__(self, article: Article):
-        self.title = _tokens(article.title)
+        self.title = phrases.tokens(article.title)
         self.first = next((i for i, b in enumerate(article.blocks) if b.kind != "heading"), -1)
-        self.tokens = [_tokens(b.text) for b in article.blocks]
+        self.tokens = [phrases.tokens(b.text) for b in article.blocks]
         self._contexts: dict[int, tuple[tuple[Token, ...], Index]] = {}
 
     def own(self, block: int) -> tuple[Token, ...]:
@@ -182,7 +174,7 @@ class _Text:
         if block not in self._contexts:
             tokens = (self.title + (self.tokens[self.first] if self.first >= 0 else ()) if block < 0
                       else self.tokens[block] + self.title)
-            self._contexts[block] = (tokens, _index(tokens))
+            self._contexts[block] = (tokens, phrases.index(tokens))
         return self._contexts[block]
 
 
@@ -206,7 +198,7 @@ def article_units(article: Article, text: _Text | None = None, skip: frozenset[i
             continue
         for piece in split(block.text):
             where, weight = ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
-            tokens = _tokens(piece)
+            tokens = phrases.tokens(piece)
             sentences += 1
             if wanted is None or not wanted.isdisjoint(map(itemgetter(0), tokens)):
                 units.append(_unit(where, weight, tokens, *text.context(index), index))
@@ -236,13 +228,13 @@ def _occurs(text: _Text, block: int, raw: str, topic: Topic, counted: set[int]) 
     present = set(stems)
     for stem in present & topic.by_first.keys():
         for g, _, _, term in topic.by_first[stem]:
-            if not (term.stems <= present and _seek(own, stems, term.tokens)):
+            if not (term.stems <= present and phrases.seek(own, stems, term.tokens)):
                 continue
             found = True
             if g not in counted:
                 context = text.context(block)[0]
-                traps = topic.not_with.get(_key(term), ())
-                if not any(_seek(context, list(map(itemgetter(0), context)), p.tokens) for p in traps):
+                traps = topic.not_with.get(phrases.key(term), ())
+                if not any(phrases.seek(context, list(map(itemgetter(0), context)), p.tokens) for p in traps):
                     counted.add(g)
     joined = _JOINED.findall(raw) if not has_cjk(raw) else [w for _, w in own if _INNER.search(w)]
     pieces = {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
@@ -254,33 +246,14 @@ def _occurs(text: _Text, block: int, raw: str, topic: Topic, counted: set[int]) 
     return found
 
 
-def _seek(tokens: Sequence[Token], stems: list[str], phrase: Sequence[Token]) -> bool:
-    """Whether ``phrase`` is in ``tokens`` (``stems``: theirs), as ``_find`` finds it."""
-    at, size = -1, len(phrase)
-    while True:
-        try:
-            at = stems.index(phrase[0][0], at + 1)
-        except ValueError:
-            return False
-        if at + size <= len(tokens) and all(_same(tokens[at + k], phrase[k]) for k in range(size)):
-            return True
-
-
 def _unit(where: str, weight: float, tokens: tuple[Token, ...], context: tuple[Token, ...], context_index: Index,
           block: int) -> Unit:
-    return Unit(where, weight, tokens, context, block, _index(tokens), context_index)
-
-
-def _index(tokens: Sequence[Token]) -> Index:
-    positions: dict[str, list[int]] = {}
-    for i, (stem, _) in enumerate(tokens):
-        positions.setdefault(stem, []).append(i)
-    return positions
+    return Unit(where, weight, tokens, context, block, phrases.index(tokens), context_index)
 
 
 def _assess(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
     excluded = [(p.text, u.where) for u in units if u.where in ("title", "lead")
-                for p in topic.exclusions if _find(u.tokens, p.tokens, u.index)]
+                for p in topic.exclusions if phrases.find(u.tokens, p.tokens, u.index)]
     if excluded:
         return 0.0, f"excluded: '{excluded[0][0]}' in {excluded[0][1]}"
     hits, traps = _hits(units, topic)
@@ -315,20 +288,20 @@ def _matches(unit: Unit, topic: Topic) -> list[tuple[str, Phrase, int]]:
     """Every (group, term, start) in the unit, longest terms first so they win overlaps."""
     found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index.keys() & topic.by_first.keys()
              for g, t, name, term in
-             topic.by_first.get(stem, ()) for start in _find(unit.tokens, term.tokens, unit.index)]
+             topic.by_first.get(stem, ()) for start in phrases.find(unit.tokens, term.tokens, unit.index)]
     return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
 
 
 def _trap(unit: Unit, term: Phrase, start: int, topic: Topic) -> str:
     """Why this occurrence of ``term`` is another sense of the word, or "" if it counts."""
-    key = _key(term)
+    key = phrases.key(term)
     end = start + len(term.tokens)
     for phrase in topic.not_in.get(key, ()):
-        for at in _find(unit.tokens, phrase.tokens, unit.index):
+        for at in phrases.find(unit.tokens, phrase.tokens, unit.index):
             if at <= start and end <= at + len(phrase.tokens):
                 return f"in '{phrase.text}'"
     for phrase in topic.not_with.get(key, ()):
-        if _find(unit.context, phrase.tokens, unit.context_index):
+        if phrases.find(unit.context, phrase.tokens, unit.context_index):
             return f"beside '{phrase.text}'"
     return ""
 
@@ -373,40 +346,3 @@ def _named(article: Article, names: frozenset[str]) -> bool:
     location = PurePath(article.location)
     candidates = {article.id, article.location, location.name, article.url or ""}
     return bool(candidates & names) or any(article.location.endswith("/" + n) for n in names)
-
-
-def _phrase(text: str) -> Phrase:
-    tokens = _tokens(text)
-    return Phrase(text, tokens, frozenset(stem for stem, _ in tokens))
-
-
-def _phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
-    return tuple(p for p in map(_phrase, texts) if p.tokens)
-
-
-def _key(term: Phrase) -> str:
-    return " ".join(stem for stem, _ in term.tokens)
-
-
-def _tokens(text: str) -> tuple[Token, ...]:
-    """Words split at hyphens, with their stems; ``_PART`` finds the same parts in one pass when
-    there is no CJK character to split further."""
-    parts = (_PART.findall(text) if not has_cjk(text)
-             else [part for word in words(text) for part in word.split("-") if part])
-    return tuple(zip(map(light_stem, parts), parts))
-
-
-def _find(tokens: Sequence[Token], phrase: Sequence[Token], index: Index | None = None) -> list[int]:
-    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written. With the
-    tokens' ``index`` only the places of the phrase's first stem are tried."""
-    size, end = len(phrase), len(tokens) - len(phrase)
-    starts = range(end + 1) if index is None else index.get(phrase[0][0], ())
-    return [i for i in starts if i <= end and all(_same(tokens[i + k], phrase[k]) for k in range(size))]
-
-
-def _same(token: Token, wanted: Token) -> bool:
-    stem, written = token
-    if stem != wanted[0]:
-        return False
-    spelled = wanted[1]
-    return spelled.islower() or written.startswith(spelled) or (written.isupper() and len(written) > 1)
