@@ -233,14 +233,14 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     its first build's clock unless ``force`` (see ``build_clock``). The editor's corrections for the
     week (``config.corrections``) are honoured; a malformed corrections file stops the run."""
     book = corrections_file.load(config.corrections)
-    with Store(config.store) as store:
+    with Store(config.store) as store, WorkCache(config.store, now) as cache:  # one per run: one prune
         previous = store.issue(week) if week else None
         with progress.stage("collect", 0) if progress else nullcontext() as collecting:
             if week:
                 now, articles, problems, reports = *_stored_week(store, week), [], []
             else:
                 now, previous = build_clock(store, now, force) if not sources else (now, None)
-                gathered = own.leave_out(_gather(config, sources, store, client, now),
+                gathered = own.leave_out(_gather(config, sources, store, cache, client, now),
                                          [config.output, out or config.output], config.store)
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
@@ -254,11 +254,10 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         fix = book.week(iso_week(now))
-        with WorkCache(config.store, now) as cache:
-            found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
-            work = IssueWork(config, published_dates(found), cache)
-            digest, email = render_fitting(found, config, now, problems, progress, fix, work)
-            work.keep()
+        found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
+        work = IssueWork(config, published_dates(found), cache)
+        digest, email = render_fitting(found, config, now, problems, progress, fix, work)
+        work.keep()
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
@@ -269,19 +268,18 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
 
-def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
+def _gather(config: Config, sources: Sequence[str], store: Store, cache: WorkCache, client: httpx.Client | None,
             now: datetime) -> list[SourceReport]:
     settings = config.fetch
     with nullcontext(client) if client else make_client(settings) as http:  # a caller's client stays open
         fetcher = Fetcher(http, settings, cache=store)
         pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
         own = [("output folder", config.output), ("store", config.store)]  # never walked into (own.py)
-        with WorkCache(config.store, now) as cache:  # unchanged folder files are not parsed again
-            options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
-                           own=own, cache=cache)
-            if sources:
-                return gather_paths(sources, fetcher, **options)
-            return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
+        options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
+                       own=own, cache=cache)  # with the cache, unchanged folder files are not parsed again
+        if sources:
+            return gather_paths(sources, fetcher, **options)
+        return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
 
 
 def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:
