@@ -235,7 +235,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     book = corrections_file.load(config.corrections)
     with Store(config.store) as store, WorkCache(config.store, now) as cache:  # one per run: one prune
         previous = store.issue(week) if week else None
-        with progress.stage("collect", 0) if progress else nullcontext() as collecting:
+        with stage(progress, "collect", 0) as collecting:
             if week:
                 now, articles, problems, reports = *_stored_week(store, week), [], []
             else:
@@ -244,8 +244,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                                          [config.output, out or config.output], config.store)
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
-            if collecting:
-                collecting.items = len(articles)
+            collecting.items = len(articles)  # known only now
         checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
