@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from contextlib import nullcontext
 from collections import ChainMap
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,36 +91,37 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
 
 
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
-    """dedup.group with each article's shingles, signature and word counts kept between runs;
-    ``step`` ticks as each part's features are ready (parts of at least ``features.POOL_MIN``, so
-    each still goes to the worker processes; the grouping itself is one step at the end)."""
+    """dedup.group with each article's shingles, signature and word counts kept between runs (the
+    grouping itself is one step at the end)."""
     keys = features.work_keys(articles, settings)
-    known = cache.get("dedup", keys.values()) if cache else {}
-    found, new = {}, {}
-    for part in step.parts(articles, features.POOL_MIN):
-        part_found, part_new = features.features_of(part, settings, ChainMap(new, known) if new else known, keys=keys)
-        found.update(part_found)
-        new.update(part_new)
-        step.tick(len(part))
-    if cache and new:
-        cache.put("dedup", new)
+    found = _kept_work("dedup", articles, keys.values(), features.POOL_MIN, cache, step,
+                       lambda part, known: features.features_of(part, settings, known, keys=keys))
     return dedup.group(articles, settings, found)
 
 
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
-    """Each article's relevance, kept ones read from ``cache``; ``step`` ticks after each part
-    (parts of at least ``POOL_MIN``, so each still goes to the process pool)."""
+    """Each article's relevance, kept ones read from ``cache``."""
     stamp = judging.fingerprint(topic)
-    known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
-    judged, new = {}, {}
-    for part in step.parts(articles, judging.POOL_MIN):
-        part_judged, part_new, _ = judging.judge_many(part, topic, ChainMap(new, known) if new else known)
-        judged.update(part_judged)
+    return _kept_work("relevance", articles, [judging.work_key(a, stamp) for a in articles], judging.POOL_MIN,
+                      cache, step, lambda part, known: judging.judge_many(part, topic, known)[:2])
+
+
+def _kept_work(kind: str, articles: Sequence[Article], keys, smallest: int, cache: WorkCache | None, step: Stage,
+               work: Callable[[Sequence[Article], Mapping], tuple[dict, dict]]) -> dict:
+    """``work`` (part, kept values by key) -> (results by article id, new values by key) on every
+    article, the values of ``kind`` under ``keys`` read from ``cache`` and the new ones kept there;
+    ``step`` ticks after each part (parts of at least ``smallest``, so each still goes to the
+    worker processes)."""
+    known = cache.get(kind, keys) if cache else {}
+    done, new = {}, {}
+    for part in step.parts(articles, smallest):
+        part_done, part_new = work(part, ChainMap(new, known) if new else known)
+        done.update(part_done)
         new.update(part_new)
         step.tick(len(part))
     if cache and new:
-        cache.put("relevance", new)
-    return judged
+        cache.put(kind, new)
+    return done
 
 
 def published_dates(week: Week) -> dict[str, datetime | None]:
