@@ -112,8 +112,8 @@ class IssueWork:
                                               for key, value in values.items())
 
     def keep(self) -> None:
-        """Write what this run computed to the cache, one ``put`` per kind (each put also prunes
-        the table, so once per run, not once per composition)."""
+        """Write what this run computed to the cache, one ``put`` per kind, once per run (not once
+        per composition)."""
         if self.cache:
             for kind, values in sorted(self._new.items()):
                 self.cache.put(kind, values)

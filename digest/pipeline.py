@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from contextlib import nullcontext
 from collections import ChainMap
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,36 +91,37 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
 
 
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
-    """dedup.group with each article's shingles, signature and word counts kept between runs;
-    ``step`` ticks as each part's features are ready (parts of at least ``features.POOL_MIN``, so
-    each still goes to the worker processes; the grouping itself is one step at the end)."""
+    """dedup.group with each article's shingles, signature and word counts kept between runs (the
+    grouping itself is one step at the end)."""
     keys = features.work_keys(articles, settings)
-    known = cache.get("dedup", keys.values()) if cache else {}
-    found, new = {}, {}
-    for part in step.parts(articles, features.POOL_MIN):
-        part_found, part_new = features.features_of(part, settings, ChainMap(new, known) if new else known, keys=keys)
-        found.update(part_found)
-        new.update(part_new)
-        step.tick(len(part))
-    if cache and new:
-        cache.put("dedup", new)
+    found = _kept_work("dedup", articles, keys.values(), features.POOL_MIN, cache, step,
+                       lambda part, known: features.features_of(part, settings, known, keys=keys))
     return dedup.group(articles, settings, found)
 
 
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
-    """Each article's relevance, kept ones read from ``cache``; ``step`` ticks after each part
-    (parts of at least ``POOL_MIN``, so each still goes to the process pool)."""
+    """Each article's relevance, kept ones read from ``cache``."""
     stamp = judging.fingerprint(topic)
-    known = cache.get("relevance", [judging.work_key(a, stamp) for a in articles]) if cache else {}
-    judged, new = {}, {}
-    for part in step.parts(articles, judging.POOL_MIN):
-        part_judged, part_new, _ = judging.judge_many(part, topic, ChainMap(new, known) if new else known)
-        judged.update(part_judged)
+    return _kept_work("relevance", articles, [judging.work_key(a, stamp) for a in articles], judging.POOL_MIN,
+                      cache, step, lambda part, known: judging.judge_many(part, topic, known)[:2])
+
+
+def _kept_work(kind: str, articles: Sequence[Article], keys, smallest: int, cache: WorkCache | None, step: Stage,
+               work: Callable[[Sequence[Article], Mapping], tuple[dict, dict]]) -> dict:
+    """``work`` (part, kept values by key) -> (results by article id, new values by key) on every
+    article, the values of ``kind`` under ``keys`` read from ``cache`` and the new ones kept there;
+    ``step`` ticks after each part (parts of at least ``smallest``, so each still goes to the
+    worker processes)."""
+    known = cache.get(kind, keys) if cache else {}
+    done, new = {}, {}
+    for part in step.parts(articles, smallest):
+        part_done, part_new = work(part, ChainMap(new, known) if new else known)
+        done.update(part_done)
         new.update(part_new)
         step.tick(len(part))
     if cache and new:
-        cache.put("relevance", new)
-    return judged
+        cache.put(kind, new)
+    return done
 
 
 def published_dates(week: Week) -> dict[str, datetime | None]:
@@ -233,19 +234,18 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     its first build's clock unless ``force`` (see ``build_clock``). The editor's corrections for the
     week (``config.corrections``) are honoured; a malformed corrections file stops the run."""
     book = corrections_file.load(config.corrections)
-    with Store(config.store) as store:
+    with Store(config.store) as store, WorkCache(config.store, now) as cache:  # one per run: one prune
         previous = store.issue(week) if week else None
-        with progress.stage("collect", 0) if progress else nullcontext() as collecting:
+        with stage(progress, "collect", 0) as collecting:
             if week:
                 now, articles, problems, reports = *_stored_week(store, week), [], []
             else:
                 now, previous = build_clock(store, now, force) if not sources else (now, None)
-                gathered = own.leave_out(_gather(config, sources, store, client, now),
+                gathered = own.leave_out(_gather(config, sources, store, cache, client, now),
                                          [config.output, out or config.output], config.store)
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
-            if collecting:
-                collecting.items = len(articles)
+            collecting.items = len(articles)  # known only now
         checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
@@ -254,11 +254,10 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         featured = {article_id: (sent, issue_number(sent, config.email.first_issue)) for article_id, (sent, _)
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         fix = book.week(iso_week(now))
-        with WorkCache(config.store, now) as cache:
-            found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
-            work = IssueWork(config, published_dates(found), cache)
-            digest, email = render_fitting(found, config, now, problems, progress, fix, work)
-            work.keep()
+        found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
+        work = IssueWork(config, published_dates(found), cache)
+        digest, email = render_fitting(found, config, now, problems, progress, fix, work)
+        work.keep()
         counts = tally(articles, current, digest, reports)
         folder = (out or config.output) / digest.week
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
@@ -269,19 +268,18 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
 
-def _gather(config: Config, sources: Sequence[str], store: Store, client: httpx.Client | None,
+def _gather(config: Config, sources: Sequence[str], store: Store, cache: WorkCache, client: httpx.Client | None,
             now: datetime) -> list[SourceReport]:
     settings = config.fetch
     with nullcontext(client) if client else make_client(settings) as http:  # a caller's client stays open
         fetcher = Fetcher(http, settings, cache=store)
         pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
         own = [("output folder", config.output), ("store", config.store)]  # never walked into (own.py)
-        with WorkCache(config.store, now) as cache:  # unchanged folder files are not parsed again
-            options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
-                           own=own, cache=cache)
-            if sources:
-                return gather_paths(sources, fetcher, **options)
-            return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
+        options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
+                       own=own, cache=cache)  # with the cache, unchanged folder files are not parsed again
+        if sources:
+            return gather_paths(sources, fetcher, **options)
+        return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
 
 
 def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:

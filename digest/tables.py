@@ -16,10 +16,12 @@ class StoreTable:
 
     SCHEMA = ""
 
-    def __init__(self, path: Path | str, timeout: float = 30.0):
+    def __init__(self, path: Path | str, timeout: float = 30.0, threads: bool = False):
+        """``threads``: the connection may be used from other threads (the owner serialises its use)."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=timeout)  # how long to wait for a busy store
+        # timeout: how long to wait for a busy store
+        self._db = sqlite3.connect(str(path), timeout=timeout, check_same_thread=not threads)
         with self._db:
             self._db.executescript(self.SCHEMA)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -54,7 +55,8 @@ class WorkCache(StoreTable):
 
     A value is JSON, or bytes kept as they are (a BLOB: dedup's packed arrays). Reading marks the
     rows as used in memory; leaving the context writes the marks and forgets rows unused for
-    ``KEEP_DAYS``, once per run, in one transaction."""
+    ``KEEP_DAYS``, once per run, in one transaction. It may be shared between threads
+    (``sources.gather_paths`` reads folders ``concurrency`` at a time): one call at a time."""
 
     SCHEMA = _SCHEMA
 
@@ -62,14 +64,19 @@ class WorkCache(StoreTable):
         self.now = now
         self.hits: Counter[str] = Counter()  # kept values read, by kind
         self._used: set[str] = set()
+        self._lock = threading.Lock()
         try:
-            super().__init__(path)
+            super().__init__(path, threads=True)
         except sqlite3.Error as error:
             raise DigestError(f"{path}: cannot open the work cache: {error} (check store: in config.yaml)") from None
 
     def get(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
         """The kept values of ``keys`` (those there are); they count as used now."""
-        keys, found = sorted(set(keys)), {}
+        with self._lock:
+            return self._get(kind, sorted(set(keys)))
+
+    def _get(self, kind: str, keys: list[str]) -> dict[str, object]:
+        found = {}
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -84,7 +91,7 @@ class WorkCache(StoreTable):
     def put(self, kind: str, values: Mapping[str, object]) -> None:
         """Keep new values, in one transaction, a chunk of rows at a time."""
         stamp, items = self.now.isoformat(), list(values.items())
-        with self._db:
+        with self._lock, self._db:
             for start in range(0, len(items), _CHUNK):
                 self._db.executemany("INSERT OR REPLACE INTO article_work (key, kind, value, used) VALUES (?, ?, ?, ?)",
                                      [(k, kind, v if isinstance(v, bytes) else json.dumps(v), stamp)

@@ -92,3 +92,21 @@ def test_a_second_week_read_reads_the_kept_dedup_work_and_finds_the_same_stories
         again = find_stories(articles, config, cache=cache)
         assert cache.hits["dedup"] == cache.count("dedup") == len(again.articles)
     assert again.grouped == first.grouped and len(first.grouped) > 1
+
+
+def test_one_cache_serves_folders_read_in_threads(tmp_path):
+    """gather_paths reads folders ``concurrency`` at a time, all with the run's one WorkCache."""
+    from digest.sources import gather_paths
+
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "story.txt").write_text(f"Story {name}\n\nA studio used AI for the film {name}.\n",
+                                                   encoding="utf-8")
+    folders = [str(tmp_path / name) for name in ("a", "b", "c")]
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        first = gather_paths(folders, None, concurrency=3, cache=cache)
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        again = gather_paths(folders, None, concurrency=3, cache=cache)
+        assert cache.hits["article"] == 3  # every file read from the cache, whichever thread asked
+    assert [r.status for r in first] == ["ok"] * 3
+    assert [r.articles for r in again] == [r.articles for r in first]
