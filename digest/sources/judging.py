@@ -51,12 +51,15 @@ def workers() -> int:
 
 
 def judge_many(articles: Sequence[Article], settings: TopicSettings, known: Mapping[str, Sequence] = {},
-               processes: int | None = None) -> tuple[dict[str, Relevance], dict[str, tuple[float, str]], dict[str, str]]:
+               processes: int | None = None, keys: Mapping[str, str] | None = None,
+               ) -> tuple[dict[str, Relevance], dict[str, tuple[float, str]], dict[str, str]]:
     """(Relevance by article id, new assessments by key, key by article id); ``known`` holds kept
-    assessments (key -> (score, reason))."""
+    assessments (key -> (score, reason)) and ``keys`` the articles' ``work_key`` by id (computed
+    here when not given)."""
     topic = relevance.compile_topic(settings)
-    stamp = fingerprint(settings)
-    keys = {a.id: work_key(a, stamp) for a in articles}
+    if keys is None:
+        stamp = fingerprint(settings)
+        keys = {a.id: work_key(a, stamp) for a in articles}
     todo = list({keys[a.id]: a for a in articles if keys[a.id] not in known}.items())
     new = dict(zip((k for k, _ in todo), _assess_all([a for _, a in todo], settings, topic, processes)))
     judged = {a.id: relevance.verdict(a, topic, *(new.get(keys[a.id]) or known[keys[a.id]])) for a in articles}
