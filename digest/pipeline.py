@@ -102,8 +102,9 @@ def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step:
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
     """Each article's relevance, kept ones read from ``cache``."""
     stamp = judging.fingerprint(topic)
-    return _kept_work("relevance", articles, [judging.work_key(a, stamp) for a in articles], judging.POOL_MIN,
-                      cache, step, lambda part, known: judging.judge_many(part, topic, known)[:2])
+    keys = {a.id: judging.work_key(a, stamp) for a in articles}
+    return _kept_work("relevance", articles, keys.values(), judging.POOL_MIN, cache, step,
+                      lambda part, known: judging.judge_many(part, topic, known, keys=keys)[:2])
 
 
 def _kept_work(kind: str, articles: Sequence[Article], keys, smallest: int, cache: WorkCache | None, step: Stage,
@@ -241,7 +242,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                 now, articles, problems, reports = *_stored_week(store, week), [], []
             else:
                 now, previous = build_clock(store, now, force) if not sources else (now, None)
-                gathered = own.leave_out(_gather(config, sources, store, cache, client, now),
+                gathered = own.leave_out(_gather(config, sources, store, cache, client, now, out),
                                          [config.output, out or config.output], config.store)
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
@@ -269,12 +270,13 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
 
 
 def _gather(config: Config, sources: Sequence[str], store: Store, cache: WorkCache, client: httpx.Client | None,
-            now: datetime) -> list[SourceReport]:
+            now: datetime, out: Path | None = None) -> list[SourceReport]:
     settings = config.fetch
     with nullcontext(client) if client else make_client(settings) as http:  # a caller's client stays open
         fetcher = Fetcher(http, settings, cache=store)
         pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
-        own = [("output folder", config.output), ("store", config.store)]  # never walked into (own.py)
+        outputs = dict.fromkeys([config.output, out or config.output])  # --out too: never walked into (own.py)
+        own = [*(("output folder", folder) for folder in outputs), ("store", config.store)]
         options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
                        own=own, cache=cache)  # with the cache, unchanged folder files are not parsed again
         if sources:
