@@ -27,8 +27,7 @@ from pathlib import Path
 from digest.errors import DigestError
 from digest.models import Article, Block, Digest, Email
 from digest.models import Response
-
-SCHEMA_VERSION = 3
+from digest.tables import SCHEMA_VERSION, refuse_newer
 _CHUNK = 500  # ids per IN (...) query, far below SQLite's variable limit
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
@@ -125,13 +124,9 @@ class Store:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), check_same_thread=False)  # feed threads share it, under _lock
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            version = refuse_newer(self._db, path)
         except (OSError, sqlite3.Error) as error:
             raise DigestError(f"{path}: cannot open the store: {error} (check store: in config.yaml)") from None
-        if version > SCHEMA_VERSION:
-            self._db.close()
-            raise DigestError(f"{path}: the store was written by a newer digest (schema {version}, this one "
-                              f"knows {SCHEMA_VERSION}); upgrade digest or point store: at another file")
         self._lock = threading.Lock()
         if version == 1:  # before foreign keys are enforced: old rows may name articles kept only in schema 1
             with self._db:

@@ -10,6 +10,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from digest.errors import DigestError
+
+SCHEMA_VERSION = 3  # the store file's schema (``PRAGMA user_version``); store.py migrates older files
+
+
+def refuse_newer(db: sqlite3.Connection, path: Path | str) -> int:
+    """The file's schema version; a store written by a newer digest is refused before anything is written."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise DigestError(f"{path}: the store was written by a newer digest (schema {version}, this one "
+                          f"knows {SCHEMA_VERSION}); upgrade digest or point store: at another file")
+    return version
+
 
 class StoreTable:
     """A connection to the store file with the subclass's tables in place; a context manager."""
@@ -22,6 +36,7 @@ class StoreTable:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # timeout: how long to wait for a busy store
         self._db = sqlite3.connect(str(path), timeout=timeout, check_same_thread=not threads)
+        refuse_newer(self._db, path)
         with self._db:
             self._db.executescript(self.SCHEMA)
 

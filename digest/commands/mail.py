@@ -180,7 +180,8 @@ def _summary(report, week: str, json_out=None) -> int:
 
 
 def _known_store(path: Path) -> None:
-    """Refuse a store a newer digest wrote, as `run` does, before anything is written to it."""
+    """Refuse a store a newer digest wrote before the endpoint starts (it opens the store only per
+    request; the subscriber book and every other table refuse one themselves: tables.refuse_newer)."""
     from digest.store import Store
 
     with Store(path):
@@ -192,7 +193,6 @@ def _add(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook, SubscriberError, read_list
 
     config = config_module.load(args.config)
-    _known_store(config.store)
     addresses, problems = read_list(args.source) if args.source else ([], [])
     failed = [str(p) for p in problems]
     with SubscriberBook(config.store) as book:
@@ -212,7 +212,6 @@ def _remove(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     config = config_module.load(args.config)
-    _known_store(config.store)
     unknown = 0
     with SubscriberBook(config.store) as book:
         for address in args.addresses:
@@ -227,7 +226,6 @@ def _list(args: argparse.Namespace) -> int:
     from digest.mail.subscribers import SubscriberBook
 
     config = config_module.load(args.config)
-    _known_store(config.store)
     with SubscriberBook(config.store) as book:
         rows = book.list(None if args.all else "active")
     for row in rows:
