@@ -239,7 +239,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         previous = store.issue(week) if week else None
         with stage(progress, "collect", 0) as collecting:
             if week:
-                now, articles, problems, reports = *_stored_week(store, week), [], []
+                now, articles, problems, reports = *_stored_week(store, week, config.schedule.timezone), [], []
             else:
                 now, previous = build_clock(store, now, force) if not sources else (now, None)
                 gathered = own.leave_out(_gather(config, sources, store, cache, client, now, out),
@@ -296,8 +296,9 @@ def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetim
     return [replace(r, articles=tuple(map(dated, r.articles))) if r.kind == "feed" else r for r in reports]
 
 
-def _stored_week(store: Store, week: str) -> tuple[datetime, list[Article]]:
-    start, end = week_window(week)
+def _stored_week(store: Store, week: str, zone: str) -> tuple[datetime, list[Article]]:
+    """The end of ``week`` on ``zone``'s calendar (the rebuild's clock) and its stored articles."""
+    start, end = week_window(week, zone)
     return end, store.stored_articles(start, end, undated=True)
 
 

@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-def week_window(week: str) -> tuple[datetime, datetime]:
-    """[Monday 00:00, Sunday 23:59:59] UTC of an ISO week such as "2025-W30"; ValueError if not one."""
+def week_window(week: str, zone: str = "UTC") -> tuple[datetime, datetime]:
+    """[Monday 00:00, Sunday 23:59:59] of an ISO week such as "2025-W30" on ``zone``'s clocks (an
+    IANA name, ``schedule.timezone``; aware datetimes); ValueError if ``week`` is not one."""
     match = _WEEK.match(week)
     if not match:
         raise ValueError(f"{week!r} is not an ISO week; write it as 2025-W30")
-    monday = datetime.fromisocalendar(int(match[1]), int(match[2]), 1).replace(tzinfo=timezone.utc)
-    return monday, monday + timedelta(days=7, seconds=-1)
+    monday = datetime.fromisocalendar(int(match[1]), int(match[2]), 1)
+    tz = timezone.utc if zone == "UTC" else ZoneInfo(zone)
+    return monday.replace(tzinfo=tz), (monday + timedelta(days=7, seconds=-1)).replace(tzinfo=tz)
 
 
 def iso_week(moment: datetime) -> str:

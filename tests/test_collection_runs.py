@@ -119,6 +119,21 @@ def test_a_past_week_is_rebuilt_from_the_store_without_fetching(tmp_path, server
     assert [a.title for a in earlier.digest.articles] == ["An older story about AI trailers"]
 
 
+def test_a_past_week_is_rebuilt_on_the_schedule_zones_calendar(tmp_path, server):
+    """Monday 08:00 in Auckland is Sunday 20:00 UTC: W30 there, W29 on a UTC calendar."""
+    folder = tmp_path / "dated"
+    folder.mkdir()
+    (folder / "monday.md").write_text("---\ntitle: AI trailers reach Auckland cinemas\npublished: 2025-07-20T20:00:00Z\n"
+                                      "---\nA studio showed AI-generated film trailers in Auckland cinemas.\n", encoding="utf-8")
+    config = config_for(tmp_path, server, folders=[folder])
+    run_issue(config, NOW)
+    offline = config.model_copy(update={"sources": Sources()})
+    auckland = offline.model_copy(update={"schedule": offline.schedule.model_copy(update={"timezone": "Pacific/Auckland"})})
+    titles = {week: [a.title for a in run_issue(auckland, NOW, week=week).digest.articles] for week in ("2025-W29", "2025-W30")}
+    assert titles == {"2025-W29": [], "2025-W30": ["AI trailers reach Auckland cinemas"]}
+    assert [a.title for a in run_issue(offline, NOW, week="2025-W29").digest.articles] == ["AI trailers reach Auckland cinemas"]
+
+
 def test_a_story_already_sent_is_left_out_and_new_sources_make_a_follow_up(tmp_path, server):
     folder = tmp_path / "saved"
     folder.mkdir()

@@ -17,6 +17,12 @@ def test_week_window_is_monday_to_sunday_utc():
         week_window("2025-30")
 
 
+def test_week_window_follows_the_zones_calendar():
+    start, end = week_window("2025-W30", "Pacific/Auckland")  # NZST, UTC+12
+    assert (start.astimezone(timezone.utc), end.astimezone(timezone.utc)) == (
+        datetime(2025, 7, 20, 12, tzinfo=timezone.utc), datetime(2025, 7, 27, 11, 59, 59, tzinfo=timezone.utc))
+
+
 def story_of(*articles):
     origins = tuple(Origin(a.id, (a,)) for a in articles)
     merges = tuple(Merge(x.id, y.id, "same event", 0.3) for x, y in zip(articles, articles[1:]))
