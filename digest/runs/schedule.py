@@ -42,10 +42,9 @@ def trigger(expression: str, zone: str):
         raise CronError(f"{expression!r} is not a cron expression: {error}") from None
 
 
-def next_fire(expression_or_trigger, zone: str, after: datetime) -> datetime | None:
-    """The first fire time strictly after ``after`` (aware), in ``zone``."""
-    cron = trigger(expression_or_trigger, zone) if isinstance(expression_or_trigger, str) else expression_or_trigger
-    return cron.get_next_fire_time(None, after + timedelta(microseconds=1))
+def next_fire(expression: str, zone: str, after: datetime) -> datetime | None:
+    """The first fire time of cron ``expression`` strictly after ``after`` (aware), in ``zone``."""
+    return trigger(expression, zone).get_next_fire_time(None, after + timedelta(microseconds=1))
 
 
 def repeated(fire: datetime) -> bool:
