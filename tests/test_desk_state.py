@@ -76,6 +76,45 @@ def test_a_folder_added_to_the_config_while_the_desk_runs_is_watched(tmp_path):
         thread.join(30)
 
 
+def test_the_desks_own_correction_is_built_once_and_an_outside_edit_is_built(tmp_path):
+    """The desk writes the corrections file and builds; the watcher then sees that write and must not
+    build the same issue again, while an edit of the file from outside is built."""
+    from digest.desk.state import Desk
+    from digest.desk.watch import DEBOUNCE_MS, watch
+
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    config = tmp_path / "config.yaml"
+    config.write_text("sources:\n  folders:\n    - path: seeds\n", encoding="utf-8")
+    desk = Desk(config, now=NOW)
+    desk.build()
+    stop = threading.Event()
+
+    async def watching() -> None:
+        async with anyio.create_task_group() as group:
+            group.start_soon(watch, desk)
+            await anyio.to_thread.run_sync(stop.wait)
+            group.cancel_scope.cancel()
+
+    thread = threading.Thread(target=anyio.run, args=(watching,), daemon=True)
+    thread.start()
+    try:
+        article, first = tmp_path / "seeds" / "spotify.txt", desk.version
+        assert _until(lambda: desk.version > first,  # the watcher is running
+                      lambda: desk.version == first and article.write_text(ARTICLE, encoding="utf-8"))
+        settled = _settled(desk)
+        desk.correct(lambda c: c.model_copy(update={"subject": "The desk's own subject"}))
+        time.sleep(3 * DEBOUNCE_MS / 1000 + 2)  # the watcher has seen the write by now
+        assert _settled(desk) == settled + 1, "the desk's own correction was built twice"
+        corrections = desk.config.corrections
+        outside = corrections.read_text(encoding="utf-8").replace("The desk's own subject", "An outside subject")
+        assert _until(lambda: desk.result.digest.subject == "An outside subject",
+                      lambda: not desk.building and corrections.read_text(encoding="utf-8") != outside
+                      and corrections.write_text(outside, encoding="utf-8"))
+    finally:
+        stop.set()
+        thread.join(30)
+
+
 def test_a_test_send_to_a_subscribing_editor_carries_their_own_unsubscribe_link(tmp_path, monkeypatch):
     """As `send` makes it: the editor's own signed link in both parts and in List-Unsubscribe."""
     from digest.desk.state import Desk
