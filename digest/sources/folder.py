@@ -32,7 +32,7 @@ import yaml
 
 from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
-from digest.sources import blocks, charset, html, kept
+from digest.sources import blocks, charset, kept
 from digest.sources.eml import read_eml
 from digest.sources.own import note as own_note
 
@@ -159,6 +159,8 @@ def _layout(path: Path, raw: bytes, meta: dict) -> tuple[dict, blocks.Layout]:
         headers, content, is_html = read_eml(raw, str(path))
         meta = {**headers, **meta}
     if is_html:
+        from digest.sources import html  # lxml: loaded only for a folder that holds HTML
+
         page = html.read_page(content, url=meta.get("url"))
         meta = {**page.meta, **meta}
         return meta, blocks.arrange(page.blocks, title=meta.get("title"))
