@@ -112,7 +112,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
                 entries = list(listing)
         except PermissionError:
             continue
-        names, here = {e.name for e in entries}, folder.resolve() if own else folder
+        metas, here = {e.name for e in entries if ".meta." in e.name}, folder.resolve() if own else folder
         for entry in entries:
             path = folder / entry.name
             mine = _own(path, entry, here, own)
@@ -121,7 +121,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
             elif entry.is_dir(follow_symlinks=False):
                 folders += [path] if recursive else []
             elif (entry.is_file() or entry.is_symlink()) and not entry.name.startswith(".") and ".meta." not in entry.name:
-                found[path] = [folder / n for n in _sidecar_names(entry.name) if n in names]
+                found[path] = [folder / n for n in _sidecar_names(entry.name) if n in metas] if metas else []
     notes = [own_note(kind, where) for kind, where in sorted(skipped)]
     return dict(sorted(found.items(), key=lambda item: item[0].parts)), notes  # Path order, compared faster
 
@@ -129,7 +129,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
 def _own(path: Path, entry: os.DirEntry, here: Path, own: Sequence[tuple[str, Path]]) -> tuple[str, Path] | None:
     """("output folder" | "store", which) when ``path`` is one of digest's own (as ``own.py`` tells)."""
     for kind, mine in own:
-        if kind == "store" and here == mine.parent and entry.name.startswith(mine.name) and not entry.is_dir():
+        if kind == "store" and entry.name.startswith(mine.name) and here == mine.parent and not entry.is_dir():
             return kind, mine
         if kind == "output folder" and entry.is_dir() and path.resolve() == mine:
             return kind, mine
