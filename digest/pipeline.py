@@ -19,8 +19,7 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from digest.stories import dedup, features, followups
 from digest.stories.select import select
@@ -35,9 +34,7 @@ from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
 from digest.files import write_atomic
 from digest.models import Article, Digest, Email, Problem, Relevance, SourceReport, Story
-from digest.sources import feeds_with, flatten, gather, gather_paths, own
-from digest.sources.fetch import Fetcher, make_client
-from digest.sources.pages import PageReader
+from digest.sources import feeds_with, flatten, gather, gather_paths, is_feed, own
 from digest.progress import Progress, Stage, stage, timed
 from digest.store import Store
 from digest.work import WorkCache
@@ -48,8 +45,10 @@ from digest.email.archive import write_more_page, write_source_pages
 from digest.checkpoint import checkpoint
 from digest.email.publish import ISSUE_JSON, issue_json
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import httpx
 
+logger = logging.getLogger(__name__)
 
 
 def in_window(articles: Sequence[Article], now: datetime, days: int) -> list[Article]:
@@ -271,17 +270,24 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
 
 def _gather(config: Config, sources: Sequence[str], store: Store, cache: WorkCache, client: httpx.Client | None,
             now: datetime, out: Path | None = None) -> list[SourceReport]:
-    settings = config.fetch
-    with nullcontext(client) if client else make_client(settings) as http:  # a caller's client stays open
-        fetcher = Fetcher(http, settings, cache=store)
-        pages = PageReader(fetcher, store, lambda: now) if settings.teaser_words else None
-        outputs = dict.fromkeys([config.output, out or config.output])  # --out too: never walked into (own.py)
-        own = [*(("output folder", folder) for folder in outputs), ("store", config.store)]
-        options = dict(pages=pages, concurrency=settings.concurrency, teaser_words=settings.teaser_words,
-                       own=own, cache=cache)  # with the cache, unchanged folder files are not parsed again
+    """Every source's report. Only a run with a feed makes an HTTP client (and loads httpx and the
+    feed parser): folders alone need none."""
+    outputs = dict.fromkeys([config.output, out or config.output])  # --out too: never walked into (own.py)
+    own = [*(("output folder", folder) for folder in outputs), ("store", config.store)]
+    options = dict(concurrency=config.fetch.concurrency, teaser_words=config.fetch.teaser_words,
+                   own=own, cache=cache)  # with the cache, unchanged folder files are not parsed again
+    configured = None if sources else feeds_with(config.sources, store.imported_feeds())
+    if not (any(map(is_feed, sources)) if sources else configured.feeds):
+        return gather_paths(sources, None, **options) if sources else gather(configured, None, **options)
+    from digest.sources.fetch import Fetcher, make_client
+    from digest.sources.pages import PageReader
+
+    with nullcontext(client) if client else make_client(config.fetch) as http:  # a caller's client stays open
+        fetcher = Fetcher(http, config.fetch, cache=store)
+        pages = PageReader(fetcher, store, lambda: now) if config.fetch.teaser_words else None
         if sources:
-            return gather_paths(sources, fetcher, **options)
-        return gather(feeds_with(config.sources, store.imported_feeds()), fetcher, **options)
+            return gather_paths(sources, fetcher, pages=pages, **options)
+        return gather(configured, fetcher, pages=pages, **options)
 
 
 def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:

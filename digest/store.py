@@ -138,7 +138,8 @@ class Store:
         with self._db:
             self._db.executescript(_SCHEMA)
             self._db.executescript(_COLLECT_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if version != SCHEMA_VERSION:  # writing it again would cost a transaction's flushes each open
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def __enter__(self) -> Store:
         return self

@@ -105,3 +105,16 @@ def test_first_issue_must_be_a_week_that_exists(tmp_path):
     with pytest.raises(ConfigError, match="email.first_issue: must be an ISO week that exists"):
         load(write(tmp_path, "email:\n  first_issue: 2025-W53\n"))
     assert load(write(tmp_path, "email:\n  first_issue: 2026-W53\n")).email.first_issue == "2026-W53"
+
+
+def test_the_fast_yaml_parser_reads_the_shipped_config_as_the_pure_one_and_errors_keep_its_words(tmp_path):
+    import yaml
+
+    from digest.config import read_yaml
+
+    shipped = ROOT / "config.yaml"
+    assert read_yaml(shipped) == yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    broken = tmp_path / "config.yaml"
+    broken.write_text("topic:\n  threshold: 0.3\n\tx: 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config.yaml:3: not valid YAML: found character '\\t' that cannot start"):
+        read_yaml(broken)

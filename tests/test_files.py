@@ -31,3 +31,15 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path, monkeyp
     with pytest.raises(OSError, match="No space left"):
         write_atomic(path, "half of a new iss")
     assert path.read_text() == "the last complete issue" and [p.name for p in tmp_path.iterdir()] == ["digest.txt"]
+
+
+def test_the_same_bytes_again_leave_the_file_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "digest.html"
+    write_atomic(path, "the issue")
+    before = path.stat()
+    flushed = []
+    monkeypatch.setattr(os, "fsync", flushed.append)  # counts the flushes a write would make
+    write_atomic(path, b"the issue")
+    assert flushed == [] and path.stat().st_ino == before.st_ino and path.stat().st_mtime_ns == before.st_mtime_ns
+    write_atomic(path, "the issux")  # same size, other bytes: written
+    assert path.read_text() == "the issux" and len(flushed) == 2 and path.stat().st_ino != before.st_ino

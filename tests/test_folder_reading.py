@@ -3,6 +3,7 @@ digest's own output and store never walked into, and unchanged files taken from 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import yaml
@@ -63,3 +64,29 @@ def test_unchanged_files_come_from_the_cache_and_a_changed_one_is_read_again(tmp
         assert cache.hits["article"] == 2  # the two unchanged files were not parsed again
     assert [a.title for a in again] == ["Story 0", "Story 1, corrected", "Story 2"]
     assert again[0] == first[0] and again[2] == first[2]
+
+
+def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
+    from dataclasses import replace
+
+    from digest.models import Block
+    from digest.sources import kept
+    from tests.conftest import make_article
+
+    article = replace(make_article(), dropped=("Share this",), inferred=("outlet",), author="A. Writer")
+    assert kept.from_json(json.loads(json.dumps(kept.to_json(article)))) == article
+    odd = [replace(article, dropped=["Share this"]), replace(article, pinned=1), replace(article, title=None),
+           replace(article, blocks=(*article.blocks, ("paragraph", "text"))), replace(article, url=3),
+           replace(article, blocks=(Block("paragraph", 3),)), replace(article, published="2025-07-17")]
+    assert [kept.to_json(a) for a in odd] == [None] * len(odd)
+
+
+
+def test_a_file_id_names_its_path_under_the_folder_as_relative_to_does():
+    from pathlib import Path
+
+    from digest.sources.folder import _relative
+
+    pairs = [("a/b/c.md", "a"), ("a/b/c.md", "a/b"), ("/x/y.md", "/"), ("/x/y.md", "/x"), ("y.md", "."),
+             ("a/b", "a/b/"), ("/srv/news/2025/07/x.md", "/srv/news")]
+    assert [_relative(Path(p), Path(r)) for p, r in pairs] == [Path(p).relative_to(r).as_posix() for p, r in pairs]

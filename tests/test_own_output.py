@@ -4,6 +4,7 @@ sources: the second run reads the same articles as the first and says what it sk
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from digest.cli import main
 from tests.conftest import SEEDS
@@ -42,3 +43,27 @@ def test_an_out_folder_given_on_the_command_line_is_not_read_either(tmp_path, ca
     assert runs[0].out.split(" · ")[0] == runs[1].out.split(" · ")[0] == "Read 5 articles"
     notes = (source / "here" / "2025-W30" / "notes.txt").read_text(encoding="utf-8")
     assert f"{source / 'here'}: skipped: digest's own output folder, never read as a source" in notes
+
+
+def test_leave_out_follows_links_as_resolve_does(tmp_path, monkeypatch):
+    """A file linked into the output folder, a folder linked to it, the store's companions and a
+    relative path are all left out; the same file name beside them stays."""
+    from digest.models import Article, Problem, SourceReport
+    from digest.sources.own import leave_out
+
+    source, out, store = tmp_path / "saved", tmp_path / "out", tmp_path / "saved" / "digest.sqlite"
+    (out / "2025-W30").mkdir(parents=True)
+    source.mkdir()
+    for path in (out / "2025-W30" / "notes.txt", source / "notes.txt", store, source / "digest.sqlite-journal"):
+        path.write_text("x", encoding="utf-8")
+    (source / "linked.txt").symlink_to(out / "2025-W30" / "notes.txt")
+    (source / "issues").symlink_to(out)
+    monkeypatch.chdir(tmp_path)
+    places = [source / "notes.txt", source / "linked.txt", source / "issues" / "2025-W30" / "notes.txt",
+              source / "digest.sqlite-journal", "saved/../out/2025-W30/notes.txt", "saved/notes.txt"]
+    articles = tuple(Article(id=str(n), location=str(p), title="t", outlet="o", blocks=()) for n, p in enumerate(places))
+    report = SourceReport("saved", "folder", str(source), articles, (Problem(str(store), "unreadable"),), "ok")
+    kept = leave_out([report], [Path("out")], store)[0]
+    assert [a.location for a in kept.articles] == [str(source / "notes.txt"), "saved/notes.txt"]
+    assert [p.what for p in kept.problems] == ["skipped: digest's own output folder, never read as a source",
+                                               "skipped: digest's own store, never read as a source"]

@@ -187,3 +187,15 @@ def test_a_schema_2_store_gains_the_new_columns_and_keeps_its_issues(tmp_path):
                                                 "stories": 1, "facts": 0, "text_sha256": "", "subject": "",
                                                 "fingerprint": ""}
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+
+
+def test_opening_a_current_store_writes_nothing(tmp_path):
+    """Every run opens the store more than once: opening one of the current schema changes no
+    byte of it (SQLite's change counter in the header moves with any write)."""
+    path = tmp_path / "digest.sqlite"
+    with Store(path) as store:
+        store.keep_articles([make_article()], NOW)
+    before = path.read_bytes()
+    with Store(path) as store:
+        assert store.first_seen([make_article().id])
+    assert path.read_bytes() == before and not (tmp_path / "digest.sqlite-journal").exists()

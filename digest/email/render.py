@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +41,7 @@ WARN_BYTES = 90_000
 
 _MJML_TAG = re.compile(r"</?mj-")
 _HREF = re.compile(r'href="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
 
 class TooBig(RenderError):
     """The HTML would pass Gmail's clip (the pipeline then features fewer stories)."""
@@ -86,13 +88,15 @@ def check_size(html: str) -> Budget:
 
 def _largest_parts(html: str, count: int = 3) -> list[tuple[str, int]]:
     """Bytes from each <h2> to the next (the header before the first), largest first."""
-    from bs4 import BeautifulSoup  # only for this advice: an issue that fits never loads it
-
-    starts = [(m.start(), BeautifulSoup(m.group(), "html.parser").get_text(" ", strip=True))
-              for m in re.finditer(r"<h2\b[^>]*>.*?</h2>", html, re.S)]
+    starts = [(m.start(), _text(m.group(1))) for m in re.finditer(r"<h2\b[^>]*>(.*?)</h2>", html, re.S)]
     bounds = [(0, "header"), *starts, (len(html), "")]
     sizes = [(name, len(html[a:b].encode("utf-8"))) for (a, name), (b, _) in zip(bounds, bounds[1:])]
     return sorted(sizes, key=lambda pair: -pair[1])[:count]
+
+
+def _text(markup: str) -> str:
+    """A heading's words: tags dropped, entities decoded (no HTML parser to load for one message)."""
+    return " ".join(unescape(_TAG.sub(" ", markup)).split())
 
 
 def template_loader(template_dirs: Sequence[Path]) -> jinja2.BaseLoader:

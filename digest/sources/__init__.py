@@ -22,17 +22,19 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.config import FeedSource, Sources
 from digest.errors import SourceError
 from digest.models import Article, Problem, SourceReport
 from digest.sources import kept
-from digest.sources.feed import read_feed
-from digest.sources.fetch import Fetcher
 from digest.sources.folder import read_file, read_folder
-from digest.sources.pages import PageReader
 
-__all__ = ["collect_paths", "gather", "gather_paths", "read_feed", "read_file", "read_folder"]
+if TYPE_CHECKING:  # feeds bring httpx and feedparser: loaded only when a feed is read
+    from digest.sources.fetch import Fetcher
+    from digest.sources.pages import PageReader
+
+__all__ = ["collect_paths", "gather", "gather_paths", "is_feed", "read_feed", "read_file", "read_folder"]
 
 _FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed", ".json"}
 
@@ -43,7 +45,7 @@ def gather(sources: Sources, fetcher: Fetcher | None, pages: PageReader | None =
     """One report per configured folder and feed, folders first, each group in config order;
     ``own`` and ``cache`` go to ``read_folder``."""
     reports = [folder_report(f.path, f.name or f.path.name, f.outlet, f.recursive, own, cache) for f in sources.folders]
-    jobs = [lambda f=f: read_feed(f.url, fetcher, f.name or f.url, f.outlet, pages, teaser_words)
+    jobs = [lambda f=f: _read_feed(f.url, fetcher, f.name or f.url, f.outlet, pages, teaser_words)
             for f in sources.feeds]
     return reports + _run_all(jobs, concurrency)
 
@@ -55,8 +57,8 @@ def gather_paths(paths: Sequence[str], fetcher: Fetcher | None, pages: PageReade
     jobs: list[Callable[[], SourceReport]] = []
     for item in paths:
         path = Path(item)
-        if "://" in item or path.suffix.lower() in _FEED_SUFFIXES:
-            jobs.append(lambda item=item: read_feed(item, fetcher, item, "", pages, teaser_words))
+        if is_feed(item):
+            jobs.append(lambda item=item: _read_feed(item, fetcher, item, "", pages, teaser_words))
         elif path.is_dir():
             jobs.append(lambda path=path: folder_report(path, path.name, own=own, cache=cache))
         elif path.is_file():
@@ -65,6 +67,26 @@ def gather_paths(paths: Sequence[str], fetcher: Fetcher | None, pages: PageReade
             problem = Problem(item, "no such file or folder", "check the path")
             jobs.append(lambda item=item, problem=problem: SourceReport(item, "file", item, (), (problem,), "failed"))
     return _run_all(jobs, concurrency)
+
+
+def is_feed(item: str) -> bool:
+    """Whether an ad-hoc source (``--source``) is read as a feed: a URL or a feed file."""
+    return "://" in item or Path(item).suffix.lower() in _FEED_SUFFIXES
+
+
+def _read_feed(*args) -> SourceReport:
+    from digest.sources.feed import read_feed
+
+    return read_feed(*args)
+
+
+def __getattr__(name: str):
+    """``read_feed`` is imported on first use: a run with folders only never loads a feed parser."""
+    if name == "read_feed":
+        from digest.sources.feed import read_feed
+
+        return read_feed
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def collect_paths(paths: list[str], fetcher: Fetcher | None) -> tuple[list[Article], list[Problem]]:

@@ -32,7 +32,7 @@ import yaml
 
 from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
-from digest.sources import blocks, charset, html, kept
+from digest.sources import blocks, charset, kept
 from digest.sources.eml import read_eml
 from digest.sources.own import note as own_note
 
@@ -112,7 +112,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
                 entries = list(listing)
         except PermissionError:
             continue
-        names, here = {e.name for e in entries}, folder.resolve() if own else folder
+        metas, here = {e.name for e in entries if ".meta." in e.name}, folder.resolve() if own else folder
         for entry in entries:
             path = folder / entry.name
             mine = _own(path, entry, here, own)
@@ -121,7 +121,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
             elif entry.is_dir(follow_symlinks=False):
                 folders += [path] if recursive else []
             elif (entry.is_file() or entry.is_symlink()) and not entry.name.startswith(".") and ".meta." not in entry.name:
-                found[path] = [folder / n for n in _sidecar_names(entry.name) if n in names]
+                found[path] = [folder / n for n in _sidecar_names(entry.name) if n in metas] if metas else []
     notes = [own_note(kind, where) for kind, where in sorted(skipped)]
     return dict(sorted(found.items(), key=lambda item: item[0].parts)), notes  # Path order, compared faster
 
@@ -129,7 +129,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
 def _own(path: Path, entry: os.DirEntry, here: Path, own: Sequence[tuple[str, Path]]) -> tuple[str, Path] | None:
     """("output folder" | "store", which) when ``path`` is one of digest's own (as ``own.py`` tells)."""
     for kind, mine in own:
-        if kind == "store" and here == mine.parent and entry.name.startswith(mine.name) and not entry.is_dir():
+        if kind == "store" and entry.name.startswith(mine.name) and here == mine.parent and not entry.is_dir():
             return kind, mine
         if kind == "output folder" and entry.is_dir() and path.resolve() == mine:
             return kind, mine
@@ -159,6 +159,8 @@ def _layout(path: Path, raw: bytes, meta: dict) -> tuple[dict, blocks.Layout]:
         headers, content, is_html = read_eml(raw, str(path))
         meta = {**headers, **meta}
     if is_html:
+        from digest.sources import html  # lxml: loaded only for a folder that holds HTML
+
         page = html.read_page(content, url=meta.get("url"))
         meta = {**page.meta, **meta}
         return meta, blocks.arrange(page.blocks, title=meta.get("title"))
@@ -168,7 +170,7 @@ def _layout(path: Path, raw: bytes, meta: dict) -> tuple[dict, blocks.Layout]:
 
 
 def _article(path: Path, root: Path | None, source: str, outlet: str, meta: dict, layout: blocks.Layout) -> Article:
-    relative = path.relative_to(root).as_posix() if root else path.name
+    relative = _relative(path, root) if root else path.name
     url = meta.get("url") or None
     inferred = ["title"] if layout.title_inferred else []
     name = meta.get("outlet") or ""
@@ -190,6 +192,15 @@ def _article(path: Path, root: Path | None, source: str, outlet: str, meta: dict
         inferred=tuple(inferred) + (() if published else ("published",)),
         pinned=meta.get("include") is True,  # "include: true": featured whatever its topic score
     )
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path.relative_to(root).as_posix()``, by the strings when ``path`` was built from ``root``
+    (as the folder walk builds it: ten times faster)."""
+    text, base = str(path), str(root)
+    if base not in (os.sep, os.curdir) and text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
+        return text[len(base) + 1:].replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -39,7 +39,10 @@ def clean_article(article: Article) -> Article:
     """The article with every field a subscriber may see cleaned (the same object when already clean)."""
     title, outlet = one_line(article.title), one_line(article.outlet)
     author = one_line(article.author) if article.author else article.author
-    blocks = tuple(Block(b.kind, clean_text(b.text)) for b in article.blocks)
-    if (title, outlet, author, blocks) == (article.title, article.outlet, article.author, article.blocks):
-        return article
+    texts = [clean_text(b.text) for b in article.blocks]
+    if all(map(str.__eq__, texts, (b.text for b in article.blocks))):  # the usual case: no Block to make
+        if (title, outlet, author) == (article.title, article.outlet, article.author):
+            return article
+        return replace(article, title=title, outlet=outlet, author=author)
+    blocks = tuple(Block(b.kind, text) for b, text in zip(article.blocks, texts))
     return replace(article, title=title, outlet=outlet, author=author, blocks=blocks)
