@@ -186,6 +186,15 @@ def test_user_templates_override_and_failures_are_render_errors(tmp_path):
             render(typical_digest(), SETTINGS, [tmp_path])
 
 
+def test_a_template_edited_between_renders_is_read_again(tmp_path):
+    """Compiled templates are kept for the process (the desk renders at every build): an edit shows."""
+    template = tmp_path / "digest.txt.j2"
+    template.write_text("first {{ issue.title }}")
+    assert render(typical_digest(), SETTINGS, [tmp_path]).text == "first AI in Entertainment Weekly"
+    template.write_text("second {{ issue.title }}")
+    assert render(typical_digest(), SETTINGS, [tmp_path]).text == "second AI in Entertainment Weekly"
+
+
 def test_language_comes_from_settings():  # A1
     html = render(typical_digest(), replace_settings(language="de")).html
     assert checks.check_head(html, "de") == [] and checks.check_head(html, "en")

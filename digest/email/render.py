@@ -16,6 +16,8 @@ All themes share one mj-section: a section per theme cost ~1.4 KB each of MJML s
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -53,21 +55,20 @@ Budget = NamedTuple("Budget", [("size", int), ("level", str), ("message", str)])
 def render(digest: Digest, settings: EmailSettings, template_dirs: Sequence[Path] = ()) -> Email:
     """Render one issue; raise RenderError when a template or MJML fails or the HTML is too big."""
     view = build_view(digest, settings)
-    loader = template_loader([*template_dirs, *filter(None, [settings.templates])])
-    html = _compile(_render_template(loader, HTML_TEMPLATE, view, escape=True))
+    folders = _folders(template_dirs, settings)
+    html = _compile(_render_template(folders, HTML_TEMPLATE, view, escape=True))
     budget = check_size(html)
     if budget.level == "clip":
         raise TooBig(budget.message)
     if budget.level == "warn":
         logger.warning("%s", budget.message)
-    text = _render_template(loader, TEXT_TEMPLATE, view, escape=False)
+    text = _render_template(folders, TEXT_TEMPLATE, view, escape=False)
     return Email(subject=view.subject, preheader=view.preheader, html=html, text=text)
 
 
 def render_mjml(digest: Digest, settings: EmailSettings, template_dirs: Sequence[Path] = ()) -> str:
     """The MJML source before compiling (what T1 inspects and ``mjml --validate`` can lint)."""
-    loader = template_loader([*template_dirs, *filter(None, [settings.templates])])
-    return _render_template(loader, HTML_TEMPLATE, build_view(digest, settings), escape=True)
+    return _render_template(_folders(template_dirs, settings), HTML_TEMPLATE, build_view(digest, settings), escape=True)
 
 
 def check_size(html: str) -> Budget:
@@ -101,19 +102,42 @@ def _text(markup: str) -> str:
 
 def template_loader(template_dirs: Sequence[Path]) -> jinja2.BaseLoader:
     """User folders first, so a file there overrides the default of the same name."""
-    folders = [*template_dirs, DEFAULT_TEMPLATES]
-    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders])
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in [*template_dirs, DEFAULT_TEMPLATES]])
 
 
-def _render_template(loader: jinja2.BaseLoader, name: str, view: IssueView, escape: bool) -> str:
-    env = jinja2.Environment(
-        loader=loader,
+def _folders(template_dirs: Sequence[Path], settings: EmailSettings) -> tuple[Path, ...]:
+    return (*template_dirs, *filter(None, [settings.templates]))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...], escape: bool, contents: str) -> jinja2.Environment:
+    """One environment per template folders, escaping and the folders' ``contents`` (a hash), so
+    its compiled templates serve every render of a process (a run renders up to three times while
+    fitting, the desk at every build) and an edited template is compiled again. Not Jinja's
+    auto_reload: it compares modification times, which two saves within a few milliseconds share."""
+    return jinja2.Environment(
+        loader=template_loader(folders),
         autoescape=escape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
+
+
+def _contents(folders: tuple[Path, ...]) -> str:
+    """A hash of every file in the template folders (a few small files)."""
+    found = hashlib.sha256()
+    for folder in (*folders, DEFAULT_TEMPLATES):
+        for path in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else ():
+            if path.is_file():
+                found.update(f"{path}\0{path.stat().st_size}\0".encode() + path.read_bytes())
+    return found.hexdigest()
+
+
+def _render_template(folders: tuple[Path, ...], name: str, view: IssueView, escape: bool) -> str:
+    env = _environment(folders, escape, _contents(folders))
     try:
         return env.get_template(name).render(issue=view)
     except jinja2.TemplateError as error:
