@@ -256,7 +256,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         attribute, editor = "age", "Age"
     elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
         rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
-        attribute, editor = ("", "") if predicates.elsewhere(wide_before, rest) else (f"duration {q.noun}", "Duration")
+        attribute, editor = (("", "") if predicates.elsewhere(wide_before, rest)
+                             else (f"duration {q.noun}", predicates.how_long(wide_before)))
     elif q.kind in ("count", "tally"):
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
