@@ -196,3 +196,9 @@ def test_a_smaller_count_for_one_named_place_is_a_part_not_a_disputing_total():
     assert {v.value for v in dispute.values} == {"37 people", "at least 40 people"} and dispute.count == 2
     timed = _headlines([*whole, "In March, an explosion outside the old church killed 13 people."])
     assert {v.value for f in timed if f.status == "disputed" for v in f.values} >= {"13 people"}  # a time is no place
+
+
+def test_the_whole_after_a_part_of_it_is_not_the_sentences_figure():
+    part = "The mayor will include $300 million of the $5 billion total in her budget request for 2026."
+    assert [f.text for f in figures_in(part)] == []  # the $5 billion is not the budget
+    assert [f.text for f in figures_in("The mayor will propose a $5 billion budget for 2026.")] == ["$5 billion"]

@@ -248,7 +248,12 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
     return figures
 
 
+_PART_OF = re.compile(r"\d[\d.,]*\s*(?:%|percent|[a-z]+illion)?\s+of\s+the\s+$", re.IGNORECASE)  # "$300 billion of the "
+
+
 def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
+    if _PART_OF.search(sentence[max(0, q.start - 40):q.start]):
+        return None  # "$300 billion of the $5 trillion total", "13 of the 40 passengers": the whole, not what is said of the part
     before, after = _window(sentence, q.start, q.end, *bounds)
     wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
     loose = False
