@@ -100,27 +100,30 @@ def test_a_model_file_replaced_is_a_new_cache_key(tmp_path):
     assert before != paraphrase.identity(settings, {}) and "words" not in before
 
 
-def _facts_command(tmp_path, extra: str, env: dict) -> subprocess.CompletedProcess:
-    config = tmp_path / "config.yaml"
-    config.write_text((ROOT / "config.yaml").read_text().replace("path: seeds", f"path: {SEEDS}")
-                      .replace("  paraphrase: true", f"  paraphrase: true\n{extra}"), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "digest", "facts", "--config", str(config), "--json", str(SEEDS)],
-                          capture_output=True, text=True, timeout=300, env={**os.environ, **env})
-
-
 def test_digest_facts_says_which_matcher_ran_and_falls_back_when_the_model_is_missing(tmp_path):
     missing = tmp_path / "no-model"
-    done = _facts_command(tmp_path, f"  paraphrase_model: {missing}", {"DIGEST_PARAPHRASE": "1"})
+    config = tmp_path / "config.yaml"
+    config.write_text((ROOT / "config.yaml").read_text().replace("path: seeds", f"path: {SEEDS}")
+                      .replace("  paraphrase: true", f"  paraphrase: true\n  paraphrase_model: {missing}"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "digest", "facts", "--config", str(config), "--json", str(SEEDS)],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "DIGEST_PARAPHRASE": "1"})
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert payload["matcher"] == f"word overlap (no {paraphrase.WEIGHTS} in {missing})"
     assert sum(f["status"] == "consensus" for f in payload["facts"]) >= 3  # the box works without it
     assert "statements are paired by word overlap only" in done.stderr
-    off = _facts_command(tmp_path, "", {"DIGEST_PARAPHRASE": "0"})
-    assert json.loads(off.stdout)["matcher"] == "word overlap (DIGEST_PARAPHRASE=0)"
-    assert json.loads(off.stdout)["facts"] == payload["facts"]
 
 
 def test_the_seeds_box_is_the_same_with_the_model(encoder, seed_articles):
     story = Story("seeds", "Seeds", tuple(Origin(a.location.rsplit("/", 1)[-1][:3], (a,)) for a in seed_articles))
     assert find_facts(story, ON, encoder=encoder) == find_facts(story, ON)
+
+
+def test_a_changed_tokenizer_file_is_refused_too(tmp_path, encoder):
+    for name in paraphrase.PINNED:  # a copy of the installed model (the 90 MB weights linked, not copied)
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).symlink_to(encoder.folder / name)
+    assert paraphrase.why_not(tmp_path) == ""
+    (tmp_path / "vocab.txt").unlink()
+    (tmp_path / "vocab.txt").write_text("[PAD]\n[UNK]\nhello\n", encoding="utf-8")
+    assert paraphrase.why_not(tmp_path).startswith(f"{tmp_path / 'vocab.txt'} has sha256 ")

