@@ -202,3 +202,10 @@ def test_the_whole_after_a_part_of_it_is_not_the_sentences_figure():
     part = "The mayor will include $300 million of the $5 billion total in her budget request for 2026."
     assert [f.text for f in figures_in(part)] == []  # the $5 billion is not the budget
     assert [f.text for f in figures_in("The mayor will propose a $5 billion budget for 2026.")] == ["$5 billion"]
+
+
+def test_a_yearly_sum_is_not_the_same_fact_as_a_total():
+    yearly = "The plan would run deficits above $1.3 trillion throughout the next decade, officials said."
+    total = "The result would be a net deficit of $1.4 trillion, which would begin shrinking after 2030."
+    assert [f.qualifier for f in figures_in(yearly)] == ["per year"] and [f.qualifier for f in figures_in(total)] == [""]
+    assert [f.text for f in _headlines([yearly, total]) if f.values] == []  # merged as "Deficit: $1.4 trillion" before

@@ -191,6 +191,10 @@ _PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in o
                           "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
 
 
+_YEARLY = re.compile(r"\W*(?:a\s+year|each\s+year|every\s+year|per\s+year|annually|(?:throughout|over|for)\s+the\s+"
+                     r"(?:next|coming)\s+decade)\b(?!\s+(?:ago|earlier|later|before))", re.IGNORECASE)  # "deficits above $1.3 trillion throughout the next decade"
+
+
 def _qualifier(attribute: str, context: str, sentence: str, own: str) -> str:
     """Qualifiers read in ``context``; a forecast only in ``own``: the words after the figure count
     only when no other number follows ("164,000 jobs, missing expectations of 195,000": the
@@ -285,6 +289,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     if q.kind == "count" and editor:
         rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
         qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))
+    if q.kind == "money" and _YEARLY.match(sentence[q.end:]):
+        qualifier = ", ".join(filter(None, (qualifier, "per year")))
     return Figure(kind, attribute, qualifier, q.value, low, high, q.text, q.hedge, None, sentence, q.start,
                   frozenset() if label else names.subjects(sentence), editor, loose=loose)
 
