@@ -73,7 +73,7 @@ class IssueWork:
         found = self._recall("facts", keys.values(), _adapter("facts"))
         tick(sum(1 for s in stories if keys[s.id] in found))
         new, missing = {}, [s for s in stories if keys[s.id] not in found]
-        encoder = paraphrase.load(settings, self.environ).encoder if missing else None  # torch only when needed
+        encoder = paraphrase.load(settings, self.environ).encoder if missing else None  # the model loads only when a box is computed
         for story in missing:
             new[keys[story.id]] = _find_facts(story, settings, self.published, encoder)
             tick(1)

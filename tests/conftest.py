@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
-# The suite's runs pair statements by word overlap: with the paraphrase extra installed every
-# `python -m digest run` would import torch (seconds each). tests/test_paraphrase.py passes the
-# model explicitly; the seeds' boxes are the same with it (checked there).
-os.environ["DIGEST_PARAPHRASE"] = "0"
 
 
 def make_article(**overrides) -> Article:

@@ -1,16 +1,10 @@
-"""The paraphrase model as a second statement signal (optional extra ``paraphrase``): it pairs
+"""The paraphrase model as a second statement signal (WordLlama, a dependency): it pairs
 sentences that share a name but few words, refuses a pair the word rules take whose meanings
-differ, is refused when its weights are not the pinned file, and the box falls back to word
-overlap (and says so) whenever it is off or cannot be used.
-
-Tests that need the model skip only when the extra is not installed; the model loads once per
-session. The suite's own runs (``conftest``) set DIGEST_PARAPHRASE=0, so ``digest run``
-subprocesses do not import torch; these tests pass the model explicitly.
-"""
+differ, is refused when its files are not the pinned ones, and the box falls back to word overlap
+(and says so) whenever it is off or cannot be used. The model loads once per session."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -31,14 +25,8 @@ FILLER = ["The storm reached the northern coast on Tuesday night.", "Schools wil
           "Residents were told to drink water and stay indoors.", "The film festival opens in May."]
 
 
-def _installed() -> bool:
-    return all(importlib.util.find_spec(m) for m in (paraphrase.PACKAGE, "sentence_transformers", "torch"))
-
-
 @pytest.fixture(scope="session")
 def encoder():
-    if not _installed():
-        pytest.skip(f"the paraphrase extra is not installed ({paraphrase.INSTALL})")
     loaded = paraphrase.load(ConsensusSettings(), {})
     assert loaded.encoder is not None, loaded.note  # installed but unusable (a refused file) is a failure
     return loaded.encoder
@@ -56,27 +44,28 @@ def _statements(facts) -> list[str]:
 
 
 def test_a_paraphrase_with_few_shared_words_is_paired_only_with_the_model(encoder):
-    said = "The studio said Dana Brooks resigned after the merger collapsed."
-    story = _story(said, "According to the board, Dana Brooks quit when the takeover failed.")
+    said, other = "The studio said Dana Brooks resigned as chief executive.", "According to the board, Dana Brooks has stepped down as CEO."
+    story = _story(said, other)
     assert _statements(find_facts(story, ON)) == []  # no word but the name in common
     found = [f for f in find_facts(story, ON, encoder=encoder) if f.status == "consensus" and not f.values]
     assert [(f.count, f.total) for f in found] == [(2, 2)]
-    assert {e.sentence for e in found[0].evidence} == {said, "According to the board, Dana Brooks quit when the takeover failed."}
+    assert {e.sentence for e in found[0].evidence} == {said, other}
 
 
 def test_the_model_refuses_a_pair_the_word_rules_take_whose_meaning_differs(encoder):
-    story = _story("The city said the 40 buses on the harbour route will run every night.",
-                   "The harbour route lost 40 drivers to the strike, the city said.")
-    assert len(_statements(find_facts(story, ON))) == 1  # a number and four rare words shared
+    story = _story("Officials said the harbour route will get 40 new electric buses next spring.",
+                   "The harbour route lost 40 drivers to the strike last winter.")
+    assert len(_statements(find_facts(story, ON))) == 1  # a number and rare words shared
     assert _statements(find_facts(story, ON, encoder=encoder)) == []
 
 
 def test_the_installed_model_is_the_pinned_upstream_file(encoder):
     assert paraphrase.sha256(encoder.folder / paraphrase.WEIGHTS) == paraphrase.MODEL_SHA256
-    assert encoder.vectors(["Dana Brooks resigned.", "Dana Brooks resigned."]).shape == (2, 384)
+    assert encoder.vectors(["Dana Brooks resigned.", "Dana Brooks resigned."]).shape == (2, 256)
 
 
 def test_weights_that_are_not_the_pinned_file_are_refused_and_words_are_used(tmp_path):
+    (tmp_path / paraphrase.WEIGHTS).parent.mkdir()
     (tmp_path / paraphrase.WEIGHTS).write_bytes(b"weights from somewhere else")
     loaded = paraphrase.load(ConsensusSettings(paraphrase_model=tmp_path), {})
     assert loaded.encoder is None
@@ -93,6 +82,7 @@ def test_switched_off_by_config_or_environment_no_model_is_loaded():
 
 def test_a_model_file_replaced_is_a_new_cache_key(tmp_path):
     weights = tmp_path / paraphrase.WEIGHTS
+    weights.parent.mkdir()
     weights.write_bytes(b"one")
     settings = ConsensusSettings(paraphrase_model=tmp_path)
     before = paraphrase.identity(settings, {})
@@ -114,16 +104,19 @@ def test_digest_facts_says_which_matcher_ran_and_falls_back_when_the_model_is_mi
     assert "statements are paired by word overlap only" in done.stderr
 
 
-def test_the_seeds_box_is_the_same_with_the_model(encoder, seed_articles):
+def test_the_seeds_box_states_the_same_lines_with_the_model(encoder, seed_articles):
+    """The same lines, counts and evidence (one line lists its five sources in another order)."""
     story = Story("seeds", "Seeds", tuple(Origin(a.location.rsplit("/", 1)[-1][:3], (a,)) for a in seed_articles))
-    assert find_facts(story, ON, encoder=encoder) == find_facts(story, ON)
+    lines = lambda facts: [(f.status, f.text, f.total, f.origin_ids, sorted(map(repr, f.evidence))) for f in facts]  # noqa: E731
+    assert lines(find_facts(story, ON, encoder=encoder)) == lines(find_facts(story, ON))
 
 
 def test_a_changed_tokenizer_file_is_refused_too(tmp_path, encoder):
-    for name in paraphrase.PINNED:  # a copy of the installed model (the 90 MB weights linked, not copied)
+    for name in paraphrase.PINNED:  # a copy of the installed model (its files linked, not copied)
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).symlink_to(encoder.folder / name)
     assert paraphrase.why_not(tmp_path) == ""
-    (tmp_path / "vocab.txt").unlink()
-    (tmp_path / "vocab.txt").write_text("[PAD]\n[UNK]\nhello\n", encoding="utf-8")
-    assert paraphrase.why_not(tmp_path).startswith(f"{tmp_path / 'vocab.txt'} has sha256 ")
+    tokenizer = tmp_path / paraphrase.TOKENIZER
+    tokenizer.unlink()
+    tokenizer.write_text('{"version": "1.0", "model": {"type": "WordLevel", "vocab": {}}}', encoding="utf-8")
+    assert paraphrase.why_not(tmp_path).startswith(f"{tokenizer} has sha256 ")

