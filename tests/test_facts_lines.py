@@ -230,7 +230,7 @@ def test_statement_lines_giving_different_numbers_of_one_unit_are_not_both_conse
     same = story_of([article(a, "a"), article(a.replace("fired", "sacked"), "b")])
     assert [f.text for f in find_facts(same, WIDE)] == [a]  # one line, nothing to contradict it
     mixed = story_of([article(a, "a"), article(a.replace("24 years", "26 years"), "b")])
-    assert [(f.status, f.text) for f in find_facts(mixed, WIDE)] == [("disputed", "Duration")]  # they differ
+    assert [(f.status, f.text) for f in find_facts(mixed, WIDE)] == [("disputed", "Absent from work")]  # they differ
 
 
 def test_a_price_with_no_currency_after_buy_for_is_a_deal_value_and_may_be_disputed():

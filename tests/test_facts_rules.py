@@ -174,3 +174,38 @@ def test_a_run_of_the_story_s_topic_words_is_no_anchor():
     matcher = StatementMatcher(texts)
     assert not matcher.same(0, 1)  # "harbour storm damage": words most sentences share
 
+
+
+@pytest.mark.parametrize("before, label", [
+    ("CPWD official sacked for absence from duty", "Absent from work"),
+    ("An Indian Civil Servant Just Got Sacked After Not Turning Up For Work", "Absent from work"),
+    ("The former mayor, who was jailed", "In prison"),
+    ("Lighthouse keeper retires after tending the lamp", "Duration"),  # nothing listed: the plain label
+    ("The mine was shut, and the keeper retired after tending the lamp", "Duration"),  # another clause's verb
+])
+def test_a_duration_is_labelled_by_what_lasted(before, label):
+    from digest.facts.predicates import how_long
+    assert how_long(before) == label
+
+
+def test_a_smaller_count_for_one_named_place_is_a_part_not_a_disputing_total():
+    whole = ["Two bombings at churches in Lower Town on Sunday killed 37 people, officials said.",
+             "Attacks on two churches in Lower Town left at least 40 people dead on Sunday."]
+    facts = _headlines([*whole, "In Harbourside, an explosion outside the old church killed 13 people."])
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert {v.value for v in dispute.values} == {"37 people", "at least 40 people"} and dispute.count == 2
+    timed = _headlines([*whole, "In March, an explosion outside the old church killed 13 people."])
+    assert {v.value for f in timed if f.status == "disputed" for v in f.values} >= {"13 people"}  # a time is no place
+
+
+def test_the_whole_after_a_part_of_it_is_not_the_sentences_figure():
+    part = "The mayor will include $300 million of the $5 billion total in her budget request for 2026."
+    assert [f.text for f in figures_in(part)] == []  # the $5 billion is not the budget
+    assert [f.text for f in figures_in("The mayor will propose a $5 billion budget for 2026.")] == ["$5 billion"]
+
+
+def test_a_yearly_sum_is_not_the_same_fact_as_a_total():
+    yearly = "The plan would run deficits above $1.3 trillion throughout the next decade, officials said."
+    total = "The result would be a net deficit of $1.4 trillion, which would begin shrinking after 2030."
+    assert [f.qualifier for f in figures_in(yearly)] == ["per year"] and [f.qualifier for f in figures_in(total)] == [""]
+    assert [f.text for f in _headlines([yearly, total]) if f.values] == []  # merged as "Deficit: $1.4 trillion" before

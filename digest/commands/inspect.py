@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from digest.commands import console
@@ -91,18 +92,22 @@ def _story_json(story) -> dict:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from digest.facts import consensus
+    from digest.facts import consensus, paraphrase
     from digest.stories import dedup
 
     config = _settings(args)
     articles = _read(args)
     stories = dedup.group(articles, config.dedup)
     published = {a.id: a.published for a in articles}
-    facts = [f for s in stories for f in consensus.find_facts(s, config.consensus, published, every=True)]
+    several = [s for s in stories if len(s.origins) >= config.consensus.min_origins]
+    matcher = paraphrase.load(config.consensus, os.environ) if several else paraphrase.Loaded(None, "none (no story has two sources)")
+    facts = [f for s in stories for f in consensus.find_facts(s, config.consensus, published, every=True,
+                                                              encoder=matcher.encoder)]
     location = {o.id: o.lead.location for s in stories for o in s.origins}
     payload = {
         "articles": len(articles),
         "origins": sum(len(s.origins) for s in stories),
+        "matcher": matcher.note,
         "facts": [{
             "status": f.status,
             "text": f.text,
@@ -118,6 +123,7 @@ def _facts(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
+    print(f"statements paired by: {matcher.note}")
     if not payload["facts"]:
         print(f"no facts: {payload['articles']} articles, {payload['origins']} independent sources "
               f"(a box needs {config.consensus.min_origins} sources stating the same thing)")

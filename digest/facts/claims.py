@@ -191,6 +191,10 @@ _PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in o
                           "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
 
 
+_YEARLY = re.compile(r"\W*(?:a\s+year|each\s+year|every\s+year|per\s+year|annually|(?:throughout|over|for)\s+the\s+"
+                     r"(?:next|coming)\s+decade)\b(?!\s+(?:ago|earlier|later|before))", re.IGNORECASE)  # "deficits above $1.3 trillion throughout the next decade"
+
+
 def _qualifier(attribute: str, context: str, sentence: str, own: str) -> str:
     """Qualifiers read in ``context``; a forecast only in ``own``: the words after the figure count
     only when no other number follows ("164,000 jobs, missing expectations of 195,000": the
@@ -248,7 +252,12 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
     return figures
 
 
+_PART_OF = re.compile(r"\d[\d.,]*\s*(?:%|percent|[a-z]+illion)?\s+of\s+the\s+$", re.IGNORECASE)  # "$300 billion of the "
+
+
 def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> Figure | None:
+    if _PART_OF.search(sentence[max(0, q.start - 40):q.start]):
+        return None  # "$300 billion of the $5 trillion total", "13 of the 40 passengers": the whole, not what is said of the part
     before, after = _window(sentence, q.start, q.end, *bounds)
     wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
     loose = False
@@ -256,7 +265,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         attribute, editor = "age", "Age"
     elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
         rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
-        attribute, editor = ("", "") if predicates.elsewhere(wide_before, rest) else (f"duration {q.noun}", "Duration")
+        attribute, editor = (("", "") if predicates.elsewhere(wide_before, rest)
+                             else (f"duration {q.noun}", predicates.how_long(wide_before)))
     elif q.kind in ("count", "tally"):
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
@@ -279,6 +289,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     if q.kind == "count" and editor:
         rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
         qualifier = ", ".join(filter(None, (qualifier, predicates.qualifier(before, rest))))
+    if q.kind == "money" and _YEARLY.match(sentence[q.end:]):
+        qualifier = ", ".join(filter(None, (qualifier, "per year")))
     return Figure(kind, attribute, qualifier, q.value, low, high, q.text, q.hedge, None, sentence, q.start,
                   frozenset() if label else names.subjects(sentence), editor, loose=loose)
 

@@ -36,9 +36,11 @@ _STATUS_ORDER = {"disputed": 0, "changed": 0, "consensus": 1, "variant": 2}
 
 
 def find_facts(story: Story, settings: ConsensusSettings,
-               published: Mapping[str, datetime | None] | None = None, every: bool = False) -> tuple[Fact, ...]:
+               published: Mapping[str, datetime | None] | None = None, every: bool = False,
+               encoder=None) -> tuple[Fact, ...]:
     """The consensus box for one story; ``published`` (article id -> date) overrides article dates.
     ``every``: every line found (``digest facts``), not only the box's ``settings.max_facts``.
+    ``encoder``: the paraphrase model (``paraphrase.load``), or None to pair statements by words alone.
 
     ``Fact.origin_ids`` holds one origin id per source (the first by id among origins of one
     outlet); each ``Evidence`` names the origin and article the sentence was read from.
@@ -53,7 +55,7 @@ def find_facts(story: Story, settings: ConsensusSettings,
     common = names.lower_case_words(s.text for s in prose)
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
     facts = numeric_facts(figures, total, settings.min_origins, common) + variants
-    facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon), facts)
+    facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon, encoder), facts)
     return _select(facts, None if every else settings.max_facts)
 
 

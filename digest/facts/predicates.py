@@ -197,3 +197,20 @@ def tally(before: str, after: str) -> tuple[str, str]:
     if re.search(r"\bruling|\bdecision|\bcourt\b|\bjustices\b", near):
         return "ruling", "Ruling"
     return "", ""
+
+
+_HOW_LONG = (  # what lasted, read from the words before "for N years": the duration line's label
+    (re.compile(r"\b(?:skip\w*|absen\w*|leave|turn\w* up|show\w* up|AWOL)\b", re.I), "Absent from work"),
+    (re.compile(r"\b(?:jail\w*|prison\w*|imprison\w*|behind bars|locked up)\b", re.I), "In prison"),
+    (re.compile(r"\b(?:missing|disappear\w*|vanish\w*)\b", re.I), "Missing"),
+    (re.compile(r"\b(?:suspend\w*)\b", re.I), "Suspended"),
+    (re.compile(r"\b(?:banned|barred)\b", re.I), "Banned"),
+    (re.compile(r"\b(?:closed|shut\w*)\b", re.I), "Closed"),
+)
+
+
+def how_long(before: str) -> str:
+    """The label of a duration ("skipped work for 24 years" -> "Absent from work"); "Duration" when
+    the words before the number name nothing listed."""
+    clause = " ".join(re.split(r"[;—–,]", before)[-1].split()[-8:])
+    return next((label for pattern, label in _HOW_LONG if pattern.search(clause)), "Duration")
