@@ -4,6 +4,7 @@ run (``render_fitting`` featuring fewer stories) and between runs (the store's w
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 
 from digest.config import load
 from digest.email import render
-from digest.facts import consensus
+from digest.facts import consensus, paraphrase
 from digest.issue_work import IssueWork
 from digest.models import Block, Origin, Story
 from digest.pipeline import Week, compose_issue, published_dates, render_fitting, run_issue
@@ -45,7 +46,8 @@ def test_a_smaller_selection_reuses_every_storys_facts(seed_articles, tmp_path):
     three = compose_issue(week, config, NOW, count=3, work=work)
     two = compose_issue(week, config, NOW, count=2, work=work)
     assert work.computed == {"facts": 3, "sections": 2} and not work.kept
-    expected = [f for s in two.stories for f in consensus.find_facts(s, config.consensus, published_dates(week))]
+    encoder = paraphrase.load(config.consensus, os.environ).encoder  # as IssueWork computes them
+    expected = [f for s in two.stories for f in consensus.find_facts(s, config.consensus, published_dates(week), encoder=encoder)]
     assert list(two.facts) == expected and len(three.stories) == 3
     assert two.sections == themes.build_sections(two.stories, config.theme_list, config.summary)
 
