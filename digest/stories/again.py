@@ -34,7 +34,7 @@ from digest.stories import dedup, recopy, relink
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass
@@ -73,18 +73,16 @@ def group_again(articles: Sequence[Article], settings: DedupSettings, features: 
     first, second, scores, base, full = relink.links(matrix, words, idf, keys, settings.story_similarity, base)
     links = list(dedup.dated(first, second, scores, origins, settings.story_days))
     related = dedup.joined(matrix, origins, links, settings)
-    work = Work(len(articles), kept.fresh, kept.confirmed, len(kept.verdicts) - kept.confirmed, full)
+    work = Work(len(articles), kept.fresh, kept.confirmed, kept.pairs - kept.confirmed, full)
     return dedup._stories(origins, copies, related), pack(kept, base), work
 
 
 def pack(kept: recopy.Kept, base: relink.Base) -> bytes:
-    pairs = sorted(kept.verdicts)
-    found = [[n, *kept.verdicts[p]] for n, p in enumerate(pairs) if kept.verdicts[p] != recopy.NONE]
     signed = sorted(kept.signatures)
-    arrays = {"pairs": _halves([k for pair in pairs for k in pair]), "keys": _halves(sorted(kept.keys)),
-              "signed": _halves(signed),
+    arrays = {"keys": _halves(kept.keys), "first": kept.first.astype(np.int32), "second": kept.second.astype(np.int32),
+              "verdict": kept.verdict.astype(np.int32), "signed": _halves(signed),
               "signatures": np.stack([kept.signatures[k] for k in signed]) if signed else np.zeros((0, 0), np.uint32),
-              "found": _text(json.dumps([_VERSION, found])),
+              "found": _text(json.dumps([_VERSION, kept.found])),
               "link_keys": _halves(base.keys), "link_first": base.first.astype(np.int32),
               "link_second": base.second.astype(np.int32), "link_values": base.values.astype(np.float32),
               "link_words": _text("\n".join(base.words)), "link_idf": base.idf}
@@ -102,13 +100,9 @@ def unpack(state: bytes | None) -> tuple[recopy.Kept | None, relink.Base | None]
             version, found = json.loads(arrays["found"].tobytes())
             if version != _VERSION:
                 return None, None
-            flat = _whole(arrays["pairs"])
-            pairs = list(zip(flat[0::2], flat[1::2]))
-            verdicts = dict.fromkeys(pairs, recopy.NONE)
-            for n, rule, score, detail in found:
-                verdicts[pairs[n]] = (rule, score, detail)
-            kept = recopy.Kept(verdicts, dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
-                               set(_whole(arrays["keys"])))
+            kept = recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
+                               arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
+                               dict(zip(_whole(arrays["signed"]), arrays["signatures"])))
             words = arrays["link_words"].tobytes().decode()
             base = relink.Base(_whole(arrays["link_keys"]), arrays["link_first"].astype(np.int64),
                                arrays["link_second"].astype(np.int64), arrays["link_values"],

@@ -340,7 +340,7 @@ def weights(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> tup
     weights = tf[tally] * idf[cols]
     rows = np.repeat(np.arange(len(terms)), lengths)
     values = weights / np.repeat(_norms(weights, lengths), lengths)
-    order = np.lexsort((cols, rows))
+    order = np.argsort(rows * max(len(words), 1) + cols)  # by row, then column: each (row, column) once
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1))), words, idf
 

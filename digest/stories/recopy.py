@@ -33,18 +33,21 @@ from digest.models import Article, Merge
 from digest.stories import copies
 from digest.stories.features import Features, Signer
 
-NONE = ("", 0.0, "")  # the verdict "not a copy"
 
 
 @dataclass
 class Kept:
-    """What one run's copy detection leaves for the next: verdicts and signatures by profile key."""
+    """What one run's copy detection leaves for the next, by profile key (``profile_key``)."""
 
-    verdicts: dict[tuple[bytes, bytes], tuple[str, float, str]] = field(default_factory=dict)  # (key, key) smaller first
+    keys: list[bytes] = field(default_factory=list)  # every profile the run saw, once each
+    first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # candidate pairs: positions in
+    second: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ``keys``, two different keys
+    verdict: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0: not a copy; n: ``found[n - 1]``
+    found: list[tuple[str, float, str]] = field(default_factory=list)  # (rule, score, detail) of the copies
     signatures: dict[bytes, np.ndarray] = field(default_factory=dict)  # profiles signed again (boilerplate out)
-    keys: set[bytes] = field(default_factory=set)  # every profile the run saw
     fresh: int = 0  # profiles of this run the last one did not have (not kept)
     confirmed: int = 0  # pairs confirmed this run (not kept)
+    pairs: int = 0  # candidate pairs this run (not kept)
 
 
 def profile_key(profile) -> bytes:
@@ -57,31 +60,59 @@ def profile_key(profile) -> bytes:
 def find_copies(articles: Sequence[Article], settings: DedupSettings, features: Mapping[str, Features],
                 kept: Kept | None = None) -> tuple[list[Merge], Kept]:
     """``copies.find_copies`` (articles sorted by id), with the last run's ``kept`` verdicts and
-    signatures; returns the merges and what to keep for the next run."""
+    signatures; returns the merges and what to keep for the next run. Pairs are numbers i * n + j
+    (i < j: positions of the articles, so in the order of their ids)."""
     kept = kept or Kept()
-    signer = Signer(settings.num_perm)
     profiles = copies.profiles_of(articles, settings, features)
     keys = [profile_key(p) for p in profiles]
-    signatures, signed_again = _signatures(profiles, keys, kept, signer)
-    pairs = _lsh_pairs(profiles, keys, signatures, settings, kept)
+    where = {k: n for n, k in enumerate(dict.fromkeys(keys))}
+    key_of = np.array([where[k] for k in keys], dtype=np.int64)  # each article's position in this run's keys
+    before = {k: n for n, k in enumerate(kept.keys)}
+    old = np.array([before.get(k, -1) for k in where], dtype=np.int64)[key_of] if keys else key_of  # in kept.keys
+    signatures, signed_again = _signatures(profiles, keys, kept, Signer(settings.num_perm))
+    known_codes, known_verdicts = _kept_pairs(old, signatures, kept)
+    others = np.union1d(_lsh_codes(signatures, old >= 0, settings),
+                        _codes(len(profiles), copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline"),
+                               {p.id: n for n, p in enumerate(profiles)}))
+    todo = np.setdiff1d(others, known_codes)
+    found = list(kept.found)
+    verdicts = np.concatenate([known_verdicts, _confirm(profiles, todo, settings, found)])
+    codes = np.concatenate([known_codes, todo])
+    order = np.argsort(codes)
+    codes, verdicts = codes[order], verdicts[order]
+    i, j = np.divmod(codes, max(len(profiles), 1))
+    merges = [Merge(profiles[a].id, profiles[b].id, *found[v - 1])
+              for a, b, v in zip(i.tolist(), j.tolist(), verdicts.tolist()) if v]
+    fresh = int((old[np.unique(key_of, return_index=True)[1]] < 0).sum())
+    return merges, _kept(list(where), key_of[i], key_of[j], verdicts, found, signed_again, fresh, len(todo))
+
+
+def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirmed: int) -> Kept:
+    """This run's state: each pair of two different keys once, smaller position first."""
+    a, b = np.minimum(first, second), np.maximum(first, second)
+    pairs, at = np.unique(a[a != b] * max(len(keys), 1) + b[a != b], return_index=True)
+    first, second = np.divmod(pairs, max(len(keys), 1))
+    return Kept(keys, first, second, verdicts[a != b][at], found, signatures, fresh, confirmed, len(verdicts))
+
+
+def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
+    """Pairs of ids as numbers i * n + j, i < j."""
+    found = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    return np.unique(np.minimum(found[:, 0], found[:, 1]) * n + np.maximum(found[:, 0], found[:, 1]))
+
+
+def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list) -> np.ndarray:
+    """``copies.confirm`` on each pair; a copy's (rule, score, detail) is added to ``found``."""
+    first, second = np.divmod(codes, max(len(profiles), 1))
+    pairs = [(profiles[a].id, profiles[b].id) for a, b in zip(first.tolist(), second.tolist())]
     by_id = {p.id: p for p in profiles}
-    pairs |= copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline")
-    key_of = {p.id: k for p, k in zip(profiles, keys)}
-    pairs = sorted(pairs)
-    keyed = [_pair(key_of[a], key_of[b]) for a, b in pairs]
-    todo = [n for n, pair in enumerate(keyed) if pair not in kept.verdicts]
-    confirmed = {}
-    for n, shared in zip(todo, copies._shared_counts([pairs[n] for n in todo], by_id)):
-        merge = copies.confirm(by_id[pairs[n][0]], by_id[pairs[n][1]], settings, shared)
-        confirmed[keyed[n]] = (merge.rule, merge.score, merge.detail) if merge else NONE
-    verdicts = {pair: confirmed[pair] if pair in confirmed else kept.verdicts[pair] for pair in keyed}
-    merges = [Merge(a, b, *verdicts[pair]) for (a, b), pair in zip(pairs, keyed) if verdicts[pair] != NONE]
-    fresh = sum(k not in kept.keys for k in set(keys))
-    return merges, Kept(verdicts, signed_again, set(keys), fresh, len(confirmed))
-
-
-def _pair(a: bytes, b: bytes) -> tuple[bytes, bytes]:
-    return (a, b) if a <= b else (b, a)
+    verdicts = np.zeros(len(codes), dtype=np.int64)
+    for n, ((a, b), shared) in enumerate(zip(pairs, copies._shared_counts(pairs, by_id))):
+        merge = copies.confirm(by_id[a], by_id[b], settings, shared)
+        if merge:
+            found.append((merge.rule, merge.score, merge.detail))
+            verdicts[n] = len(found)
+    return verdicts
 
 
 def _signatures(profiles, keys: list[bytes], kept: Kept, signer: Signer) -> tuple[list, dict[bytes, np.ndarray]]:
@@ -98,33 +129,54 @@ def _signatures(profiles, keys: list[bytes], kept: Kept, signer: Signer) -> tupl
     return found, again
 
 
-def _lsh_pairs(profiles, keys: list[bytes], signatures: list, settings: DedupSettings, kept: Kept) -> set[tuple[str, str]]:
-    """``copies._candidates``: kept pairs among profiles the last run knew, LSH for the fresh ones.
+def _kept_pairs(old: np.ndarray, signatures: list, kept: Kept) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs of two known profiles, with their kept verdicts: the last run's pairs of
+    two different keys, for every article holding each key. (Two signed articles of one key always
+    collide: ``_lsh_codes`` finds them.)"""
+    n = len(old)
+    holders = np.argsort(old, kind="stable")
+    holders = holders[old[holders] >= 0]
+    starts = np.searchsorted(old[holders], np.arange(len(kept.keys)))
+    counts = np.searchsorted(old[holders], np.arange(len(kept.keys)), "right") - starts
+    first, second = kept.first, kept.second
+    present = (counts[first] > 0) & (counts[second] > 0) if len(first) else np.zeros(0, bool)
+    single = present & (counts[first] == 1) & (counts[second] == 1)
+    a, b = holders[starts[first[single]]], holders[starts[second[single]]]
+    codes, verdicts = [np.minimum(a, b) * n + np.maximum(a, b)], [kept.verdict[single]]
+    for p, q, v in zip(first[present & ~single].tolist(), second[present & ~single].tolist(),
+                       kept.verdict[present & ~single].tolist()):
+        for x in holders[starts[p]:starts[p] + counts[p]].tolist():
+            for y in holders[starts[q]:starts[q] + counts[q]].tolist():
+                codes.append(np.array([min(x, y) * n + max(x, y)]))
+                verdicts.append(np.array([v]))
+    return np.concatenate(codes).astype(np.int64), np.concatenate(verdicts).astype(np.int64)
+
+
+def _lsh_codes(signatures: list, known: np.ndarray, settings: DedupSettings) -> np.ndarray:
+    """``copies._candidates`` as pair numbers, but only pairs with a fresh profile or two articles
+    of one profile when most are known (the other pairs are kept).
 
     Two signatures collide when one band's values are all equal; a band of two 32-bit values is one
     64-bit number, so the fresh rows are looked up in each band's sorted values. Other bandings
     (another ``lsh_threshold``) find every pair again with ``copies._colliding``."""
-    signed = [n for n, s in enumerate(signatures) if s is not None]
+    signed = np.array([n for n, s in enumerate(signatures) if s is not None], dtype=np.int64)
+    n = len(signatures)
     if len(signed) < 2:
-        return set()
-    table = np.stack([signatures[n] for n in signed]).astype(np.uint64)
+        return np.zeros(0, dtype=np.int64)
+    table = np.stack([signatures[k] for k in signed.tolist()]).astype(np.uint64)
     bands, rows = copies._bands(settings.lsh_threshold, settings.num_perm)
-    ids = [profiles[n].id for n in signed]
-    known = [keys[n] in kept.keys for n in signed]
-    if rows != 2 or sum(known) < 0.8 * len(known):  # few known: every pair again costs less
+    if rows != 2 or known[signed].sum() < 0.8 * len(signed):  # few known: every pair again costs less
         found = np.unique(np.concatenate([copies._colliding(table[:, b * rows:(b + 1) * rows]) for b in range(bands)]))
-        return {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in zip(*np.divmod(found, len(signed)))}
-    fresh = np.flatnonzero(~np.array(known))
-    pairs = _fresh_collisions(table, fresh, bands)
-    found = {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in pairs}
-    return found | _kept_pairs([keys[n] for n in signed], ids, known, kept)
+        i, j = np.divmod(found, len(signed))
+    else:
+        i, j = _fresh_collisions(table, np.flatnonzero(~known[signed]), bands)
+    i, j = signed[i], signed[j]
+    return np.unique(np.minimum(i, j) * n + np.maximum(i, j))
 
 
-def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> set[tuple[int, int]]:
-    """Rows (i, j) colliding in some band of two values, i or j in ``fresh``."""
-    pairs: set[tuple[int, int]] = set()
-    if not len(fresh):
-        return pairs
+def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (i, j) colliding in some band of two values, i in ``fresh``, or both of one profile."""
+    first, second = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for band in range(bands):
         values = (table[:, 2 * band] << np.uint64(32)) | table[:, 2 * band + 1]
         order = np.argsort(values, kind="stable")
@@ -133,20 +185,15 @@ def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> set[t
         high = np.searchsorted(ordered, values[fresh], "right")
         for row, start, stop in zip(fresh.tolist(), low.tolist(), high.tolist()):
             if stop - start > 1:
-                pairs.update((row, other) for other in order[start:stop].tolist() if other != row)
-    return pairs
+                first.append(np.full(stop - start, row))
+                second.append(order[start:stop])
+    same = _same_rows(table)
+    first, second = np.concatenate([*first, same[0]]), np.concatenate([*second, same[1]])
+    return first[first != second], second[first != second]
 
 
-def _kept_pairs(keys: list[bytes], ids: list[str], known: list[bool], kept: Kept) -> set[tuple[str, str]]:
-    """Candidate pairs of two known profiles: those the last run had, and any two with one profile."""
-    members: dict[bytes, list[str]] = {}
-    for key, id_, old in zip(keys, ids, known):
-        if old:
-            members.setdefault(key, []).append(id_)
-    found = set()
-    for first, second in kept.verdicts:
-        if first != second and first in members and second in members:
-            found.update((min(a, b), max(a, b)) for a in members[first] for b in members[second])
-    for group in members.values():
-        found.update((a, b) for n, a in enumerate(sorted(group)) for b in sorted(group)[n + 1:])
-    return found
+def _same_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows with equal signatures (articles of one profile collide in every band)."""
+    _, bucket = np.unique(table, axis=0, return_inverse=True)
+    found = copies._colliding(bucket.reshape(-1, 1))
+    return np.divmod(found, len(table))
