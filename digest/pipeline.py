@@ -99,7 +99,7 @@ def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step:
     if cache is None:
         return dedup.group(articles, settings, found)
     key = again.state_key(settings)
-    stories, state, work = again.group_again(articles, settings, found, cache.get(again.KIND, [key]).get(key))
+    stories, state, work = again.group_again(articles, settings, found, cache.get(again.KIND, [key]).get(key), keys)
     cache.put(again.KIND, {key: state})
     logger.info("dedup: %s", work.summary())
     return stories

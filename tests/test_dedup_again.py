@@ -49,17 +49,19 @@ def weeks(seed_articles):
     return first, second, third
 
 
-def run_weeks(weeks):
+def run_weeks(weeks, keyed: bool = False):
     state, results = None, []
     for week in weeks:
         found = features.features_of(week, SETTINGS)[0]
-        stories, state, work = again.group_again(week, SETTINGS, found, state)
+        keys = features.work_keys(week, SETTINGS) if keyed else None
+        stories, state, work = again.group_again(week, SETTINGS, found, state, keys)
         results.append((stories, dedup.group(week, SETTINGS, found), work))
     return results, state
 
 
-def test_every_run_of_a_growing_week_gives_what_a_full_computation_gives(weeks):
-    results, _ = run_weeks(weeks)
+@pytest.mark.parametrize("keyed", [False, True])
+def test_every_run_of_a_growing_week_gives_what_a_full_computation_gives(weeks, keyed):
+    results, _ = run_weeks(weeks, keyed)
     for stories, full, _ in results:
         assert stories == full  # ids, origins, every merge with its score and detail
     assert any(s.merges for s in results[-1][1]) and any(len(o.articles) > 1 for s in results[-1][1] for o in s.origins)

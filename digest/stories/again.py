@@ -60,8 +60,9 @@ def state_key(settings: DedupSettings) -> str:
 
 
 def group_again(articles: Sequence[Article], settings: DedupSettings, features: Mapping[str, Features],
-                state: bytes | None = None) -> tuple[tuple[Story, ...], bytes, Work]:
-    """``dedup.group`` with the last run's ``state``; returns the stories, the next state and ``Work``."""
+                state: bytes | None = None, keys: Mapping[str, str] | None = None) -> tuple[tuple[Story, ...], bytes, Work]:
+    """``dedup.group`` with the last run's ``state``; returns the stories, the next state and ``Work``.
+    ``keys``: the articles' ``features.work_key`` by id, if known (they then stand for the leads' words)."""
     kept, base = unpack(state)
     articles = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
     merges, kept = recopy.find_copies(articles, settings, features, kept)
@@ -69,8 +70,8 @@ def group_again(articles: Sequence[Article], settings: DedupSettings, features: 
     origins = dedup._origins(articles, copies)
     leads = [features[o.lead.id] for o in origins]
     matrix, words, idf = dedup.weights([f.terms for f in leads], [f.counts for f in leads])
-    keys = [relink.row_key(o.lead.id, f) for o, f in zip(origins, leads)]
-    first, second, scores, base, full = relink.links(matrix, words, idf, keys, settings.story_similarity, base)
+    rows = [relink.row_key(o.lead.id, f, keys and keys.get(o.lead.id)) for o, f in zip(origins, leads)]
+    first, second, scores, base, full = relink.links(matrix, words, idf, rows, settings.story_similarity, base)
     links = list(dedup.dated(first, second, scores, origins, settings.story_days))
     related = dedup.joined(matrix, origins, links, settings)
     work = Work(len(articles), kept.fresh, kept.confirmed, kept.pairs - kept.confirmed, full)

@@ -51,8 +51,12 @@ class Base:
     idf: np.ndarray
 
 
-def row_key(lead_id: str, lead: Features) -> bytes:
-    """What a row of the TF-IDF matrix is made of: its lead's words and counts (and id: keys are unique)."""
+def row_key(lead_id: str, lead: Features, work_key: str | None = None) -> bytes:
+    """What a row of the TF-IDF matrix is made of: its lead's words and counts (and id: keys are unique).
+    ``work_key`` (``features.work_key``, a hash of what the words and counts are computed from) stands
+    for them when given."""
+    if work_key is not None:
+        return xxhash.xxh3_128(f"{lead_id}\n{work_key}".encode()).digest()
     digest = xxhash.xxh3_128("\n".join([lead_id, *lead.terms]).encode())  # ids and words hold no line break
     digest.update(lead.counts.astype("<u4").tobytes())
     return digest.digest()
