@@ -214,3 +214,14 @@ def test_the_bound_holds_for_every_pair_when_idf_moves(weeks):
     before, after = (base @ base.T).toarray(), (now @ now.T).toarray()[:len(kept), :len(kept)]
     bound = before * top * top / np.outer(low[:len(kept)], low[:len(kept)])
     assert (after <= bound * (1 + 1e-9) + 1e-12).all() and not np.allclose(after, before)
+
+
+def test_weeks_of_none_one_and_identical_articles():
+    same = [make_article(text="Netflix used generative AI in a series. The scene was finished ten times faster.",
+                         location=f"{n}.txt") for n in range(3)]
+    state = None
+    for week in ([], same[:1], same[:2], same, same[1:], []):
+        found = features.features_of(week, SETTINGS)[0]
+        stories, state, _ = again.group_again(week, SETTINGS, found, state)
+        assert stories == dedup.group(week, SETTINGS, found)
+    assert len(dedup.group(same, SETTINGS)) == 1

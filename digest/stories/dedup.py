@@ -35,7 +35,14 @@ so links and scores are bit for bit those of ``matrix @ matrix.T``. TF-IDF is bu
 (norms summed in the words' order, as Python's ``sum``), and average-link keeps each group's
 sum as a sparse vector. This all-pairs step stays quadratic: on the benchmark's corpus, whose
 vocabulary does not grow with the week (real BBC sentences reused), nearly every pair shares
-common words, and no exact bound prunes them.
+common words, and no exact bound prunes them. Average-link is lazy: after a join, a neighbour's
+new average is queued as an upper bound and computed only if it reaches the top of the queue
+(the joins and averages are those of computing all at once; most bounds never reach 0.2).
+
+A re-run of a week does not start again from nothing: ``stories/again.py`` keeps the copy
+verdicts (``recopy``) and the base run's near pairs and idf (``relink``), and works again only
+what involves new articles or what idf's drift could change, with the same stories, origins and
+merges as ``group`` (the pipeline uses it whenever there is a store).
 
 Order independence: articles and origins are sorted by id first, joins are taken in order of
 (average, origin positions), every output is sorted by a total key, and ids are hashes of member
