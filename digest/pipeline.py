@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from digest.stories import dedup, features, followups
+from digest.stories import again, dedup, features, followups
 from digest.stories.select import select
 from digest.text.hygiene import clean_article
 from digest.weeks import iso_week, issue_number, week_window
@@ -90,12 +90,18 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
 
 
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
-    """dedup.group with each article's shingles, signature and word counts kept between runs (the
-    grouping itself is one step at the end)."""
+    """dedup.group with each article's shingles, signature and word counts kept between runs, and the
+    week's grouping state (stories/again.py: copy verdicts, near pairs) so a re-run works only what is new."""
     keys = features.work_keys(articles, settings)
     found = _kept_work("dedup", articles, keys.values(), features.POOL_MIN, cache, step,
                        lambda part, known: features.features_of(part, settings, known, keys=keys))
-    return dedup.group(articles, settings, found)
+    if cache is None:
+        return dedup.group(articles, settings, found)
+    key = again.state_key(settings)
+    stories, state, work = again.group_again(articles, settings, found, cache.get(again.KIND, [key]).get(key), keys)
+    cache.put(again.KIND, {key: state})
+    logger.info("dedup: %s", work.summary())
+    return stories
 
 
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:

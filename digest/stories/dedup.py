@@ -35,7 +35,14 @@ so links and scores are bit for bit those of ``matrix @ matrix.T``. TF-IDF is bu
 (norms summed in the words' order, as Python's ``sum``), and average-link keeps each group's
 sum as a sparse vector. This all-pairs step stays quadratic: on the benchmark's corpus, whose
 vocabulary does not grow with the week (real BBC sentences reused), nearly every pair shares
-common words, and no exact bound prunes them.
+common words, and no exact bound prunes them. Average-link is lazy: after a join, a neighbour's
+new average is queued as an upper bound and computed only if it reaches the top of the queue
+(the joins and averages are those of computing all at once; most bounds never reach 0.2).
+
+A re-run of a week does not start again from nothing: ``stories/again.py`` keeps the copy
+verdicts (``recopy``) and the base run's near pairs and idf (``relink``), and works again only
+what involves new articles or what idf's drift could change, with the same stories, origins and
+merges as ``group`` (the pipeline uses it whenever there is a store).
 
 Order independence: articles and origins are sorted by id first, joins are taken in order of
 (average, origin positions), every output is sorted by a total key, and ids are hashes of member
@@ -116,56 +123,111 @@ def _related(origins: list[Origin], settings: DedupSettings, features: Mapping[s
     """The story merges between origins: average-link over the links, each with its strongest pair."""
     leads = [features[o.lead.id] for o in origins]
     matrix = weigh([f.terms for f in leads], [f.counts for f in leads])
+    return joined(matrix, origins, list(_links(matrix, origins, settings)), settings)
+
+
+def joined(matrix: sparse.csr_matrix, origins: list[Origin], links: list[tuple[float, int, int]],
+           settings: DedupSettings) -> list[Merge]:
+    """The story merges of average-link over ``links`` ((cosine, i, j) between rows of ``matrix``)."""
+    dates = [o.lead.published for o in origins if o.lead.published is not None]
+    close = not dates or max(dates) - min(dates) <= timedelta(days=settings.story_days)
     merges = []
-    for (score, a, b), average, sizes in average_link(matrix, list(_links(matrix, origins, settings)), settings.story_cohesion):
+    for (score, a, b), average, sizes in average_link(matrix, links, settings.story_cohesion,
+                                                      settings.story_similarity if close else 1.0):
         merges.append(Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
                             f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined"))
     return merges
 
 
-def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float):
+def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float, unlinked: float = 1.0):
     """Join the two linked groups with the highest average cosine, while it is >= ``cohesion``.
 
     ``matrix`` holds unit rows; only groups joined by a link are compared, and the average of all
     pairs across two groups is exact: (sum of one's rows) . (sum of the other's) / (n * m). A
     group's sum is kept as a sparse vector (its columns and values).
     Yields (strongest link across the two groups, average, (n, m)) for every join, in join order.
+
+    Lazily: after a join, the new group's average with a neighbour is not computed at once; an
+    upper bound goes into the queue instead, the weighted mean of the two joined groups' last
+    averages with it (``unlinked`` for a group it had no link with: the highest cosine a pair that
+    is not a link can have), with a margin far above rounding. Only a bound that reaches the top of
+    the queue is computed, by the same dot product the eager join would have used, and queued
+    again: so the joins and averages are those of computing every average at once (kept as
+    ``tests/test_dedup_scale.py``'s reference), and most neighbours, whose bound stays under
+    ``cohesion``, are never computed.
     """
-    sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]], matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]])
-            for i in range(matrix.shape[0])}
-    size = dict.fromkeys(sums, 1)
-    strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in sums}
-    for score, a, b in links:
-        strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
-    heap = [(-score, a, b) for score, a, b in links]
-    heapq.heapify(heap)
-    scratch = np.zeros(matrix.shape[1])
-    while heap:
-        negative, a, b = heapq.heappop(heap)
+    queue = _Queue(matrix, links, unlinked, cohesion)
+    while queue.heap:
+        negative, a, b, bound = heapq.heappop(queue.heap)
         if -negative < cohesion:
             return
-        if a not in sums or b not in sums or b not in strongest[a]:
+        if a not in queue.sums or b not in queue.sums or b not in queue.strongest[a]:
             continue
-        current = _dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
+        if bound:
+            queue.compute(a, b, -negative)
+            continue
+        current = _dots(queue.sums[a], [queue.sums[b]], queue.scratch)[0] / (queue.size[a] * queue.size[b])
         if abs(current + negative) > 1e-12:
             continue  # a stale entry: one of the groups has grown since
-        yield strongest[a][b], current, (size[a], size[b])
-        _join(a, b, sums, size, strongest, heap, scratch)
+        yield queue.strongest[a][b], current, (queue.size[a], queue.size[b])
+        queue.join(a, b)
 
 
-def _join(a: int, b: int, sums, size, strongest, heap, scratch) -> None:
-    """Group ``b`` into ``a`` (the smaller index) and queue a's new averages with its neighbours."""
-    a, b = min(a, b), max(a, b)
-    sums[a] = _add(sums[a], sums.pop(b))
-    size[a] += size.pop(b)
-    del strongest[a][b]
-    for other, link in strongest.pop(b).items():
-        if other != a:
-            del strongest[other][b]
-            strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
-    others = sorted(strongest[a])
-    for other, dot in zip(others, _dots(sums[a], [sums[o] for o in others], scratch)):
-        heapq.heappush(heap, (-dot / (size[a] * size[other]), min(a, other), max(a, other)))
+class _Queue:
+    """Average-link's groups (sums, sizes, strongest links to neighbours) and its queue of
+    (-average, a, b, is a bound), a < b; ``last``: each neighbour pair's last queued value."""
+
+    def __init__(self, matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], unlinked: float, cohesion: float):
+        self.sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]],
+                         matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]]) for i in range(matrix.shape[0])}
+        self.size = dict.fromkeys(self.sums, 1)
+        self.strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in self.sums}
+        for score, a, b in links:
+            self.strongest[a][b] = self.strongest[b][a] = max(self.strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
+        self.heap = [(-score, a, b, False) for score, a, b in links]
+        heapq.heapify(self.heap)
+        self.last = {(a, b): score for score, a, b in links}
+        self.pending: dict[tuple[int, int], tuple[float, int]] = {}  # pair -> (its bound, the group just joined)
+        self.scratch = np.zeros(matrix.shape[1])
+        self.unlinked, self.cohesion = unlinked, cohesion
+
+    def compute(self, a: int, b: int, bound: float) -> None:
+        """The exact average of a bound that reached the top, as the eager join computed it."""
+        if self.pending.get((a, b), (None,))[0] != bound:
+            return  # a stale bound
+        _, joined = self.pending.pop((a, b))
+        other = b if joined == a else a
+        value = _dots(self.sums[joined], [self.sums[other]], self.scratch)[0] / (self.size[a] * self.size[b])
+        self.last[(a, b)] = value
+        heapq.heappush(self.heap, (-value, a, b, False))
+
+    def join(self, a: int, b: int) -> None:
+        """Group ``b`` into ``a`` (the smaller index) and queue a bound of a's new average with each neighbour."""
+        a, b = min(a, b), max(a, b)
+        strongest, before = self.strongest, (self.size[a], self.size[b])
+        self.sums[a] = _add(self.sums[a], self.sums.pop(b), self.scratch)
+        self.size[a] += self.size.pop(b)
+        del strongest[a][b]
+        self.last.pop((a, b), None)
+        was = {o: self.last.pop(_pair(a, o), self.unlinked) for o in strongest[a]}
+        for other, link in strongest.pop(b).items():
+            if other != a:
+                del strongest[other][b]
+                strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
+        gone = {o: self.last.pop(_pair(b, o), self.unlinked) for o in strongest[a]}
+        for other in strongest[a]:
+            mean = (before[0] * was.get(other, self.unlinked) + before[1] * gone[other]) / (before[0] + before[1])
+            bound, pair = mean * (1 + 1e-9) + 1e-12, (a, other) if a < other else (other, a)
+            self.last[pair] = bound
+            if bound >= self.cohesion:  # a bound under it can never be joined: only its value is kept
+                self.pending[pair] = (bound, a)
+                heapq.heappush(self.heap, (-bound, *pair, True))
+            else:
+                self.pending.pop(pair, None)
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 def _dots(vector, others, scratch: np.ndarray) -> list[float]:
@@ -177,9 +239,19 @@ def _dots(vector, others, scratch: np.ndarray) -> list[float]:
     return found
 
 
-def _add(a, b):
-    columns, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
-    return columns, np.bincount(where, weights=np.concatenate([a[1], b[1]]), minlength=len(columns))
+def _add(a, b, scratch: np.ndarray):
+    """The sum of two sparse vectors (sorted columns, values): each column's a + b, through ``scratch``.
+
+    The columns are merged by a stable sort (two sorted runs: a linear merge) instead of ``np.unique``."""
+    columns = np.concatenate([a[0], b[0]])
+    columns.sort(kind="stable")
+    if len(columns) > 1:
+        columns = columns[np.concatenate([[True], columns[1:] != columns[:-1]])]
+    scratch[a[0]] = a[1]
+    scratch[b[0]] += b[1]
+    values = scratch[columns]
+    scratch[columns] = 0.0
+    return columns, values
 
 
 def _links(matrix, origins: list[Origin], settings: DedupSettings):
@@ -193,13 +265,23 @@ def _links(matrix, origins: list[Origin], settings: DedupSettings):
     first, second = _candidates(matrix, settings.story_similarity - _MARGIN)
     scores = _cosines(matrix, first, second)
     keep = scores >= settings.story_similarity
-    for i, j, score in zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()):
-        if _close(origins[i].lead, origins[j].lead, settings.story_days):
+    yield from dated(first[keep], second[keep], scores[keep], origins, settings.story_days)
+
+
+def dated(first: np.ndarray, second: np.ndarray, scores: np.ndarray, origins: list[Origin], days: int):
+    """(cosine, i, j) of the pairs whose leads were published within ``days`` of each other."""
+    for i, j, score in zip(first.tolist(), second.tolist(), scores.tolist()):
+        if _close(origins[i].lead, origins[j].lead, days):
             yield score, i, j
 
 
 def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time.
+    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time."""
+    return near_pairs(matrix, floor)[:2]
+
+
+def near_pairs(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_candidates`` with their cosines in single precision (first, second, values).
 
     Words in more than ``_DENSE_SHARE`` of the rows are shared by most pairs: their part of every
     cosine is a dense matrix product; the other words' part is a sparse product, added to it.
@@ -207,7 +289,7 @@ def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np
     share = np.bincount(matrix.indices, minlength=matrix.shape[1]) > _DENSE_SHARE * matrix.shape[0]
     dense = matrix[:, np.flatnonzero(share)].toarray().astype(np.float32)
     rare = matrix[:, np.flatnonzero(~share)].astype(np.float32).tocsr()
-    first, second = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    first, second, values = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, np.float32)]
     for start in range(0, matrix.shape[0], _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, matrix.shape[0])
         block = dense[start:stop] @ dense[start:].T  # columns from ``start``: only pairs i < j matter
@@ -216,7 +298,9 @@ def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np
         keep = cols > rows
         first.append(rows[keep] + start)
         second.append(cols[keep] + start)
-    return np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64)
+        values.append(block[rows[keep], cols[keep]])
+    return (np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64),
+            np.concatenate(values).astype(np.float32))
 
 
 def _cosines(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -246,6 +330,11 @@ def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
 def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> sparse.csr_matrix:
     """``tfidf`` of texts already counted (``features.content_words``: each text's words, once each, and
     their counts). A row's norm is summed in its words' order, one after the other."""
+    return weights(terms, counts)[0]
+
+
+def weights(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> tuple[sparse.csr_matrix, list[str], np.ndarray]:
+    """``weigh``, with the matrix's columns (its words, sorted) and their idf."""
     words = sorted(dict.fromkeys(chain.from_iterable(terms)))
     position = {w: i for i, w in enumerate(words)}
     cols = np.fromiter(map(position.__getitem__, chain.from_iterable(terms)), dtype=np.int64)
@@ -258,9 +347,9 @@ def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> spars
     weights = tf[tally] * idf[cols]
     rows = np.repeat(np.arange(len(terms)), lengths)
     values = weights / np.repeat(_norms(weights, lengths), lengths)
-    order = np.lexsort((cols, rows))
+    order = np.argsort(rows * max(len(words), 1) + cols)  # by row, then column: each (row, column) once
     indptr = np.concatenate([[0], np.cumsum(lengths)])
-    return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1)))
+    return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1))), words, idf
 
 
 def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -1,0 +1,199 @@
+"""Copies found again on a re-run of a week: only the pairs that involve a new or changed profile are worked.
+
+``copies.find_copies`` compares, every run, every LSH candidate pair of the week (125,000 on the
+benchmark's 10,000 articles). Nothing about a pair depends on the rest of the week but the two
+*profiles* (``copies._Profile``: the shingles left once every outlet's boilerplate is out, the
+canonical URL, the outlet, the dateline): whether their signatures collide in an LSH band is a
+function of the two profiles' shingles, and ``copies.confirm``'s verdict (rule, score, detail)
+of the two profiles. So a run keeps (``Kept``), by a 128-bit hash of each profile (``profile_key``):
+
+- the candidate pairs (by profile key) and every verdict, a copy or not;
+- the signatures it had to compute (a profile with boilerplate taken out is signed again).
+
+The next run builds the profiles in full (the boilerplate depends on the whole week), and then:
+a pair of two profiles the last run knew is a candidate exactly when it was one then, with the
+verdict it had then; only the *fresh* profiles (new, or changed by new boilerplate) are looked
+up in each LSH band against all, and only pairs without a kept verdict are confirmed. Pairs of
+one URL or dateline are listed in full as ``find_copies`` does. The merges are those of
+``find_copies``, exactly (``tests/test_dedup_again.py`` compares them on weeks built to have
+copies of every kind, with the kept path on and off).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import xxhash
+
+from digest.config import DedupSettings
+from digest.models import Article, Merge
+from digest.stories import copies
+from digest.stories.features import Features, Signer
+
+
+
+@dataclass
+class Kept:
+    """What one run's copy detection leaves for the next, by profile key (``profile_key``)."""
+
+    keys: list[bytes] = field(default_factory=list)  # every profile the run saw, once each
+    first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # candidate pairs: positions in
+    second: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ``keys``, two different keys
+    verdict: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0: not a copy; n: ``found[n - 1]``
+    found: list[tuple[str, float, str]] = field(default_factory=list)  # (rule, score, detail) of the copies
+    signatures: dict[bytes, np.ndarray] = field(default_factory=dict)  # profiles signed again (boilerplate out)
+    fresh: int = 0  # profiles of this run the last one did not have (not kept)
+    confirmed: int = 0  # pairs confirmed this run (not kept)
+    pairs: int = 0  # candidate pairs this run (not kept)
+
+
+def profile_key(profile) -> bytes:
+    """A 128-bit hash of everything ``confirm`` and the LSH bands read of a profile."""
+    digest = xxhash.xxh3_128(json.dumps([profile.url, profile.outlet, profile.dateline]).encode())
+    digest.update(profile.shingles.astype("<u8").tobytes())
+    return digest.digest()
+
+
+def find_copies(articles: Sequence[Article], settings: DedupSettings, features: Mapping[str, Features],
+                kept: Kept | None = None) -> tuple[list[Merge], Kept]:
+    """``copies.find_copies`` (articles sorted by id), with the last run's ``kept`` verdicts and
+    signatures; returns the merges and what to keep for the next run. Pairs are numbers i * n + j
+    (i < j: positions of the articles, so in the order of their ids)."""
+    kept = kept or Kept()
+    profiles = copies.profiles_of(articles, settings, features)
+    keys = [profile_key(p) for p in profiles]
+    where = {k: n for n, k in enumerate(dict.fromkeys(keys))}
+    key_of = np.array([where[k] for k in keys], dtype=np.int64)  # each article's position in this run's keys
+    before = {k: n for n, k in enumerate(kept.keys)}
+    old = np.array([before.get(k, -1) for k in where], dtype=np.int64)[key_of] if keys else key_of  # in kept.keys
+    signatures, signed_again = _signatures(profiles, keys, kept, Signer(settings.num_perm))
+    known_codes, known_verdicts = _kept_pairs(old, signatures, kept)
+    others = np.union1d(_lsh_codes(signatures, old >= 0, settings),
+                        _codes(len(profiles), copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline"),
+                               {p.id: n for n, p in enumerate(profiles)}))
+    todo = np.setdiff1d(others, known_codes)
+    found = list(kept.found)
+    verdicts = np.concatenate([known_verdicts, _confirm(profiles, todo, settings, found)])
+    codes = np.concatenate([known_codes, todo])
+    order = np.argsort(codes)
+    codes, verdicts = codes[order], verdicts[order]
+    i, j = np.divmod(codes, max(len(profiles), 1))
+    merges = [Merge(profiles[a].id, profiles[b].id, *found[v - 1])
+              for a, b, v in zip(i.tolist(), j.tolist(), verdicts.tolist()) if v]
+    fresh = int((old[np.unique(key_of, return_index=True)[1]] < 0).sum())
+    return merges, _kept(list(where), key_of[i], key_of[j], verdicts, found, signed_again, fresh, len(todo))
+
+
+def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirmed: int) -> Kept:
+    """This run's state: each pair of two different keys once, smaller position first."""
+    a, b = np.minimum(first, second), np.maximum(first, second)
+    pairs, at = np.unique(a[a != b] * max(len(keys), 1) + b[a != b], return_index=True)
+    first, second = np.divmod(pairs, max(len(keys), 1))
+    return Kept(keys, first, second, verdicts[a != b][at], found, signatures, fresh, confirmed, len(verdicts))
+
+
+def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
+    """Pairs of ids as numbers i * n + j, i < j."""
+    found = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    return np.unique(np.minimum(found[:, 0], found[:, 1]) * n + np.maximum(found[:, 0], found[:, 1]))
+
+
+def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list) -> np.ndarray:
+    """``copies.confirm`` on each pair; a copy's (rule, score, detail) is added to ``found``."""
+    first, second = np.divmod(codes, max(len(profiles), 1))
+    pairs = [(profiles[a].id, profiles[b].id) for a, b in zip(first.tolist(), second.tolist())]
+    by_id = {p.id: p for p in profiles}
+    verdicts = np.zeros(len(codes), dtype=np.int64)
+    for n, ((a, b), shared) in enumerate(zip(pairs, copies._shared_counts(pairs, by_id))):
+        merge = copies.confirm(by_id[a], by_id[b], settings, shared)
+        if merge:
+            found.append((merge.rule, merge.score, merge.detail))
+            verdicts[n] = len(found)
+    return verdicts
+
+
+def _signatures(profiles, keys: list[bytes], kept: Kept, signer: Signer) -> tuple[list, dict[bytes, np.ndarray]]:
+    """Each profile's signature (None without shingles): its article's, a kept one, or computed."""
+    found, again = [], {}
+    for profile, key in zip(profiles, keys):
+        signature = profile.signature
+        if signature is None and len(profile.shingles):
+            signature = kept.signatures.get(key)
+            if signature is None:
+                signature = signer.sign(profile.shingles)
+            again[key] = signature
+        found.append(signature)
+    return found, again
+
+
+def _kept_pairs(old: np.ndarray, signatures: list, kept: Kept) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs of two known profiles, with their kept verdicts: the last run's pairs of
+    two different keys, for every article holding each key. (Two signed articles of one key always
+    collide: ``_lsh_codes`` finds them.)"""
+    n = len(old)
+    holders = np.argsort(old, kind="stable")
+    holders = holders[old[holders] >= 0]
+    starts = np.searchsorted(old[holders], np.arange(len(kept.keys)))
+    counts = np.searchsorted(old[holders], np.arange(len(kept.keys)), "right") - starts
+    first, second = kept.first, kept.second
+    present = (counts[first] > 0) & (counts[second] > 0) if len(first) else np.zeros(0, bool)
+    single = present & (counts[first] == 1) & (counts[second] == 1)
+    a, b = holders[starts[first[single]]], holders[starts[second[single]]]
+    codes, verdicts = [np.minimum(a, b) * n + np.maximum(a, b)], [kept.verdict[single]]
+    for p, q, v in zip(first[present & ~single].tolist(), second[present & ~single].tolist(),
+                       kept.verdict[present & ~single].tolist()):
+        for x in holders[starts[p]:starts[p] + counts[p]].tolist():
+            for y in holders[starts[q]:starts[q] + counts[q]].tolist():
+                codes.append(np.array([min(x, y) * n + max(x, y)]))
+                verdicts.append(np.array([v]))
+    return np.concatenate(codes).astype(np.int64), np.concatenate(verdicts).astype(np.int64)
+
+
+def _lsh_codes(signatures: list, known: np.ndarray, settings: DedupSettings) -> np.ndarray:
+    """``copies._candidates`` as pair numbers, but only pairs with a fresh profile or two articles
+    of one profile when most are known (the other pairs are kept).
+
+    Two signatures collide when one band's values are all equal; a band of two 32-bit values is one
+    64-bit number, so the fresh rows are looked up in each band's sorted values. Other bandings
+    (another ``lsh_threshold``) find every pair again with ``copies._colliding``."""
+    signed = np.array([n for n, s in enumerate(signatures) if s is not None], dtype=np.int64)
+    n = len(signatures)
+    if len(signed) < 2:
+        return np.zeros(0, dtype=np.int64)
+    table = np.stack([signatures[k] for k in signed.tolist()]).astype(np.uint64)
+    bands, rows = copies._bands(settings.lsh_threshold, settings.num_perm)
+    if rows != 2 or known[signed].sum() < 0.8 * len(signed):  # few known: every pair again costs less
+        found = np.unique(np.concatenate([copies._colliding(table[:, b * rows:(b + 1) * rows]) for b in range(bands)]))
+        i, j = np.divmod(found, len(signed))
+    else:
+        i, j = _fresh_collisions(table, np.flatnonzero(~known[signed]), bands)
+    i, j = signed[i], signed[j]
+    return np.unique(np.minimum(i, j) * n + np.maximum(i, j))
+
+
+def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (i, j) colliding in some band of two values, i in ``fresh``, or both of one profile."""
+    first, second = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for band in range(bands):
+        values = (table[:, 2 * band] << np.uint64(32)) | table[:, 2 * band + 1]
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        low = np.searchsorted(ordered, values[fresh], "left")
+        high = np.searchsorted(ordered, values[fresh], "right")
+        for row, start, stop in zip(fresh.tolist(), low.tolist(), high.tolist()):
+            if stop - start > 1:
+                first.append(np.full(stop - start, row))
+                second.append(order[start:stop])
+    same = _same_rows(table)
+    first, second = np.concatenate([*first, same[0]]), np.concatenate([*second, same[1]])
+    return first[first != second], second[first != second]
+
+
+def _same_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows with equal signatures (articles of one profile collide in every band)."""
+    _, bucket = np.unique(table, axis=0, return_inverse=True)
+    found = copies._colliding(bucket.reshape(-1, 1))
+    return np.divmod(found, len(table))
