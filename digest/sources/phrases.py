@@ -16,7 +16,6 @@ from digest.text.words import light_stem
 
 PART = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")  # ``sentences.words`` split at hyphens
 Token = tuple[str, str]  # (stem, word as written)
-Index = dict[str, list[int]]  # stem -> positions: a phrase is looked for only where its first stem is
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +41,47 @@ def key(term: Phrase) -> str:
 def tokens(text: str) -> tuple[Token, ...]:
     """Words split at hyphens, with their stems; ``PART`` finds the same parts in one pass when
     there is no CJK character to split further."""
+    return stemmed(text)[0]
+
+
+def stemmed(text: str) -> tuple[tuple[Token, ...], tuple[str, ...]]:
+    """``tokens(text)`` and their stems."""
     parts = (PART.findall(text) if not has_cjk(text)
              else [part for word in words(text) for part in word.split("-") if part])
-    return tuple(zip(map(light_stem, parts), parts))
+    stems = tuple(map(light_stem, parts))
+    return tuple(zip(stems, parts)), stems
 
 
-def find(tokens: Sequence[Token], phrase: Sequence[Token], index: Index | None = None) -> list[int]:
-    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written. With the
-    tokens' ``index`` only the places of the phrase's first stem are tried."""
-    size, end = len(phrase), len(tokens) - len(phrase)
-    starts = range(end + 1) if index is None else index.get(phrase[0][0], ())
-    return [i for i in starts if i <= end and all(same(tokens[i + k], phrase[k]) for k in range(size))]
+def find(tokens: Sequence[Token], phrase: Sequence[Token], stems: Sequence[str]) -> list[int]:
+    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written. ``stems``
+    are the tokens' stems (they may go on past the tokens: a paragraph's title after it), so the
+    phrase is tried only where its first stem is."""
+    found, at, first, size = [], -1, phrase[0][0], len(phrase)
+    end = len(tokens) - size
+    while True:
+        try:
+            at = stems.index(first, at + 1)
+        except ValueError:
+            return found
+        if at > end:
+            return found
+        if all(same(tokens[at + k], phrase[k]) for k in range(size)):
+            found.append(at)
+
+
+def seek(tokens: Sequence[Token], stems: Sequence[str], phrase: Sequence[Token]) -> bool:
+    """Whether ``phrase`` is in ``tokens`` (``stems``: theirs), as ``find`` finds it."""
+    at, first, size = -1, phrase[0][0], len(phrase)
+    end = len(tokens) - size
+    while True:
+        try:
+            at = stems.index(first, at + 1)
+        except ValueError:
+            return False
+        if at > end:
+            return False
+        if all(same(tokens[at + k], phrase[k]) for k in range(size)):
+            return True
 
 
 def same(token: Token, wanted: Token) -> bool:
@@ -61,22 +90,3 @@ def same(token: Token, wanted: Token) -> bool:
         return False
     spelled = wanted[1]
     return spelled.islower() or written.startswith(spelled) or (written.isupper() and len(written) > 1)
-
-
-def seek(tokens: Sequence[Token], stems: list[str], phrase: Sequence[Token]) -> bool:
-    """Whether ``phrase`` is in ``tokens`` (``stems``: theirs), as ``find`` finds it."""
-    at, size = -1, len(phrase)
-    while True:
-        try:
-            at = stems.index(phrase[0][0], at + 1)
-        except ValueError:
-            return False
-        if at + size <= len(tokens) and all(same(tokens[at + k], phrase[k]) for k in range(size)):
-            return True
-
-
-def index(tokens: Sequence[Token]) -> Index:
-    positions: dict[str, list[int]] = {}
-    for i, (stem, _) in enumerate(tokens):
-        positions.setdefault(stem, []).append(i)
-    return positions
