@@ -222,7 +222,8 @@ def test_the_run_summary_lists_what_was_left_out(feed_url, tmp_path, capsys):
 
 _WORDS = ["AI", "A.I.", "ai", "artificial", "intelligence", "film", "films", "game", "the", "show", "football",
           "league", "series", "of", "horoscope", "Gemini", "U.S.", "U.S.Next", "it's", "intelligence.Film", "studio",
-          "flat", "director", "bank", "said", "Netflix", "video", "games", "tour", "golf", "Sora", "—", "3.5"]
+          "flat", "director", "bank", "said", "Netflix", "video", "games", "tour", "golf", "Sora", "—", "3.5",
+          "Film:", "&", "said:", "Mr.", "…", "film."]
 _SENTENCE = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=9).map(" ".join).flatmap(
     lambda text: st.sampled_from([". ", "! ", "? ", ".\n", " "]).map(lambda end: text + end))
 _BLOCK = st.tuples(st.sampled_from(["paragraph", "paragraph", "heading", "bullet"]),

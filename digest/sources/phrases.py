@@ -23,11 +23,12 @@ class Phrase:
     text: str
     tokens: tuple[Token, ...]
     stems: frozenset[str] = frozenset()
+    key: str = ""  # its stems, joined: what senses are keyed by
 
 
 def phrase(text: str) -> Phrase:
     found = tokens(text)
-    return Phrase(text, found, frozenset(stem for stem, _ in found))
+    return Phrase(text, found, frozenset(stem for stem, _ in found), " ".join(stem for stem, _ in found))
 
 
 def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
@@ -35,29 +36,29 @@ def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
 
 
 def key(term: Phrase) -> str:
-    return " ".join(stem for stem, _ in term.tokens)
+    return term.key
 
 
 def tokens(text: str) -> tuple[Token, ...]:
-    """Words split at hyphens, with their stems; ``PART`` finds the same parts in one pass when
+    """Words split at hyphens, with their stems."""
+    found, stems = stemmed(text)
+    return tuple(zip(stems, found))
+
+
+def stemmed(text: str) -> tuple[list[str], tuple[str, ...]]:
+    """Words split at hyphens and their stems; ``PART`` finds the same parts in one pass when
     there is no CJK character to split further."""
-    return stemmed(text)[0]
-
-
-def stemmed(text: str) -> tuple[tuple[Token, ...], tuple[str, ...]]:
-    """``tokens(text)`` and their stems."""
     parts = (PART.findall(text) if not has_cjk(text)
              else [part for word in words(text) for part in word.split("-") if part])
-    stems = tuple(map(light_stem, parts))
-    return tuple(zip(stems, parts)), stems
+    return parts, tuple(map(light_stem, parts))
 
 
-def find(tokens: Sequence[Token], phrase: Sequence[Token], stems: Sequence[str]) -> list[int]:
-    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written. ``stems``
-    are the tokens' stems (they may go on past the tokens: a paragraph's title after it), so the
-    phrase is tried only where its first stem is."""
+def find(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> list[int]:
+    """Start positions of ``phrase`` in the words ``written``: stems equal, capitals as written.
+    ``stems`` are the words' stems (they may go on past them: a paragraph's title after it), so
+    the phrase is tried only where its first stem is."""
     found, at, first, size = [], -1, phrase[0][0], len(phrase)
-    end = len(tokens) - size
+    end = len(written) - size
     while True:
         try:
             at = stems.index(first, at + 1)
@@ -65,14 +66,14 @@ def find(tokens: Sequence[Token], phrase: Sequence[Token], stems: Sequence[str])
             return found
         if at > end:
             return found
-        if all(same(tokens[at + k], phrase[k]) for k in range(size)):
+        if all(same(stems[at + k], written[at + k], phrase[k]) for k in range(size)):
             found.append(at)
 
 
-def seek(tokens: Sequence[Token], stems: Sequence[str], phrase: Sequence[Token]) -> bool:
-    """Whether ``phrase`` is in ``tokens`` (``stems``: theirs), as ``find`` finds it."""
+def seek(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> bool:
+    """Whether ``phrase`` is in ``written`` (``stems``: theirs), as ``find`` finds it."""
     at, first, size = -1, phrase[0][0], len(phrase)
-    end = len(tokens) - size
+    end = len(written) - size
     while True:
         try:
             at = stems.index(first, at + 1)
@@ -80,12 +81,11 @@ def seek(tokens: Sequence[Token], stems: Sequence[str], phrase: Sequence[Token])
             return False
         if at > end:
             return False
-        if all(same(tokens[at + k], phrase[k]) for k in range(size)):
+        if all(same(stems[at + k], written[at + k], phrase[k]) for k in range(size)):
             return True
 
 
-def same(token: Token, wanted: Token) -> bool:
-    stem, written = token
+def same(stem: str, written: str, wanted: Token) -> bool:
     if stem != wanted[0]:
         return False
     spelled = wanted[1]

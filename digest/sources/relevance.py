@@ -100,7 +100,7 @@ def verdict(article: Article, topic: Topic, score: float, reason: str) -> Releva
 def score(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
     """The score of an article's units and its reason."""
     excluded = [(p.text, u.where) for u in units if u.where in ("title", "lead")
-                for p in topic.exclusions if phrases.find(u.tokens, p.tokens, u.stems)]
+                for p in topic.exclusions if phrases.find(u.words, u.stems, p.tokens)]
     if excluded:
         return 0.0, f"excluded: '{excluded[0][0]}' in {excluded[0][1]}"
     beside: dict = {}

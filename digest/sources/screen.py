@@ -23,11 +23,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
-from operator import itemgetter
+from collections.abc import Sequence
 
 from digest.models import Article
 from digest.sources import phrases, terms
-from digest.sources.phrases import Token
 from digest.sources.terms import Topic, Unit
 from digest.text.scripts import has_cjk
 from digest.text.sentences import split
@@ -35,16 +34,18 @@ from digest.text.words import light_stem
 
 TITLE, LEAD, BODY = 3.0, 2.0, 1.0
 LEAD_SENTENCES = 2
+LABEL_WORDS = 5  # a run-in label has at most five words ("Speed & Efficiency:")
 
 _INNER = re.compile(r"(['’.])")  # what may join word pieces (``text.sentences``' word pattern)
 _DOTTED = re.compile(r"[^\W_]\.[^\W_]")  # a word with an inner "."
 _JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:['’.][^\W_]++)+")  # a word part with inner marks
+_WORDY = re.compile(r"[^\W_]").fullmatch  # a character words are made of
 _BREAK = re.compile(r"[.!?…](?![^\W_])|[\n。！？]")  # where a sentence may end (``_whole``)
-Stemmed = tuple[tuple[Token, ...], tuple[str, ...]]  # tokens and their stems
+Stemmed = tuple[Sequence[str], Sequence[str]]  # words as written and their stems
 
 
 class Text:
-    """An article's title and blocks as tokens, each paragraph's context made when first needed."""
+    """An article's title and blocks as words and stems, each paragraph's context made when first needed."""
 
     def __init__(self, article: Article):
         self.raw = [b.text for b in article.blocks]
@@ -52,26 +53,29 @@ class Text:
         self.paragraphs = [i for i, b in enumerate(article.blocks) if b.kind != "heading"]
         self.first = self.paragraphs[0] if self.paragraphs else -1
         self.title, self.title_stems = phrases.stemmed(article.title)
-        self.tokens, self.stems = map(list, zip(*map(phrases.stemmed, self.raw))) if self.raw else ([], [])
+        self.words, self.stems = map(list, zip(*map(phrases.stemmed, self.raw))) if self.raw else ([], [])
         self._contexts: dict[int, Stemmed] = {}
+        self.beside: dict = {}  # not_with words found, per paragraph and term (``terms.hits``)
 
     def context(self, block: int) -> Stemmed:
-        """Block ``block``'s tokens and the title (-1: the title and the first paragraph), and their
+        """Block ``block``'s words and the title's (-1: the title and the first paragraph), and their
         stems, which are the block's own stems too (they come first)."""
         if block not in self._contexts:
-            tokens = (self.title + (self.tokens[self.first] if self.first >= 0 else ()) if block < 0
-                      else self.tokens[block] + self.title)
-            self._contexts[block] = (tokens, tuple(map(itemgetter(0), tokens)))
+            first = self.first if self.first >= 0 else None
+            self._contexts[block] = (
+                (self.title + self.words[first], self.title_stems + self.stems[first]) if block < 0 and first is not None
+                else (self.title, self.title_stems) if block < 0
+                else (self.words[block] + self.title, self.stems[block] + self.title_stems))
         return self._contexts[block]
 
     def unit(self, where: str, weight: float, block: int, own: Stemmed | None = None) -> Unit:
-        """A unit of paragraph or heading ``block``: all of it, or its ``own`` tokens and stems."""
-        tokens, stems = own or (self.tokens[block], self.stems[block])
-        return Unit(where, weight, tokens, self.context(block)[0], block, stems, self.context(block)[1])
+        """A unit of paragraph or heading ``block``: all of it, or its ``own`` words and stems."""
+        written, stems = own or (self.words[block], self.stems[block])
+        return Unit(where, weight, written, self.context(block)[0], block, stems, self.context(block)[1])
 
     def title_unit(self) -> Unit:
-        tokens, stems = self.context(-1)
-        return Unit("title", TITLE, self.title, tokens, self.first, stems, stems)
+        written, stems = self.context(-1)
+        return Unit("title", TITLE, self.title, written, self.first, stems, stems)
 
 
 def article_units(article: Article, text: Text | None = None) -> list[Unit]:
@@ -124,7 +128,7 @@ def _place(sentences: int) -> tuple[str, float]:
 def _lead_matters(text: Text, quiet: frozenset[int], topic: Topic) -> bool:
     """Whether the first two paragraphs hold a term or an exclusion. If not, the lead (their
     first two sentences, however they split) holds nothing to report and the rest is body."""
-    return any(i not in quiet or any(phrases.seek(text.tokens[i], text.stems[i], p.tokens) for p in topic.exclusions)
+    return any(i not in quiet or any(phrases.seek(text.words[i], text.stems[i], p.tokens) for p in topic.exclusions)
                for i in text.paragraphs[:LEAD_SENTENCES])
 
 
@@ -138,22 +142,32 @@ def _whole(text: Text, block: int, topic: Topic) -> list[Unit] | None:
     at a line break or at a CJK mark (``_BREAK``), and cuts nothing else but a label before the
     first colon (``sentences._skip_label``); a sentence's tokens are its paragraph's."""
     raw, (context, context_stems) = text.raw[block], text.context(block)
-    unit = Unit("body", BODY, text.tokens[block], context, block, context_stems, context_stems)
-    found = terms.matches(unit, topic)
+    unit = Unit("body", BODY, text.words[block], context, block, context_stems, context_stems)
+    present = set(context_stems)
+    found = terms.matches(unit, topic, present)
     if not found or has_cjk(raw):
         return None  # a term only in a piece of a word, or CJK text: split it
-    counted = terms.hits(unit, topic, found)
+    counted = terms.hits(unit, topic, found, text.beside)
     stretches = [stretch for _, term, start in found
-                 for stretch in ((start, start + len(term.tokens)), *terms.around(unit, term, start, topic))]
+                 for stretch in ((start, start + len(term.tokens)), *terms.around(unit, term, start, topic, present))]
     stretches += [(min(start for _, _, start in group), max(start + len(term.tokens) for _, term, start in group))
-                  for group in counted[0].values() if group]
-    colon = raw.find(":")
-    if colon >= 0 and len(phrases.PART.findall(raw, 0, colon)) > min(start for start, _ in stretches):
+                  for group in counted[0].values() if len(group) > 1]
+    if _labelled(raw, min(start for start, _ in stretches)):
         return None  # a term may be in a label the splitter cuts off
-    cuts = _cuts(raw)
-    if any(bisect_right(cuts, start) < bisect_left(cuts, end) for start, end in stretches):
-        return None
+    stretches = [(start, end) for start, end in stretches if end - start > 1]  # one word holds no cut
+    if stretches:
+        cuts = _cuts(raw)
+        if any(bisect_right(cuts, start) < bisect_left(cuts, end) for start, end in stretches):
+            return None
     return [replace(unit, found=counted)]
+
+
+def _labelled(raw: str, first: int) -> bool:
+    """Whether word ``first`` of ``raw`` may be in a run-in label: before the first colon, and that
+    colon after at most ``LABEL_WORDS`` words (``sentences._LABEL``)."""
+    colon = raw.find(":")
+    return (colon >= 0 and len(raw[:colon].split()) <= LABEL_WORDS
+            and len(phrases.PART.findall(raw, 0, colon)) > first)
 
 
 def _cuts(raw: str) -> list[int]:
@@ -167,24 +181,28 @@ def _cuts(raw: str) -> list[int]:
 
 
 def _sentences(text: Text, block: int) -> list[Stemmed]:
-    """The sentences of ``block``, each as the run of the block's tokens it holds (a sentence is a
-    verbatim piece of its block); tokenized afresh where a cut falls inside a word, or in CJK text."""
-    raw, tokens, stems = text.raw[block], text.tokens[block], text.stems[block]
+    """The sentences of ``block``, each as the run of the block's words it holds (a sentence is a
+    verbatim piece of its block); split into words afresh where a cut falls inside one, or in CJK text."""
+    raw, written, stems = text.raw[block], text.words[block], text.stems[block]
     pieces = split(raw)
-    if has_cjk(raw):
-        return [phrases.stemmed(piece) for piece in pieces]
-    spans = [match.span() for match in phrases.PART.finditer(raw)]
-    starts = [start for start, _ in spans]
-    found, at = [], 0
+    found, at, count = [], 0, 0
     for piece in pieces:
         begin = raw.find(piece, at)
-        at = begin + len(piece)
-        first, last = bisect_left(starts, begin), bisect_left(starts, at)
-        if begin < 0 or (first and spans[first - 1][1] > begin) or (last and spans[last - 1][1] > at):
-            found.append(phrases.stemmed(piece))
-        else:
-            found.append((tokens[first:last], stems[first:last]))
+        if begin < 0 or has_cjk(raw) or _inside(raw, begin) or _inside(raw, begin + len(piece)):
+            return [phrases.stemmed(piece) for piece in pieces]
+        count += len(phrases.PART.findall(raw, at, begin))  # words between sentences (a label)
+        size = len(phrases.PART.findall(piece))
+        found.append((written[count:count + size], stems[count:count + size]))
+        count, at = count + size, begin + len(piece)
     return found
+
+
+def _inside(raw: str, at: int) -> bool:
+    """Whether a word of ``raw`` (``phrases.PART``) runs across position ``at``."""
+    left, right = raw[at - 2:at] if at >= 2 else raw[:at], raw[at:at + 2]
+    return bool(right and left and (
+        (_WORDY(left[-1]) and (_WORDY(right[0]) or (right[0] in "'’." and len(right) > 1 and _WORDY(right[1]))))
+        or (left[-1] in "'’." and len(left) > 1 and _WORDY(left[0]) and _WORDY(right[0]))))
 
 
 def quiet(article: Article, text: Text, topic: Topic) -> frozenset[int] | None:
@@ -205,7 +223,7 @@ def quiet(article: Article, text: Text, topic: Topic) -> frozenset[int] | None:
 
 def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
     """Whether any term occurs in ``block``; the groups of the terms that may count there join ``counted``."""
-    own, stems = (text.title, text.title_stems) if block < 0 else (text.tokens[block], text.stems[block])
+    own, stems = (text.title, text.title_stems) if block < 0 else (text.words[block], text.stems[block])
     present, found = set(stems), False
     for stem in present & topic.by_first.keys():
         for g, _, _, term in topic.by_first[stem]:
@@ -221,7 +239,7 @@ def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
     if not has_cjk(raw):  # a sentence can end inside a word only at a "." ("U.S.Next"), not at "'"
         joined = [word for word in _JOINED.findall(raw) if "." in word] if _DOTTED.search(raw) else []
     else:
-        joined = [w for _, w in own if _INNER.search(w)]
+        joined = [w for w in own if _INNER.search(w)]
     pieces = {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
               for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
     for g, group in enumerate(topic.stems):

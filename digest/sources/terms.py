@@ -8,11 +8,12 @@ terms in one sentence (``screen``); terms are matched as ``phrases`` match them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from digest.config import TopicSettings
 from digest.sources import phrases
-from digest.sources.phrases import Phrase, Token
+from digest.sources.phrases import Phrase
 
 Match = tuple[str, Phrase, int]  # (group, term, first token)
 
@@ -23,11 +24,11 @@ class Unit:
 
     where: str  # title, heading, lead or body
     weight: float
-    tokens: tuple[Token, ...]
-    context: tuple[Token, ...]  # the paragraph it sits in (for the title, the title)
+    words: Sequence[str]  # as written, split at hyphens
+    context: Sequence[str]  # the paragraph it sits in (for the title, the title), as written
     block: int  # -1 for the title
-    stems: tuple[str, ...]  # the tokens' stems (may go on past them: a paragraph's title)
-    context_stems: tuple[str, ...]  # the context's (one object shared by the paragraph's units)
+    stems: Sequence[str]  # the words' stems (may go on past them: a paragraph's title)
+    context_stems: Sequence[str]  # the context's (one object shared by the paragraph's units)
     found: Hits | None = field(default=None, compare=False)  # its hits, when already known
 
 
@@ -86,12 +87,13 @@ def hits(unit: Unit, topic: Topic, found: list[Match] | None = None, beside: dic
     covered: set[int] = set()
     traps: Counter = Counter()
     beside = {} if beside is None else beside
-    for name, term, start in matches(unit, topic) if found is None else found:
+    present = set(unit.stems)
+    for name, term, start in matches(unit, topic, present) if found is None else found:
         span = set(range(start, start + len(term.tokens)))
         if span & covered:
             continue  # "video game" already counted; "game" inside it is not a second term
         covered |= span
-        trap = _trap(unit, term, start, topic, beside)
+        trap = _trap(unit, term, start, topic, beside, present)
         if trap:
             traps[f"'{term.text}' {trap}"] += 1
         else:
@@ -99,31 +101,34 @@ def hits(unit: Unit, topic: Topic, found: list[Match] | None = None, beside: dic
     return per_group, traps
 
 
-def matches(unit: Unit, topic: Topic) -> list[Match]:
-    """Every (group, term, start) in the unit, longest terms first so they win overlaps."""
-    present = set(unit.stems)
+def matches(unit: Unit, topic: Topic, present: set[str] | None = None) -> list[Match]:
+    """Every (group, term, start) in the unit (``present``: its stems), longest terms first so
+    they win overlaps."""
+    present = set(unit.stems) if present is None else present
     found = [(len(term.tokens), start, g, t, name, term) for stem in present & topic.by_first.keys()
              for g, t, name, term in topic.by_first[stem] if term.stems <= present
-             for start in phrases.find(unit.tokens, term.tokens, unit.stems)]
+             for start in phrases.find(unit.words, unit.stems, term.tokens)]
     return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
 
 
-def around(unit: Unit, term: Phrase, start: int, topic: Topic) -> list[tuple[int, int]]:
-    """The ``not_in`` phrases of ``term`` that hold this occurrence of it, as token ranges."""
+def around(unit: Unit, term: Phrase, start: int, topic: Topic, present: set[str]) -> list[tuple[int, int]]:
+    """The ``not_in`` phrases of ``term`` that hold this occurrence of it, as word ranges."""
+    return [(at, at + len(phrase.tokens)) for phrase, at in _held(unit, term, start, topic, present)]
+
+
+def _held(unit: Unit, term: Phrase, start: int, topic: Topic, present: set[str]) -> list[tuple[Phrase, int]]:
     end = start + len(term.tokens)
-    return [(at, at + len(phrase.tokens)) for phrase in topic.not_in.get(phrases.key(term), ())
-            for at in phrases.find(unit.tokens, phrase.tokens, unit.stems)
+    return [(phrase, at) for phrase in topic.not_in.get(term.key, ()) if phrase.stems <= present
+            for at in phrases.find(unit.words, unit.stems, phrase.tokens)
             if at <= start and end <= at + len(phrase.tokens)]
 
 
-def _trap(unit: Unit, term: Phrase, start: int, topic: Topic, beside: dict) -> str:
+def _trap(unit: Unit, term: Phrase, start: int, topic: Topic, beside: dict, present: set[str]) -> str:
     """Why this occurrence of ``term`` is another sense of the word, or "" if it counts."""
-    key = phrases.key(term)
-    end = start + len(term.tokens)
-    for phrase in topic.not_in.get(key, ()):
-        for at in phrases.find(unit.tokens, phrase.tokens, unit.stems):
-            if at <= start and end <= at + len(phrase.tokens):
-                return f"in '{phrase.text}'"
+    key = term.key
+    held = _held(unit, term, start, topic, present) if key in topic.not_in else ()
+    if held:
+        return f"in '{held[0][0].text}'"
     place = (id(unit.context_stems), key)  # the paragraph's units share their context
     if place not in beside:
         beside[place] = next((f"beside '{phrase.text}'" for phrase in topic.not_with.get(key, ())
