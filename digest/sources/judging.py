@@ -33,6 +33,7 @@ POOL_MIN = 400
 MAX_WORKERS = 4
 _VERSION = "relevance-1 nupunkt"  # change when the scoring or splitting code changes what assess returns
 _topic: relevance.Topic | None = None  # in a worker process
+_articles: list[Article] = []  # what the pool's workers assess, inherited when they are forked
 
 
 def fingerprint(settings: TopicSettings) -> str:
@@ -68,12 +69,19 @@ def judge_many(articles: Sequence[Article], settings: TopicSettings, known: Mapp
 
 def _assess_all(articles: list[Article], settings: TopicSettings, topic: relevance.Topic,
                 processes: int | None) -> list[tuple[float, str]]:
+    global _articles
     processes = workers() if processes is None else processes
     if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return [relevance.assess(a, topic) for a in articles]
-    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code: no re-import
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
-        return list(pool.map(_assess_one, articles, chunksize=max(16, len(articles) // (processes * 8))))
+    size = max(16, len(articles) // (processes * 8))
+    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code and the articles
+    _articles = articles
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
+            parts = pool.map(_assess_part, range(0, len(articles), size), [size] * -(-len(articles) // size))
+            return [found for part in parts for found in part]
+    finally:
+        _articles = []
 
 
 def _start(settings: TopicSettings) -> None:
@@ -81,5 +89,6 @@ def _start(settings: TopicSettings) -> None:
     _topic = relevance.compile_topic(settings)
 
 
-def _assess_one(article: Article) -> tuple[float, str]:
-    return relevance.assess(article, _topic)
+def _assess_part(start: int, size: int) -> list[tuple[float, str]]:
+    """Articles ``start`` to ``start + size`` of the ones the pool was forked with (not sent to it)."""
+    return [relevance.assess(article, _topic) for article in _articles[start:start + size]]
