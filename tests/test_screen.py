@@ -39,6 +39,11 @@ def test_the_lead_is_split_when_it_names_a_term_or_an_exclusion(splits):
     found = relevance.assess(article, TOPIC)
     assert splits == ["The film was long. It rained."]
     assert found == relevance.full(article, TOPIC) == (0.0, "no AI concept; entertainment: lead, body ('film' ×2)")
+    splits.clear()
+    alone = make_article(title="Weather", text="The film was long. It rained.\nMore rain.\nThe film was shown.")
+    found = relevance.assess(alone, TOPIC)
+    assert splits == []  # the lead's terms sit before its second possible end: one lead unit
+    assert found == relevance.full(alone, TOPIC) == (0.0, "no AI concept; entertainment: lead, body ('film' ×2)")
     excluded = make_article(title="Stars", text="Rain fell.\nYour horoscope for the film week. It rained.\nFilm.")
     assert relevance.assess(excluded, TOPIC) == relevance.full(excluded, TOPIC) == (0.0, "excluded: 'horoscope' in lead")
 

@@ -45,10 +45,10 @@ def tokens(text: str) -> tuple[Token, ...]:
     return tuple(zip(stems, found))
 
 
-def stemmed(text: str) -> tuple[list[str], tuple[str, ...]]:
+def stemmed(text: str, cjk: bool | None = None) -> tuple[list[str], tuple[str, ...]]:
     """Words split at hyphens and their stems; ``PART`` finds the same parts in one pass when
-    there is no CJK character to split further."""
-    parts = (PART.findall(text) if not has_cjk(text)
+    there is no CJK character to split further (``cjk``: whether there is, if known)."""
+    parts = (PART.findall(text) if not (has_cjk(text) if cjk is None else cjk)
              else [part for word in words(text) for part in word.split("-") if part])
     return parts, tuple(map(light_stem, parts))
 

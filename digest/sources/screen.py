@@ -53,7 +53,8 @@ class Text:
         self.paragraphs = [i for i, b in enumerate(article.blocks) if b.kind != "heading"]
         self.first = self.paragraphs[0] if self.paragraphs else -1
         self.title, self.title_stems = phrases.stemmed(article.title)
-        self.words, self.stems = map(list, zip(*map(phrases.stemmed, self.raw))) if self.raw else ([], [])
+        self.cjk = [has_cjk(raw) for raw in self.raw]
+        self.words, self.stems = map(list, zip(*map(phrases.stemmed, self.raw, self.cjk))) if self.raw else ([], [])
         self._contexts: dict[int, Stemmed] = {}
         self.beside: dict = {}  # not_with words found, per paragraph and term (``terms.hits``)
 
@@ -101,7 +102,8 @@ def article_units(article: Article, text: Text | None = None) -> list[Unit]:
 def screened_units(article: Article, text: Text, quiet: frozenset[int], topic: Topic) -> list[Unit]:
     """``article_units`` of a ``quiet`` article, only those that can hold a term (see above)."""
     units = [text.title_unit()]
-    sentences = 0 if _lead_matters(text, quiet, topic) else LEAD_SENTENCES
+    lead = _lead(text, quiet, topic)
+    sentences = LEAD_SENTENCES if lead == "" else 0
     for index, block in enumerate(article.blocks):
         led = sentences >= LEAD_SENTENCES
         if led and index in quiet:
@@ -109,9 +111,11 @@ def screened_units(article: Article, text: Text, quiet: frozenset[int], topic: T
         if block.kind == "heading":
             units.append(text.unit("heading", LEAD, index))
             continue
-        whole = _whole(text, index, topic) if led else None
+        whole = (_whole(text, index, topic) if led
+                 else _whole(text, index, topic, lead=True) if lead == "first" and index == text.first else None)
         if whole is not None:
             units += whole
+            sentences = max(sentences, LEAD_SENTENCES)
             continue
         for own in _sentences(text, index):
             place = _place(sentences)
@@ -125,16 +129,23 @@ def _place(sentences: int) -> tuple[str, float]:
     return ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
 
 
-def _lead_matters(text: Text, quiet: frozenset[int], topic: Topic) -> bool:
-    """Whether the first two paragraphs hold a term or an exclusion. If not, the lead (their
-    first two sentences, however they split) holds nothing to report and the rest is body."""
-    return any(i not in quiet or any(phrases.seek(text.words[i], text.stems[i], p.tokens) for p in topic.exclusions)
-               for i in text.paragraphs[:LEAD_SENTENCES])
+def _lead(text: Text, quiet: frozenset[int], topic: Topic) -> str:
+    """What the lead (the first two sentences, in the first two paragraphs however they split)
+    holds: "" no term or exclusion, then it holds nothing to report and the rest is body;
+    "first" terms but no exclusion in the first paragraph only (``_whole`` may take it whole);
+    else "split"."""
+    held = [(i not in quiet, any(phrases.seek(text.words[i], text.stems[i], p.tokens) for p in topic.exclusions))
+            for i in text.paragraphs[:LEAD_SENTENCES]] + [(False, False)] * LEAD_SENTENCES
+    if not any(termed or excluded for termed, excluded in held):
+        return ""
+    return "first" if held[0] == (True, False) and held[1] == (False, False) else "split"
 
 
-def _whole(text: Text, block: int, topic: Topic) -> list[Unit] | None:
+def _whole(text: Text, block: int, topic: Topic, lead: bool = False) -> list[Unit] | None:
     """Body paragraph ``block`` as one unit when that scores, and is named in the reason, exactly
-    as its sentences are; else None (split it).
+    as its sentences are; else None (split it). With ``lead`` (the first paragraph, the next one
+    holding nothing to report) one lead unit, when its terms all sit before the second place a
+    sentence may end: in the first or second sentence, which are the lead.
 
     So it is when the counted terms of each group, and each term with the ``not_in`` phrases
     around it, sit in one stretch where no sentence can end, and no term can sit in a run-in
@@ -142,10 +153,11 @@ def _whole(text: Text, block: int, topic: Topic) -> list[Unit] | None:
     at a line break or at a CJK mark (``_BREAK``), and cuts nothing else but a label before the
     first colon (``sentences._skip_label``); a sentence's tokens are its paragraph's."""
     raw, (context, context_stems) = text.raw[block], text.context(block)
-    unit = Unit("body", BODY, text.words[block], context, block, context_stems, context_stems)
+    unit = Unit(*(("lead", LEAD) if lead else ("body", BODY)), text.words[block], context, block, context_stems,
+                context_stems)
     present = set(context_stems)
     found = terms.matches(unit, topic, present)
-    if not found or has_cjk(raw):
+    if not found or text.cjk[block]:
         return None  # a term only in a piece of a word, or CJK text: split it
     counted = terms.hits(unit, topic, found, text.beside)
     stretches = [stretch for _, term, start in found
@@ -154,11 +166,14 @@ def _whole(text: Text, block: int, topic: Topic) -> list[Unit] | None:
                   for group in counted[0].values() if len(group) > 1]
     if _labelled(raw, min(start for start, _ in stretches)):
         return None  # a term may be in a label the splitter cuts off
+    last = max(end for _, end in stretches)
     stretches = [(start, end) for start, end in stretches if end - start > 1]  # one word holds no cut
-    if stretches:
+    if stretches or lead:
         cuts = _cuts(raw)
         if any(bisect_right(cuts, start) < bisect_left(cuts, end) for start, end in stretches):
             return None
+        if lead and len(cuts) > 1 and last > cuts[1]:
+            return None  # a term may be in the third sentence or later: body
     return [replace(unit, found=counted)]
 
 
@@ -188,7 +203,7 @@ def _sentences(text: Text, block: int) -> list[Stemmed]:
     found, at, count = [], 0, 0
     for piece in pieces:
         begin = raw.find(piece, at)
-        if begin < 0 or has_cjk(raw) or _inside(raw, begin) or _inside(raw, begin + len(piece)):
+        if begin < 0 or text.cjk[block] or _inside(raw, begin) or _inside(raw, begin + len(piece)):
             return [phrases.stemmed(piece) for piece in pieces]
         count += len(phrases.PART.findall(raw, at, begin))  # words between sentences (a label)
         size = len(phrases.PART.findall(piece))
@@ -236,7 +251,7 @@ def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
                 if not any(phrases.seek(context, context_stems, p.tokens) for p in traps):
                     counted.add(g)
     raw = text.title_raw if block < 0 else text.raw[block]
-    if not has_cjk(raw):  # a sentence can end inside a word only at a "." ("U.S.Next"), not at "'"
+    if not (has_cjk(raw) if block < 0 else text.cjk[block]):  # a sentence can end inside a word only at a "." ("U.S.Next"), not at "'"
         joined = [word for word in _JOINED.findall(raw) if "." in word] if _DOTTED.search(raw) else []
     else:
         joined = [w for w in own if _INNER.search(w)]
