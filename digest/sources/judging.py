@@ -1,12 +1,14 @@
 """Relevance for a whole week: each article assessed once, in worker processes, and kept.
 
-``relevance.assess`` (split into sentences, match every term) is the costly per-article step, and
+``relevance.assess`` (find and stem the words, match every term, split into sentences where that
+decides the score or its reason) is the costly per-article step, and
 it depends only on the article's title and blocks and the topic's groups, senses and exclusions.
 ``judge_many`` therefore:
 
 - keys each article by a hash of exactly that (``work_key``), so the caller can keep assessments
   between runs (``digest/work.py``) and hand back the ones it has; only the rest are assessed;
-- assesses those in a process pool (forked, so workers start without importing anything) when
+- assesses those in a process pool (forked, so workers start without importing anything and
+  read the articles they inherit instead of being sent them) when
   there are at least ``POOL_MIN`` = 400 and more than one core. Measured on the 2-core project
   machine while it was shared (load 11): 1,000 benchmark articles 48.6 / 53.3 s in one process,
   38.7 / 34.6 s in two; each article costs ~5 ms of CPU, so below a few hundred the start-up and

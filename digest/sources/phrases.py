@@ -7,7 +7,7 @@ A phrase matches a run of tokens whose stems are equal; a phrase word written wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from digest.text.sentences import words
@@ -57,32 +57,26 @@ def find(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) 
     """Start positions of ``phrase`` in the words ``written``: stems equal, capitals as written.
     ``stems`` are the words' stems (they may go on past them: a paragraph's title after it), so
     the phrase is tried only where its first stem is."""
-    found, at, first, size = [], -1, phrase[0][0], len(phrase)
-    end = len(written) - size
-    while True:
-        try:
-            at = stems.index(first, at + 1)
-        except ValueError:
-            return found
-        if at > end:
-            return found
-        if all(same(stems[at + k], written[at + k], phrase[k]) for k in range(size)):
-            found.append(at)
+    return list(_places(written, stems, phrase))
 
 
 def seek(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> bool:
     """Whether ``phrase`` is in ``written`` (``stems``: theirs), as ``find`` finds it."""
+    return next(_places(written, stems, phrase), -1) >= 0
+
+
+def _places(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> Iterator[int]:
     at, first, size = -1, phrase[0][0], len(phrase)
     end = len(written) - size
     while True:
         try:
             at = stems.index(first, at + 1)
         except ValueError:
-            return False
+            return
         if at > end:
-            return False
+            return
         if all(same(stems[at + k], written[at + k], phrase[k]) for k in range(size)):
-            return True
+            yield at
 
 
 def same(stem: str, written: str, wanted: Token) -> bool:
