@@ -22,13 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from digest.config import load  # noqa: E402
 from digest.models import Article  # noqa: E402
-from digest.sources import relevance  # noqa: E402
+from digest.sources import relevance, screen  # noqa: E402
 from digest.sources.folder import read_folder  # noqa: E402
 from digest.text import sentences  # noqa: E402
-
-
-def full(article: Article, topic: relevance.Topic) -> tuple[float, str]:
-    return relevance._assess(relevance.article_units(article), topic)
 
 
 def timed(score, articles: list[Article], topic: relevance.Topic) -> tuple[list, float]:
@@ -39,9 +35,9 @@ def timed(score, articles: list[Article], topic: relevance.Topic) -> tuple[list,
 
 
 def compare(name: str, articles: list[Article], topic: relevance.Topic) -> bool:
-    slow, slow_cpu = timed(full, articles, topic)
+    slow, slow_cpu = timed(relevance.full, articles, topic)
     fast, fast_cpu = timed(relevance.assess, articles, topic)
-    screened = sum(1 for a in articles if relevance._quiet(a, relevance._Text(a), topic) is not None)
+    screened = sum(1 for a in articles if screen.quiet(a, screen.Text(a), topic) is not None)
     differ = [(a.location, s, f) for a, s, f in zip(articles, slow, fast) if s != f]
     print(f"{name}: {len(articles)} articles, {screened} screened, {len(differ)} differ; "
           f"CPU full {slow_cpu:.2f} s, screened {fast_cpu:.2f} s")

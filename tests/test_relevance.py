@@ -222,7 +222,8 @@ def test_the_run_summary_lists_what_was_left_out(feed_url, tmp_path, capsys):
 
 _WORDS = ["AI", "A.I.", "ai", "artificial", "intelligence", "film", "films", "game", "the", "show", "football",
           "league", "series", "of", "horoscope", "Gemini", "U.S.", "U.S.Next", "it's", "intelligence.Film", "studio",
-          "flat", "director", "bank", "said", "Netflix", "video", "games", "tour", "golf", "Sora", "—", "3.5"]
+          "flat", "director", "bank", "said", "Netflix", "video", "games", "tour", "golf", "Sora", "—", "3.5",
+          "Film:", "&", "said:", "Mr.", "…", "film."]
 _SENTENCE = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=9).map(" ".join).flatmap(
     lambda text: st.sampled_from([". ", "! ", "? ", ".\n", " "]).map(lambda end: text + end))
 _BLOCK = st.tuples(st.sampled_from(["paragraph", "paragraph", "heading", "bullet"]),
@@ -239,14 +240,14 @@ def test_the_screen_gives_exactly_the_full_scorers_score_and_reason(title, block
 
     article = make_article(title=title.strip(), blocks=tuple(Block(kind, text.strip()) for kind, text in blocks))
     topic = compile_topic(load(ROOT / "config.yaml").topic)
-    assert relevance.assess(article, topic) == relevance._assess(relevance.article_units(article), topic)
+    assert relevance.assess(article, topic) == relevance.full(article, topic)
 
 
 def test_the_screen_decides_an_article_without_one_group_and_leaves_the_others_to_the_full_scorer():
-    from digest.sources import relevance
+    from digest.sources import screen
 
     football = make_article(title="United win the game", text="The league game ended 2-1.\nFans sang.\nIt rained.")
-    text = relevance._Text(football)
-    assert relevance._quiet(football, text, TOPIC) == frozenset({1, 2})  # no term there: never split
+    text = screen.Text(football)
+    assert screen.quiet(football, text, TOPIC) == frozenset({1, 2})  # no term there: never split
     both = make_article(title="AI in film", text="Studios use AI.\nThe film was cut by AI.")
-    assert relevance._quiet(both, relevance._Text(both), TOPIC) is None
+    assert screen.quiet(both, screen.Text(both), TOPIC) is None

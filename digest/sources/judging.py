@@ -1,12 +1,14 @@
 """Relevance for a whole week: each article assessed once, in worker processes, and kept.
 
-``relevance.assess`` (split into sentences, match every term) is the costly per-article step, and
+``relevance.assess`` (find and stem the words, match every term, split into sentences where that
+decides the score or its reason) is the costly per-article step, and
 it depends only on the article's title and blocks and the topic's groups, senses and exclusions.
 ``judge_many`` therefore:
 
 - keys each article by a hash of exactly that (``work_key``), so the caller can keep assessments
   between runs (``digest/work.py``) and hand back the ones it has; only the rest are assessed;
-- assesses those in a process pool (forked, so workers start without importing anything) when
+- assesses those in a process pool (forked, so workers start without importing anything and
+  read the articles they inherit instead of being sent them) when
   there are at least ``POOL_MIN`` = 400 and more than one core. Measured on the 2-core project
   machine while it was shared (load 11): 1,000 benchmark articles 48.6 / 53.3 s in one process,
   38.7 / 34.6 s in two; each article costs ~5 ms of CPU, so below a few hundred the start-up and
@@ -33,6 +35,7 @@ POOL_MIN = 400
 MAX_WORKERS = 4
 _VERSION = "relevance-1 nupunkt"  # change when the scoring or splitting code changes what assess returns
 _topic: relevance.Topic | None = None  # in a worker process
+_articles: list[Article] = []  # what the pool's workers assess, inherited when they are forked
 
 
 def fingerprint(settings: TopicSettings) -> str:
@@ -68,12 +71,19 @@ def judge_many(articles: Sequence[Article], settings: TopicSettings, known: Mapp
 
 def _assess_all(articles: list[Article], settings: TopicSettings, topic: relevance.Topic,
                 processes: int | None) -> list[tuple[float, str]]:
+    global _articles
     processes = workers() if processes is None else processes
     if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return [relevance.assess(a, topic) for a in articles]
-    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code: no re-import
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
-        return list(pool.map(_assess_one, articles, chunksize=max(16, len(articles) // (processes * 8))))
+    size = max(16, len(articles) // (processes * 8))
+    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code and the articles
+    _articles = articles
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
+            parts = pool.map(_assess_part, range(0, len(articles), size), [size] * -(-len(articles) // size))
+            return [found for part in parts for found in part]
+    finally:
+        _articles = []
 
 
 def _start(settings: TopicSettings) -> None:
@@ -81,5 +91,6 @@ def _start(settings: TopicSettings) -> None:
     _topic = relevance.compile_topic(settings)
 
 
-def _assess_one(article: Article) -> tuple[float, str]:
-    return relevance.assess(article, _topic)
+def _assess_part(start: int, size: int) -> list[tuple[float, str]]:
+    """Articles ``start`` to ``start + size`` of the ones the pool was forked with (not sent to it)."""
+    return [relevance.assess(article, _topic) for article in _articles[start:start + size]]

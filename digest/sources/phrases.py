@@ -7,7 +7,7 @@ A phrase matches a run of tokens whose stems are equal; a phrase word written wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from digest.text.sentences import words
@@ -16,7 +16,6 @@ from digest.text.words import light_stem
 
 PART = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")  # ``sentences.words`` split at hyphens
 Token = tuple[str, str]  # (stem, word as written)
-Index = dict[str, list[int]]  # stem -> positions: a phrase is looked for only where its first stem is
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +23,12 @@ class Phrase:
     text: str
     tokens: tuple[Token, ...]
     stems: frozenset[str] = frozenset()
+    key: str = ""  # its stems, joined: what senses are keyed by
 
 
 def phrase(text: str) -> Phrase:
     found = tokens(text)
-    return Phrase(text, found, frozenset(stem for stem, _ in found))
+    return Phrase(text, found, frozenset(stem for stem, _ in found), " ".join(stem for stem, _ in found))
 
 
 def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
@@ -36,47 +36,51 @@ def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
 
 
 def key(term: Phrase) -> str:
-    return " ".join(stem for stem, _ in term.tokens)
+    return term.key
 
 
 def tokens(text: str) -> tuple[Token, ...]:
-    """Words split at hyphens, with their stems; ``PART`` finds the same parts in one pass when
-    there is no CJK character to split further."""
-    parts = (PART.findall(text) if not has_cjk(text)
+    """Words split at hyphens, with their stems."""
+    found, stems = stemmed(text)
+    return tuple(zip(stems, found))
+
+
+def stemmed(text: str, cjk: bool | None = None) -> tuple[list[str], tuple[str, ...]]:
+    """Words split at hyphens and their stems; ``PART`` finds the same parts in one pass when
+    there is no CJK character to split further (``cjk``: whether there is, if known)."""
+    parts = (PART.findall(text) if not (has_cjk(text) if cjk is None else cjk)
              else [part for word in words(text) for part in word.split("-") if part])
-    return tuple(zip(map(light_stem, parts), parts))
+    return parts, tuple(map(light_stem, parts))
 
 
-def find(tokens: Sequence[Token], phrase: Sequence[Token], index: Index | None = None) -> list[int]:
-    """Start positions of ``phrase`` in ``tokens``: stems equal, capitals as written. With the
-    tokens' ``index`` only the places of the phrase's first stem are tried."""
-    size, end = len(phrase), len(tokens) - len(phrase)
-    starts = range(end + 1) if index is None else index.get(phrase[0][0], ())
-    return [i for i in starts if i <= end and all(same(tokens[i + k], phrase[k]) for k in range(size))]
+def find(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> list[int]:
+    """Start positions of ``phrase`` in the words ``written``: stems equal, capitals as written.
+    ``stems`` are the words' stems (they may go on past them: a paragraph's title after it), so
+    the phrase is tried only where its first stem is."""
+    return list(_places(written, stems, phrase))
 
 
-def same(token: Token, wanted: Token) -> bool:
-    stem, written = token
+def seek(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> bool:
+    """Whether ``phrase`` is in ``written`` (``stems``: theirs), as ``find`` finds it."""
+    return next(_places(written, stems, phrase), -1) >= 0
+
+
+def _places(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> Iterator[int]:
+    at, first, size = -1, phrase[0][0], len(phrase)
+    end = len(written) - size
+    while True:
+        try:
+            at = stems.index(first, at + 1)
+        except ValueError:
+            return
+        if at > end:
+            return
+        if all(same(stems[at + k], written[at + k], phrase[k]) for k in range(size)):
+            yield at
+
+
+def same(stem: str, written: str, wanted: Token) -> bool:
     if stem != wanted[0]:
         return False
     spelled = wanted[1]
     return spelled.islower() or written.startswith(spelled) or (written.isupper() and len(written) > 1)
-
-
-def seek(tokens: Sequence[Token], stems: list[str], phrase: Sequence[Token]) -> bool:
-    """Whether ``phrase`` is in ``tokens`` (``stems``: theirs), as ``find`` finds it."""
-    at, size = -1, len(phrase)
-    while True:
-        try:
-            at = stems.index(phrase[0][0], at + 1)
-        except ValueError:
-            return False
-        if at + size <= len(tokens) and all(same(tokens[at + k], phrase[k]) for k in range(size)):
-            return True
-
-
-def index(tokens: Sequence[Token]) -> Index:
-    positions: dict[str, list[int]] = {}
-    for i, (stem, _) in enumerate(tokens):
-        positions.setdefault(stem, []).append(i)
-    return positions

@@ -39,83 +39,21 @@ in the run summary and the editor notes, and an editor can feature one with ``to
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import PurePath
 
 from digest.config import TopicSettings
 from digest.models import Article, Relevance
-from digest.sources import phrases
-from digest.sources.phrases import Index, Phrase, Token
-from digest.text.sentences import split
-from digest.text.scripts import has_cjk
-from digest.text.words import light_stem
+from digest.sources import phrases, terms
+from digest.sources.screen import BODY, LEAD, LEAD_SENTENCES, TITLE, Text, article_units, quiet, screened_units
+from digest.sources.terms import Topic, Unit, compile_topic
 
-TITLE, LEAD, BODY = 3.0, 2.0, 1.0
-LEAD_SENTENCES = 2
+__all__ = ["BODY", "LEAD", "LEAD_SENTENCES", "PARAGRAPH", "TITLE", "Topic", "Unit", "article_units", "assess",
+           "compile_topic", "judge", "judge_all", "verdict"]
+
 PARAGRAPH = 0.5
 _ORDER = ("title", "heading", "lead", "body")
-
-_INNER = re.compile(r"(['’.])")  # what may join word pieces (``text.sentences``' word pattern)
-_JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:['’.][^\W_]++)+")  # a word part with inner marks
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A piece of an article that is scored on its own: the title, a heading or a sentence."""
-
-    where: str  # title, heading, lead or body
-    weight: float
-    tokens: tuple[Token, ...]
-    context: tuple[Token, ...]  # the paragraph it sits in (for the title, the title)
-    block: int  # -1 for the title
-    index: Index  # where each stem starts in tokens
-    context_index: Index  # ...and in context (one object shared by the paragraph's units)
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    """``TopicSettings`` with every phrase tokenized once."""
-
-    groups: tuple[tuple[str, tuple[Phrase, ...]], ...]
-    not_in: dict[str, tuple[Phrase, ...]]  # keyed by the term's stems, joined
-    not_with: dict[str, tuple[Phrase, ...]]
-    exclusions: tuple[Phrase, ...]
-    threshold: float
-    include: frozenset[str]
-    by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]]  # first stem -> (group no., term no., group, term)
-    stems: tuple[frozenset[str], ...]  # per group, every stem of its terms
-    firsts: frozenset[str]  # the first stem of every term and exclusion
-
-
-def compile_topic(settings: TopicSettings) -> Topic:
-    """Tokenize every phrase once. Senses of terms with one stem ("game", "gaming") are merged."""
-    not_in: dict[str, tuple[Phrase, ...]] = {}
-    not_with: dict[str, tuple[Phrase, ...]] = {}
-    for sense in settings.senses:
-        key = phrases.key(phrases.phrase(sense.term))
-        not_in[key] = not_in.get(key, ()) + phrases.phrases(sense.not_in)
-        not_with[key] = not_with.get(key, ()) + phrases.phrases(sense.not_with)
-    groups = tuple((g.name, phrases.phrases(g.terms)) for g in settings.groups)
-    exclusions = phrases.phrases(settings.exclusions)
-    by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]] = {}
-    for g, (name, terms) in enumerate(groups):
-        for t, term in enumerate(terms):
-            by_first[term.tokens[0][0]] = by_first.get(term.tokens[0][0], ()) + ((g, t, name, term),)
-    return Topic(
-        groups=groups,
-        not_in=not_in,
-        not_with=not_with,
-        exclusions=exclusions,
-        threshold=settings.threshold,
-        include=frozenset(settings.include),
-        by_first=by_first,
-        stems=tuple(frozenset(stem for term in terms for stem, _ in term.tokens) for _, terms in groups),
-        firsts=frozenset(by_first) | {p.tokens[0][0] for p in exclusions},
-    )
 
 
 def judge_all(articles: Iterable[Article], settings: TopicSettings) -> dict[str, Relevance]:
@@ -133,16 +71,19 @@ def assess(article: Article, topic: Topic) -> tuple[float, str]:
     """The score and its reason: the costly part, which depends only on the article's title and
     blocks and on the topic's groups, senses and exclusions (``judging.work_key``).
 
-    Most articles of a week name no term of some group anywhere (a football report, no "AI"):
-    their score is 0 whatever their sentences, and their reason names only the units that hold a
-    term. Those are decided without splitting the paragraphs that hold no term (``_quiet``); the
-    result is exactly the full scorer's (tests/test_relevance.py and
-    ``benchmarks/relevance_screen.py`` compare the two)."""
-    text = _Text(article)
-    quiet = _quiet(article, text, topic)
-    if quiet is None:
-        return _assess(article_units(article, text), topic)
-    return _assess(article_units(article, text, quiet, topic.firsts), topic)  # only units that hold a term
+    An article some group is missing from (``screen.quiet``) is scored 0 from the units that can
+    hold a term, split into sentences only where that decides the reason (``screen``); the
+    result is exactly the full scorer's (``full``)."""
+    text = Text(article)
+    found = quiet(article, text, topic)
+    if found is None:
+        return score(article_units(article, text), topic)
+    return score(screened_units(article, text, found, topic), topic)
+
+
+def full(article: Article, topic: Topic) -> tuple[float, str]:
+    """``assess`` from every unit of the article: what the screen must give (tests, benchmarks)."""
+    return score(article_units(article), topic)
 
 
 def verdict(article: Article, topic: Topic, score: float, reason: str) -> Relevance:
@@ -156,157 +97,25 @@ def verdict(article: Article, topic: Topic, score: float, reason: str) -> Releva
     return Relevance(article.id, article.location, article.title, score, passed or included, reason, included)
 
 
-class _Text:
-    """An article's title and blocks as tokens, each paragraph's context indexed when first needed."""
-
-    def __init__(self, article: Article):
-        self.title = phrases.tokens(article.title)
-        self.first = next((i for i, b in enumerate(article.blocks) if b.kind != "heading"), -1)
-        self.tokens = [phrases.tokens(b.text) for b in article.blocks]
-        self._contexts: dict[int, tuple[tuple[Token, ...], Index]] = {}
-
-    def own(self, block: int) -> tuple[Token, ...]:
-        return self.title if block < 0 else self.tokens[block]
-
-    def context(self, block: int) -> tuple[tuple[Token, ...], Index]:
-        """Block ``block``'s tokens and the title (-1: the title and the first paragraph), indexed;
-        the index finds the block's own tokens too (they come first)."""
-        if block not in self._contexts:
-            tokens = (self.title + (self.tokens[self.first] if self.first >= 0 else ()) if block < 0
-                      else self.tokens[block] + self.title)
-            self._contexts[block] = (tokens, phrases.index(tokens))
-        return self._contexts[block]
-
-
-def article_units(article: Article, text: _Text | None = None, skip: frozenset[int] = frozenset(),
-                  wanted: frozenset[str] | None = None) -> list[Unit]:
-    """Title, headings and sentences, each with its position weight and its paragraph; the
-    paragraphs in ``skip`` only as far as needed to know the lead and, with ``wanted``, only the
-    sentences holding one of those stems (the others are counted, not scored).
-
-    The title belongs to the first paragraph: together they are the standfirst, so "Lucasfilm
-    de-ages Harrison Ford with machine learning" and a lead naming the actor join the groups.
-    """
-    text = text or _Text(article)
-    units = [_unit("title", TITLE, text.title, *text.context(-1), text.first)]
-    sentences = 0
-    for index, block in enumerate(article.blocks):
-        if index in skip and sentences >= LEAD_SENTENCES:
-            continue  # no term there: its sentences can neither count nor be the lead
-        if block.kind == "heading":  # the title frames every paragraph: "golf" there traps "tour"
-            units.append(_unit("heading", LEAD, text.tokens[index], *text.context(index), index))
-            continue
-        for piece in split(block.text):
-            where, weight = ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
-            tokens = phrases.tokens(piece)
-            sentences += 1
-            if wanted is None or not wanted.isdisjoint(map(itemgetter(0), tokens)):
-                units.append(_unit(where, weight, tokens, *text.context(index), index))
-    return units
-
-
-def _quiet(article: Article, text: _Text, topic: Topic) -> frozenset[int] | None:
-    """The blocks where no term occurs, when some group cannot count anywhere (else None): then
-    the score is 0 (its spread is), and units without a term change neither it nor the reason.
-
-    Looked for in whole blocks: a sentence is a verbatim piece of its block, cut at white space or
-    punctuation, so a term in a sentence is in its block, and an occurrence beside a ``not_with``
-    word is beside it in every sentence of that paragraph. Where a cut could fall inside a word
-    ("U.S.Next"), every piece of the word is tried against every word of the terms."""
-    counted: set[int] = set()
-    raw = [article.title, *(b.text for b in article.blocks)]
-    termed = [_occurs(text, block, raw[block + 1], topic, counted) for block in range(-1, len(article.blocks))]
-    if len(counted) == len(topic.groups):
-        return None
-    return frozenset(i for i, found in enumerate(termed[1:]) if not found)
-
-
-def _occurs(text: _Text, block: int, raw: str, topic: Topic, counted: set[int]) -> bool:
-    """Whether any term occurs in ``block``; the groups of the terms that may count there join ``counted``."""
-    own, found = text.own(block), False
-    stems = list(map(itemgetter(0), own))
-    present = set(stems)
-    for stem in present & topic.by_first.keys():
-        for g, _, _, term in topic.by_first[stem]:
-            if not (term.stems <= present and phrases.seek(own, stems, term.tokens)):
-                continue
-            found = True
-            if g not in counted:
-                context = text.context(block)[0]
-                traps = topic.not_with.get(phrases.key(term), ())
-                if not any(phrases.seek(context, list(map(itemgetter(0), context)), p.tokens) for p in traps):
-                    counted.add(g)
-    joined = _JOINED.findall(raw) if not has_cjk(raw) else [w for _, w in own if _INNER.search(w)]
-    pieces = {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
-              for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
-    for g, group in enumerate(topic.stems):
-        if pieces & group:
-            found = True
-            counted.add(g)
-    return found
-
-
-def _unit(where: str, weight: float, tokens: tuple[Token, ...], context: tuple[Token, ...], context_index: Index,
-          block: int) -> Unit:
-    return Unit(where, weight, tokens, context, block, phrases.index(tokens), context_index)
-
-
-def _assess(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
+def score(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
+    """The score of an article's units and its reason."""
     excluded = [(p.text, u.where) for u in units if u.where in ("title", "lead")
-                for p in topic.exclusions if phrases.find(u.tokens, p.tokens, u.index)]
+                for p in topic.exclusions if phrases.find(u.words, u.stems, p.tokens)]
     if excluded:
         return 0.0, f"excluded: '{excluded[0][0]}' in {excluded[0][1]}"
-    hits, traps = _hits(units, topic)
+    beside: dict = {}
+    found = [terms.hits(unit, topic, beside=beside) for unit in units]
+    hits = [per_group for per_group, _ in found]
+    traps = sum((trapped for _, trapped in found), Counter())
     total = sum(u.weight for u in units)
     shares = [sum(u.weight for i, u in enumerate(units) if hits[i][name]) / total for name, _ in topic.groups]
     together = _together(units, hits, [name for name, _ in topic.groups]) / total
     spread = math.prod(shares) ** (1 / len(shares))
-    score = round((spread + math.sqrt(together)) / 2, 2) if spread else 0.0
-    return score, _explain(units, hits, topic, traps)
+    value = round((spread + math.sqrt(together)) / 2, 2) if spread else 0.0
+    return value, _explain(units, hits, topic, traps)
 
 
-def _hits(units: Sequence[Unit], topic: Topic) -> tuple[list[dict[str, list[str]]], Counter]:
-    """Per unit, the terms of each group that count there; and the senses that were not counted."""
-    found, traps = [], Counter()
-    for unit in units:
-        per_group, covered = {name: [] for name, _ in topic.groups}, set()
-        for name, term, start in _matches(unit, topic):
-            span = set(range(start, start + len(term.tokens)))
-            if span & covered:
-                continue  # "video game" already counted; "game" inside it is not a second term
-            covered |= span
-            trap = _trap(unit, term, start, topic)
-            if trap:
-                traps[f"'{term.text}' {trap}"] += 1
-            else:
-                per_group[name].append(term.text)
-        found.append(per_group)
-    return found, traps
-
-
-def _matches(unit: Unit, topic: Topic) -> list[tuple[str, Phrase, int]]:
-    """Every (group, term, start) in the unit, longest terms first so they win overlaps."""
-    found = [(len(term.tokens), start, g, t, name, term) for stem in unit.index.keys() & topic.by_first.keys()
-             for g, t, name, term in
-             topic.by_first.get(stem, ()) for start in phrases.find(unit.tokens, term.tokens, unit.index)]
-    return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
-
-
-def _trap(unit: Unit, term: Phrase, start: int, topic: Topic) -> str:
-    """Why this occurrence of ``term`` is another sense of the word, or "" if it counts."""
-    key = phrases.key(term)
-    end = start + len(term.tokens)
-    for phrase in topic.not_in.get(key, ()):
-        for at in phrases.find(unit.tokens, phrase.tokens, unit.index):
-            if at <= start and end <= at + len(phrase.tokens):
-                return f"in '{phrase.text}'"
-    for phrase in topic.not_with.get(key, ()):
-        if phrases.find(unit.context, phrase.tokens, unit.context_index):
-            return f"beside '{phrase.text}'"
-    return ""
-
-
-def _together(units: Sequence[Unit], hits: Sequence[dict[str, list[str]]], groups: Sequence[str]) -> float:
+def _together(units: Sequence[Unit], hits: Sequence[dict[str, list]], groups: Sequence[str]) -> float:
     """Weight of units naming every group; PARAGRAPH of it when only their paragraph does."""
     named: dict[int, set[str]] = {}
     for unit, found in zip(units, hits):
@@ -321,16 +130,16 @@ def _together(units: Sequence[Unit], hits: Sequence[dict[str, list[str]]], group
     return mass
 
 
-def _explain(units: Sequence[Unit], hits: Sequence[dict[str, list[str]]], topic: Topic, traps: Counter) -> str:
+def _explain(units: Sequence[Unit], hits: Sequence[dict[str, list[terms.Match]]], topic: Topic, traps: Counter) -> str:
     """E.g. "AI: title, 2 lead, 3 body ('AI' ×4, 'deepfake'); entertainment: ...; both in 4 of 12 units"."""
     missing = [f"no {name} concept" for name, _ in topic.groups if not any(found[name] for found in hits)]
     parts = missing[:]
     for name, _ in topic.groups:
         places = Counter(u.where for u, found in zip(units, hits) if found[name])
         if places:
-            terms = Counter(t for found in hits for t in found[name]).most_common(3)
+            named = Counter(term.text for found in hits for _, term, _ in found[name]).most_common(3)
             where = ", ".join(w if places[w] == 1 else f"{places[w]} {w}" for w in _ORDER if places[w])
-            shown = ", ".join(f"'{t}'" + (f" ×{n}" if n > 1 else "") for t, n in terms)
+            shown = ", ".join(f"'{t}'" + (f" ×{n}" if n > 1 else "") for t, n in named)
             parts.append(f"{name}: {where} ({shown})")
     if not missing:
         both = sum(1 for found in hits if all(found[g] for g, _ in topic.groups))

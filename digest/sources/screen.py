@@ -1,0 +1,264 @@
+"""An article's units (``relevance``), and the exact screen that builds only the ones that matter.
+
+Most articles of a week name no term of some concept group anywhere (a football report, no "AI"):
+their score is 0 whatever their sentences, and their reason names only where the terms of the
+other groups are (``"no AI concept; entertainment: 2 body ('film')"``). For such an article
+(``quiet``), ``screened_units`` builds only the units that can change that reason, and splits
+into sentences only the paragraphs where the splitter's cuts decide it:
+
+- paragraphs holding no term (nor an exclusion, in the lead) are never split;
+- the first two paragraphs are split only when they hold a term or an exclusion: otherwise the
+  lead (the first ``LEAD_SENTENCES`` sentences) lies inside them and holds nothing to report;
+- a later paragraph whose terms of each group, and the ``not_in`` phrases around them, each sit
+  in one stretch where no sentence can end is one unit, unsplit (``_whole``): "film" twice in one
+  sentence is 1 body unit, "film" in two sentences is 2, and that paragraph is split to tell;
+- a split paragraph's sentences take their tokens from the paragraph's (``_sentences``).
+
+The result is exactly the full scorer's (``article_units``): tests/test_relevance.py and
+``benchmarks/relevance_screen.py`` compare scores and reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import replace
+from collections.abc import Sequence
+
+from digest.models import Article
+from digest.sources import phrases, terms
+from digest.sources.terms import Topic, Unit
+from digest.text.scripts import has_cjk
+from digest.text.sentences import split
+from digest.text.words import light_stem
+
+TITLE, LEAD, BODY = 3.0, 2.0, 1.0
+LEAD_SENTENCES = 2
+LABEL_WORDS = 5  # a run-in label has at most five words ("Speed & Efficiency:")
+
+_INNER = re.compile(r"(['’.])")  # what may join word pieces (``text.sentences``' word pattern)
+_DOTTED = re.compile(r"[^\W_]\.[^\W_]")  # a word with an inner "."
+_JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:['’.][^\W_]++)+")  # a word part with inner marks
+_WORDY = re.compile(r"[^\W_]").fullmatch  # a character words are made of
+_BREAK = re.compile(r"[.!?…](?![^\W_])|[\n。！？]")  # where a sentence may end (``_whole``)
+Stemmed = tuple[Sequence[str], Sequence[str]]  # words as written and their stems
+
+
+class Text:
+    """An article's title and blocks as words and stems, each paragraph's context made when first needed."""
+
+    def __init__(self, article: Article):
+        self.raw = [b.text for b in article.blocks]
+        self.title_raw = article.title
+        self.paragraphs = [i for i, b in enumerate(article.blocks) if b.kind != "heading"]
+        self.first = self.paragraphs[0] if self.paragraphs else -1
+        self.title, self.title_stems = phrases.stemmed(article.title)
+        self.cjk = [has_cjk(raw) for raw in self.raw]
+        self.words, self.stems = map(list, zip(*map(phrases.stemmed, self.raw, self.cjk))) if self.raw else ([], [])
+        self._contexts: dict[int, Stemmed] = {}
+        self.beside: dict = {}  # not_with words found, per paragraph and term (``terms.hits``)
+
+    def context(self, block: int) -> Stemmed:
+        """Block ``block``'s words and the title's (-1: the title and the first paragraph), and their
+        stems, which are the block's own stems too (they come first)."""
+        if block not in self._contexts:
+            first = self.first if self.first >= 0 else None
+            self._contexts[block] = (
+                (self.title + self.words[first], self.title_stems + self.stems[first]) if block < 0 and first is not None
+                else (self.title, self.title_stems) if block < 0
+                else (self.words[block] + self.title, self.stems[block] + self.title_stems))
+        return self._contexts[block]
+
+    def unit(self, where: str, weight: float, block: int, own: Stemmed | None = None) -> Unit:
+        """A unit of paragraph or heading ``block``: all of it, or its ``own`` words and stems."""
+        written, stems = own or (self.words[block], self.stems[block])
+        return Unit(where, weight, written, self.context(block)[0], block, stems, self.context(block)[1])
+
+    def title_unit(self) -> Unit:
+        written, stems = self.context(-1)
+        return Unit("title", TITLE, self.title, written, self.first, stems, stems)
+
+
+def article_units(article: Article, text: Text | None = None) -> list[Unit]:
+    """Title, headings and sentences, each with its position weight and its paragraph: title
+    ``TITLE``, headings and the first ``LEAD_SENTENCES`` sentences ``LEAD``, the rest ``BODY``.
+
+    The title belongs to the first paragraph: together they are the standfirst, so "Lucasfilm
+    de-ages Harrison Ford with machine learning" and a lead naming the actor join the groups.
+    """
+    text = text or Text(article)
+    units = [text.title_unit()]
+    sentences = 0
+    for index, block in enumerate(article.blocks):
+        if block.kind == "heading":  # the title frames every paragraph: "golf" there traps "tour"
+            units.append(text.unit("heading", LEAD, index))
+            continue
+        for piece in split(block.text):
+            units.append(text.unit(*_place(sentences), index, phrases.stemmed(piece)))
+            sentences += 1
+    return units
+
+
+def screened_units(article: Article, text: Text, quiet: frozenset[int], topic: Topic) -> list[Unit]:
+    """``article_units`` of a ``quiet`` article, only those that can hold a term (see above)."""
+    units = [text.title_unit()]
+    lead = _lead(text, quiet, topic)
+    sentences = LEAD_SENTENCES if lead == "" else 0
+    for index, block in enumerate(article.blocks):
+        led = sentences >= LEAD_SENTENCES
+        if led and index in quiet:
+            continue  # no term there: its sentences can neither count nor be the lead
+        if block.kind == "heading":
+            units.append(text.unit("heading", LEAD, index))
+            continue
+        whole = (_whole(text, index, topic) if led
+                 else _whole(text, index, topic, lead=True) if lead == "first" and index == text.first else None)
+        if whole is not None:
+            units += whole
+            sentences = max(sentences, LEAD_SENTENCES)
+            continue
+        for own in _sentences(text, index):
+            place = _place(sentences)
+            sentences += 1
+            if not topic.firsts.isdisjoint(own[1]):
+                units.append(text.unit(*place, index, own))
+    return units
+
+
+def _place(sentences: int) -> tuple[str, float]:
+    return ("lead", LEAD) if sentences < LEAD_SENTENCES else ("body", BODY)
+
+
+def _lead(text: Text, quiet: frozenset[int], topic: Topic) -> str:
+    """What the lead (the first two sentences, in the first two paragraphs however they split)
+    holds: "" no term or exclusion, then it holds nothing to report and the rest is body;
+    "first" terms but no exclusion in the first paragraph only (``_whole`` may take it whole);
+    else "split"."""
+    held = [(i not in quiet, any(phrases.seek(text.words[i], text.stems[i], p.tokens) for p in topic.exclusions))
+            for i in text.paragraphs[:LEAD_SENTENCES]] + [(False, False)] * LEAD_SENTENCES
+    if not any(termed or excluded for termed, excluded in held):
+        return ""
+    return "first" if held[0] == (True, False) and held[1] == (False, False) else "split"
+
+
+def _whole(text: Text, block: int, topic: Topic, lead: bool = False) -> list[Unit] | None:
+    """Body paragraph ``block`` as one unit when that scores, and is named in the reason, exactly
+    as its sentences are; else None (split it). With ``lead`` (the first paragraph, the next one
+    holding nothing to report) one lead unit, when its terms all sit before the second place a
+    sentence may end: in the first or second sentence, which are the lead.
+
+    So it is when the counted terms of each group, and each term with the ``not_in`` phrases
+    around it, sit in one stretch where no sentence can end, and no term can sit in a run-in
+    label: the splitter ends a sentence only after ``. ! ? …`` not followed by a letter or digit,
+    at a line break or at a CJK mark (``_BREAK``), and cuts nothing else but a label before the
+    first colon (``sentences._skip_label``); a sentence's tokens are its paragraph's."""
+    raw, (context, context_stems) = text.raw[block], text.context(block)
+    unit = Unit(*(("lead", LEAD) if lead else ("body", BODY)), text.words[block], context, block, context_stems,
+                context_stems)
+    present = set(context_stems)
+    found = terms.matches(unit, topic, present)
+    if not found or text.cjk[block]:
+        return None  # a term only in a piece of a word, or CJK text: split it
+    counted = terms.hits(unit, topic, found, text.beside)
+    stretches = [stretch for _, term, start in found
+                 for stretch in ((start, start + len(term.tokens)), *terms.around(unit, term, start, topic, present))]
+    stretches += [(min(start for _, _, start in group), max(start + len(term.tokens) for _, term, start in group))
+                  for group in counted[0].values() if len(group) > 1]
+    if _labelled(raw, min(start for start, _ in stretches)):
+        return None  # a term may be in a label the splitter cuts off
+    last = max(end for _, end in stretches)
+    stretches = [(start, end) for start, end in stretches if end - start > 1]  # one word holds no cut
+    if stretches or lead:
+        cuts = _cuts(raw)
+        if any(bisect_right(cuts, start) < bisect_left(cuts, end) for start, end in stretches):
+            return None
+        if lead and len(cuts) > 1 and last > cuts[1]:
+            return None  # a term may be in the third sentence or later: body
+    return [replace(unit, found=counted)]
+
+
+def _labelled(raw: str, first: int) -> bool:
+    """Whether word ``first`` of ``raw`` may be in a run-in label: before the first colon, and that
+    colon after at most ``LABEL_WORDS`` words (``sentences._LABEL``)."""
+    colon = raw.find(":")
+    return (colon >= 0 and len(raw[:colon].split()) <= LABEL_WORDS
+            and len(phrases.PART.findall(raw, 0, colon)) > first)
+
+
+def _cuts(raw: str) -> list[int]:
+    """Where a sentence may end in ``raw`` (``_BREAK``), as the number of its tokens before each
+    place: no token holds such a place (a word's inner "." is followed by a letter or digit)."""
+    cuts, count = [], 0
+    for piece in _BREAK.split(raw)[:-1]:
+        count += len(phrases.PART.findall(piece))
+        cuts.append(count)
+    return cuts
+
+
+def _sentences(text: Text, block: int) -> list[Stemmed]:
+    """The sentences of ``block``, each as the run of the block's words it holds (a sentence is a
+    verbatim piece of its block); split into words afresh where a cut falls inside one, or in CJK text."""
+    raw, written, stems = text.raw[block], text.words[block], text.stems[block]
+    pieces = split(raw)
+    found, at, count = [], 0, 0
+    for piece in pieces:
+        begin = raw.find(piece, at)
+        if begin < 0 or text.cjk[block] or _inside(raw, begin) or _inside(raw, begin + len(piece)):
+            return [phrases.stemmed(piece) for piece in pieces]
+        count += len(phrases.PART.findall(raw, at, begin))  # words between sentences (a label)
+        size = len(phrases.PART.findall(piece))
+        found.append((written[count:count + size], stems[count:count + size]))
+        count, at = count + size, begin + len(piece)
+    return found
+
+
+def _inside(raw: str, at: int) -> bool:
+    """Whether a word of ``raw`` (``phrases.PART``) runs across position ``at``."""
+    left, right = raw[at - 2:at] if at >= 2 else raw[:at], raw[at:at + 2]
+    return bool(right and left and (
+        (_WORDY(left[-1]) and (_WORDY(right[0]) or (right[0] in "'’." and len(right) > 1 and _WORDY(right[1]))))
+        or (left[-1] in "'’." and len(left) > 1 and _WORDY(left[0]) and _WORDY(right[0]))))
+
+
+def quiet(article: Article, text: Text, topic: Topic) -> frozenset[int] | None:
+    """The blocks where no term occurs, when some group cannot count anywhere (else None): then
+    the score is 0 (its spread is), and units without a term change neither it nor the reason.
+
+    Looked for in whole blocks: a sentence is a verbatim piece of its block, cut at white space or
+    punctuation, so a term in a sentence is in its block, and an occurrence beside a ``not_with``
+    word is beside it in every sentence of that paragraph. Where a cut could fall inside a word
+    (at a "." inside it, "U.S.Next"; CJK text at any mark), every piece of the word is tried
+    against every word of the terms."""
+    counted: set[int] = set()
+    termed = [_occurs(text, block, topic, counted) for block in range(-1, len(article.blocks))]
+    if len(counted) == len(topic.groups):
+        return None
+    return frozenset(i for i, found in enumerate(termed[1:]) if not found)
+
+
+def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
+    """Whether any term occurs in ``block``; the groups of the terms that may count there join ``counted``."""
+    own, stems = (text.title, text.title_stems) if block < 0 else (text.words[block], text.stems[block])
+    present, found = set(stems), False
+    for stem in present & topic.by_first.keys():
+        for g, _, _, term in topic.by_first[stem]:
+            if not (term.stems <= present and phrases.seek(own, stems, term.tokens)):
+                continue
+            found = True
+            if g not in counted:
+                context, context_stems = text.context(block)
+                traps = topic.not_with.get(phrases.key(term), ())
+                if not any(phrases.seek(context, context_stems, p.tokens) for p in traps):
+                    counted.add(g)
+    raw = text.title_raw if block < 0 else text.raw[block]
+    if not (has_cjk(raw) if block < 0 else text.cjk[block]):  # a sentence can end inside a word only at a "." ("U.S.Next"), not at "'"
+        joined = [word for word in _JOINED.findall(raw) if "." in word] if _DOTTED.search(raw) else []
+    else:
+        joined = [w for w in own if _INNER.search(w)]
+    pieces = {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
+              for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
+    for g, group in enumerate(topic.stems):
+        if pieces & group:
+            found = True
+            counted.add(g)
+    return found
