@@ -29,9 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
 from functools import cache
@@ -72,11 +74,9 @@ class IssueWork:
         keys = {story.id: f"{stamp}:{story_print(story, self.published)}" for story in stories}
         found = self._recall("facts", keys.values(), _adapter("facts"))
         tick(sum(1 for s in stories if keys[s.id] in found))
-        new, missing = {}, [s for s in stories if keys[s.id] not in found]
-        encoder = paraphrase.load(settings, self.environ).encoder if missing else None  # the model loads only when a box is computed
-        for story in missing:
-            new[keys[story.id]] = _find_facts(story, settings, self.published, encoder)
-            tick(1)
+        missing = [s for s in stories if keys[s.id] not in found]
+        boxes = _boxes(missing, settings, self.published, self.environ, tick) if missing else []
+        new = {keys[story.id]: box for story, box in zip(missing, boxes)}
         self._learn("facts", new, _adapter("facts"))
         found.update(new)
         return tuple(f for story in stories for f in found[keys[story.id]])
@@ -128,10 +128,42 @@ class IssueWork:
         self._new.clear()
 
 
-def _find_facts(story: Story, settings, published, encoder) -> tuple[Fact, ...]:
-    from digest.facts import consensus
+POOL_MIN = 4  # stories; fewer are computed here (each worker loads the paraphrase model, ~1 s)
+_job: tuple = ()  # (stories, settings, published, environ) the facts pool's workers inherit when forked
 
-    return consensus.find_facts(story, settings, published, encoder=encoder)
+
+def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callable[[int], None]) -> list[tuple[Fact, ...]]:
+    """Each story's consensus box, in order: in a pool of forked worker processes when there are at
+    least ``POOL_MIN`` stories and two cores (newsroom 10,000 on 2 cores, 12 boxes:
+    5.0 s -> 2.9 s), else here."""
+    global _job
+    processes = min(len(stories), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    if processes < 2 or len(stories) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        found = []
+        for index in range(len(stories)):
+            found.append(_box(index, (stories, settings, published, environ)))
+            tick(1)
+        return found
+    _job = (stories, settings, published, environ)
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            found = []
+            for box in pool.map(_box, range(len(stories))):
+                found.append(box)
+                tick(1)
+            return found
+    finally:
+        _job = ()
+
+
+def _box(index: int, job: tuple | None = None) -> tuple[Fact, ...]:
+    """Story ``index`` of ``job`` (in a worker: the one it was forked with); the statement matcher is
+    loaded once per process (``paraphrase.load``), only when a box is computed."""
+    from digest.facts import consensus, paraphrase
+
+    stories, settings, published, environ = job or _job
+    encoder = paraphrase.load(settings, environ).encoder
+    return consensus.find_facts(stories[index], settings, published, encoder=encoder)
 
 
 def story_print(story: Story, published: Mapping[str, datetime | None]) -> str:

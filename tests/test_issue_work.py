@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from digest.config import load
 from digest.email import render
 from digest.facts import consensus, paraphrase
+from digest import issue_work
 from digest.issue_work import IssueWork
 from digest.models import Block, Origin, Story
 from digest.pipeline import Week, compose_issue, published_dates, render_fitting, run_issue
@@ -50,6 +51,20 @@ def test_a_smaller_selection_reuses_every_storys_facts(seed_articles, tmp_path):
     expected = [f for s in two.stories for f in consensus.find_facts(s, config.consensus, published_dates(week), encoder=encoder)]
     assert list(two.facts) == expected and len(three.stories) == 3
     assert two.sections == themes.build_sections(two.stories, config.theme_list, config.summary)
+
+
+def test_boxes_computed_by_the_worker_pool_are_the_ones_computed_here(seed_articles, tmp_path):
+    """Four stories or more go to forked workers (two cores): the same boxes, in story order."""
+    config = config_in(tmp_path)
+    picks = [(0, 1, 2), (1, 3, 4), (0, 2, 4), (0, 3), (2, 3, 4)]
+    stories = [Story(f"story-{n}", seed_articles[c[0]].title, tuple(Origin(f"o-{n}-{i}", (seed_articles[i],)) for i in c))
+               for n, c in enumerate(picks)]
+    published = {a.id: a.published for a in seed_articles}
+    ticks = []
+    pooled = issue_work._boxes(stories, config.consensus, published, os.environ, ticks.append)
+    here = [issue_work._box(n, (stories, config.consensus, published, os.environ)) for n in range(len(stories))]
+    assert pooled == here and len(ticks) == len(stories) and len({len(b) for b in here}) > 1
+    assert len(os.sched_getaffinity(0)) < 2 or issue_work._job == ()  # the pool ran and let go of its job
 
 
 def test_render_fitting_features_fewer_stories_without_computing_facts_again(seed_articles, tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -160,6 +161,7 @@ def _load(folder: Path | None) -> Loaded:
 
 
 def _model(folder: Path) -> Encoder:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # its threads and the facts pool's fork do not mix
     from wordllama import WordLlama
 
     # wordllama looks for its files in cache_dir/weights and cache_dir/tokenizers: the folder holding
