@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import anyio
@@ -40,47 +41,11 @@ def _settled(desk) -> int:
     return desk.version
 
 
-def test_a_folder_added_to_the_config_while_the_desk_runs_is_watched(tmp_path):
+@contextmanager
+def _watched_desk(tmp_path):
+    """A desk on a copy of the seeds (config.yaml in ``tmp_path``), built once, its watcher running."""
     from digest.desk.state import Desk
     from digest.desk.watch import watch
-
-    shutil.copytree(SEEDS, tmp_path / "seeds")
-    config = tmp_path / "config.yaml"
-    config.write_text("sources:\n  folders:\n    - path: seeds\n", encoding="utf-8")
-    desk = Desk(config, now=NOW)
-    desk.build()
-    assert desk.result is not None and desk.error is None
-    read, stop = desk.result.articles_read, threading.Event()
-
-    async def watching() -> None:
-        async with anyio.create_task_group() as group:
-            group.start_soon(watch, desk)
-            await anyio.to_thread.run_sync(stop.wait)
-            group.cancel_scope.cancel()
-
-    thread = threading.Thread(target=anyio.run, args=(watching,), daemon=True)
-    thread.start()
-    try:
-        (tmp_path / "more").mkdir()  # a new, empty source folder, then named in config.yaml
-        added, before = "sources:\n  folders:\n    - path: seeds\n    - path: more\n", desk.version
-        assert _until(lambda: any(f.path.name == "more" for f in desk.config.sources.folders),
-                      lambda: desk.version == before and not desk.building and config.write_text(added, encoding="utf-8"))
-        settled = _settled(desk)
-        assert desk.result.articles_read == read  # the new folder is empty so far
-        article = tmp_path / "more" / "spotify.txt"
-        assert _until(lambda: not desk.building and desk.result.articles_read == read + 1,
-                      lambda: desk.version == settled and article.write_text(ARTICLE, encoding="utf-8")), \
-            "a file in the folder named after the desk started was not built"
-    finally:
-        stop.set()
-        thread.join(30)
-
-
-def test_the_desks_own_correction_is_built_once_and_an_outside_edit_is_built(tmp_path):
-    """The desk writes the corrections file and builds; the watcher then sees that write and must not
-    build the same issue again, while an edit of the file from outside is built."""
-    from digest.desk.state import Desk
-    from digest.desk.watch import DEBOUNCE_MS, watch
 
     shutil.copytree(SEEDS, tmp_path / "seeds")
     config = tmp_path / "config.yaml"
@@ -98,6 +63,34 @@ def test_the_desks_own_correction_is_built_once_and_an_outside_edit_is_built(tmp
     thread = threading.Thread(target=anyio.run, args=(watching,), daemon=True)
     thread.start()
     try:
+        yield desk, config
+    finally:
+        stop.set()
+        thread.join(30)
+
+
+def test_a_folder_added_to_the_config_while_the_desk_runs_is_watched(tmp_path):
+    with _watched_desk(tmp_path) as (desk, config):
+        assert desk.result is not None and desk.error is None
+        read = desk.result.articles_read
+        (tmp_path / "more").mkdir()  # a new, empty source folder, then named in config.yaml
+        added, before = "sources:\n  folders:\n    - path: seeds\n    - path: more\n", desk.version
+        assert _until(lambda: any(f.path.name == "more" for f in desk.config.sources.folders),
+                      lambda: desk.version == before and not desk.building and config.write_text(added, encoding="utf-8"))
+        settled = _settled(desk)
+        assert desk.result.articles_read == read  # the new folder is empty so far
+        article = tmp_path / "more" / "spotify.txt"
+        assert _until(lambda: not desk.building and desk.result.articles_read == read + 1,
+                      lambda: desk.version == settled and article.write_text(ARTICLE, encoding="utf-8")), \
+            "a file in the folder named after the desk started was not built"
+
+
+def test_the_desks_own_correction_is_built_once_and_an_outside_edit_is_built(tmp_path):
+    """The desk writes the corrections file and builds; the watcher then sees that write and must not
+    build the same issue again, while an edit of the file from outside is built."""
+    from digest.desk.watch import DEBOUNCE_MS
+
+    with _watched_desk(tmp_path) as (desk, _):
         article, first = tmp_path / "seeds" / "spotify.txt", desk.version
         assert _until(lambda: desk.version > first,  # the watcher is running
                       lambda: desk.version == first and article.write_text(ARTICLE, encoding="utf-8"))
@@ -110,9 +103,6 @@ def test_the_desks_own_correction_is_built_once_and_an_outside_edit_is_built(tmp
         assert _until(lambda: desk.result.digest.subject == "An outside subject",
                       lambda: not desk.building and corrections.read_text(encoding="utf-8") != outside
                       and corrections.write_text(outside, encoding="utf-8"))
-    finally:
-        stop.set()
-        thread.join(30)
 
 
 def test_a_test_send_to_a_subscribing_editor_carries_their_own_unsubscribe_link(tmp_path, monkeypatch):
