@@ -132,19 +132,23 @@ POOL_MIN = 4  # stories; fewer are computed here (each worker loads the paraphra
 _job: tuple = ()  # (stories, settings, published, environ) the facts pool's workers inherit when forked
 
 
-def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callable[[int], None]) -> list[tuple[Fact, ...]]:
-    """Each story's consensus box, in order: in a pool of forked worker processes when there are at
-    least ``POOL_MIN`` stories and two cores (newsroom 10,000 on 2 cores, 12 boxes:
-    5.0 s -> 2.9 s), else here."""
+def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callable[[int], None],
+           processes: int | None = None) -> list[tuple[Fact, ...]]:
+    """Each story's consensus box, in order: in a pool of ``processes`` forked workers (default: one
+    a core) when there are at least ``POOL_MIN`` stories and two processes (newsroom 10,000 on 2
+    cores, 12 boxes: 5.0 s -> 2.9 s), else here."""
     global _job
-    processes = min(len(stories), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    job = (stories, settings, published, environ)
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    processes = min(len(stories), processes)
     if processes < 2 or len(stories) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         found = []
         for index in range(len(stories)):
-            found.append(_box(index, (stories, settings, published, environ)))
+            found.append(_box(index, job))
             tick(1)
         return found
-    _job = (stories, settings, published, environ)
+    _job = job
     try:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
             found = []
