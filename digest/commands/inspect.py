@@ -99,8 +99,10 @@ def _facts(args: argparse.Namespace) -> int:
     articles = _read(args)
     stories = dedup.group(articles, config.dedup)
     published = {a.id: a.published for a in articles}
-    several = [s for s in stories if len(s.origins) >= config.consensus.min_origins]
-    matcher = paraphrase.load(config.consensus, os.environ) if several else paraphrase.Loaded(None, "none (no story has two sources)")
+    least = config.consensus.min_origins
+    several = any(len(s.origins) >= least for s in stories)  # else no box is computed: the model need not load
+    matcher = paraphrase.load(config.consensus, os.environ) if several else paraphrase.Loaded(
+        None, f"none (no story has {least} sources)")
     facts = [f for s in stories for f in consensus.find_facts(s, config.consensus, published, every=True,
                                                               encoder=matcher.encoder)]
     location = {o.id: o.lead.location for s in stories for o in s.origins}
@@ -126,7 +128,7 @@ def _facts(args: argparse.Namespace) -> int:
     print(f"statements paired by: {matcher.note}")
     if not payload["facts"]:
         print(f"no facts: {payload['articles']} articles, {payload['origins']} independent sources "
-              f"(a box needs {config.consensus.min_origins} sources stating the same thing)")
+              f"(a box needs {least} sources stating the same thing)")
     for fact in payload["facts"]:
         note = f" — {fact['note']}" if fact["note"] else ""
         print(f"[{fact['status']}] {fact['text']} ({fact['count']} of {fact['total']} sources){note}")
