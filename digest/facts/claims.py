@@ -283,8 +283,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         attribute, editor = _subject(attribute, near, governing, at_start)
     low, high = interval(q.value, q.step, q.hedge)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
-    wide = f"{near} {' '.join(sentence[q.end:bounds[1]].split()[:10])}"  # "... in November compared with a year earlier"
     ahead = " ".join(sentence[q.end:bounds[1]].split()[:10])
+    wide = f"{near} {ahead}"  # "... in November compared with a year earlier"
     qualifier = _qualifier(attribute, wide, sentence, f"{label} {before} {'' if re.search(r'[0-9]', ahead) else ahead}")
     if q.kind == "count" and editor:
         rest = " ".join(sentence[q.end:].split()[:8])  # "died in the past 24 hours"
