@@ -113,6 +113,20 @@ def test_only_a_changed_story_is_computed_again(seed_articles, tmp_path):
         assert all(len(work.facts([s])) <= 2 for s in week.stories) and work.computed["facts"] == 3
 
 
+def test_boxes_paired_by_another_matcher_are_computed_again(seed_articles, tmp_path):
+    """The statement matcher (``paraphrase.identity``) is part of a box's key: boxes kept with the
+    model are not read by a run with it switched off, and are read again with it on."""
+    config, week = config_in(tmp_path), week_of(seed_articles)
+    model, words = {"DIGEST_PARAPHRASE": "1"}, {"DIGEST_PARAPHRASE": "0"}
+    assert paraphrase.identity(config.consensus, model) != "words"  # the model is installed: two keys
+    for environ, computed, kept in ((model, 3, 0), (words, 3, 0), (model, 0, 3)):
+        with WorkCache(config.store, NOW) as cache:
+            work = IssueWork(config, published_dates(week), cache, environ)
+            work.facts(week.stories)
+            work.keep()
+        assert (work.computed["facts"], work.kept["facts"]) == (computed, kept), environ
+
+
 def test_a_damaged_row_is_computed_again_with_a_warning(seed_articles, tmp_path, caplog):
     config, week = config_in(tmp_path), week_of(seed_articles)
     with WorkCache(config.store, NOW) as cache:
