@@ -13,9 +13,10 @@ directions ("cheaper") and counts of people with nothing said of them only ever 
 sentences naming different subjects ("Netflix", "Disney") never dispute; a change with no stated
 base ("grew 12%") never disputes (NeuS held-out check: 12 % vs 13 % and 25 % vs 36 % were month-
 on-month against other bases). A lone source against four or more agreeing ones (``_lone_outliers``)
-leaves the agreed value as consensus. A duration ("for 24 years") only ever
-disputes: where sources agree, the statement saying what lasted so long is the line. A count of things no verb governs (``Figure.loose``) only
-supports a value that another source's labelled figure states; it never makes a line or a dispute.
+leaves the agreed value as consensus. A duration ("for 24 years") only ever disputes: where
+sources agree, the statement saying what lasted so long is the line. A count of things no verb
+governs (``Figure.loose``) only supports a value that another source's labelled figure states; it
+never makes a line or a dispute.
 """
 
 from __future__ import annotations
