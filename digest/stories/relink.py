@@ -72,9 +72,8 @@ def links(matrix: sparse.csr_matrix, words: list[str], idf: np.ndarray, keys: li
             return (*found, base, False)
     first, second, values = dedup.near_pairs(matrix, similarity - NEAR - dedup._MARGIN)
     pick = values >= similarity - dedup._MARGIN
-    scores = dedup._cosines(matrix, first[pick], second[pick])
-    keep = scores >= similarity
-    return first[pick][keep], second[pick][keep], scores[keep], Base(keys, first, second, values, words, idf), True
+    base = Base(keys, first, second, values, words, idf)
+    return (*dedup.above(matrix, first[pick], second[pick], similarity), base, True)
 
 
 def _again(matrix, words, idf, keys, similarity, base: Base):
@@ -92,11 +91,7 @@ def _again(matrix, words, idf, keys, similarity, base: Base):
         return None
     pairs = [_against_all(matrix, redo, similarity)]
     pairs.append(_kept_near(n, old, safe, low, top, similarity, base))
-    found = np.unique(np.concatenate(pairs))
-    first, second = np.divmod(found, n)
-    scores = dedup._cosines(matrix, first, second)
-    keep = scores >= similarity
-    return first[keep], second[keep], scores[keep]
+    return dedup.above(matrix, *np.divmod(np.unique(np.concatenate(pairs)), n), similarity)
 
 
 def _ratios(matrix, words, idf, base: Base) -> tuple[np.ndarray, np.ndarray]:
