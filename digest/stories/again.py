@@ -70,7 +70,7 @@ def group_again(articles: Sequence[Article], settings: DedupSettings, features: 
     origins = dedup._origins(articles, copies)
     leads = [features[o.lead.id] for o in origins]
     matrix, words, idf = dedup.weights([f.terms for f in leads], [f.counts for f in leads])
-    rows = [relink.row_key(o.lead.id, f, keys and keys.get(o.lead.id)) for o, f in zip(origins, leads)]
+    rows = [relink.row_key(o.lead.id, f, (keys or {}).get(o.lead.id)) for o, f in zip(origins, leads)]
     first, second, scores, base, full = relink.links(matrix, words, idf, rows, settings.story_similarity, base)
     links = list(dedup.dated(first, second, scores, origins, settings.story_days))
     related = dedup.joined(matrix, origins, links, settings)
