@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
@@ -115,11 +116,25 @@ def test_the_cache_keeps_bytes_and_prunes_once_when_the_run_ends(tmp_path):
     assert rows == {"read": NOW.isoformat()}  # the row read is kept; unread old rows are gone
 
 
+class CountedPool(ProcessPoolExecutor):
+    """A real process pool that records that it was started (so a test sees the pooled path ran)."""
+
+    started: list[int] = []
+
+    def __init__(self, processes, *args, **kwargs):
+        CountedPool.started.append(processes)
+        super().__init__(processes, *args, **kwargs)
+
+
 def test_worker_processes_compute_exactly_what_one_process_computes(seed_articles, monkeypatch):
     monkeypatch.setattr(features, "POOL_MIN", 10)
+    monkeypatch.setattr(features, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(CountedPool, "started", [])
     articles = made_week(seed_articles, 40)
     alone, kept = features.features_of(articles, SETTINGS, processes=1)
+    assert CountedPool.started == []
     pooled, kept_pooled = features.features_of(articles, SETTINGS, processes=2)
+    assert CountedPool.started == [2]  # the articles really went to two worker processes
     assert kept_pooled == kept and len(kept) > 40  # the packed values, byte for byte
     assert all(np.array_equal(pooled[i].shingles, alone[i].shingles) and pooled[i].terms == alone[i].terms for i in alone)
     assert dedup.group(articles, SETTINGS, pooled) == dedup.group(articles, SETTINGS, alone)

@@ -37,15 +37,15 @@ KIND = "dedup-week"  # the work cache's kind for the state
 _VERSION = 2
 
 
-@dataclass
+@dataclass(frozen=True)
 class Work:
     """What a run worked again (for the run log and tests)."""
 
-    articles: int = 0
-    fresh_profiles: int = 0  # profiles the last run did not have
-    confirmed: int = 0  # candidate pairs confirmed this run (the others' verdicts were kept)
-    kept_verdicts: int = 0
-    all_pairs: bool = True  # the links were computed over all pairs (no usable base)
+    articles: int
+    fresh_profiles: int  # profiles the last run did not have
+    confirmed: int  # candidate pairs confirmed this run (the others' verdicts were kept)
+    kept_verdicts: int
+    all_pairs: bool  # the links were computed over all pairs (no usable base)
 
     def summary(self) -> str:
         links = "all pairs compared" if self.all_pairs else "pairs compared again only where the bound requires"
@@ -70,7 +70,7 @@ def group_again(articles: Sequence[Article], settings: DedupSettings, features: 
     origins = dedup._origins(articles, copies)
     leads = [features[o.lead.id] for o in origins]
     matrix, words, idf = dedup.weights([f.terms for f in leads], [f.counts for f in leads])
-    rows = [relink.row_key(o.lead.id, f, keys and keys.get(o.lead.id)) for o, f in zip(origins, leads)]
+    rows = [relink.row_key(o.lead.id, f, (keys or {}).get(o.lead.id)) for o, f in zip(origins, leads)]
     first, second, scores, base, full = relink.links(matrix, words, idf, rows, settings.story_similarity, base)
     links = list(dedup.dated(first, second, scores, origins, settings.story_days))
     related = dedup.joined(matrix, origins, links, settings)

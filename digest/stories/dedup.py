@@ -263,9 +263,15 @@ def _links(matrix, origins: list[Origin], settings: DedupSettings):
     those of the exact all-pairs product.
     """
     first, second = _candidates(matrix, settings.story_similarity - _MARGIN)
+    yield from dated(*above(matrix, first, second, settings.story_similarity), origins, settings.story_days)
+
+
+def above(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray,
+          similarity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first, second, cosines) of the candidate pairs whose exact cosine (``_cosines``) is >= ``similarity``."""
     scores = _cosines(matrix, first, second)
-    keep = scores >= settings.story_similarity
-    yield from dated(first[keep], second[keep], scores[keep], origins, settings.story_days)
+    keep = scores >= similarity
+    return first[keep], second[keep], scores[keep]
 
 
 def dated(first: np.ndarray, second: np.ndarray, scores: np.ndarray, origins: list[Origin], days: int):

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import re
 import struct
 import sys
@@ -42,6 +41,7 @@ from datasketch import MinHash
 
 from digest.config import DedupSettings
 from digest.models import Article
+from digest.sources import judging
 from digest.text.words import STOP_WORDS
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -144,7 +144,7 @@ def features_of(articles: Sequence[Article], settings: DedupSettings, known: Map
                 ) -> tuple[dict[str, Features], dict[str, bytes]]:
     """(Features by article id, new cache values by key); ``known`` holds kept values by key and
     ``keys`` the articles' ``work_key`` by id (computed here when not given). The new ones are
-    computed in ``processes`` worker processes (default: one per core, up to ``MAX_WORKERS``) when
+    computed in ``processes`` worker processes (default: ``judging.workers()``, one per core, up to 4) when
     there are at least ``POOL_MIN``; identical articles (one key) are computed once."""
     signer = signer or Signer(settings.num_perm)
     keys = keys if keys is not None else work_keys(articles, settings)
@@ -156,20 +156,15 @@ def features_of(articles: Sequence[Article], settings: DedupSettings, known: Map
 
 
 POOL_MIN = 400  # below this, starting workers and shipping articles to them eat the gain (as in sources/judging.py)
-MAX_WORKERS = 4
 
 
 def _compute_all(articles: list[Article], settings: DedupSettings, signer: Signer, processes: int | None) -> list[Features]:
-    processes = _workers() if processes is None else processes
+    processes = judging.workers() if processes is None else processes
     if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return [compute(a, settings, signer) for a in articles]
     context = multiprocessing.get_context("fork")  # the workers inherit the loaded code: no re-import
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
         return list(pool.map(_compute_one, articles, chunksize=max(16, len(articles) // (processes * 8))))
-
-
-def _workers() -> int:
-    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
 
 
 _worker: tuple[DedupSettings, Signer] | None = None

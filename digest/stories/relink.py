@@ -72,9 +72,8 @@ def links(matrix: sparse.csr_matrix, words: list[str], idf: np.ndarray, keys: li
             return (*found, base, False)
     first, second, values = dedup.near_pairs(matrix, similarity - NEAR - dedup._MARGIN)
     pick = values >= similarity - dedup._MARGIN
-    scores = dedup._cosines(matrix, first[pick], second[pick])
-    keep = scores >= similarity
-    return first[pick][keep], second[pick][keep], scores[keep], Base(keys, first, second, values, words, idf), True
+    base = Base(keys, first, second, values, words, idf)
+    return (*dedup.above(matrix, first[pick], second[pick], similarity), base, True)
 
 
 def _again(matrix, words, idf, keys, similarity, base: Base):
@@ -91,12 +90,8 @@ def _again(matrix, words, idf, keys, similarity, base: Base):
     if len(redo) > REFRESH * n or not math.isfinite(top):
         return None
     pairs = [_against_all(matrix, redo, similarity)]
-    pairs.append(_kept_near(matrix, old, safe, low, top, similarity, base))
-    found = np.unique(np.concatenate(pairs))
-    first, second = np.divmod(found, n)
-    scores = dedup._cosines(matrix, first, second)
-    keep = scores >= similarity
-    return first[keep], second[keep], scores[keep]
+    pairs.append(_kept_near(n, old, safe, low, top, similarity, base))
+    return dedup.above(matrix, *np.divmod(np.unique(np.concatenate(pairs)), n), similarity)
 
 
 def _ratios(matrix, words, idf, base: Base) -> tuple[np.ndarray, np.ndarray]:
@@ -125,10 +120,10 @@ def _against_all(matrix, rows: np.ndarray, similarity: float) -> np.ndarray:
     return np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep])
 
 
-def _kept_near(matrix, old, safe, low, top: float, similarity: float, base: Base) -> np.ndarray:
+def _kept_near(n: int, old, safe, low, top: float, similarity: float, base: Base) -> np.ndarray:
     """The base's near pairs of two safe rows that the bound does not prove below the threshold (as
-    i * n + j, i < j): nearly all of them are within 0.01 of it, so their cosines are computed exactly at once."""
-    n = matrix.shape[0]
+    i * n + j, i < j, of the ``n`` rows now): nearly all of them are within 0.01 of it, so their
+    cosines are computed exactly at once."""
     now = np.full(len(base.keys), -1, dtype=np.int64)
     now[old[old >= 0]] = np.flatnonzero(old >= 0)
     a, b = now[base.first], now[base.second]
