@@ -140,7 +140,9 @@ def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callabl
     global _job
     job = (stories, settings, published, environ)
     if processes is None:
-        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        from digest.sources.judging import workers  # the pool size every stage's pool uses
+
+        processes = workers()
     processes = min(len(stories), processes)
     if processes < 2 or len(stories) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         found = []
