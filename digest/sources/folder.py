@@ -99,18 +99,22 @@ def _read_one(path: Path, root: Path, source: str, outlet: str, sidecars: Sequen
 
 def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple[dict[Path, list[Path]], list[Problem]]:
     """Article files under ``root`` in path order, each with the sidecar files beside it; and a
-    note for each of digest's own folders and files left out. Directories are listed once each
+    note for each of digest's own folders and files left out, and a problem for each folder that
+    cannot be listed (a configured folder that is missing, a sub-folder without permission). Directories are listed once each
     (no per-file look-ups for sidecars); links to directories are not followed."""
     own = [(kind, p.resolve()) for kind, p in own]
     found: dict[Path, list[Path]] = {}
     skipped: set[tuple[str, Path]] = set()
+    unread: list[Problem] = []
     folders = [root]
     while folders:
         folder = folders.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
-        except PermissionError:
+        except OSError as error:  # a missing source folder or an unreadable sub-folder: said, not raised
+            unread.append(Problem(str(folder), f"cannot read folder: {error.strerror or error}",
+                                  "check that it exists and that digest may read it"))
             continue
         metas, here = {e.name for e in entries if ".meta." in e.name}, folder.resolve() if own else folder
         for entry in entries:
@@ -122,7 +126,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
                 folders += [path] if recursive else []
             elif (entry.is_file() or entry.is_symlink()) and not entry.name.startswith(".") and ".meta." not in entry.name:
                 found[path] = [folder / n for n in _sidecar_names(entry.name) if n in metas] if metas else []
-    notes = [own_note(kind, where) for kind, where in sorted(skipped)]
+    notes = [own_note(kind, where) for kind, where in sorted(skipped)] + sorted(unread, key=lambda p: p.where)
     return dict(sorted(found.items(), key=lambda item: item[0].parts)), notes  # Path order, compared faster
 
 
