@@ -48,12 +48,17 @@ def test_the_lead_is_split_when_it_names_a_term_or_an_exclusion(splits):
     assert relevance.assess(excluded, TOPIC) == relevance.full(excluded, TOPIC) == (0.0, "excluded: 'horoscope' in lead")
 
 
-def test_a_term_that_may_sit_in_a_run_in_label_is_split():
+def test_a_term_that_may_sit_in_a_run_in_label_is_split(splits):
     """The splitter cuts "Film & Music:" off the sentence: those terms are in no unit."""
     article = make_article(title="Weather", text="Rain.\nIt rained.\nFilm & Music: The rain went on and on all day.")
-    assert relevance.assess(article, TOPIC) == relevance.full(article, TOPIC) == (0.0, "no AI concept; no entertainment concept")
+    found = relevance.assess(article, TOPIC)
+    assert splits == ["Film & Music: The rain went on and on all day."]
+    assert found == relevance.full(article, TOPIC) == (0.0, "no AI concept; no entertainment concept")
+    splits.clear()
     said = make_article(title="Weather", text="Rain.\nIt rained.\nThe mayor, who was at the film, said: Rain.")
-    assert relevance.assess(said, TOPIC) == relevance.full(said, TOPIC)
+    found = relevance.assess(said, TOPIC)
+    assert splits == []  # a colon after more than five words starts no label: one unit
+    assert found == relevance.full(said, TOPIC)
 
 
 def test_every_labelled_article_gets_the_full_scorers_score_and_reason():
