@@ -81,7 +81,6 @@ def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
     assert [kept.to_json(a) for a in odd] == [None] * len(odd)
 
 
-
 def test_a_file_id_names_its_path_under_the_folder_as_relative_to_does():
     from pathlib import Path
 
