@@ -34,7 +34,7 @@ from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
 from digest.sources import blocks, charset, kept
 from digest.sources.eml import read_eml
-from digest.sources.own import note as own_note
+from digest.sources.own import is_store, note as own_note
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
             unread.append(Problem(str(folder), f"cannot read folder: {error.strerror or error}",
                                   "check that it exists and that digest may read it"))
             continue
-        metas, here = {e.name for e in entries if ".meta." in e.name}, folder.resolve() if own else folder
+        metas, here = {e.name for e in entries if ".meta." in e.name}, str(folder.resolve()) if own else ""
         for entry in entries:
             path = folder / entry.name
             mine = _own(path, entry, here, own)
@@ -130,10 +130,10 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
     return dict(sorted(found.items(), key=lambda item: item[0].parts)), notes  # Path order, compared faster
 
 
-def _own(path: Path, entry: os.DirEntry, here: Path, own: Sequence[tuple[str, Path]]) -> tuple[str, Path] | None:
+def _own(path: Path, entry: os.DirEntry, here: str, own: Sequence[tuple[str, Path]]) -> tuple[str, Path] | None:
     """("output folder" | "store", which) when ``path`` is one of digest's own (as ``own.py`` tells)."""
     for kind, mine in own:
-        if kind == "store" and entry.name.startswith(mine.name) and here == mine.parent and not entry.is_dir():
+        if kind == "store" and is_store(here, entry.name, mine) and not entry.is_dir():
             return kind, mine
         if kind == "output folder" and entry.is_dir() and path.resolve() == mine:
             return kind, mine
