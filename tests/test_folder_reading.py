@@ -81,7 +81,6 @@ def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
     assert [kept.to_json(a) for a in odd] == [None] * len(odd)
 
 
-
 def test_a_file_id_names_its_path_under_the_folder_as_relative_to_does():
     from pathlib import Path
 
@@ -90,3 +89,12 @@ def test_a_file_id_names_its_path_under_the_folder_as_relative_to_does():
     pairs = [("a/b/c.md", "a"), ("a/b/c.md", "a/b"), ("/x/y.md", "/"), ("/x/y.md", "/x"), ("y.md", "."),
              ("a/b", "a/b/"), ("/srv/news/2025/07/x.md", "/srv/news")]
     assert [_relative(Path(p), Path(r)) for p, r in pairs] == [Path(p).relative_to(r).as_posix() for p, r in pairs]
+
+
+def test_a_missing_source_folder_is_a_problem_not_a_crash(tmp_path):
+    from digest.sources import folder_report
+
+    report = folder_report(tmp_path / "gone", "gone")
+    assert report.articles == () and report.status == "failed: no readable article"
+    assert [(p.where, p.what) for p in report.problems] == [
+        (str(tmp_path / "gone"), "cannot read folder: No such file or directory")]

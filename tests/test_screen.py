@@ -17,43 +17,48 @@ TOPIC = relevance.compile_topic(load(ROOT / "config.yaml").topic)
 
 
 @pytest.fixture
-def splits(monkeypatch) -> list[str]:
-    """The texts the screen splits into sentences."""
+def screened(monkeypatch):
+    """``screened(text, title)``: the texts the screen splits into sentences as it assesses an
+    article of that text, and the score and reason, which must be the full scorer's."""
     seen: list[str] = []
     real = screen.split
     monkeypatch.setattr(screen, "split", lambda text: seen.append(text) or real(text))
-    return seen
+
+    def assess(text: str, title: str = "Weather") -> tuple[list[str], tuple[float, str]]:
+        seen.clear()
+        article = make_article(title=title, text=text)
+        found = relevance.assess(article, TOPIC)
+        split = seen[:]
+        assert found == relevance.full(article, TOPIC)
+        return split, found
+
+    return assess
 
 
-def test_only_a_paragraph_naming_a_term_in_two_sentences_is_split(splits):
+def test_only_a_paragraph_naming_a_term_in_two_sentences_is_split(screened):
     one = "The film opened on Monday, and the film sold out by noon."
     two = "The film was long. Critics said the film was good."
-    article = make_article(title="Weather this week", text=f"Rain fell. Wind blew.\nIt rained.\n{one}\n{two}")
-    found = relevance.assess(article, TOPIC)
-    assert splits == [two]  # the lead holds no term, the one-sentence paragraph is one unit
-    assert found == relevance.full(article, TOPIC) == (0.0, "no AI concept; entertainment: 3 body ('film' ×4)")
+    # the lead holds no term, the one-sentence paragraph is one unit
+    assert screened(f"Rain fell. Wind blew.\nIt rained.\n{one}\n{two}", "Weather this week") == (
+        [two], (0.0, "no AI concept; entertainment: 3 body ('film' ×4)"))
 
 
-def test_the_lead_is_split_when_it_names_a_term_or_an_exclusion(splits):
-    article = make_article(title="Weather", text="The film was long. It rained.\nThe film was shown.\nMore rain.")
-    found = relevance.assess(article, TOPIC)
-    assert splits == ["The film was long. It rained."]
-    assert found == relevance.full(article, TOPIC) == (0.0, "no AI concept; entertainment: lead, body ('film' ×2)")
-    splits.clear()
-    alone = make_article(title="Weather", text="The film was long. It rained.\nMore rain.\nThe film was shown.")
-    found = relevance.assess(alone, TOPIC)
-    assert splits == []  # the lead's terms sit before its second possible end: one lead unit
-    assert found == relevance.full(alone, TOPIC) == (0.0, "no AI concept; entertainment: lead, body ('film' ×2)")
-    excluded = make_article(title="Stars", text="Rain fell.\nYour horoscope for the film week. It rained.\nFilm.")
-    assert relevance.assess(excluded, TOPIC) == relevance.full(excluded, TOPIC) == (0.0, "excluded: 'horoscope' in lead")
+def test_the_lead_is_split_when_it_names_a_term_or_an_exclusion(screened):
+    assert screened("The film was long. It rained.\nThe film was shown.\nMore rain.") == (
+        ["The film was long. It rained."], (0.0, "no AI concept; entertainment: lead, body ('film' ×2)"))
+    # the lead's terms sit before its second possible end: one lead unit
+    assert screened("The film was long. It rained.\nMore rain.\nThe film was shown.") == (
+        [], (0.0, "no AI concept; entertainment: lead, body ('film' ×2)"))
+    assert screened("Rain fell.\nYour horoscope for the film week. It rained.\nFilm.", "Stars")[1] == (
+        0.0, "excluded: 'horoscope' in lead")
 
 
-def test_a_term_that_may_sit_in_a_run_in_label_is_split():
+def test_a_term_that_may_sit_in_a_run_in_label_is_split(screened):
     """The splitter cuts "Film & Music:" off the sentence: those terms are in no unit."""
-    article = make_article(title="Weather", text="Rain.\nIt rained.\nFilm & Music: The rain went on and on all day.")
-    assert relevance.assess(article, TOPIC) == relevance.full(article, TOPIC) == (0.0, "no AI concept; no entertainment concept")
-    said = make_article(title="Weather", text="Rain.\nIt rained.\nThe mayor, who was at the film, said: Rain.")
-    assert relevance.assess(said, TOPIC) == relevance.full(said, TOPIC)
+    assert screened("Rain.\nIt rained.\nFilm & Music: The rain went on and on all day.") == (
+        ["Film & Music: The rain went on and on all day."], (0.0, "no AI concept; no entertainment concept"))
+    # a colon after more than five words starts no label: one unit
+    assert screened("Rain.\nIt rained.\nThe mayor, who was at the film, said: Rain.")[0] == []
 
 
 def test_every_labelled_article_gets_the_full_scorers_score_and_reason():

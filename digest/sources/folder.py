@@ -34,7 +34,7 @@ from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
 from digest.sources import blocks, charset, kept
 from digest.sources.eml import read_eml
-from digest.sources.own import note as own_note
+from digest.sources.own import is_store, note as own_note
 
 logger = logging.getLogger(__name__)
 
@@ -99,20 +99,24 @@ def _read_one(path: Path, root: Path, source: str, outlet: str, sidecars: Sequen
 
 def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple[dict[Path, list[Path]], list[Problem]]:
     """Article files under ``root`` in path order, each with the sidecar files beside it; and a
-    note for each of digest's own folders and files left out. Directories are listed once each
+    note for each of digest's own folders and files left out, and a problem for each folder that
+    cannot be listed (a configured folder that is missing, a sub-folder without permission). Directories are listed once each
     (no per-file look-ups for sidecars); links to directories are not followed."""
     own = [(kind, p.resolve()) for kind, p in own]
     found: dict[Path, list[Path]] = {}
     skipped: set[tuple[str, Path]] = set()
+    unread: list[Problem] = []
     folders = [root]
     while folders:
         folder = folders.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
-        except PermissionError:
+        except OSError as error:  # a missing source folder or an unreadable sub-folder: said, not raised
+            unread.append(Problem(str(folder), f"cannot read folder: {error.strerror or error}",
+                                  "check that it exists and that digest may read it"))
             continue
-        metas, here = {e.name for e in entries if ".meta." in e.name}, folder.resolve() if own else folder
+        metas, here = {e.name for e in entries if ".meta." in e.name}, str(folder.resolve()) if own else ""
         for entry in entries:
             path = folder / entry.name
             mine = _own(path, entry, here, own)
@@ -122,14 +126,14 @@ def _walk(root: Path, recursive: bool, own: Sequence[tuple[str, Path]]) -> tuple
                 folders += [path] if recursive else []
             elif (entry.is_file() or entry.is_symlink()) and not entry.name.startswith(".") and ".meta." not in entry.name:
                 found[path] = [folder / n for n in _sidecar_names(entry.name) if n in metas] if metas else []
-    notes = [own_note(kind, where) for kind, where in sorted(skipped)]
+    notes = [own_note(kind, where) for kind, where in sorted(skipped)] + sorted(unread, key=lambda p: p.where)
     return dict(sorted(found.items(), key=lambda item: item[0].parts)), notes  # Path order, compared faster
 
 
-def _own(path: Path, entry: os.DirEntry, here: Path, own: Sequence[tuple[str, Path]]) -> tuple[str, Path] | None:
+def _own(path: Path, entry: os.DirEntry, here: str, own: Sequence[tuple[str, Path]]) -> tuple[str, Path] | None:
     """("output folder" | "store", which) when ``path`` is one of digest's own (as ``own.py`` tells)."""
     for kind, mine in own:
-        if kind == "store" and entry.name.startswith(mine.name) and here == mine.parent and not entry.is_dir():
+        if kind == "store" and is_store(here, entry.name, mine) and not entry.is_dir():
             return kind, mine
         if kind == "output folder" and entry.is_dir() and path.resolve() == mine:
             return kind, mine

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 
 from digest.config import TopicSettings
 from digest.models import Article, Relevance
@@ -80,7 +81,7 @@ def _assess_all(articles: list[Article], settings: TopicSettings, topic: relevan
     _articles = articles
     try:
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
-            parts = pool.map(_assess_part, range(0, len(articles), size), [size] * -(-len(articles) // size))
+            parts = pool.map(_assess_part, range(0, len(articles), size), repeat(size))
             return [found for part in parts for found in part]
     finally:
         _articles = []

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from digest.models import Article, Block
 
+
 class Cache(Protocol):
     """What ``read_folder`` needs of ``digest.work.WorkCache`` (sources sit below it)."""
 

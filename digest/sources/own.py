@@ -26,7 +26,7 @@ def leave_out(reports: Sequence[SourceReport], output: Sequence[Path], store: Pa
 
     def own(where: str) -> tuple[str, Path] | None:
         parent, name = os.path.split(real(where))
-        if parent == str(store.parent) and name.startswith(store.name):
+        if is_store(parent, name, store):
             return "store", store
         path = os.path.join(parent, name)
         return next((("output folder", f) for f, text in folders
@@ -60,6 +60,12 @@ def _without(report: SourceReport, own) -> SourceReport:
     articles = tuple(a for a in report.articles if own(a.location) is None)
     problems = tuple(p for p in report.problems if own(p.where) is None) + notes
     return replace(report, articles=articles, problems=problems)
+
+
+def is_store(folder: str, name: str, store: Path) -> bool:
+    """Whether file ``name`` in ``folder`` (resolved) is the ``store`` (resolved) or one of its
+    -journal, -wal, .lock companions (here, and in the folder walk)."""
+    return name.startswith(store.name) and folder == str(store.parent)
 
 
 def note(kind: str, path: Path) -> Problem:

@@ -35,10 +35,6 @@ def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
     return tuple(p for p in map(phrase, texts) if p.tokens)
 
 
-def key(term: Phrase) -> str:
-    return term.key
-
-
 def tokens(text: str) -> tuple[Token, ...]:
     """Words split at hyphens, with their stems."""
     found, stems = stemmed(text)

@@ -247,7 +247,7 @@ def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
             found = True
             if g not in counted:
                 context, context_stems = text.context(block)
-                traps = topic.not_with.get(phrases.key(term), ())
+                traps = topic.not_with.get(term.key, ())
                 if not any(phrases.seek(context, context_stems, p.tokens) for p in traps):
                     counted.add(g)
     raw = text.title_raw if block < 0 else text.raw[block]

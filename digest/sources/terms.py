@@ -55,7 +55,7 @@ def compile_topic(settings: TopicSettings) -> Topic:
     not_in: dict[str, tuple[Phrase, ...]] = {}
     not_with: dict[str, tuple[Phrase, ...]] = {}
     for sense in settings.senses:
-        key = phrases.key(phrases.phrase(sense.term))
+        key = phrases.phrase(sense.term).key
         not_in[key] = not_in.get(key, ()) + phrases.phrases(sense.not_in)
         not_with[key] = not_with.get(key, ()) + phrases.phrases(sense.not_with)
     groups = tuple((g.name, phrases.phrases(g.terms)) for g in settings.groups)
