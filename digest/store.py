@@ -27,8 +27,8 @@ from pathlib import Path
 from digest.errors import DigestError
 from digest.models import Article, Block, Digest, Email
 from digest.models import Response
-from digest.tables import SCHEMA_VERSION, refuse_newer
-_CHUNK = 500  # ids per IN (...) query, far below SQLite's variable limit
+from digest.tables import SCHEMA_VERSION, refuse_newer, select_in
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     week TEXT PRIMARY KEY,
@@ -166,7 +166,7 @@ class Store:
 
     def _rows(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str | None, str]]:
         """id -> (source, published, data) of the stored ones among ``article_ids``."""
-        rows = self._in("SELECT id, source, published, data FROM article_data WHERE id IN ({})", article_ids)
+        rows = select_in(self._db, "SELECT id, source, published, data FROM article_data WHERE id IN ({})", article_ids)
         return {key: tuple(rest) for key, *rest in rows}
 
     def stored_articles(self, start: datetime, end: datetime, sources: Iterable[str] | None = None,
@@ -180,21 +180,13 @@ class Store:
             (_when(start), _when(end), undated, _when(start), _when(end))).fetchall()
         wanted = None if sources is None else set(sources)
         ids = [key for key, source in rows if key not in known and (wanted is None or source in wanted)]
-        return [_load(data) for _, data in sorted(self._in("SELECT id, data FROM article_data WHERE id IN ({})", ids))]
+        rows = select_in(self._db, "SELECT id, data FROM article_data WHERE id IN ({})", ids)
+        return [_load(data) for _, data in sorted(rows)]
 
     def first_seen(self, article_ids: Iterable[str]) -> dict[str, datetime]:
         """When each of these articles was first kept, for those the store has."""
-        rows = self._in("SELECT id, first_seen FROM article_data WHERE id IN ({})", article_ids)
+        rows = select_in(self._db, "SELECT id, first_seen FROM article_data WHERE id IN ({})", article_ids)
         return {article_id: datetime.fromisoformat(seen) for article_id, seen in rows}
-
-    def _in(self, query: str, ids: Iterable[str], *before: object) -> list[tuple]:
-        """The rows of ``query`` (its ``IN ({})`` filled with ``ids``, ``before`` its earlier
-        parameters), in chunks: one statement may bind only so many values (32,766 at most)."""
-        ids, rows = list(ids), []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            rows += self._db.execute(query.format(",".join("?" * len(chunk))), (*before, *chunk)).fetchall()
-        return rows
 
     def cached(self, url: str) -> Response | None:
         """The last answer for ``url`` that had a validator (ETag or Last-Modified)."""
@@ -252,8 +244,8 @@ class Store:
     def first_featured(self, article_ids: Iterable[str], before_week: str) -> dict[str, tuple[str, int]]:
         """For each article featured in an issue before ``before_week``: (week, issue number) of the first."""
         numbers = {week: n for n, (week,) in enumerate(self._db.execute("SELECT week FROM issues ORDER BY week"), 1)}
-        rows = self._in("SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id IN ({}) "
-                        "GROUP BY article_id", article_ids, before_week)
+        rows = select_in(self._db, "SELECT article_id, MIN(week) FROM issue_articles WHERE week < ? AND article_id "
+                         "IN ({}) GROUP BY article_id", article_ids, before_week)
         return {article_id: (week, numbers[week]) for article_id, week in rows}
 
     def featured_articles(self, from_week: str, before_week: str) -> list[Article]:

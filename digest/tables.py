@@ -8,6 +8,7 @@ tables the first time they are used and ``store.py`` needs no change for them.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 from digest.errors import DigestError
@@ -23,6 +24,19 @@ def refuse_newer(db: sqlite3.Connection, path: Path | str) -> int:
         raise DigestError(f"{path}: the store was written by a newer digest (schema {version}, this one "
                           f"knows {SCHEMA_VERSION}); upgrade digest or point store: at another file")
     return version
+
+
+CHUNK = 500  # values per IN (...) list, far below SQLite's variable limit (32,766 at most)
+
+
+def select_in(db: sqlite3.Connection, query: str, values: Iterable, *before: object) -> list[tuple]:
+    """The rows of ``query`` (its ``IN ({})`` filled with ``values``, ``before`` its earlier
+    parameters), in chunks: one statement may bind only so many values."""
+    values, rows = list(values), []
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        rows += db.execute(query.format(",".join("?" * len(chunk))), (*before, *chunk)).fetchall()
+    return rows
 
 
 class StoreTable:

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from digest.errors import DigestError
-from digest.tables import StoreTable
+from digest.tables import CHUNK, StoreTable, select_in
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,6 @@ CREATE TABLE IF NOT EXISTS article_work (
     used TEXT NOT NULL
 );
 """
-_CHUNK = 500  # SQLite's variable limit is far above; chunks keep each statement short
 
 
 class WorkCache(StoreTable):
@@ -78,13 +77,8 @@ class WorkCache(StoreTable):
             return self._get(kind, sorted(set(keys)))
 
     def _get(self, kind: str, keys: list[str]) -> dict[str, object]:
-        found = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, value FROM article_work WHERE kind = ? AND key IN ({marks})",
-                                    [kind, *chunk])
-            found.update((key, value if isinstance(value, bytes) else json.loads(value)) for key, value in rows)
+        rows = select_in(self._db, "SELECT key, value FROM article_work WHERE kind = ? AND key IN ({})", keys, kind)
+        found = {key: value if isinstance(value, bytes) else json.loads(value) for key, value in rows}
         self.hits[kind] += len(found)
         self._used.update(found)
         logger.debug("work cache: %s: %d of %d kept", kind, len(found), len(keys))
@@ -94,10 +88,10 @@ class WorkCache(StoreTable):
         """Keep new values, in one transaction, a chunk of rows at a time."""
         stamp, items = self.now.isoformat(), list(values.items())
         with self._lock, self._db:
-            for start in range(0, len(items), _CHUNK):
+            for start in range(0, len(items), CHUNK):
                 self._db.executemany("INSERT OR REPLACE INTO article_work (key, kind, value, used) VALUES (?, ?, ?, ?)",
                                      [(k, kind, v if isinstance(v, bytes) else json.dumps(v), stamp)
-                                      for k, v in items[start : start + _CHUNK]])
+                                      for k, v in items[start : start + CHUNK]])
 
     def prune(self) -> None:
         """Mark the rows read as used now and forget rows unused for ``KEEP_DAYS``, in one transaction."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -183,3 +184,22 @@ def test_this_week_is_the_schedule_zones_for_run_status_and_the_scheduled_send(t
     with caplog.at_level("WARNING", logger="digest.runs.daemon"):
         assert Daemon(load(config), config, clock=clock).run_job("send", clock(), "schedule") is None
     assert "nothing sent: issue 2025-W30 is not approved" in caplog.text
+
+
+def test_an_archive_template_edited_between_writes_is_read_again(tmp_path):
+    """The pages' compiled templates are kept for the process (the desk builds again and again): an edit
+    shows at the next write, however soon after the last one."""
+    from digest.config import EmailSettings
+    from digest.email.archive import write_source_pages
+    from tests.conftest import make_article
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    settings, template = EmailSettings(templates=mine), mine / "source.html.j2"
+    for words in ("first copy", "second copy"):
+        saved = template.stat().st_mtime_ns if template.exists() else None
+        template.write_text(f"<p>{words} of {{{{ article.title }}}}</p>", encoding="utf-8")
+        if saved:  # two saves within the clock's tick share a modification time
+            os.utime(template, ns=(saved, saved))
+        [page] = write_source_pages(tmp_path / "sources", [make_article(title="Trailers")], settings)
+        assert page.read_text(encoding="utf-8") == f"<p>{words} of Trailers</p>"

@@ -7,8 +7,8 @@
   its title and outlets, linked from the email's "N more stories this week".
 
 The pages use render's loader, so a file of the same name in ``email.templates`` overrides the
-default, as for the email; one environment per templates folder serves every page (Jinja reloads
-a template whose file changed, so the desk sees an edit).
+default, as for the email; one environment per templates folder and its contents serves every
+page (an edited template is compiled again, as render's are, so the desk sees an edit).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from digest.config import EmailSettings
-from digest.email.render import template_loader
+from digest.email.render import template_contents, template_loader
 from digest.email.view import public_url
 from digest.files import write_atomic
 from digest.models import Article, Digest
@@ -28,12 +28,14 @@ from digest.models import Article, Digest
 
 def pages(settings: EmailSettings) -> Environment:
     """The Jinja environment of the archive's pages: ``email.templates`` first, then the defaults."""
-    return _pages(settings.templates)
+    folders = tuple(filter(None, [settings.templates]))
+    return _pages(folders, template_contents(folders))
 
 
 @lru_cache(maxsize=8)
-def _pages(templates: Path | None) -> Environment:
-    return Environment(loader=template_loader([*filter(None, [templates])]), autoescape=True, undefined=StrictUndefined)
+def _pages(folders: tuple[Path, ...], contents: str) -> Environment:
+    """``contents``: the folders' hash (render.template_contents), so an edited file is read again."""
+    return Environment(loader=template_loader(folders), autoescape=True, undefined=StrictUndefined, auto_reload=False)
 
 
 def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path | None:

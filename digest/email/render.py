@@ -113,7 +113,7 @@ def _folders(template_dirs: Sequence[Path], settings: EmailSettings) -> tuple[Pa
 def _environment(folders: tuple[Path, ...], escape: bool, contents: str) -> jinja2.Environment:
     """One environment per template folders, escaping and the folders' ``contents`` (a hash), so
     its compiled templates serve every render of a process (a run renders up to three times while
-    fitting, the desk at every build) and an edited template is compiled again. Not Jinja's
+    fitting, the desk at every build) and an edited template is compiled again (the archive's pages too). Not Jinja's
     auto_reload: it compares modification times, which two saves within a few milliseconds share."""
     return jinja2.Environment(
         loader=template_loader(folders),
@@ -126,7 +126,7 @@ def _environment(folders: tuple[Path, ...], escape: bool, contents: str) -> jinj
     )
 
 
-def _contents(folders: tuple[Path, ...]) -> str:
+def template_contents(folders: tuple[Path, ...]) -> str:
     """A hash of every file in the template folders (a few small files)."""
     found = hashlib.sha256()
     for folder in (*folders, DEFAULT_TEMPLATES):
@@ -137,7 +137,7 @@ def _contents(folders: tuple[Path, ...]) -> str:
 
 
 def _render_template(folders: tuple[Path, ...], name: str, view: IssueView, escape: bool) -> str:
-    env = _environment(folders, escape, _contents(folders))
+    env = _environment(folders, escape, template_contents(folders))
     try:
         return env.get_template(name).render(issue=view)
     except jinja2.TemplateError as error:
