@@ -117,8 +117,8 @@ def load_golds(files: tuple[Path, ...]) -> list[dict]:
 
 
 def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool, missed: bool = False,
-             encoder=None, golds: tuple[Path, ...] = (GOLD,)) -> dict:
-    chosen = [s for s in load_golds(golds) if split == "all" or s["split"] == split]
+             encoder=None, files: tuple[Path, ...] = (GOLD,)) -> dict:
+    chosen = [s for s in load_golds(files) if split == "all" or s["split"] == split]
     golds = {str(s["id"]): s for s in chosen}
     stories = neus_stories(data, {i for i, s in golds.items() if s["data"] == "neus"})
     stories |= ce.emergent_stories(data, {i for i, s in golds.items() if s["data"] == "emergent"})
@@ -143,7 +143,7 @@ def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool,
             print(f"\n{story_id} ({gold['split']})\n" + "\n".join(out))
         out.clear()
     c = tally.counts
-    return {"gold": _names(golds), "split": split, "stories": tally.stories, "lines": lines, "counts": c,
+    return {"gold": _names(files), "split": split, "stories": tally.stories, "lines": lines, "counts": c,
             "consensus_precision": _ratio(c["consensus_ok"], c["consensus"]),
             "consensus_recall": _ratio(c["consensus_found"], c["consensus_gold"]),
             "dispute_precision": _ratio(c["disputed_ok"], c["disputed"]),
@@ -178,10 +178,10 @@ def main() -> int:
     parser.add_argument("--gold", default=str(GOLD.relative_to(ROOT)),
                         help="the gold file (default: %(default)s), or 'all' for news_facts.yaml and news_facts_2.yaml together")
     args = parser.parse_args()
-    golds = gold_files(args.gold)
+    files = gold_files(args.gold)
     used = ce.matcher(args.words)
     result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose, args.missed, used.encoder,
-                      golds)
+                      files)
     result["matcher"] = used.note
     if args.json:
         print(json.dumps(result, indent=2))
