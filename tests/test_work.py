@@ -65,6 +65,31 @@ def test_a_second_run_reads_the_store_and_gives_the_same_issue(tmp_path, monkeyp
     assert again.digest.relevance == first.digest.relevance and again.email.html == first.email.html
 
 
+
+def test_a_rerun_with_nothing_new_leaves_the_weeks_dedup_state_unwritten(tmp_path):
+    """The week's dedup state (~8 MB at 10,000 articles) is written only when it changed."""
+    import shutil
+    import sqlite3
+
+    from digest.stories import again
+    from tests.conftest import SEEDS
+
+    shutil.copytree(SEEDS, tmp_path / "saved")
+    config = load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "s.sqlite", "output": tmp_path / "o"})
+
+    def state_row():
+        with sqlite3.connect(config.store) as db:
+            return db.execute("SELECT rowid, value FROM article_work WHERE kind = ?", (again.KIND,)).fetchall()
+
+    run_issue(config, NOW, sources=[str(tmp_path / "saved")])
+    first = state_row()
+    run_issue(config, NOW, sources=[str(tmp_path / "saved")])
+    assert state_row() == first and len(first) == 1  # the same row, not written again
+    (tmp_path / "saved" / "new.txt").write_text("Studios test AI dubbing for films.\n\nA streaming service "
+                                                "uses generative AI to dub series into ten languages.", encoding="utf-8")
+    run_issue(config, NOW, sources=[str(tmp_path / "saved")])
+    assert state_row()[0][0] != first[0][0] and state_row()[0][1] != first[0][1]
+
 def test_kept_dedup_work_gives_the_same_stories_and_only_new_articles_are_computed(seed_articles):
     settings = load(ROOT / "config.yaml").dedup
     footer = "Sign up for the Daily Reel newsletter to get every story on AI in film first."
