@@ -135,3 +135,20 @@ def test_one_cache_serves_folders_read_in_threads(tmp_path):
         assert cache.hits["article"] == 3  # every file read from the cache, whichever thread asked
     assert [r.status for r in first] == ["ok"] * 3
     assert [r.articles for r in again] == [r.articles for r in first]
+
+
+def test_relevance_keys_tell_apart_contents_whose_texts_run_together():
+    """work_key hashes the parts with their lengths: moving text between the title and a block,
+    or between blocks, or changing a block's kind, makes another key; the same content the same key."""
+    base = make_article(text="AI dubs films.\nStudios agree.", title="A title")
+    variants = [
+        replace(base, title="A titl", blocks=(Block("paragraph", "eAI dubs films."), base.blocks[1])),
+        replace(base, blocks=(Block("paragraph", "AI dubs films.Studios agree."),)),
+        replace(base, blocks=(Block("paragraph", "AI dubs films.S"), Block("paragraph", "tudios agree."))),
+        replace(base, blocks=(Block("heading", base.blocks[0].text), base.blocks[1])),
+        replace(base, title="1:A title"),
+    ]
+    keys = [judging.work_key(a, "print") for a in (base, *variants)]
+    assert len(set(keys)) == len(keys)
+    assert judging.work_key(replace(base, id="other", outlet="Other"), "print") == keys[0]
+    assert judging.work_key(base, "other print") != keys[0]
