@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from digest.errors import DigestError
-from digest.models import Article, Block, Digest, Email
+from digest.models import Article, Digest, Email, block_of
 from digest.models import Response
 from digest.tables import SCHEMA_VERSION, refuse_newer, select_in
 
@@ -327,7 +327,7 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 def _load(text: str) -> Article:
     data = json.loads(text)
-    data["blocks"] = tuple(Block(b["kind"], b["text"]) for b in data["blocks"])
+    data["blocks"] = tuple([block_of(b["kind"], b["text"]) for b in data["blocks"]])
     data["published"] = datetime.fromisoformat(data["published"]) if data["published"] else None
     data["dropped"], data["inferred"] = tuple(data["dropped"]), tuple(data["inferred"])
     return Article(**data)

@@ -199,3 +199,19 @@ def test_opening_a_current_store_writes_nothing(tmp_path):
     with Store(path) as store:
         assert store.first_seen([make_article().id])
     assert path.read_bytes() == before and not (tmp_path / "digest.sqlite-journal").exists()
+
+
+def test_blocks_read_back_equal_blocks_made_the_usual_way():
+    """models.block_of (the store's and the folder cache's fast maker) gives a Block like any other:
+    equal, same hash, frozen."""
+    import dataclasses
+
+    import pytest
+
+    from digest.models import Block, block_of
+
+    made = block_of("heading", "AI at the box office")
+    assert made == Block("heading", "AI at the box office") and hash(made) == hash(Block("heading", "AI at the box office"))
+    assert type(made) is Block and dataclasses.astuple(made) == ("heading", "AI at the box office")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.text = "changed"

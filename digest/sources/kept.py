@@ -21,7 +21,7 @@ from itertools import starmap
 from pathlib import Path
 from typing import Protocol
 
-from digest.models import Article, Block
+from digest.models import Article, Block, block_of
 
 
 class Cache(Protocol):
@@ -69,7 +69,7 @@ def to_json(article: Article) -> dict | None:
 def from_json(value: dict) -> Article:
     published = value["published"]
     return Article(id=value["id"], location=value["location"], title=value["title"], outlet=value["outlet"],
-                   blocks=tuple(starmap(Block, value["blocks"])), url=value["url"],
+                   blocks=tuple(starmap(block_of, value["blocks"])), url=value["url"],
                    published=datetime.fromisoformat(published) if published else None, author=value["author"],
                    source=value["source"], dropped=tuple(value["dropped"]), inferred=tuple(value["inferred"]),
                    pinned=value["pinned"])
