@@ -152,3 +152,24 @@ def test_relevance_keys_tell_apart_contents_whose_texts_run_together():
     assert len(set(keys)) == len(keys)
     assert judging.work_key(replace(base, id="other", outlet="Other"), "print") == keys[0]
     assert judging.work_key(base, "other print") != keys[0]
+
+
+def test_a_row_read_is_marked_again_only_when_its_mark_is_old_and_unread_rows_still_go(tmp_path):
+    """Moving a row's ``used`` mark rewrites the row (value included): a row marked within
+    MARK_DAYS keeps its mark, an older one is marked now, one unread for KEEP_DAYS is forgotten."""
+    import sqlite3
+    from datetime import timedelta
+
+    from digest.work import KEEP_DAYS, MARK_DAYS
+
+    path = tmp_path / "s.sqlite"
+    for key, age in (("fresh", MARK_DAYS - 1), ("stale", MARK_DAYS + 1), ("gone", KEEP_DAYS + 1)):
+        with WorkCache(path, NOW - timedelta(days=age)) as cache:
+            cache.put("relevance", {key: [0.5, "why"]})
+    with WorkCache(path, NOW) as cache:
+        assert cache.get("relevance", ["fresh", "stale"]) == {"fresh": [0.5, "why"], "stale": [0.5, "why"]}
+    with sqlite3.connect(path) as db:
+        used = dict(db.execute("SELECT key, used FROM article_work"))
+        plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN DELETE FROM article_work WHERE used < ?", ("x",)))
+    assert used == {"fresh": (NOW - timedelta(days=MARK_DAYS - 1)).isoformat(), "stale": NOW.isoformat()}
+    assert "article_work_used" in plan  # forgetting rows reads the index, not every row's value
