@@ -13,7 +13,7 @@ from digest.cli import main
 from tests.conftest import ROOT, SEEDS
 
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
-          "digest.facts.consensus", "digest.sources.feed", "nupunkt")
+          "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler")
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 _RUN = f"""
 import json, sys
