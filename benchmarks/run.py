@@ -8,7 +8,9 @@ syndicated copies, dates inside the week; ``--mix newsroom`` is 5 % on topic) is
 temporary folder with a config that is the shipped ``config.yaml`` pointed at it. Then ``python
 -m digest run --timings`` runs in a child process and the report gives, for the whole run and each
 stage it recorded (collect, relevance, dedup, themes, consensus, render, write): wall and CPU
-seconds, peak memory (the child's maximum resident set), articles per second; whether an issue
+seconds, peak memory (the child's maximum resident set), articles per second, and what the run
+spent outside the stages (interpreter start, imports, config, the store's reads and writes
+around the stages: ``outside_stages``); whether an issue
 came out and its HTML size; and the **floor**, reading and splitting the corpus once
 (``read_folder`` and ``sentences.split`` of every block, in this process), with the run's ratio
 to it. ``--rerun 0.01`` then adds 1 % new articles (new stories) and runs again on the same store:
@@ -111,6 +113,7 @@ def resource_of(child: subprocess.Popen) -> tuple[float, float]:
 
 def with_rates(run: dict, articles: int, base: dict) -> dict:
     run["articles_per_s"] = round(articles / run["wall"], 1)
+    run["outside_stages"] = {key: round(run[key] - sum(s[key] for s in run["stages"]), 3) for key in ("wall", "cpu")}
     run["ratio_to_floor"] = round(run["wall"] / base["wall"], 1)
     for stage in run["stages"]:
         stage["articles_per_s"] = round(articles / stage["wall"], 1) if stage["wall"] else None
@@ -139,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
               f"issue {run['issue']} ({run['html_kb']} KB)")
         for stage in run["stages"]:
             print(f"    {stage['name']:<10} {stage['items']:>6} items {stage['wall']:7.2f} s  CPU {stage['cpu']:7.2f} s")
+        outside = run["outside_stages"]
+        print(f"    {'outside':<10} {'':>6}       {outside['wall']:7.2f} s  CPU {outside['cpu']:7.2f} s  "
+              "(start, imports, config, store)")
     return 0 if all(r["issue"] for r in report["runs"]) else 1
 
 
