@@ -288,10 +288,9 @@ def test_compiled_templates_are_kept_between_processes_and_an_edit_or_a_torn_ent
     os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     text, compiled = _render_in_a_new_process(tmp_path)
     assert text.startswith("again AI in Entertainment Weekly") and compiled == [str(template.name)]
-    cache = bytecode_cache()
-    entries = [p for p in os.scandir(cache.directory) if p.name.endswith(".cache")]
-    newest = max(entries, key=lambda e: e.stat().st_mtime_ns)
-    with open(newest.path, "r+b") as torn:
+    cache = bytecode_cache()  # shared by every process of this user: tear this template's entry only
+    entry = os.path.join(cache.directory, cache.pattern % cache.get_cache_key("digest.txt.j2", str(template)))
+    with open(entry, "r+b") as torn:
         torn.truncate(20)
     text, compiled = _render_in_a_new_process(tmp_path)
     assert text.startswith("again AI in Entertainment Weekly") and compiled == ["digest.txt.j2"]
