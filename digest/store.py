@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from digest.errors import DigestError
-from digest.models import Article, Digest, Email, block_of
+from digest.models import Article, Digest, Email, block_of, content_hash
 from digest.models import Response
 from digest.tables import SCHEMA_VERSION, refuse_newer, select_in
 
@@ -348,11 +348,7 @@ def _hash(article: Article) -> str:
     each prefixed by its length (hashing the blocks' JSON would cost what ``_dump`` costs)."""
     small = [getattr(article, name) for name in _SMALL_FIELDS]
     published = article.published.isoformat() if article.published else None
-    parts = [json.dumps([_HASHED, small, published], ensure_ascii=False)]
-    for block in article.blocks:
-        parts += (block.kind, block.text)
-    content = "".join([f"{len(part)}:{part}" for part in parts]).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(content).hexdigest()[:32]
+    return content_hash(json.dumps([_HASHED, small, published], ensure_ascii=False), article.blocks)
 
 
 def _load(text: str) -> Article:
