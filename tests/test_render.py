@@ -276,7 +276,7 @@ def test_compiled_templates_are_kept_between_processes_and_an_edit_or_a_torn_ent
     cache entry is compiled again."""
     import os
 
-    from digest.email.render import bytecode_cache
+    from digest.email.render import _environment, bytecode_cache, compiled_with
 
     template = tmp_path / "digest.txt.j2"
     template.write_text(f"first {{{{ issue.title }}}} {tmp_path.name}")
@@ -289,8 +289,31 @@ def test_compiled_templates_are_kept_between_processes_and_an_edit_or_a_torn_ent
     text, compiled = _render_in_a_new_process(tmp_path)
     assert text.startswith("again AI in Entertainment Weekly") and compiled == [str(template.name)]
     cache = bytecode_cache()  # shared by every process of this user: tear this template's entry only
-    entry = os.path.join(cache.directory, cache.pattern % cache.get_cache_key("digest.txt.j2", str(template)))
+    name = f"{compiled_with(_environment((tmp_path,), False, ''))}|digest.txt.j2"  # the text environment's key
+    entry = os.path.join(cache.directory, cache.pattern % cache.get_cache_key(name, str(template)))
     with open(entry, "r+b") as torn:
         torn.truncate(20)
     text, compiled = _render_in_a_new_process(tmp_path)
     assert text.startswith("again AI in Entertainment Weekly") and compiled == ["digest.txt.j2"]
+
+
+def test_kept_compiled_templates_belong_to_the_environment_options_they_were_compiled_with(tmp_path):
+    """Escaping and whitespace options are compiled into a template's code and Jinja's own cache
+    key leaves them out: one file compiled by an escaping environment must not serve one that
+    does not (or a later digest with other options), and the other way round."""
+    import jinja2
+
+    from digest.email.render import _Bytecode
+
+    (tmp_path / "t.j2").write_text("{% if 1 %}\n{{ v }}{% endif %}")
+    (tmp_path / "cache").mkdir()
+    cache = _Bytecode(str(tmp_path / "cache"))
+
+    def render(**options) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache, **options)
+        return env.get_template("t.j2").render(v="R&D")
+
+    assert render(autoescape=True) == "\nR&amp;D"
+    assert render(autoescape=False) == "\nR&D"
+    assert render(autoescape=False, trim_blocks=True) == "R&D"
+    assert render(autoescape=True) == "\nR&amp;D" and len(list((tmp_path / "cache").iterdir())) == 3

@@ -113,7 +113,14 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
     """Jinja's own cache of compiled templates, kept between runs (a run otherwise compiles its
     five templates again: ~70 ms of CPU, measured). Each entry is keyed by the template's name and
     file and holds a hash of its source: an edited template is compiled again, whatever its
-    modification time. An entry that cannot be read or written is skipped, never an error."""
+    modification time. Jinja's key leaves out the environment, yet its options are compiled in
+    (escaping, trim_blocks, ...): they and Jinja's version are added to the name, so another
+    environment or a digest or Jinja with other ones never runs this code. An entry that cannot be
+    read or written is skipped, never an error."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        return super().get_bucket(environment, f"{compiled_with(environment)}|{name}", filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -126,6 +133,20 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:  # a full or read-only temp folder costs time, never the run
             pass
+
+
+_COMPILED_IN = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "autoescape",
+                "optimized", "is_async", "finalize")
+
+
+def compiled_with(environment: jinja2.Environment) -> str:
+    """A hash of what shapes ``environment``'s compiled code besides the source: Jinja's version,
+    the options above and the extensions."""
+    shaping = [jinja2.__version__, *(repr(getattr(environment, name)) for name in _COMPILED_IN),
+               sorted(environment.extensions)]
+    return hashlib.sha256(repr(shaping).encode()).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=1)
