@@ -260,3 +260,19 @@ def test_every_field_of_an_article_is_in_its_hash():
     assert set(changes) == {f.name for f in dataclasses.fields(base)}
     assert len(set(hashes.values()) | {_hash(base)}) == len(changes) + 1
     assert _hash(dataclasses.replace(base, published=None)) != _hash(base) == _hash(dataclasses.replace(base))
+
+
+def test_a_rerun_of_unchanged_articles_reads_no_article_row(tmp_path):
+    """An article whose kept hash matches its row's is taken as that row: keep_articles reads only
+    the hashes (the rows' bodies are read for the changed one alone)."""
+    a, b = make_article(location="a", text="One."), make_article(location="b", text="Two.")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([a, b], NOW)
+        statements = []
+        store._db.set_trace_callback(statements.append)
+        assert store.keep_articles([a, b], NOW) == 0
+        assert statements and not [s for s in statements if "FROM article_data" in s]
+        statements.clear()
+        assert store.keep_articles([a, dataclasses.replace(b, title="Two, updated")], NOW) == 0
+        reads = [s for s in statements if "FROM article_data" in s]
+        assert len(reads) == 1 and b.id in reads[0] and a.id not in reads[0]
