@@ -94,7 +94,10 @@ CREATE TABLE IF NOT EXISTS article_hashes (  -- keep_articles: a hash of the Art
     id TEXT PRIMARY KEY,
     hash TEXT NOT NULL
 );
--- any other change to a row (an older digest, a hand edit) forgets its hash: the next run compares it in full
+-- any other change to a row (an older digest, a hand edit) forgets its hash: the next run compares it in full.
+-- Inserts too: INSERT OR REPLACE deletes the old row without firing the delete trigger
+CREATE TRIGGER IF NOT EXISTS article_hash_inserted AFTER INSERT ON article_data
+BEGIN DELETE FROM article_hashes WHERE id = NEW.id; END;
 CREATE TRIGGER IF NOT EXISTS article_hash_updated AFTER UPDATE ON article_data
 BEGIN DELETE FROM article_hashes WHERE id = OLD.id; END;
 CREATE TRIGGER IF NOT EXISTS article_hash_deleted AFTER DELETE ON article_data

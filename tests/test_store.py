@@ -245,6 +245,11 @@ def test_a_row_changed_by_anything_else_is_compared_in_full_and_written_again(tm
         store._db.execute("DELETE FROM article_data WHERE id = ?", (a.id,))
         store._db.commit()
         assert store.keep_articles([a, b], NOW) == 1 and written() == [b.id, a.id]
+        store._db.execute("INSERT OR REPLACE INTO article_data SELECT id, source, published, first_seen, "
+                          "replace(data, 'One.', 'Replaced.') FROM article_data WHERE id = ?", (a.id,))
+        store._db.commit()  # REPLACE deletes the old row without firing a delete trigger
+        assert store.keep_articles([a, b], NOW) == 0 and written() == [b.id, a.id, a.id, a.id]
+        assert "Replaced." not in store._db.execute("SELECT data FROM article_data WHERE id = ?", (a.id,)).fetchone()[0]
 
 
 def test_every_field_of_an_article_is_in_its_hash():
