@@ -40,9 +40,12 @@ new average is queued as an upper bound and computed only if it reaches the top 
 (the joins and averages are those of computing all at once; most bounds never reach 0.2).
 
 A re-run of a week does not start again from nothing: ``stories/again.py`` keeps the copy
-verdicts (``recopy``) and the base run's near pairs and idf (``relink``), and works again only
-what involves new articles or what idf's drift could change, with the same stories, origins and
-merges as ``group`` (the pipeline uses it whenever there is a store).
+verdicts (``recopy``: the same origins as a full run) and the week's idf, vectors, links and
+groups (``regroup``): idf stays frozen, only the new rows are weighed and compared with all, and
+average-link goes on from the last run's groups. That is not ``group`` from scratch (see
+``regroup`` for what it equals and what it costs in quality); once the rows new or gone reach
+``regroup.REFRESH`` of the week, a run computes everything again (the pipeline uses ``again``
+whenever there is a store).
 
 Order independence: articles and origins are sorted by id first, joins are taken in order of
 (average, origin positions), every output is sorted by a total key, and ids are hashes of member
@@ -131,12 +134,15 @@ def joined(matrix: sparse.csr_matrix, origins: list[Origin], links: list[tuple[f
     """The story merges of average-link over ``links`` ((cosine, i, j) between rows of ``matrix``)."""
     dates = [o.lead.published for o in origins if o.lead.published is not None]
     close = not dates or max(dates) - min(dates) <= timedelta(days=settings.story_days)
-    merges = []
-    for (score, a, b), average, sizes in average_link(matrix, links, settings.story_cohesion,
-                                                      settings.story_similarity if close else 1.0):
-        merges.append(Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
-                            f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined"))
-    return merges
+    return [story_merge(origins, *join) for join in
+            average_link(matrix, links, settings.story_cohesion, settings.story_similarity if close else 1.0)]
+
+
+def story_merge(origins: list[Origin], link: tuple[float, int, int], average: float, sizes: tuple[int, int]) -> Merge:
+    """The Merge of one average-link join: its strongest link between two origins' leads."""
+    score, a, b = link
+    return Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
+                 f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined")
 
 
 def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float, unlinked: float = 1.0):
@@ -156,7 +162,11 @@ def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]],
     ``tests/test_dedup_scale.py``'s reference), and most neighbours, whose bound stays under
     ``cohesion``, are never computed.
     """
-    queue = _Queue(matrix, links, unlinked, cohesion)
+    yield from joins(_Queue(matrix, links, unlinked, cohesion), cohesion)
+
+
+def joins(queue: "_Queue", cohesion: float):
+    """``average_link``'s joins from ``queue`` (fresh, or resumed from a last run's groups: ``regroup``)."""
     while queue.heap:
         negative, a, b, bound = heapq.heappop(queue.heap)
         if -negative < cohesion:
@@ -177,16 +187,23 @@ class _Queue:
     """Average-link's groups (sums, sizes, strongest links to neighbours) and its queue of
     (-average, a, b, is a bound), a < b; ``last``: each neighbour pair's last queued value."""
 
-    def __init__(self, matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], unlinked: float, cohesion: float):
-        self.sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]],
-                         matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]]) for i in range(matrix.shape[0])}
-        self.size = dict.fromkeys(self.sums, 1)
-        self.strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in self.sums}
-        for score, a, b in links:
-            self.strongest[a][b] = self.strongest[b][a] = max(self.strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
-        self.heap = [(-score, a, b, False) for score, a, b in links]
+    def __init__(self, matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], unlinked: float, cohesion: float,
+                 groups: tuple[dict, dict, dict, dict] | None = None):
+        """Every row a group of its own, or ``groups``: (sums, sizes, last values, strongest links) of
+        groups already joined, by their smallest row (``regroup``); ``last`` then holds upper bounds
+        of their averages (exact ones for the pairs queued), and only those >= ``cohesion`` are queued."""
+        if groups is None:
+            self.sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]],
+                             matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]]) for i in range(matrix.shape[0])}
+            self.size = dict.fromkeys(self.sums, 1)
+            self.last = {(a, b): score for score, a, b in links}
+            self.strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in self.sums}
+            for score, a, b in links:
+                self.strongest[a][b] = self.strongest[b][a] = max(self.strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
+        else:
+            self.sums, self.size, self.last, self.strongest = groups
+        self.heap = [(-score, a, b, False) for (a, b), score in self.last.items() if groups is None or score >= cohesion]
         heapq.heapify(self.heap)
-        self.last = {(a, b): score for score, a, b in links}
         self.pending: dict[tuple[int, int], tuple[float, int]] = {}  # pair -> (its bound, the group just joined)
         self.scratch = np.zeros(matrix.shape[1])
         self.unlinked, self.cohesion = unlinked, cohesion
@@ -341,21 +358,49 @@ def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> spars
 
 def weights(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> tuple[sparse.csr_matrix, list[str], np.ndarray]:
     """``weigh``, with the matrix's columns (its words, sorted) and their idf."""
+    return weight_parts(terms, counts)[:3]
+
+
+def weight_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]):
+    """``weights``, and the matrix's counts and row norms (``weighed_parts``)."""
     words = sorted(dict.fromkeys(chain.from_iterable(terms)))
     position = {w: i for i, w in enumerate(words)}
     cols = np.fromiter(map(position.__getitem__, chain.from_iterable(terms)), dtype=np.int64)
+    idf = idf_of(np.bincount(cols, minlength=len(words)), len(terms))
+    matrix, tally, norms = weighed_parts(terms, counts, cols, idf, max(len(words), 1))
+    return matrix, words, idf, tally, norms
+
+
+def idf_of(frequency: np.ndarray, documents: int) -> np.ndarray:
+    """Smoothed idf of words found in ``frequency`` of ``documents`` (as if there were at least 50)."""
+    total = max(documents, _IDF_MIN_DOCUMENTS)
+    return np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
+
+
+def weighed_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray], cols: np.ndarray, idf: np.ndarray,
+                  width: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """Unit rows of sublinear tf times ``idf[cols]`` (``cols``: each term's column, row after row), with
+    each value's count and each row's norm: ``rebuilt`` makes the same matrix of them."""
     lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-    frequency = np.bincount(cols, minlength=len(words))
-    total = max(len(terms), _IDF_MIN_DOCUMENTS)
-    idf = np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
     tally = np.concatenate(counts).astype(np.int64) if len(terms) else np.zeros(0, dtype=np.int64)
-    tf = np.array([0.0] + [1 + math.log(n) for n in range(1, int(tally.max(initial=0)) + 1)])
-    weights = tf[tally] * idf[cols]
-    rows = np.repeat(np.arange(len(terms)), lengths)
-    values = weights / np.repeat(_norms(weights, lengths), lengths)
-    order = np.argsort(rows * max(len(words), 1) + cols)  # by row, then column: each (row, column) once
+    weights = _tf(tally)[tally] * idf[cols]
+    norms = _norms(weights, lengths)
+    order = np.argsort(np.repeat(np.arange(len(terms)), lengths) * width + cols)  # by row, then column: each once
     indptr = np.concatenate([[0], np.cumsum(lengths)])
-    return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1))), words, idf
+    return rebuilt(tally[order], cols[order], indptr, norms, idf, width), tally[order], norms
+
+
+def rebuilt(tally: np.ndarray, cols: np.ndarray, indptr: np.ndarray, norms: np.ndarray, idf: np.ndarray,
+            width: int) -> sparse.csr_matrix:
+    """The unit rows of ``weighed_parts`` from its counts, columns and norms (the same values, bit for bit)."""
+    rows = len(indptr) - 1
+    values = _tf(tally)[tally] * idf[cols] / np.repeat(norms, np.diff(indptr))
+    return sparse.csr_matrix((values, cols, indptr), shape=(rows, width))
+
+
+def _tf(tally: np.ndarray) -> np.ndarray:
+    """Sublinear tf of every count up to the largest: 1 + ln(n), as Python's ``math.log`` gives it."""
+    return np.array([0.0] + [1 + math.log(n) for n in range(1, int(tally.max(initial=0)) + 1)])
 
 
 def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
