@@ -32,7 +32,6 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -49,19 +48,34 @@ _VERSION = "dedup-2 xxh64 minhash-low32 packed"  # change when the code changes 
 _EMPTY = np.zeros(0, dtype=np.uint64)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Features:
     """Dedup's view of one article: its shingles (sorted 64-bit hashes), their MinHash values, and
-    the content words of its story text with their counts, in the text's order."""
+    the content words of its story text with their counts, in the text's order.
 
-    shingles: np.ndarray  # sorted, unique uint64
-    signature: np.ndarray | None  # MinHash hash values of ``shingles``; None when there are none
-    terms: tuple[str, ...]
-    counts: np.ndarray  # how often each of ``terms`` occurs
+    Read back from the work cache (``decode``), the words stay packed until they are asked for: a
+    re-run reads the words of its new articles' leads only (``stories/regroup.py``)."""
+
+    __slots__ = ("shingles", "signature", "_terms", "counts")
+
+    def __init__(self, shingles: np.ndarray, signature: np.ndarray | None, terms: tuple[str, ...] | bytes,
+                 counts: np.ndarray):
+        self.shingles = shingles  # sorted, unique uint64
+        self.signature = signature  # MinHash hash values of ``shingles``; None when there are none
+        self._terms = terms  # the words, or them packed (UTF-8, one a line) until asked for
+        self.counts = counts  # how often each of ``terms`` occurs
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        if isinstance(self._terms, bytes):
+            self._terms = tuple(map(sys.intern, self._terms.decode().split("\n"))) if self._terms else ()
+        return self._terms
 
     @property
     def words(self) -> dict[str, int]:
         return dict(zip(self.terms, self.counts.tolist()))
+
+    def __repr__(self) -> str:
+        return f"Features({len(self.shingles)} shingles, {len(self.counts)} words)"
 
 
 class Signer:
@@ -129,8 +143,11 @@ def settings_print(settings: DedupSettings) -> str:
 
 
 def work_key(article: Article, stamp: str) -> str:
-    content = json.dumps([article.title, article.text], ensure_ascii=False).encode()
-    return f"{stamp}:{hashlib.sha256(content).hexdigest()[:32]}"
+    """The article's title and text (a 128-bit xxh3: a fifth of the time of JSON and sha256 on 10,000 articles)."""
+    title = article.title.encode()
+    content = xxhash.xxh3_128(b"%d\0" % len(title) + title)
+    content.update(article.text.encode())
+    return f"{stamp}:{content.hexdigest()}"
 
 
 def work_keys(articles: Sequence[Article], settings: DedupSettings) -> dict[str, str]:
@@ -211,8 +228,9 @@ def decode(value: bytes) -> Features:
     at += 8 * count
     signature = np.frombuffer(value, dtype="<u4", count=perms, offset=at).astype(np.uint32) if perms else None
     at += 4 * perms
-    terms = tuple(map(sys.intern, value[at:at + size].decode().split("\n"))) if size else ()
-    counts = np.frombuffer(value, dtype="<u4", count=len(terms), offset=at + size).astype(np.uint32)
+    terms = value[at:at + size]
+    words = terms.count(b"\n") + 1 if size else 0
+    counts = np.frombuffer(value, dtype="<u4", count=words, offset=at + size).astype(np.uint32)
     return Features(own, signature, terms, counts)
 
 
