@@ -17,7 +17,8 @@ Reported: wall and CPU seconds of each, what ``again`` worked again, the state's
 the first run's stories are ``group``'s (ids, origins, every merge with its score and detail) and
 the re-run's origins the full run's, and how far the re-run's stories are from the full run's
 (``against_full``: pairwise P/R/F1 and ARI with the full run as gold, stories only one of them
-has); a re-run past ``regroup.REFRESH`` computes all and is identical. ``--sets`` does the
+has, and how many of the re-run's own stories hold no new article); with ``--sets``, both runs
+against the set's gold (Emergent claims, NeuS triples; BBC's topics are no story gold); a re-run past ``regroup.REFRESH`` computes all and is identical. ``--sets`` does the
 same on the shared data's Emergent headlines, NeuS triples and BBC articles, with a random
 ``--share`` of each set (seed 18) as the new articles.
 """
@@ -62,7 +63,7 @@ def load(folder: Path, store: Path, settings: DedupSettings):
     return articles, found
 
 
-def compare(settings: DedupSettings, articles, found, new: set[str]) -> dict:
+def compare(settings: DedupSettings, articles, found, new: set[str], gold: dict | None = None) -> dict:
     old = [a for a in articles if a.id not in new]
     report: dict = {"articles": len(articles), "new": len(articles) - len(old), "load_average": os.getloadavg()}
     (kept_first, state, _), report["first"] = timed(again.group_again, old, settings, found, None)
@@ -75,6 +76,13 @@ def compare(settings: DedupSettings, articles, found, new: set[str]) -> dict:
     report["identical_again"] = kept_again == full
     report["same_origins"] = {o.id for s in kept_again for o in s.origins} == {o.id for s in full for o in s.origins}
     report["against_full"] = difference(kept_again, full)
+    report["stories_only_again_without_new"] = sum(not new & {a.id for a in s.articles} for s in kept_again
+                                                   if frozenset(a.id for a in s.articles) not in
+                                                   {frozenset(a.id for a in t.articles) for t in full})
+    if gold:
+        for name, stories in (("full", full), ("again", kept_again)):
+            scores = dedup_data.pairwise(gold, {a.id: s.id for s in stories for a in s.articles})
+            report[f"gold_{name}"] = {k: round(scores[k], 4) for k in ("ari", "precision", "recall", "f1")}
     report["stories"], report["origins"] = len(full), sum(len(s.origins) for s in full)
     report["merges"] = sum(len(s.merges) for s in full)
     return report
@@ -92,11 +100,11 @@ def difference(again_, full) -> dict:
 
 def shared_sets(data: Path, share: float, settings: DedupSettings) -> dict:
     reports = {}
-    for name, articles, _ in dedup_stories.corpora(data):
+    for name, articles, gold in dedup_stories.corpora(data):
         rng = random.Random(18)
         new = {a.id for a in rng.sample(articles, max(1, round(share * len(articles))))}
         found = features.features_of(articles, settings)[0]
-        reports[name] = compare(settings, articles, found, new)
+        reports[name] = compare(settings, articles, found, new, gold if name != "bbc topics" else None)
     return reports
 
 

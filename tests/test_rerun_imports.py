@@ -1,5 +1,6 @@
 """A re-run with nothing new loads only what it uses: no feed or page libraries for a folder, no
-summarisers or consensus rules for stories whose work is kept (each costs start-up time)."""
+summarisers or consensus rules for stories whose work is kept, no datasketch (it pulls in
+scipy.integrate) for dedup (each costs start-up time)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from digest.cli import main
 from tests.conftest import ROOT, SEEDS
 
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
-          "digest.facts.consensus", "digest.sources.feed")
+          "digest.facts.consensus", "digest.sources.feed",
+          "datasketch", "scipy.integrate")  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 _RUN = f"""
 import json, sys

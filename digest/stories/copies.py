@@ -44,7 +44,8 @@ an exact all-pairs check confirms; 4 misses were such teasers, 1 a truncation at
 close this gap; it is not used yet.
 
 At 10,000 articles: shingles are sorted ``uint64`` arrays, boilerplate is found with
-``np.unique`` over an outlet's arrays, the LSH bands are datasketch's (``MinHashLSH`` picks them)
+``np.unique`` over an outlet's arrays, the LSH bands are datasketch's (``MinHashLSH`` picks them; ``BANDS`` pins its choice for the
+shipped settings)
 but collisions are found by sorting each band's values (the same pairs as datasketch's index,
 ``tests/test_dedup_scale.py``), and the shingles a pair shares are counted for all the partners
 of one article at once.
@@ -61,7 +62,6 @@ from itertools import combinations, groupby
 from urllib.parse import urlsplit
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from digest.config import DedupSettings
 from digest.models import Article, Merge
@@ -192,8 +192,17 @@ def _candidates(profiles: list[_Profile], settings: DedupSettings, signer: Signe
     return {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in zip(*np.divmod(pairs, len(signed)))}
 
 
+BANDS = {(0.1, 128): (64, 2)}  # datasketch's choice for the shipped settings (tests/test_copies.py checks it)
+
+
 @functools.lru_cache(maxsize=8)
 def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) as ``MinHashLSH`` chooses them; pinned for the shipped settings, so a run needs no
+    datasketch (its package pulls in scipy.integrate, ~0.4 s)."""
+    if (threshold, num_perm) in BANDS:
+        return BANDS[threshold, num_perm]
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 

@@ -18,7 +18,7 @@ frozenset of Python ints took ~10x the memory), the words a tuple of (interned) 
 count array, and the cached value is these arrays packed as bytes (``encode``: a 16-byte header,
 the shingles, the signature, the words in UTF-8, their counts), decoded with ``np.frombuffer``
 instead of JSON and base64. Signatures are datasketch's values computed on the whole array at
-once (``Signer``), checked against datasketch itself when a ``Signer`` is made.
+once (``Signer``), without importing datasketch; a test checks them against datasketch itself.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from itertools import chain
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 from digest.config import DedupSettings
 from digest.models import Article
@@ -81,46 +80,38 @@ class Features:
 class Signer:
     """MinHash signatures with one set of permutations (drawn once, not per article).
 
-    The values are datasketch's (``MinHash.update_batch`` with the shingle's low 32 bits as its
-    hash), computed on the whole array at once; a check against datasketch itself at start makes
-    sure they stay the same, and datasketch does the work if they ever differ.
+    The values are datasketch's (``MinHash(num_perm)``: its ``affine32`` scheme and default seed 1,
+    ``update_batch`` with the shingle's low 32 bits as its hash): the permutations are drawn as
+    datasketch draws them and the values computed on the whole array at once, without importing
+    datasketch (its package pulls in scipy.integrate, ~0.4 s of every run's start).
+    ``tests/test_dedup_scale.py`` checks both against datasketch itself.
     """
 
-    def __init__(self, num_perm: int):
-        self._template = MinHash(num_perm=num_perm, hashfunc=_low_bits)
-        sample = np.arange(1, 200, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        reference = self._slow(sample)
-        self._fast = self.scheme == "affine32" and np.array_equal(self._vectorised(sample), reference)
+    scheme = "affine32"
+    SEED = 1  # datasketch's default
 
-    @property
-    def scheme(self) -> str:
-        return self._template.scheme
+    def __init__(self, num_perm: int):
+        draw = np.random.RandomState(self.SEED)  # datasketch's ``MinHash._init_permutations``, bit for bit
+        a = draw.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        self.permutations = (a, draw.randint(0, 1 << 32, num_perm, dtype=np.uint32))
 
     def sign(self, values: np.ndarray) -> np.ndarray:
         """The MinHash values of a non-empty set of 64-bit hashes."""
-        return self._vectorised(values) if self._fast else self._slow(values)
-
-    def minhash(self, values, hashvalues: np.ndarray | None = None) -> MinHash:
-        template = self._template
-        if hashvalues is None:
-            hashvalues = self.sign(np.asarray(sorted(values), dtype=np.uint64))
-        return MinHash(num_perm=len(template), hashvalues=hashvalues, permutations=template.permutations,
-                       scheme=template.scheme, hashfunc=_low_bits)
-
-    def _slow(self, values: np.ndarray) -> np.ndarray:
-        template = self._template
-        signature = MinHash(num_perm=len(template), hashfunc=_low_bits, permutations=template.permutations,
-                            scheme=template.scheme)
-        signature.update_batch(values.tolist())
-        return signature.hashvalues
-
-    def _vectorised(self, values: np.ndarray) -> np.ndarray:
-        a, b = self._template.permutations
+        a, b = self.permutations
         mixed = _fmix32((values & np.uint64(0xFFFFFFFF)).astype(np.uint32))
         least = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
         for start in range(0, len(mixed), 1024):  # bounds the (values x permutations) table
             least = np.minimum(least, (mixed[start:start + 1024, None] * a + b).min(axis=0))
         return least
+
+    def minhash(self, values, hashvalues: np.ndarray | None = None):
+        """A datasketch ``MinHash`` of these values (for tests and benchmarks; imports datasketch)."""
+        from datasketch import MinHash
+
+        if hashvalues is None:
+            hashvalues = self.sign(np.asarray(sorted(values), dtype=np.uint64))
+        return MinHash(num_perm=len(self.permutations[0]), hashvalues=hashvalues, permutations=np.array(self.permutations),
+                       scheme=self.scheme, hashfunc=_low_bits)
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
