@@ -103,3 +103,13 @@ def test_the_pinned_lsh_bands_are_datasketchs_choice():
     copies._bands.cache_clear()
     lsh = MinHashLSH(threshold=0.3, num_perm=64)
     assert copies._bands(0.3, 64) == (lsh.b, lsh.r)  # other settings ask datasketch
+
+
+def test_the_opening_read_for_a_dateline_is_the_texts_start():
+    from digest.models import Block
+    from digest.stories import copies
+
+    for texts in (["", "LOS ANGELES (Reuters) - " + "word " * 60], ["short", "x" * 150, "y" * 100], ["a"], [],
+                  ["z" * 199, "b"], ["z" * 198, "b" * 5]):
+        article = dataclasses.replace(make_article(text="x"), blocks=tuple(Block("paragraph", t) for t in texts))
+        assert copies._opening(article) == article.text[:200]

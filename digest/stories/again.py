@@ -37,7 +37,7 @@ from digest.stories import dedup, recopy, regroup
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 3
+_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def group_again(articles: Sequence[Article], settings: DedupSettings, features: 
     by id, if known (they then stand for the leads' words)."""
     kept, week = unpack(state)
     articles = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
-    merges, kept = recopy.find_copies(articles, settings, features, kept)
+    merges, kept = recopy.find_copies(articles, settings, features, kept, keys)
     copies = dedup._spanning(merges, [a.id for a in articles])
     origins = dedup._origins(articles, copies)
     leads = [features[o.lead.id] for o in origins]
@@ -85,6 +85,9 @@ def pack(kept: recopy.Kept, week: regroup.Week) -> bytes:
               "verdict": kept.verdict.astype(np.int32), "signed": _halves(signed),
               "signatures": np.stack([kept.signatures[k] for k in signed]) if signed else np.zeros((0, 0), np.uint32),
               "found": _text(json.dumps([_VERSION, kept.found, week.documents, week.changed])),
+              "boilerplate": kept.boilerplate if kept.boilerplate is not None else np.zeros(0, np.uint64),
+              "articles": _halves(kept.articles), "profiled": _halves(kept.profiled if kept.articles else []),
+              "codes": kept.codes.astype(np.int8),
               "rows": _halves(week.keys), "tally": _narrow(week.tally), "indices": _narrow(week.matrix.indices),
               "indptr": week.matrix.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
               "links": week.links.astype(np.int32), "scores": week.scores, "joins": week.joins.astype(np.int32),
@@ -105,7 +108,11 @@ def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None
                 return None, None
             kept = recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
                                arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
-                               dict(zip(_whole(arrays["signed"]), arrays["signatures"])))
+                               dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
+                               boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
+                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"])
+            if len(kept.profiled) != len(kept.articles) or len(kept.codes) < len(kept.articles):
+                return None, None
             words = arrays["words"].tobytes().decode()
             words = words.split("\n") if words else []
             rows = _whole(arrays["rows"])

@@ -137,18 +137,41 @@ def profiles_of(articles: Sequence[Article], settings: DedupSettings,
     The boilerplate of every outlet is taken out of every article, so a pair is compared on the
     same footing whichever outlets published it.
     """
+    found, boilerplate = raw_profiles(articles, settings, features)
+    return [trimmed(p, boilerplate) for p in found] if len(boilerplate) else found
+
+
+def raw_profiles(articles: Sequence[Article], settings: DedupSettings,
+                 features: Mapping[str, Features] | None = None) -> tuple[list[_Profile], np.ndarray]:
+    """The profiles with their boilerplate still in, and the week's boilerplate (sorted shingles)."""
     features = features if features is not None else features_of(articles, settings)[0]
     found = [_Profile(a.id, features[a.id].shingles, canonical_url(a.url), " ".join(a.outlet.lower().split()),
-                      dateline(a.text), features[a.id].signature) for a in articles]
+                      dateline(_opening(a)), features[a.id].signature) for a in articles]
     by_outlet: dict[str, list[_Profile]] = {}
     for profile in found:
         by_outlet.setdefault(profile.outlet, []).append(profile)
     boilerplate = np.unique(np.concatenate([_EMPTY, *(_boilerplate(members, settings.boilerplate_articles)
                                                       for outlet, members in by_outlet.items() if outlet)]))
+    return found, boilerplate
+
+
+def _opening(article: Article, size: int = 200) -> str:
+    """``article.text[:size]`` without joining all its blocks."""
+    parts, length = [], -2
+    for block in article.blocks:
+        parts.append(block.text)
+        length += len(block.text) + 2  # the length of the blocks so far, joined as ``text`` joins them
+        if length >= size:
+            break
+    return "\n\n".join(parts)[:size]
+
+
+def trimmed(profile: _Profile, boilerplate: np.ndarray) -> _Profile:
+    """The profile without ``boilerplate`` (signature None: to be signed again), or as it was if it holds none."""
     if not len(boilerplate):
-        return found
-    return [p if (kept := ~_within(p.shingles, boilerplate)).all() else
-            dataclasses.replace(p, shingles=p.shingles[kept], signature=None) for p in found]
+        return profile
+    kept = ~_within(profile.shingles, boilerplate)
+    return profile if kept.all() else dataclasses.replace(profile, shingles=profile.shingles[kept], signature=None)
 
 
 _EMPTY = np.zeros(0, dtype=np.uint64)

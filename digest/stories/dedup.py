@@ -112,7 +112,7 @@ def _origins(articles: Sequence[Article], copies: list[Merge]) -> list[Origin]:
     by_id = {a.id: a for a in articles}
     origins = []
     for ids in joined.groups():
-        members = sorted((by_id[i] for i in ids), key=_lead_key)
+        members = sorted((by_id[i] for i in ids), key=_lead_key) if len(ids) > 1 else [by_id[ids[0]]]
         origins.append(Origin(stable_id("origin", *sorted(ids)), tuple(members)))
     return sorted(origins, key=lambda o: o.id)
 
@@ -442,7 +442,7 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
         members = tuple(sorted((by_id[i] for i in ids), key=lambda o: o.id))
         merges = tuple(sorted(explained.get(joined.find(ids[0]), []),
                               key=lambda m: (not m.rule.startswith("copy:"), m.left, m.right)))
-        lead = min((o.lead for o in members), key=_lead_key)
+        lead = min((o.lead for o in members), key=_lead_key) if len(members) > 1 else members[0].lead
         stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))
     return tuple(sorted(stories, key=lambda s: (-len(s.origins), s.id)))
 
