@@ -143,21 +143,22 @@ def _take(indptr: np.ndarray, arrays: list[np.ndarray], order: np.ndarray) -> tu
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
-    """(cosine, i, j) of the links: the kept ones between kept rows, and the fresh rows' with all."""
-    a, b = now[week.links[:, 0]], now[week.links[:, 1]]
-    present = (a >= 0) & (b >= 0)
-    kept = zip(week.scores[present].tolist(), np.minimum(a, b)[present].tolist(), np.maximum(a, b)[present].tolist())
+    """The links as (pairs (k, 2) of rows i < j, cosines): the kept ones between kept rows, and the
+    fresh rows' with all."""
+    pairs = now[week.links]
+    present = (pairs >= 0).all(axis=1)
+    pairs, scores = np.sort(pairs[present], axis=1), week.scores[present]
     n = matrix.shape[0]
-    found: list = []
     if len(fresh):
         product = (matrix[fresh] @ matrix.T).tocoo()
         hit = product.data >= settings.story_similarity - dedup._MARGIN
         i, j = fresh[product.row[hit]].astype(np.int64), product.col[hit].astype(np.int64)
         codes = np.unique(np.minimum(i, j)[i != j] * n + np.maximum(i, j)[i != j])
-        first, second = np.divmod(codes, n)
-        found = list(dedup.dated(*dedup.above(matrix, first, second, settings.story_similarity), origins,
+        found = list(dedup.dated(*dedup.above(matrix, *np.divmod(codes, n), settings.story_similarity), origins,
                                  settings.story_days))
-    return sorted([*kept, *found], key=lambda link: link[1:])
+        pairs = np.concatenate([pairs, np.array([link[1:] for link in found], dtype=np.int64).reshape(-1, 2)])
+        scores = np.concatenate([scores, np.array([link[0] for link in found], dtype=np.float64)])
+    return pairs, scores
 
 
 def _whole_groups(week: Week, now: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -192,8 +193,8 @@ def _kept_joins(week: Week, now: np.ndarray, whole: np.ndarray) -> list:
 
 def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole: np.ndarray, unlinked: float,
             cohesion: float) -> dedup._Queue:
-    """Average-link's queue at the kept groups: their sums and sizes, the kept bounds of whole groups'
-    pairs, and the exact averages of every other linked pair."""
+    """Average-link's queue at the kept groups: their sums and sizes, the strongest link between each
+    linked pair, the kept bounds of whole groups' pairs, and the exact averages of every other pair."""
     groups, inverse, size = np.unique(label, return_inverse=True, return_counts=True)
     indicator = sparse.csr_matrix((np.ones(len(label)), (inverse, np.arange(len(label)))), shape=(len(groups), len(label)))
     summed = (indicator @ matrix).tocsr()
@@ -201,25 +202,38 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
     sums = {g: (summed.indices[summed.indptr[k]:summed.indptr[k + 1]], summed.data[summed.indptr[k]:summed.indptr[k + 1]])
             for k, g in enumerate(groups.tolist())}
     sizes = dict(zip(groups.tolist(), size.tolist()))
-    strongest: dict[int, dict[int, tuple]] = {g: {} for g in sums}
-    for link in links:
-        a, b = int(label[link[1]]), int(label[link[2]])
-        if a != b:
-            strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), link)
-    last = {}
+    pairs, strongest = _strongest(links, label, sums)
+    last: dict[tuple[int, int], float] = {}
     if len(week.last):
         kept = week.last[:, :2].astype(np.int64)  # the kept groups' smallest rows
-        pairs = now[kept]
-        keep = (pairs >= 0).all(axis=1) & whole[kept].all(axis=1)
-        for (a, b), value in zip(label[pairs[keep]].tolist(), week.last[keep, 2].tolist()):
-            last[dedup._pair(a, b)] = value
+        keep = (now[kept] >= 0).all(axis=1) & whole[kept].all(axis=1)
+        at = np.sort(label[now[kept[keep]]], axis=1)
+        last = dict(zip(zip(at[:, 0].tolist(), at[:, 1].tolist()), week.last[keep, 2].tolist()))
     scratch = np.zeros(matrix.shape[1])
-    for a, others in strongest.items():
-        for b, link in others.items():
-            if a < b and (a, b) not in last:
-                single = sizes[a] == 1 and sizes[b] == 1
-                last[(a, b)] = link[0] if single else dedup._dots(sums[a], [sums[b]], scratch)[0] / (sizes[a] * sizes[b])
+    for a, b in pairs:
+        if (a, b) not in last:
+            link = strongest[a][b]
+            single = sizes[a] == 1 and sizes[b] == 1
+            last[(a, b)] = link[0] if single else dedup._dots(sums[a], [sums[b]], scratch)[0] / (sizes[a] * sizes[b])
     return dedup._Queue(matrix, [], unlinked, cohesion, (sums, sizes, last, strongest))
+
+
+def _strongest(links, label: np.ndarray, sums: dict) -> tuple[list[tuple[int, int]], dict[int, dict[int, tuple]]]:
+    """The linked pairs of groups (a < b) and, for each group, its neighbours' strongest link (the
+    largest (cosine, i, j) between them, as ``dedup._Queue`` keeps it)."""
+    rows, scores = links
+    ends = label[rows]
+    keep = ends[:, 0] != ends[:, 1]
+    rows, scores, ends = rows[keep], scores[keep], np.sort(ends[keep], axis=1)
+    order = np.lexsort((rows[:, 1], rows[:, 0], scores, ends[:, 1], ends[:, 0]))
+    ends, rows, scores = ends[order], rows[order], scores[order]
+    top = np.ones(len(ends), dtype=bool)  # the last (largest) link of each pair of groups
+    top[:-1] = (ends[1:] != ends[:-1]).any(axis=1)
+    strongest: dict[int, dict[int, tuple]] = {g: {} for g in sums}
+    pairs = list(zip(ends[top, 0].tolist(), ends[top, 1].tolist()))
+    for (a, b), link in zip(pairs, zip(scores[top].tolist(), rows[top, 0].tolist(), rows[top, 1].tolist())):
+        strongest[a][b] = strongest[b][a] = link
+    return pairs, strongest
 
 
 def _unlinked(origins: list[Origin], settings: DedupSettings) -> float:
@@ -234,6 +248,9 @@ def _merges(origins: list[Origin], done: list) -> list[Merge]:
 
 
 def _link_arrays(links) -> tuple[np.ndarray, np.ndarray]:
+    """(pairs, cosines) of links given as (cosine, i, j), or as they are if already arrays."""
+    if isinstance(links, tuple):
+        return links
     pairs = np.array([link[1:] for link in links], dtype=np.int64).reshape(-1, 2)
     return pairs, np.array([link[0] for link in links], dtype=np.float64)
 
