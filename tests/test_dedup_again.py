@@ -15,7 +15,7 @@ import pytest
 from digest.config import DedupSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories
-from digest.stories import again, dedup, features, regroup
+from digest.stories import again, average, dedup, features, regroup
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 from tests.test_work import NOW, week_of
@@ -229,7 +229,7 @@ def test_a_rerun_in_the_pipeline_reads_the_kept_state(weeks, tmp_path):
 
 
 def eager_average_link(matrix, links, cohesion, start=None):
-    """The reference: every new average computed at once after each join (``dedup.average_link`` before it
+    """The reference: every new average computed at once after each join (``average.average_link`` before it
     was lazy); from single rows, or from ``start`` (lists of rows already joined)."""
     start = start or [[i] for i in range(matrix.shape[0])]
     group = {row: min(rows) for rows in start for row in rows}
@@ -244,7 +244,7 @@ def eager_average_link(matrix, links, cohesion, start=None):
         if a != b:
             strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), link)
     scratch = np.zeros(matrix.shape[1])
-    heap = [(-(link[0] if size[a] == size[b] == 1 else dedup._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])), a, b)
+    heap = [(-(link[0] if size[a] == size[b] == 1 else average._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])), a, b)
             for a in strongest for b, link in strongest[a].items() if a < b]
     heapq.heapify(heap)
     while heap:
@@ -253,7 +253,7 @@ def eager_average_link(matrix, links, cohesion, start=None):
             return
         if a not in sums or b not in sums or b not in strongest[a]:
             continue
-        current = dedup._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
+        current = average._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
         if abs(current + negative) > 1e-12:
             continue
         yield strongest[a][b], current, (size[a], size[b])
@@ -266,7 +266,7 @@ def eager_average_link(matrix, links, cohesion, start=None):
                 del strongest[other][b]
                 strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
         others = sorted(strongest[a])
-        for other, dot in zip(others, dedup._dots(sums[a], [sums[o] for o in others], scratch)):
+        for other, dot in zip(others, average._dots(sums[a], [sums[o] for o in others], scratch)):
             heapq.heappush(heap, (-dot / (size[a] * size[other]), min(a, other), max(a, other)))
 
 
@@ -284,8 +284,8 @@ def test_lazy_average_link_joins_exactly_as_the_eager_one(weeks, similarity, coh
     links = [(s, i, j) for i, j, s in zip(first.tolist(), second.tolist(), scores.tolist()) if s >= similarity]
     eager = list(eager_average_link(matrix, links, cohesion))
     assert len(eager) > 10
-    assert list(dedup.average_link(matrix, links, cohesion, similarity)) == eager  # undated: every pair is close
-    assert list(dedup.average_link(matrix, links, cohesion)) == eager
+    assert list(average.average_link(matrix, links, cohesion, similarity)) == eager  # undated: every pair is close
+    assert list(average.average_link(matrix, links, cohesion)) == eager
 
 
 def test_weeks_of_none_one_and_identical_articles():

@@ -37,7 +37,7 @@ from scipy import sparse
 
 from digest.config import DedupSettings
 from digest.models import Merge, Origin
-from digest.stories import dedup
+from digest.stories import average, dedup
 from digest.stories.features import Features
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
@@ -84,8 +84,8 @@ def related(origins: list[Origin], leads: list[Features], keys: list[bytes], set
             return (*found, False)
     matrix, words, idf, tally, norms = dedup.weight_parts([f.terms for f in leads], [f.counts for f in leads])
     links = list(dedup._links(matrix, origins, settings))
-    queue = dedup._Queue(matrix, links, _unlinked(origins, settings), settings.story_cohesion)
-    done = list(dedup.joins(queue, settings.story_cohesion))
+    queue = average.Queue(matrix, links, _unlinked(origins, settings), settings.story_cohesion)
+    done = list(average.joins(queue, settings.story_cohesion))
     fresh = Week(keys, matrix, tally, norms, words, idf, len(origins), *_link_arrays(links), *_join_arrays(done),
                  _last(queue), 0)
     return _merges(origins, done), fresh, True
@@ -107,7 +107,7 @@ def _again(origins, leads, keys, settings: DedupSettings, week: Week):
     whole, label = _whole_groups(week, now, len(origins))
     kept = _kept_joins(week, now, whole)
     queue = _resume(matrix, links, label, week, now, whole, _unlinked(origins, settings), settings.story_cohesion)
-    done = kept + list(dedup.joins(queue, settings.story_cohesion))
+    done = kept + list(average.joins(queue, settings.story_cohesion))
     following = Week(keys, matrix, tally, norms, words, idf, week.documents, *_link_arrays(links), *_join_arrays(done), _last(queue),
                      changed)
     return _merges(origins, done), following
@@ -192,7 +192,7 @@ def _kept_joins(week: Week, now: np.ndarray, whole: np.ndarray) -> list:
 
 
 def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole: np.ndarray, unlinked: float,
-            cohesion: float) -> dedup._Queue:
+            cohesion: float) -> average.Queue:
     """Average-link's queue at the kept groups: their sums and sizes, the strongest link between each
     linked pair, the kept bounds of whole groups' pairs, and the exact averages of every other pair."""
     groups, inverse, size = np.unique(label, return_inverse=True, return_counts=True)
@@ -214,13 +214,13 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
         if (a, b) not in last:
             link = strongest[a][b]
             single = sizes[a] == 1 and sizes[b] == 1
-            last[(a, b)] = link[0] if single else dedup._dots(sums[a], [sums[b]], scratch)[0] / (sizes[a] * sizes[b])
-    return dedup._Queue(matrix, [], unlinked, cohesion, (sums, sizes, last, strongest))
+            last[(a, b)] = link[0] if single else average._dots(sums[a], [sums[b]], scratch)[0] / (sizes[a] * sizes[b])
+    return average.Queue(matrix, [], unlinked, cohesion, (sums, sizes, last, strongest))
 
 
 def _strongest(links, label: np.ndarray, sums: dict) -> tuple[list[tuple[int, int]], dict[int, dict[int, tuple]]]:
     """The linked pairs of groups (a < b) and, for each group, its neighbours' strongest link (the
-    largest (cosine, i, j) between them, as ``dedup._Queue`` keeps it)."""
+    largest (cosine, i, j) between them, as ``average.Queue`` keeps it)."""
     rows, scores = links
     ends = label[rows]
     keep = ends[:, 0] != ends[:, 1]
@@ -260,7 +260,7 @@ def _join_arrays(done) -> tuple[np.ndarray, np.ndarray]:
     return rows, np.array([(link[0], average) for link, average, _ in done], dtype=np.float64).reshape(-1, 2)
 
 
-def _last(queue: dedup._Queue) -> np.ndarray:
+def _last(queue: average.Queue) -> np.ndarray:
     """The final groups' linked pairs with their last values (upper bounds of their averages)."""
     found = [(a, b, value) for (a, b), value in queue.last.items() if a in queue.sums and b in queue.sums]
     return np.array(found, dtype=np.float64).reshape(-1, 3)
