@@ -215,13 +215,13 @@ def decode(value: bytes) -> Features:
     if tag != b"DD2\0":
         raise ValueError("not a dedup work value")
     at = _HEADER.size
-    own = np.frombuffer(value, dtype="<u8", count=count, offset=at).astype(np.uint64)
+    own = np.frombuffer(value, dtype="<u8", count=count, offset=at).astype(np.uint64, copy=False)  # read-only views
     at += 8 * count
-    signature = np.frombuffer(value, dtype="<u4", count=perms, offset=at).astype(np.uint32) if perms else None
+    signature = np.frombuffer(value, dtype="<u4", count=perms, offset=at).astype(np.uint32, copy=False) if perms else None
     at += 4 * perms
     terms = value[at:at + size]
     words = terms.count(b"\n") + 1 if size else 0
-    counts = np.frombuffer(value, dtype="<u4", count=words, offset=at + size).astype(np.uint32)
+    counts = np.frombuffer(value, dtype="<u4", count=words, offset=at + size).astype(np.uint32, copy=False)
     return Features(own, signature, terms, counts)
 
 
