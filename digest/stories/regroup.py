@@ -21,7 +21,12 @@ The result is not a from-scratch ``group`` of the same articles (that would use 
 and could have joined in another order); it is defined as: the last run's groups, plus
 average-link continued over the links under the frozen idf (``tests/test_dedup_again.py`` checks
 it against an eager reference built from scratch under the same idf). Measured against a
-from-scratch run: see ``benchmarks/dedup_again.py`` and the README's Performance section. When the
+from-scratch run (``benchmarks/dedup_again.py``; ARI of "same story" with the scratch run as
+reference): the benchmark corpus at 1,010 and 10,100 articles (+1 %) 1.000 (no story differs);
+Emergent / NeuS / BBC with 1 % new 0.975 / 0.995 / 0.993, with 10 % new 0.941 / 0.973 / 0.965;
+against the sets' gold, Emergent 0.692 (scratch) vs 0.702 (1 %) and 0.701 (10 %), NeuS 0.692 vs
+0.689 and 0.682. The link graph is one giant component (9,672 of 9,703 origins at 10,000), so
+continuing from the kept groups is what makes the re-run's cost follow the new rows. When the
 rows new or gone since the full computation reach ``REFRESH`` of its rows, when the settings
 change or the kept week cannot be read, a run computes everything again and equals ``group``.
 """
