@@ -300,7 +300,7 @@ def test_weeks_of_none_one_and_identical_articles():
 
 
 def test_known_articles_keep_their_profile_keys_and_are_trimmed_only_when_needed(weeks):
-    """An article the last run had keeps its profile's key and signature code (the boilerplate it
+    """An article the last run had keeps its profile's key, signature code and size (the boilerplate it
     holds did not change): they are what trimming it again would give."""
     from digest.stories import copies, recopy
 
@@ -311,11 +311,12 @@ def test_known_articles_keep_their_profile_keys_and_are_trimmed_only_when_needed
     found = features.features_of(second, SETTINGS)[0]
     keys = features.work_keys(second, SETTINGS)
     raw, boilerplate = copies.raw_profiles(second, SETTINGS, found)
-    profiles, profile_keys, codes, lazy = recopy._profiles(raw, boilerplate, [recopy.article_key(a, keys[a.id])
+    profiles, profile_keys, codes, sizes, lazy = recopy._profiles(raw, boilerplate, [recopy.article_key(a, keys[a.id])
                                                                               for a in second], kept)
     assert len(boilerplate) and len(lazy) > len(second) * 0.9 and all(profiles[n] is raw[n] for n in lazy)
     again_ = [copies.trimmed(p, boilerplate) for p in raw]
     assert profile_keys == [recopy.profile_key(p) for p in again_]
+    assert sizes.tolist() == [len(p.shingles) for p in again_]
     assert codes.tolist() == [recopy.OWN if p is r else recopy.SIGNED if len(p.shingles) else recopy.EMPTY
                               for p, r in zip(again_, raw)]
     assert recopy.SIGNED in codes.tolist()  # the wire copies' footer is boilerplate

@@ -37,7 +37,7 @@ from digest.stories import dedup, recopy, regroup
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 4
+_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def pack(kept: recopy.Kept, week: regroup.Week) -> bytes:
               "found": _text(json.dumps([_VERSION, kept.found, week.documents, week.changed])),
               "boilerplate": kept.boilerplate if kept.boilerplate is not None else np.zeros(0, np.uint64),
               "articles": _halves(kept.articles), "profiled": _halves(kept.profiled if kept.articles else []),
-              "codes": kept.codes.astype(np.int8),
+              "codes": kept.codes.astype(np.int8), "sizes": kept.sizes.astype(np.int64),
               "rows": _halves(week.keys), "tally": _narrow(week.tally), "indices": _narrow(week.matrix.indices),
               "indptr": week.matrix.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
               "links": week.links.astype(np.int32), "scores": week.scores, "joins": week.joins.astype(np.int32),
@@ -110,8 +110,8 @@ def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None
                                arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
                                dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
                                boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
-                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"])
-            if len(kept.profiled) != len(kept.articles) or len(kept.codes) < len(kept.articles):
+                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"])
+            if not len(kept.profiled) == len(kept.articles) <= min(len(kept.codes), len(kept.sizes)):
                 return None, None
             words = arrays["words"].tobytes().decode()
             words = words.split("\n") if words else []

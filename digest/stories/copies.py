@@ -255,15 +255,18 @@ def _sharing(profiles, field: str) -> set[tuple[str, str]]:
     return {pair for ids in groups.values() for pair in combinations(sorted(ids), 2)}
 
 
-def confirm(a: _Profile, b: _Profile, settings: DedupSettings, shared: int | None = None) -> Merge | None:
-    """The first rule that makes ``a`` and ``b`` copies, or None (``shared``: their shingles in common, if known)."""
+def confirm(a: _Profile, b: _Profile, settings: DedupSettings, shared: int | None = None,
+            sizes: tuple[int, int] | None = None) -> Merge | None:
+    """The first rule that makes ``a`` and ``b`` copies, or None (``shared``: their shingles in common,
+    and ``sizes``: how many each has, if known)."""
     if a.url and a.url == b.url:
         return Merge(a.id, b.id, "copy: same canonical URL", 1.0, a.url)
-    if not len(a.shingles) or not len(b.shingles):
+    first, second = sizes or (len(a.shingles), len(b.shingles))
+    if not first or not second:
         return None
     shared = _shared(a.shingles, b.shingles) if shared is None else shared
-    smaller = min(len(a.shingles), len(b.shingles))
-    resemblance = shared / (len(a.shingles) + len(b.shingles) - shared)
+    smaller = min(first, second)
+    resemblance = shared / (first + second - shared)
     containment = shared / smaller if smaller >= settings.copy_min_shingles else 0.0
     detail = f"Jaccard {resemblance:.3f}, {shared} of the smaller text's {smaller} 5-word runs shared"
     if resemblance >= settings.copy_resemblance:

@@ -49,6 +49,7 @@ class Kept:
     articles: list[bytes] = field(default_factory=list)  # each article's ``article_key``
     profiled: list[bytes] = field(default_factory=list)  # its profile's key
     codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # its signature: ``SIGNED``...
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # its shingles without boilerplate
     fresh: int = 0  # profiles of this run the last one did not have (not kept)
     confirmed: int = 0  # pairs confirmed this run (not kept)
     pairs: int = 0  # candidate pairs this run (not kept)
@@ -75,12 +76,12 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings, features: 
     signatures; returns the merges and what to keep for the next run. Pairs are numbers i * n + j
     (i < j: positions of the articles, so in the order of their ids). With ``work_keys`` (the
     articles' ``features.work_key``), an article the last run had, in a week whose boilerplate is
-    unchanged, keeps its profile's key and signature, and its boilerplate is taken out only if
-    one of its pairs has to be confirmed."""
+    unchanged, keeps its profile's key, signature and size, and its boilerplate is taken out only
+    if a pair with another such article has to be confirmed."""
     kept = kept or Kept()
     raw, boilerplate = copies.raw_profiles(articles, settings, features)
     lookups = [article_key(a, work_keys[a.id]) for a in articles] if work_keys is not None else None
-    profiles, keys, signed, lazy = _profiles(raw, boilerplate, lookups, kept)
+    profiles, keys, signed, sizes, lazy = _profiles(raw, boilerplate, lookups, kept)
     where = {k: n for n, k in enumerate(dict.fromkeys(keys))}
     key_of = np.array([where[k] for k in keys], dtype=np.int64)  # each article's position in this run's keys
     before = {k: n for n, k in enumerate(kept.keys)}
@@ -91,10 +92,12 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings, features: 
                         _codes(len(profiles), copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline"),
                                {p.id: n for n, p in enumerate(profiles)}))
     todo = np.setdiff1d(others, known_codes)
-    for n in lazy & set(np.divmod(todo, max(len(profiles), 1))[0].tolist() + (todo % max(len(profiles), 1)).tolist()):
-        profiles[n] = copies.trimmed(profiles[n], boilerplate)  # a pair to confirm: on the profile itself
+    first, second = np.divmod(todo, max(len(profiles), 1))
+    both = np.array([a in lazy and b in lazy for a, b in zip(first.tolist(), second.tolist())], dtype=bool)
+    for n in set(first[both].tolist() + second[both].tolist()):
+        profiles[n] = copies.trimmed(profiles[n], boilerplate)  # a pair of two untrimmed profiles: trim one at least
     found = list(kept.found)
-    verdicts = np.concatenate([known_verdicts, _confirm(profiles, todo, settings, found)])
+    verdicts = np.concatenate([known_verdicts, _confirm(profiles, todo, settings, found, sizes)])
     codes = np.concatenate([known_codes, todo])
     order = np.argsort(codes)
     codes, verdicts = codes[order], verdicts[order]
@@ -103,7 +106,8 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings, features: 
               for a, b, v in zip(i.tolist(), j.tolist(), verdicts.tolist()) if v]
     fresh = int((old[np.unique(key_of, return_index=True)[1]] < 0).sum())
     state = _kept(list(where), key_of[i], key_of[j], verdicts, found, signed_again, fresh, len(todo))
-    state.boilerplate, state.articles, state.profiled, state.codes = boilerplate, lookups or [], keys, signed
+    state.boilerplate, state.articles, state.profiled, state.codes, state.sizes = (boilerplate, lookups or [], keys,
+                                                                                   signed, sizes)
     return merges, state
 
 
@@ -114,19 +118,20 @@ def _profiles(raw: list, boilerplate: np.ndarray, lookups: list[bytes] | None, k
     usable = lookups is not None and kept.boilerplate is not None
     before = {k: n for n, k in enumerate(kept.articles)} if usable else {}
     moved = _touching(raw, np.setxor1d(kept.boilerplate, boilerplate)) if before else np.zeros(len(raw), dtype=bool)
-    profiles, keys, codes, lazy = [], [], np.zeros(len(raw), dtype=np.int8), set()
+    profiles, keys, codes, sizes, lazy = [], [], np.zeros(len(raw), dtype=np.int8), np.zeros(len(raw), np.int64), set()
     for n, profile in enumerate(raw):
         at = before.get(lookups[n], -1) if before and not moved[n] else -1
         if at >= 0 and (kept.codes[at] != SIGNED or kept.profiled[at] in kept.signatures):
             keys.append(kept.profiled[at])
-            codes[n] = kept.codes[at]
+            codes[n], sizes[n] = kept.codes[at], kept.sizes[at]
             lazy.add(n)
         else:
             profile = copies.trimmed(profile, boilerplate)
             keys.append(profile_key(profile))
             codes[n] = OWN if profile is raw[n] else SIGNED if len(profile.shingles) else EMPTY
+            sizes[n] = len(profile.shingles)
         profiles.append(profile)
-    return profiles, keys, codes, lazy
+    return profiles, keys, codes, sizes, lazy
 
 
 def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirmed: int) -> Kept:
@@ -144,14 +149,17 @@ def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
     return np.unique(np.minimum(found[:, 0], found[:, 1]) * n + np.maximum(found[:, 0], found[:, 1]))
 
 
-def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list) -> np.ndarray:
-    """``copies.confirm`` on each pair; a copy's (rule, score, detail) is added to ``found``."""
+def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list, sizes: np.ndarray) -> np.ndarray:
+    """``copies.confirm`` on each pair (``sizes``: each profile's shingles without boilerplate); a
+    copy's (rule, score, detail) is added to ``found``. One profile of a pair may still hold its
+    boilerplate: what the two share is the same, as the other holds none."""
     first, second = np.divmod(codes, max(len(profiles), 1))
     pairs = [(profiles[a].id, profiles[b].id) for a, b in zip(first.tolist(), second.tolist())]
     by_id = {p.id: p for p in profiles}
+    size = dict(zip((p.id for p in profiles), sizes.tolist()))
     verdicts = np.zeros(len(codes), dtype=np.int64)
     for n, ((a, b), shared) in enumerate(zip(pairs, copies._shared_counts(pairs, by_id))):
-        merge = copies.confirm(by_id[a], by_id[b], settings, shared)
+        merge = copies.confirm(by_id[a], by_id[b], settings, shared, (size[a], size[b]))
         if merge:
             found.append((merge.rule, merge.score, merge.detail))
             verdicts[n] = len(found)
