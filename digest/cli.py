@@ -25,25 +25,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(args.log_format, args.verbose, args.quiet)
     if args.log_format == "json":
         return _json_errors(args)
-    err = console()
     try:
         return args.command(args)
     except ConfigError as error:
         for line in error.lines:
-            err.print(f"[red]error[/red] {line}", markup=True, soft_wrap=True)
+            console().print(f"[red]error[/red] {line}", markup=True, soft_wrap=True)
         return 2
     except StrictModeError as error:
-        err.print("[red]--strict: the run met problems, nothing was written:[/red]", markup=True)
-        err.print(str(error), markup=False, soft_wrap=True)
+        console().print("[red]--strict: the run met problems, nothing was written:[/red]", markup=True)
+        console().print(str(error), markup=False, soft_wrap=True)
         return 1
     except BusyError as error:
-        err.print(f"busy: {error}", markup=False, soft_wrap=True)
+        console().print(f"busy: {error}", markup=False, soft_wrap=True)
         return BusyError.exit_code
     except DigestError as error:
-        err.print(f"error: {error}", markup=False, soft_wrap=True)
+        console().print(f"error: {error}", markup=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
-        err.print("interrupted: files are written whole or not at all; run the command again to finish", markup=False)
+        console().print("interrupted: files are written whole or not at all; run the command again to finish",
+                        markup=False)
         return 130
 
 

@@ -201,8 +201,10 @@ class ScheduleSettings(_Model):
     @field_validator("build", "send")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from digest.runs.schedule import CronError, trigger
+        from digest.runs.schedule import CronError, plainly_valid, trigger
 
+        if plainly_valid(value):
+            return value
         try:
             trigger(value, "UTC")
         except CronError as error:

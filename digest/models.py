@@ -38,6 +38,19 @@ class Block:
     text: str
 
 
+_new_block, _set_kind, _set_text = object.__new__, Block.kind.__set__, Block.text.__set__  # the slots' own setters
+
+
+def block_of(kind: str, text: str) -> Block:
+    """``Block(kind, text)`` for values read back from the store, a third of the CPU: a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__`` (10,000 kept articles,
+    75,876 blocks: 0.22 -> 0.08 s, measured)."""
+    block = _new_block(Block)
+    _set_kind(block, kind)
+    _set_text(block, text)
+    return block
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article as read from a source, after boilerplate removal.

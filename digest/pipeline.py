@@ -98,8 +98,10 @@ def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step:
     if cache is None:
         return dedup.group(articles, settings, found)
     key = again.state_key(settings)
-    stories, state, work = again.group_again(articles, settings, found, cache.get(again.KIND, [key]).get(key), keys)
-    cache.put(again.KIND, {key: state})
+    before = cache.get(again.KIND, [key]).get(key)
+    stories, state, work = again.group_again(articles, settings, found, before, keys)
+    if state != before:  # a week with nothing new keeps its state (~8 MB at 10,000) unwritten
+        cache.put(again.KIND, {key: state})
     logger.info("dedup: %s", work.summary())
     return stories
 

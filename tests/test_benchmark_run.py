@@ -21,7 +21,7 @@ def test_the_benchmark_reports_every_stage_the_floor_and_a_fitting_issue(tmp_pat
         pytest.skip(f"no shared data at {DATA} (set DIGEST_DATA)")
     out = tmp_path / "report.json"
     command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--articles", "200", "--data", str(DATA),
-               "--json", str(out), "--rerun", "0.01"]
+               "--json", str(out), "--rerun", "0.01", "--keep", str(tmp_path / "work")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
     report = json.loads(out.read_text())
@@ -32,6 +32,8 @@ def test_the_benchmark_reports_every_stage_the_floor_and_a_fitting_issue(tmp_pat
     assert [s["name"] for s in first["stages"]] == STAGES
     assert all(s["wall"] >= 0 and s["cpu"] >= 0 and s["peak_mb"] > 10 for s in first["stages"])
     assert first["stages"][0]["items"] == 200 and first["ratio_to_floor"] > 0 and first["articles_per_s"] > 0
-    assert rerun["articles"] == 202 and rerun["issue"] and 0 < rerun["share_of_first"]
+    assert 0 < rerun["outside_stages"]["cpu"] < rerun["cpu"] and "outside" in done.stdout
+    assert rerun["articles"] == 202 and rerun["issue"] and 0 < rerun["share_of_first"] and 0 < rerun["cpu_share_of_first"]
+    assert report["bytecode"] and any((tmp_path / "work" / "pycache").rglob("pipeline*.pyc"))
     assert "200 articles" in done.stdout and "relevance" in done.stdout
     assert first["summary"][0].startswith("Read 200 articles · ") and " listed) · " in first["summary"][0]

@@ -66,6 +66,36 @@ def test_unchanged_files_come_from_the_cache_and_a_changed_one_is_read_again(tmp
     assert again[0] == first[0] and again[2] == first[2]
 
 
+
+def test_a_file_rewritten_with_its_size_and_mtime_or_replaced_by_another_is_read_again(tmp_path):
+    """The kept Article is keyed by size, mtime, inode and change time: a rewrite that keeps the
+    size and sets the mtime back (rsync -t, a restore) and a same-size file moved over it with the
+    same mtime are both read again."""
+    import os
+    import time
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    target = folder / "1.md"
+    target.write_text(ARTICLE.format(title="Story A", n=1), encoding="utf-8")
+    stat = target.stat()
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story A"]
+    time.sleep(0.01)  # the change time moves with the clock
+    target.write_text(ARTICLE.format(title="Story B", n=1), encoding="utf-8")  # same size
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story B"] and cache.hits["article"] == 0
+    other = tmp_path / "other.md"
+    other.write_text(ARTICLE.format(title="Story C", n=1), encoding="utf-8")
+    os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(other, target)
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story C"] and cache.hits["article"] == 0
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+        assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story C"] and cache.hits["article"] == 1
+
 def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
     from dataclasses import replace
 

@@ -34,3 +34,18 @@ def test_hostile_characters_reach_neither_part_of_the_email():
     assert not re.search(r"(?m)^(Bcc|X-Evil):", email.text)  # no line of the plain text starts a header
     assert "Voicely will dub 40 films into 12 languages by May" in email.text
     assert "Trade Daily" in email.text and "Trade Daily" in email.html
+
+
+def test_each_block_is_cleaned_as_clean_text_cleans_it_whichever_block_is_dirty():
+    """clean_article searches all blocks at once: a dirty block anywhere among clean ones is cleaned,
+    the clean ones stay as they are."""
+    from dataclasses import replace
+    from itertools import product
+
+    from digest.models import Block
+
+    pieces = ["plain words", "cr\rhere", "crlf\r\nthere", "bell\x07", "zero\u200bwidth", "tab\tand\nnewline", ""]
+    for texts in product(pieces, repeat=2):
+        made = replace(article("k", "Outlet", "A title", ["first"]), blocks=tuple(Block("paragraph", t) for t in texts))
+        assert [b.text for b in clean_article(made).blocks] == [clean_text(t) for t in texts]
+        assert (clean_article(made) is made) == all(clean_text(t) == t for t in texts)

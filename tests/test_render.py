@@ -238,3 +238,59 @@ def test_a_disputed_value_given_twice_is_one_line_with_both_sources():
     assert "- 16%: Variety; Deadline (period not stated)" in email.text
     assert "- 17%: Reuters\n" in email.text
     assert email.text.count("16%") == 1
+
+
+_RENDER_IN_A_NEW_PROCESS = """
+import json, sys
+from pathlib import Path
+import jinja2
+sys.path.insert(0, "tests")
+compiled = []
+real = jinja2.Environment._compile
+jinja2.Environment._compile = lambda self, source, filename: compiled.append(filename) or real(self, source, filename)
+from digest.email.render import render
+from issues import SETTINGS, typical_digest
+email = render(typical_digest(), SETTINGS, [Path(sys.argv[1])])
+print(json.dumps([email.text, sorted(Path(f).name for f in compiled)]))
+"""
+
+
+def _render_in_a_new_process(folder) -> tuple[str, list[str]]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", _RENDER_IN_A_NEW_PROCESS, str(folder)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_compiled_templates_are_kept_between_processes_and_an_edit_or_a_torn_entry_is_compiled_again(tmp_path):
+    """A run starts a new process: its templates come from Jinja's bytecode cache, checked against
+    each template's source, so an edit with the same size and mtime still shows, and a damaged
+    cache entry is compiled again."""
+    import os
+
+    from digest.email.render import bytecode_cache
+
+    template = tmp_path / "digest.txt.j2"
+    template.write_text(f"first {{{{ issue.title }}}} {tmp_path.name}")
+    text, compiled = _render_in_a_new_process(tmp_path)
+    assert text.startswith("first AI in Entertainment Weekly") and "digest.txt.j2" in compiled
+    assert _render_in_a_new_process(tmp_path) == (text, [])  # nothing compiled: every template kept
+    stat = template.stat()
+    template.write_text(f"again {{{{ issue.title }}}} {tmp_path.name}")  # same size
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    text, compiled = _render_in_a_new_process(tmp_path)
+    assert text.startswith("again AI in Entertainment Weekly") and compiled == [str(template.name)]
+    cache = bytecode_cache()  # shared by every process of this user: tear this template's entry only
+    entry = os.path.join(cache.directory, cache.pattern % cache.get_cache_key("digest.txt.j2", str(template)))
+    with open(entry, "r+b") as torn:
+        torn.truncate(20)
+    text, compiled = _render_in_a_new_process(tmp_path)
+    assert text.startswith("again AI in Entertainment Weekly") and compiled == ["digest.txt.j2"]

@@ -1,6 +1,7 @@
 """A re-run with nothing new loads only what it uses: no feed or page libraries for a folder, no
-summarisers or consensus rules for stories whose work is kept, no datasketch (it pulls in
-scipy.integrate) for dedup (each costs start-up time)."""
+summarisers or consensus rules for stories whose work is kept, no sentence splitter when nothing
+is split, no APScheduler for a plain cron string, no rich when stderr is no terminal, no
+datasketch (it pulls in scipy.integrate) for dedup (each costs start-up time)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from digest.cli import main
 from tests.conftest import ROOT, SEEDS
 
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
-          "digest.facts.consensus", "digest.sources.feed",
+          "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich",
           "datasketch", "scipy.integrate")  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 _RUN = f"""
 import json, sys
 from digest.cli import main
-code = main(["-q", "run", "--config", sys.argv[1], "--now", "2025-07-20T08:00:00+00:00"])
+code = main([*sys.argv[2:], "run", "--config", sys.argv[1], "--now", "2025-07-20T08:00:00+00:00"])
 print(json.dumps([code, sorted(m for m in {UNUSED + USED!r} if m in sys.modules)]))
 """
 
@@ -31,5 +32,14 @@ def test_an_unchanged_rerun_of_a_folder_loads_no_feed_summary_or_consensus_code(
     config.write_text("sources:\n  folders:\n    - path: saved\noutput: out\nstore: digest.sqlite\n", encoding="utf-8")
     assert main(["-q", "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00"]) == 0
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-c", _RUN, str(config)], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", _RUN, str(config), "-q"], capture_output=True, text=True, env=env,
+                          check=True)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, sorted(USED)]
+    env = {name: value for name, value in env.items() if name not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    told = subprocess.run([sys.executable, "-c", _RUN, str(config)], capture_output=True, text=True, env=env, check=True)
+    assert json.loads(told.stdout.strip().splitlines()[-1]) == [0, sorted(USED)]  # not quiet: still no rich
+    assert "note 2025-W29 unchanged since 2025-07-20T08:00:00+00:00 (same issue, byte for byte)\n" in told.stderr
+    forced = subprocess.run([sys.executable, "-c", _RUN, str(config)], capture_output=True, text=True, check=True,
+                            env={**env, "FORCE_COLOR": "1"})  # rich's own switch: a terminal, bars and colours
+    assert json.loads(forced.stdout.strip().splitlines()[-1]) == [0, sorted([*USED, "rich"])]
+    assert "\x1b[" in forced.stderr and "unchanged since 2025-07-20T08:00:00+00:00" in forced.stderr

@@ -119,3 +119,23 @@ def test_a_bad_cron_string_is_one_clear_config_line(tmp_path, cron, why):
     assert line.startswith(f"{config}: schedule.build: ") and why in line and "\n" not in line
     with pytest.raises(CronError):
         trigger(cron, "UTC")
+
+
+def test_every_expression_checked_without_apscheduler_is_one_it_accepts():
+    """config.yaml's plain cron strings are accepted without loading APScheduler: whatever
+    ``plainly_valid`` accepts, ``trigger`` must accept too (every mix of plain and tricky fields)."""
+    from itertools import product
+
+    from digest.runs.schedule import plainly_valid
+
+    minutes, hours, days, months = ["0", "59", "60", "*", "0,30", "5-10", "*/15", "-1", "٣"], ["7", "23", "24", "*", "7,19"], \
+        ["1", "31", "0", "32", "*", "1,15"], ["1", "12", "13", "0", "*", "jan"]
+    weekdays = ["mon", "sun", "*", "mon-fri", "sat,sun", "mon-fri,sun", "fri-mon", "sun-sat", "mon-mon", "funday", "0", "7", "Mon", "mon-", "-mon", "mon-tue-wed", ""]
+    accepted = 0
+    for fields in product(minutes, hours, days, months, weekdays):
+        expression = " ".join(fields)
+        if plainly_valid(expression):
+            accepted += 1
+            trigger(expression, "UTC")  # raises CronError if the shortcut let a bad one through
+    assert accepted > 100 and plainly_valid("0 7 * * mon") and plainly_valid("30 9 1,15 * mon-fri")
+    assert not plainly_valid("0 7 * mon") and not plainly_valid("0 7 * * funday")

@@ -65,6 +65,31 @@ def test_a_second_run_reads_the_store_and_gives_the_same_issue(tmp_path, monkeyp
     assert again.digest.relevance == first.digest.relevance and again.email.html == first.email.html
 
 
+
+def test_a_rerun_with_nothing_new_leaves_the_weeks_dedup_state_unwritten(tmp_path):
+    """The week's dedup state (~8 MB at 10,000 articles) is written only when it changed."""
+    import shutil
+    import sqlite3
+
+    from digest.stories import again
+    from tests.conftest import SEEDS
+
+    shutil.copytree(SEEDS, tmp_path / "saved")
+    config = load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "s.sqlite", "output": tmp_path / "o"})
+
+    def state_row():
+        with sqlite3.connect(config.store) as db:
+            return db.execute("SELECT rowid, value FROM article_work WHERE kind = ?", (again.KIND,)).fetchall()
+
+    run_issue(config, NOW, sources=[str(tmp_path / "saved")])
+    first = state_row()
+    run_issue(config, NOW, sources=[str(tmp_path / "saved")])
+    assert state_row() == first and len(first) == 1  # the same row, not written again
+    (tmp_path / "saved" / "new.txt").write_text("Studios test AI dubbing for films.\n\nA streaming service "
+                                                "uses generative AI to dub series into ten languages.", encoding="utf-8")
+    run_issue(config, NOW, sources=[str(tmp_path / "saved")])
+    assert state_row()[0][0] != first[0][0] and state_row()[0][1] != first[0][1]
+
 def test_kept_dedup_work_gives_the_same_stories_and_only_new_articles_are_computed(seed_articles):
     settings = load(ROOT / "config.yaml").dedup
     footer = "Sign up for the Daily Reel newsletter to get every story on AI in film first."
@@ -110,3 +135,41 @@ def test_one_cache_serves_folders_read_in_threads(tmp_path):
         assert cache.hits["article"] == 3  # every file read from the cache, whichever thread asked
     assert [r.status for r in first] == ["ok"] * 3
     assert [r.articles for r in again] == [r.articles for r in first]
+
+
+def test_relevance_keys_tell_apart_contents_whose_texts_run_together():
+    """work_key hashes the parts with their lengths: moving text between the title and a block,
+    or between blocks, or changing a block's kind, makes another key; the same content the same key."""
+    base = make_article(text="AI dubs films.\nStudios agree.", title="A title")
+    variants = [
+        replace(base, title="A titl", blocks=(Block("paragraph", "eAI dubs films."), base.blocks[1])),
+        replace(base, blocks=(Block("paragraph", "AI dubs films.Studios agree."),)),
+        replace(base, blocks=(Block("paragraph", "AI dubs films.S"), Block("paragraph", "tudios agree."))),
+        replace(base, blocks=(Block("heading", base.blocks[0].text), base.blocks[1])),
+        replace(base, title="1:A title"),
+    ]
+    keys = [judging.work_key(a, "print") for a in (base, *variants)]
+    assert len(set(keys)) == len(keys)
+    assert judging.work_key(replace(base, id="other", outlet="Other"), "print") == keys[0]
+    assert judging.work_key(base, "other print") != keys[0]
+
+
+def test_a_row_read_is_marked_again_only_when_its_mark_is_old_and_unread_rows_still_go(tmp_path):
+    """Moving a row's ``used`` mark rewrites the row (value included): a row marked within
+    MARK_DAYS keeps its mark, an older one is marked now, one unread for KEEP_DAYS is forgotten."""
+    import sqlite3
+    from datetime import timedelta
+
+    from digest.work import KEEP_DAYS, MARK_DAYS
+
+    path = tmp_path / "s.sqlite"
+    for key, age in (("fresh", MARK_DAYS - 1), ("stale", MARK_DAYS + 1), ("gone", KEEP_DAYS + 1)):
+        with WorkCache(path, NOW - timedelta(days=age)) as cache:
+            cache.put("relevance", {key: [0.5, "why"]})
+    with WorkCache(path, NOW) as cache:
+        assert cache.get("relevance", ["fresh", "stale"]) == {"fresh": [0.5, "why"], "stale": [0.5, "why"]}
+    with sqlite3.connect(path) as db:
+        used = dict(db.execute("SELECT key, used FROM article_work"))
+        plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN DELETE FROM article_work WHERE used < ?", ("x",)))
+    assert used == {"fresh": (NOW - timedelta(days=MARK_DAYS - 1)).isoformat(), "stale": NOW.isoformat()}
+    assert "article_work_used" in plan  # forgetting rows reads the index, not every row's value

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digest.commands import config_option, console, moment, week
+from digest.commands import config_option, console, moment, stderr_is_terminal, week
 from digest.errors import DigestError
 
 
@@ -76,7 +77,7 @@ def _stages(args: argparse.Namespace):
     """Per-stage progress: bars on a terminal, else one log line per stage (not with --quiet)."""
     from digest.progress import Progress
 
-    live = console().is_terminal and not getattr(args, "quiet", False) and args.log_format != "json"
+    live = not getattr(args, "quiet", False) and args.log_format != "json" and stderr_is_terminal()
     if not live and not getattr(args, "quiet", False):
         logging.getLogger("digest.progress").setLevel(logging.INFO)
     return Progress(live=live)
@@ -130,9 +131,13 @@ def _say(args, level: int, message: str) -> None:
 
     if args.log_format == "json":
         say(level, message)
+    elif not stderr_is_terminal():  # the words alone, as rich would print them here, without loading it
+        print(f"{'problem' if level >= logging.WARNING else 'note'} {message}", file=sys.stderr)
     else:
+        from rich.markup import escape  # the message is text, never markup (a path may hold "[...]")
+
         tag = "[yellow]problem[/yellow]" if level >= logging.WARNING else "[dim]note[/dim]"
-        console().print(f"{tag} {message}", markup=True, soft_wrap=True, highlight=False)
+        console().print(f"{tag} {escape(message)}", markup=True, soft_wrap=True, highlight=False)
 
 
 def _print(args: argparse.Namespace, result, seconds: float) -> None:

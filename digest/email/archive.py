@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from digest.config import EmailSettings
-from digest.email.render import template_contents, template_loader
+from digest.email.render import bytecode_cache, template_contents, template_loader
 from digest.email.view import public_url
 from digest.files import write_atomic
 from digest.models import Article, Digest
@@ -35,7 +35,8 @@ def pages(settings: EmailSettings) -> Environment:
 @lru_cache(maxsize=8)
 def _pages(folders: tuple[Path, ...], contents: str) -> Environment:
     """``contents``: the folders' hash (render.template_contents), so an edited file is read again."""
-    return Environment(loader=template_loader(folders), autoescape=True, undefined=StrictUndefined, auto_reload=False)
+    return Environment(loader=template_loader(folders), autoescape=True, undefined=StrictUndefined, auto_reload=False,
+                       bytecode_cache=bytecode_cache())
 
 
 def write_more_page(path: Path, digest: Digest, settings: EmailSettings) -> Path | None:

@@ -2,11 +2,13 @@
 
 Reading a folder of 10,000 saved articles (front matter, character set, layout) costs seconds
 that a weekly re-run would spend again on the same files. ``read_folder`` with a ``WorkCache``
-(``digest/work.py``, kind ``article``) keys each file by what shapes its Article: its path, size
-and modification time (nanoseconds), those of its sidecar metadata files, the folder it is read
-from, the source's name and outlet, and ``VERSION`` (change it when parsing changes what an
-Article holds). A changed, touched or replaced file makes a new key and is read again; so does
-one whose Article does not survive the trip through JSON unchanged (it is simply not kept). Files
+(``digest/work.py``, kind ``article``) keys each file by what shapes its Article: its path, size,
+modification time, inode and inode change time (nanoseconds), those of its sidecar metadata
+files, the folder it is read from, the source's name and outlet, and ``VERSION`` (change it when
+parsing changes what an Article holds). A changed, touched or replaced file makes a new key and
+is read again, even one written with the same size and its modification time set back (its
+change time moves: no program can set it) or one moved over it (another inode); so does one
+whose Article does not survive the trip through JSON unchanged (it is simply not kept). Files
 that cannot be read are not kept either: their problem is reported every run.
 """
 
@@ -21,7 +23,7 @@ from itertools import starmap
 from pathlib import Path
 from typing import Protocol
 
-from digest.models import Article, Block
+from digest.models import Article, Block, block_of
 
 
 class Cache(Protocol):
@@ -39,7 +41,8 @@ VERSION = "folder-1"
 def file_key(path: Path, sidecars: Sequence[Path], shaping: Sequence[str]) -> str | None:
     """The file's key, or None when it cannot be stat'ed (the reader then reports why)."""
     try:
-        stats = [(str(p), s.st_size, s.st_mtime_ns) for p in (path, *sidecars) for s in [os.stat(p)]]
+        stats = [(str(p), s.st_size, s.st_mtime_ns, s.st_ino, s.st_ctime_ns) for p in (path, *sidecars)
+                 for s in [os.stat(p)]]
     except OSError:
         return None
     return hashlib.sha256(json.dumps([VERSION, stats, *shaping]).encode()).hexdigest()[:32]
@@ -69,7 +72,7 @@ def to_json(article: Article) -> dict | None:
 def from_json(value: dict) -> Article:
     published = value["published"]
     return Article(id=value["id"], location=value["location"], title=value["title"], outlet=value["outlet"],
-                   blocks=tuple(starmap(Block, value["blocks"])), url=value["url"],
+                   blocks=tuple(starmap(block_of, value["blocks"])), url=value["url"],
                    published=datetime.fromisoformat(published) if published else None, author=value["author"],
                    source=value["source"], dropped=tuple(value["dropped"]), inferred=tuple(value["inferred"]),
                    pinned=value["pinned"])

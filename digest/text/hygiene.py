@@ -39,7 +39,10 @@ def clean_article(article: Article) -> Article:
     """The article with every field a subscriber may see cleaned (the same object when already clean)."""
     title, outlet = one_line(article.title), one_line(article.outlet)
     author = one_line(article.author) if article.author else article.author
-    texts = [clean_text(b.text) for b in article.blocks]
+    texts = [b.text for b in article.blocks]
+    whole = "\n".join(texts)  # "\n" is kept: one search tells whether any block changes (0.48 -> 0.28 s at 10,000)
+    if "\r" in whole or _IN_TEXT.search(whole):
+        texts = [clean_text(text) for text in texts]
     if all(map(str.__eq__, texts, (b.text for b in article.blocks))):  # the usual case: no Block to make
         if (title, outlet, author) == (article.title, article.outlet, article.author):
             return article

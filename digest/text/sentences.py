@@ -36,8 +36,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import nupunkt
-
 from digest.models import Article, Sentence
 from digest.text.scripts import cjk_words, has_cjk, split_at_marks
 
@@ -71,7 +69,10 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def nupunkt_spans(text: str) -> list[tuple[int, int]]:
-    """Where nupunkt's sentences sit in ``text``, cut at line breaks, without surrounding white space."""
+    """Where nupunkt's sentences sit in ``text``, cut at line breaks, without surrounding white space.
+    nupunkt is imported on first use: a re-run whose articles are all kept splits nothing (~10 ms)."""
+    import nupunkt
+
     spans = []
     for start, end in nupunkt.sent_spans(text):
         for line in _LINE.finditer(text, start, end):
