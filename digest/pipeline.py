@@ -91,7 +91,7 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
 
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
     """dedup.group with each article's shingles, signature and word counts kept between runs, and the
-    week's grouping state (stories/again.py: copy verdicts, near pairs) so a re-run works only what is new."""
+    week's grouping state (stories/again.py: copy verdicts, idf, links, groups) so a re-run works only what is new."""
     keys = features.work_keys(articles, settings)
     found = _kept_work("dedup", articles, keys.values(), features.POOL_MIN, cache, step,
                        lambda part, known: features.features_of(part, settings, known, keys=keys))

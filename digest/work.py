@@ -9,8 +9,9 @@ hash of what shapes it (the input's content and the settings, sometimes the code
 - ``relevance``: the topic score (splitting every sentence and matching every term:
   ``sources/relevance.py``; key: title, location, blocks, ``include`` flag, topic settings);
 - ``dedup``: dedup's shingles, MinHash signature and word counts (``stories/features.py``);
-- ``dedup-week``: one value per dedup settings, the last run's copy verdicts, near pairs and idf
-  (``stories/again.py``: a re-run of the week works only what is new; bytes, ~8 MB at 10,000);
+- ``dedup-week``: one value per dedup settings, the last run's copy verdicts and the week's idf,
+  vectors, links and groups (``stories/again.py``: a re-run works only what is new; bytes, ~18 MB
+  at 10,000);
 - ``facts`` and ``sections``: a featured story's consensus facts and a selection's themes and
   lead (``digest/issue_work.py``; keys hold the stories' content, the settings and the code).
 

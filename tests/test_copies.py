@@ -88,3 +88,28 @@ def test_same_url_is_a_copy_whatever_the_text():
     b = make_article(text=prose(6, 60), url="http://www.x.example/a/", location="b")
     (merge,) = find_copies([a, b], SETTINGS)
     assert (merge.rule, merge.score, merge.detail) == ("copy: same canonical URL", 1.0, "x.example/a")
+
+
+def test_the_pinned_lsh_bands_are_datasketchs_choice():
+    """copies.BANDS spares a run datasketch's import; it must stay what MinHashLSH itself picks."""
+    from datasketch import MinHashLSH
+
+    from digest.stories import copies
+
+    assert (SETTINGS.lsh_threshold, SETTINGS.num_perm) in copies.BANDS  # the shipped settings need no datasketch
+    for (threshold, num_perm), (bands, rows) in copies.BANDS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert (lsh.b, lsh.r) == (bands, rows)
+    copies._bands.cache_clear()
+    lsh = MinHashLSH(threshold=0.3, num_perm=64)
+    assert copies._bands(0.3, 64) == (lsh.b, lsh.r)  # other settings ask datasketch
+
+
+def test_the_opening_read_for_a_dateline_is_the_texts_start():
+    from digest.models import Block
+    from digest.stories import copies
+
+    for texts in (["", "LOS ANGELES (Reuters) - " + "word " * 60], ["short", "x" * 150, "y" * 100], ["a"], [],
+                  ["z" * 199, "b"], ["z" * 198, "b" * 5]):
+        article = dataclasses.replace(make_article(text="x"), blocks=tuple(Block("paragraph", t) for t in texts))
+        assert copies._opening(article) == article.text[:200]

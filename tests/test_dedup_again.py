@@ -1,4 +1,6 @@
-"""A re-run of a week (stories/again.py) gives exactly the stories of a run that kept nothing, working only what is new."""
+"""A re-run of a week (stories/again.py): copies exactly those of a run that kept nothing; stories the
+last run's groups with average-link continued under the frozen idf (stories/regroup.py), checked
+against a reference built from scratch; a full computation whenever too much changed."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from digest.config import DedupSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories
-from digest.stories import again, dedup, features, relink
+from digest.stories import again, average, dedup, features, regroup
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 from tests.test_work import NOW, week_of
@@ -54,21 +56,99 @@ def run_weeks(weeks, keyed: bool = False):
     for week in weeks:
         found = features.features_of(week, SETTINGS)[0]
         keys = features.work_keys(week, SETTINGS) if keyed else None
+        expected = reference(week, found, state, keys)
         stories, state, work = again.group_again(week, SETTINGS, found, state, keys)
-        results.append((stories, dedup.group(week, SETTINGS, found), work))
+        results.append((stories, expected, work))
     return results, state
 
 
+def reference(week, found, state, keys=None, links_only=False):
+    """What a run with ``state`` must give, built from scratch: ``dedup.group`` when the state is
+    unusable or too much changed; else the origins of ``dedup.find_origins``, every lead weighed
+    with the kept idf (a word it lacks: its share of the new rows), links over all pairs, and eager
+    average-link from the kept groups (a group that lost a row taken apart). Stories as sets of
+    origin ids (``links_only``: the links, as pairs of lead ids)."""
+    _, kept = again.unpack(state)
+    origins, _ = dedup.find_origins(week, SETTINGS, found)
+    leads = [found[o.lead.id] for o in origins]
+    rows = [regroup.row_key(o, f, (keys or {}).get(o.lead.id)) for o, f in zip(origins, leads)]
+    where = {k: i for i, k in enumerate(kept.keys)} if kept else {}
+    fresh = [n for n, k in enumerate(rows) if k not in where]
+    gone = len(where) - (len(rows) - len(fresh))
+    if kept is None or kept.changed + len(fresh) + gone > regroup.REFRESH * max(kept.documents, len(origins)):
+        return None
+    new = sorted({w for n in fresh for w in leads[n].terms} - set(kept.words))
+    words = kept.words + new
+    position = {w: i for i, w in enumerate(words)}
+    seen = np.bincount([position[w] for n in fresh for w in leads[n].terms], minlength=len(words))[len(kept.words):]
+    idf = np.concatenate([kept.idf, dedup.idf_of(seen, kept.documents)])
+    cols = np.array([position[w] for f in leads for w in f.terms], dtype=np.int64)
+    matrix = dedup.weighed_parts([f.terms for f in leads], [f.counts for f in leads], cols, idf, len(words))[0]
+    product = (matrix @ matrix.T).toarray()
+    first, second = np.nonzero(np.triu(product >= SETTINGS.story_similarity - 1e-3, 1))
+    links = list(dedup.dated(*dedup.above(matrix, first, second, SETTINGS.story_similarity), origins, SETTINGS.story_days))
+    if links_only:
+        return {(origins[i].lead.id, origins[j].lead.id) for _, i, j in links}
+    groups = regroup._groups(len(kept.keys), kept.joins)
+    old = {i: rows.index(k) for i, k in enumerate(kept.keys) if k in rows}
+    start: dict[int, list[int]] = {}
+    for i, group in enumerate(groups.tolist()):
+        start.setdefault(group, []).append(i)
+    members = [[old[i] for i in rows_] for rows_ in start.values() if all(i in old for i in rows_)]
+    members += [[n] for n in range(len(origins)) if not any(n in m for m in members)]
+    joins = list(eager_average_link(matrix, links, SETTINGS.story_cohesion, members))
+    return _partition(origins, members, joins)
+
+
+def _partition(origins, members, joins):
+    """Stories as sets of origin ids, and the story merges as pairs of lead ids."""
+    joined = dedup._UnionFind(range(len(origins)))
+    for group in members:
+        for row in group[1:]:
+            joined.union(group[0], row)
+    for (_, a, b), _, _ in joins:
+        joined.union(a, b)
+    return {frozenset(origins[i].id for i in g) for g in joined.groups()}
+
+
+def stories_as_sets(stories):
+    return {frozenset(o.id for o in s.origins) for s in stories}
+
+
 @pytest.mark.parametrize("keyed", [False, True])
-def test_every_run_of_a_growing_week_gives_what_a_full_computation_gives(weeks, keyed):
+def test_every_run_of_a_growing_week_gives_what_the_reference_gives(weeks, keyed):
     results, _ = run_weeks(weeks, keyed)
-    for stories, full, _ in results:
-        assert stories == full  # ids, origins, every merge with its score and detail
-    assert any(s.merges for s in results[-1][1]) and any(len(o.articles) > 1 for s in results[-1][1] for o in s.origins)
+    first, *later = results
+    assert first[1] is None and first[0] == dedup.group(weeks[0], SETTINGS, features.features_of(weeks[0], SETTINGS)[0])
+    for stories, expected, work in later:
+        assert expected is not None and not work.all_pairs
+        assert stories_as_sets(stories) == expected
+    week = weeks[2]
+    full = dedup.group(week, SETTINGS, features.features_of(week, SETTINGS)[0])
+    assert {o.id for s in results[-1][0] for o in s.origins} == {o.id for s in full for o in s.origins}  # copies: exact
+    assert any(s.merges for s in full) and any(len(o.articles) > 1 for s in full for o in s.origins)
     first, second, third = (work for _, _, work in results)
     assert first.all_pairs and first.kept_verdicts == 0
     assert second.kept_verdicts > 0 and second.confirmed < first.confirmed  # only pairs with a new profile
-    assert third.kept_verdicts > second.confirmed and not third.all_pairs
+    assert third.kept_verdicts > second.confirmed
+
+
+def test_the_reference_can_tell_a_wrong_regrouping(weeks):
+    """Kept groups forgotten (every row its own group again) give other stories than the reference's."""
+    _, state = run_weeks(weeks[:2])
+    found = features.features_of(weeks[2], SETTINGS)[0]
+    kept, week = again.unpack(state)
+    forgotten = replace(week, joins=week.joins[:0], averages=week.averages[:0], last=week.last[:0])
+    stories, _, work = again.group_again(weeks[2], SETTINGS, found, again.pack(kept, forgotten))
+    assert not work.all_pairs and stories_as_sets(stories) != reference(weeks[2], found, state)
+
+
+def test_a_rerun_with_nothing_new_gives_the_same_stories(weeks):
+    found = features.features_of(weeks[1], SETTINGS)[0]
+    before, _, _ = again.group_again(weeks[1], SETTINGS, found, None)
+    first, state, _ = again.group_again(weeks[1], SETTINGS, found, None)
+    again_, _, work = again.group_again(weeks[1], SETTINGS, found, state)
+    assert again_ == first == before and not work.all_pairs
 
 
 def test_kept_verdicts_are_what_the_run_uses(weeks):
@@ -83,18 +163,22 @@ def test_kept_verdicts_are_what_the_run_uses(weeks):
     assert sum(len(s.origins) for s in stories) > sum(len(s.origins) for s in full)
 
 
-def test_kept_near_pairs_are_what_the_run_uses(weeks):
-    """The links' base can fail too: without its near pairs, the links among old rows are missed."""
+def test_kept_links_are_what_the_run_uses(weeks):
+    """The kept links can fail too: without them, links among old rows are missed."""
     _, state = run_weeks(weeks[:2])
     found = features.features_of(weeks[2], SETTINGS)[0]
-    kept, base = again.unpack(state)
-    empty = np.zeros(0, dtype=np.int64)
-    hollow = replace(base, first=empty, second=empty, values=np.zeros(0, np.float32))
-    stories, _, work = again.group_again(weeks[2], SETTINGS, found, again.pack(kept, hollow))
-    assert not work.all_pairs and stories != dedup.group(weeks[2], SETTINGS, found)
+    kept, week = again.unpack(state)
+    hollow = replace(week, links=week.links[:0], scores=week.scores[:0])
+    expected = reference(weeks[2], found, state, links_only=True)
+    for week_state, same in ((week, True), (hollow, False)):
+        stories, following, work = again.group_again(weeks[2], SETTINGS, found, again.pack(kept, week_state))
+        origins, _ = dedup.find_origins(weeks[2], SETTINGS, found)
+        links = {(origins[i].lead.id, origins[j].lead.id) for i, j in again.unpack(following)[1].links.tolist()}
+        assert not work.all_pairs and (links == expected) is same and len(expected) > 50
 
 
-def test_idf_moving_too_far_computes_all_pairs_again(weeks, seed_articles):
+def test_many_new_articles_compute_everything_again(weeks, seed_articles):
+    """New and gone rows past REFRESH of the week: a full computation, the stories of ``group``."""
     _, state = run_weeks(weeks[:1])
     bigger = [*weeks[0], *week_of(seed_articles, 200)]
     found = features.features_of(bigger, SETTINGS)[0]
@@ -102,33 +186,18 @@ def test_idf_moving_too_far_computes_all_pairs_again(weeks, seed_articles):
     assert work.all_pairs and stories == dedup.group(bigger, SETTINGS, found)
 
 
-def test_a_pair_that_idf_brings_over_the_threshold_is_found(weeks):
-    """Two rows sharing three rare words (cosine 0.145, under story_similarity - NEAR: not a near pair
-    of the base), until 12 new articles use all their other words: then 0.275. The bound marks the two
-    rows unsafe, so they are compared with all again."""
-    own = ["quokka wombat dingo numbat bilby possum".split(), "fjord glacier tundra geyser caldera moraine".split()]
-    pair = [make_article(text=f"{' '.join(w)} zeppelin hovercraft monorail and more {' '.join(w[:5])}.",
-                         location=f"pair{n}.txt", title="") for n, w in enumerate(own)]
-    rng = random.Random(3)
-    fill = [make_article(text=" ".join(rng.sample(own[0] + own[1], 12)) + f" in {CITIES[n % 10]}.", location=f"fill{n}.txt",
-                         title="") for n in range(12)]
-    *_, base, _ = relink.links(*rows_of([*weeks[0], *pair])[1:], SETTINGS.story_similarity)
-    origins, *now = rows_of([*weeks[0], *pair, *fill])
-    first, second, scores, _, full = relink.links(*now, SETTINGS.story_similarity, base)
-    expected = relink.links(*now, SETTINGS.story_similarity)
-    assert not full and expected[4]
-    assert all(np.array_equal(x, y) for x, y in zip((first, second, scores), expected[:3]))
-    rows = sorted(n for n, o in enumerate(origins) if o.lead.id in {pair[0].id, pair[1].id})
-    assert tuple(rows) in set(zip(first.tolist(), second.tolist()))
-
-
-def rows_of(week):
-    """The origins of a week and what relink.links reads: the leads' TF-IDF matrix, its words and idf, the row keys."""
-    found = features.features_of(week, SETTINGS)[0]
-    origins, _ = dedup.find_origins(week, SETTINGS, found)
-    leads = [found[o.lead.id] for o in origins]
-    matrix, words, idf = dedup.weights([f.terms for f in leads], [f.counts for f in leads])
-    return origins, matrix, words, idf, [relink.row_key(o.lead.id, f) for o, f in zip(origins, leads)]
+def test_changes_add_up_to_a_full_computation(weeks):
+    """Rows new or gone count from the full computation on, run after run, until REFRESH is reached."""
+    _, state = run_weeks(weeks[:1])
+    week, runs = list(weeks[0]), []
+    for start in range(1000, 1060, 6):
+        week += grown_week(week[:5], 6, start)
+        found = features.features_of(week, SETTINGS)[0]
+        stories, state, work = again.group_again(week, SETTINGS, found, state)
+        runs.append(work.all_pairs)
+        if work.all_pairs:
+            assert stories == dedup.group(week, SETTINGS, found)
+    assert runs[0] is False and True in runs
 
 
 @pytest.mark.parametrize("state", [b"", b"not a state", b"PK\x03\x04 broken"])
@@ -143,35 +212,48 @@ def test_other_settings_keep_another_state():
     assert again.state_key(SETTINGS) != again.state_key(SETTINGS.model_copy(update={"story_cohesion": 0.3}))
 
 
-def test_a_rerun_in_the_pipeline_reads_the_kept_state_and_finds_the_same_stories(weeks, tmp_path):
+def test_a_rerun_in_the_pipeline_reads_the_kept_state(weeks, tmp_path):
+    """The pipeline's re-run is ``group_again`` with the state its first run kept (and keeps the next)."""
     config = load(ROOT / "config.yaml").model_copy(update={"store": tmp_path / "s.sqlite"})
+    key = again.state_key(config.dedup)
     with WorkCache(config.store, NOW) as cache:
         find_stories(weeks[0], config, cache=cache)
-        assert cache.count(again.KIND) == 1
+        state = cache.get(again.KIND, [key])[key]
     with WorkCache(config.store, NOW + timedelta(hours=1)) as cache:
         kept = find_stories(weeks[1], config, cache=cache)
-        assert cache.hits[again.KIND] == 1
-    assert kept.grouped == find_stories(weeks[1], config).grouped
+        assert cache.hits[again.KIND] == 1 and cache.get(again.KIND, [key])[key] != state
+    on_topic = list(kept.articles)
+    found = features.features_of(on_topic, config.dedup)[0]
+    stories, _, work = again.group_again(on_topic, config.dedup, found, state, features.work_keys(on_topic, config.dedup))
+    assert kept.grouped == stories and not work.all_pairs and len(on_topic) > 100
 
 
-def eager_average_link(matrix, links, cohesion):
-    """The reference: every new average computed at once after each join (``dedup.average_link`` before it was lazy)."""
-    sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]], matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]])
-            for i in range(matrix.shape[0])}
-    size = dict.fromkeys(sums, 1)
+def eager_average_link(matrix, links, cohesion, start=None):
+    """The reference: every new average computed at once after each join (``average.average_link`` before it
+    was lazy); from single rows, or from ``start`` (lists of rows already joined)."""
+    start = start or [[i] for i in range(matrix.shape[0])]
+    group = {row: min(rows) for rows in start for row in rows}
+    dense = matrix.toarray()
+    sums = {min(rows): _sparse(dense[rows].sum(axis=0)) if len(rows) > 1 else
+            (matrix.indices[matrix.indptr[rows[0]]:matrix.indptr[rows[0] + 1]], matrix.data[matrix.indptr[rows[0]]:matrix.indptr[rows[0] + 1]])
+            for rows in start}
+    size = {min(rows): len(rows) for rows in start}
     strongest = {i: {} for i in sums}
     for score, a, b in links:
-        strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
-    heap = [(-score, a, b) for score, a, b in links]
-    heapq.heapify(heap)
+        a, b, link = group[a], group[b], (score, a, b)
+        if a != b:
+            strongest[a][b] = strongest[b][a] = max(strongest[a].get(b, (0.0, 0, 0)), link)
     scratch = np.zeros(matrix.shape[1])
+    heap = [(-(link[0] if size[a] == size[b] == 1 else average._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])), a, b)
+            for a in strongest for b, link in strongest[a].items() if a < b]
+    heapq.heapify(heap)
     while heap:
         negative, a, b = heapq.heappop(heap)
         if -negative < cohesion:
             return
         if a not in sums or b not in sums or b not in strongest[a]:
             continue
-        current = dedup._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
+        current = average._dots(sums[a], [sums[b]], scratch)[0] / (size[a] * size[b])
         if abs(current + negative) > 1e-12:
             continue
         yield strongest[a][b], current, (size[a], size[b])
@@ -184,8 +266,13 @@ def eager_average_link(matrix, links, cohesion):
                 del strongest[other][b]
                 strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
         others = sorted(strongest[a])
-        for other, dot in zip(others, dedup._dots(sums[a], [sums[o] for o in others], scratch)):
+        for other, dot in zip(others, average._dots(sums[a], [sums[o] for o in others], scratch)):
             heapq.heappush(heap, (-dot / (size[a] * size[other]), min(a, other), max(a, other)))
+
+
+def _sparse(row):
+    columns = np.flatnonzero(row)
+    return columns, row[columns]
 
 
 @pytest.mark.parametrize("similarity, cohesion", [(0.18, 0.2), (0.1, 0.12), (0.05, 0.08), (0.1, 0.3)])
@@ -197,23 +284,8 @@ def test_lazy_average_link_joins_exactly_as_the_eager_one(weeks, similarity, coh
     links = [(s, i, j) for i, j, s in zip(first.tolist(), second.tolist(), scores.tolist()) if s >= similarity]
     eager = list(eager_average_link(matrix, links, cohesion))
     assert len(eager) > 10
-    assert list(dedup.average_link(matrix, links, cohesion, similarity)) == eager  # undated: every pair is close
-    assert list(dedup.average_link(matrix, links, cohesion)) == eager
-
-
-def test_the_bound_holds_for_every_pair_when_idf_moves(weeks):
-    """cos_now <= cos_base * max(r)^2 / (min r of a * min r of b), checked on all pairs of a grown week."""
-    old, new = weeks[0], weeks[2]
-    rows = {a.id: features.compute(a, SETTINGS, features.Signer(SETTINGS.num_perm)) for a in new}
-    kept = [a.id for a in old if a.id in {b.id for b in new}]
-    base, words_base, idf_base = dedup.weights([rows[i].terms for i in kept], [rows[i].counts for i in kept])
-    ids = kept + [a.id for a in new if a.id not in set(kept)]
-    now, words, idf = dedup.weights([rows[i].terms for i in ids], [rows[i].counts for i in ids])
-    low, high = relink._ratios(now, words, idf, relink.Base([], None, None, None, words_base, idf_base))
-    top = high[:len(kept)].max()
-    before, after = (base @ base.T).toarray(), (now @ now.T).toarray()[:len(kept), :len(kept)]
-    bound = before * top * top / np.outer(low[:len(kept)], low[:len(kept)])
-    assert (after <= bound * (1 + 1e-9) + 1e-12).all() and not np.allclose(after, before)
+    assert list(average.average_link(matrix, links, cohesion, similarity)) == eager  # undated: every pair is close
+    assert list(average.average_link(matrix, links, cohesion)) == eager
 
 
 def test_weeks_of_none_one_and_identical_articles():
@@ -225,3 +297,26 @@ def test_weeks_of_none_one_and_identical_articles():
         stories, state, _ = again.group_again(week, SETTINGS, found, state)
         assert stories == dedup.group(week, SETTINGS, found)
     assert len(dedup.group(same, SETTINGS)) == 1
+
+
+def test_known_articles_keep_their_profile_keys_and_are_trimmed_only_when_needed(weeks):
+    """An article the last run had keeps its profile's key, signature code and size (the boilerplate it
+    holds did not change): they are what trimming it again would give."""
+    from digest.stories import copies, recopy
+
+    first, second = (sorted(w, key=lambda a: a.id) for w in weeks[:2])
+    found = features.features_of(first, SETTINGS)[0]
+    _, state, _ = again.group_again(first, SETTINGS, found, None, features.work_keys(first, SETTINGS))
+    kept, _ = again.unpack(state)
+    found = features.features_of(second, SETTINGS)[0]
+    keys = features.work_keys(second, SETTINGS)
+    raw, boilerplate = copies.raw_profiles(second, SETTINGS, found)
+    profiles, profile_keys, codes, sizes, lazy = recopy._profiles(raw, boilerplate, [recopy.article_key(a, keys[a.id])
+                                                                              for a in second], kept)
+    assert len(boilerplate) and len(lazy) > len(second) * 0.9 and all(profiles[n] is raw[n] for n in lazy)
+    again_ = [copies.trimmed(p, boilerplate) for p in raw]
+    assert profile_keys == [recopy.profile_key(p) for p in again_]
+    assert sizes.tolist() == [len(p.shingles) for p in again_]
+    assert codes.tolist() == [recopy.OWN if p is r else recopy.SIGNED if len(p.shingles) else recopy.EMPTY
+                              for p, r in zip(again_, raw)]
+    assert recopy.SIGNED in codes.tolist()  # the wire copies' footer is boilerplate

@@ -37,13 +37,16 @@ def made_week(seed_articles, count: int = 60):
                        for n, a in enumerate(articles[::7])]
 
 
-def test_minhash_values_are_datasketchs(seed_articles):
-    signer = features.Signer(SETTINGS.num_perm)
-    assert signer._fast  # the vectorised path is the one in use
+@pytest.mark.parametrize("num_perm", [SETTINGS.num_perm, 16, 300])
+def test_minhash_values_are_datasketchs(seed_articles, num_perm):
+    """The Signer draws datasketch's permutations and computes its values without importing it."""
+    signer = features.Signer(num_perm)
+    template = MinHash(num_perm=num_perm)  # datasketch's defaults: scheme and seed
+    assert template.scheme == signer.scheme
+    assert np.array_equal(template.permutations, np.array(signer.permutations))
     for article in made_week(seed_articles, 10):
         own = features.shingles(article.text, SETTINGS.shingle_words)
-        reference = MinHash(num_perm=SETTINGS.num_perm, hashfunc=features._low_bits,
-                            permutations=signer._template.permutations, scheme=signer.scheme)
+        reference = MinHash(num_perm=num_perm, hashfunc=features._low_bits)
         reference.update_batch(own.tolist())
         assert np.array_equal(signer.sign(own), reference.hashvalues)
 

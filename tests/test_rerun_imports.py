@@ -1,7 +1,7 @@
 """A re-run with nothing new loads only what it uses: no feed or page libraries for a folder, no
 summarisers or consensus rules for stories whose work is kept, no sentence splitter when nothing
-is split, no APScheduler for a plain cron string, no rich when stderr is no terminal (each costs
-start-up time)."""
+is split, no APScheduler for a plain cron string, no rich when stderr is no terminal, no
+datasketch (it pulls in scipy.integrate) for dedup (each costs start-up time)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from digest.cli import main
 from tests.conftest import ROOT, SEEDS
 
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
-          "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich")
+          "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich",
+          "datasketch", "scipy.integrate")  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 _RUN = f"""
 import json, sys

@@ -1,20 +1,23 @@
-"""Dedup on a re-run of a week: the stories of ``dedup.group``, exactly, working again only what is new.
+"""Dedup on a re-run of a week: the copies of ``dedup.group`` exactly, the stories continued from the last run's.
 
 A week is often run again with a few new articles (a cron run each day, an editor's preview).
 ``group_again`` takes what the last run left (``state``: bytes the pipeline keeps in the work
-cache, kind ``KIND``) and returns the stories with the state for the next run:
+cache, kind ``KIND``; ~18 MB at 10,000 articles) and returns the stories with the state for the
+next run:
 
 - copies (``recopy``): LSH candidates and verdicts kept by the two profiles' content, so only
-  pairs with a new or changed profile are looked up and confirmed;
-- links (``relink``): the base run's near pairs and idf, with a bound on how far idf's drift can
-  move a cosine, so only new rows and rows whose idf moved too much are compared against all;
-- average-link runs in full (every cosine moves a little when idf does, so no join order can be
-  reused exactly).
+  pairs with a new or changed profile are looked up and confirmed; the origins are exactly
+  ``dedup.group``'s;
+- stories (``regroup``): idf frozen at the last full computation, old rows' vectors and links
+  kept, only new rows weighed and compared with all, average-link continued from the last run's
+  groups. This is not a from-scratch ``group`` of the same articles: an old story only grows, and
+  idf does not follow the new articles. ``regroup`` says exactly what it equals;
+  ``benchmarks/dedup_again.py`` measures how far it is from a from-scratch run. When the rows new
+  or gone since the full computation reach ``regroup.REFRESH`` (10 %) of the week, the run
+  computes everything again, and its stories are ``group``'s.
 
-Everything is exact: the stories, origins and merges are those of ``dedup.group``
-(``tests/test_dedup_again.py`` compares them on weeks grown and changed run after run, and
-``benchmarks/dedup_again.py`` on the benchmark's corpus). A state that cannot be read (another
-version, damaged) only means a run that works everything again.
+A state that cannot be read (another version, damaged) or other settings (another key) only mean
+a run that works everything again.
 """
 
 from __future__ import annotations
@@ -30,11 +33,11 @@ import numpy as np
 
 from digest.config import DedupSettings
 from digest.models import Article, Story
-from digest.stories import dedup, recopy, relink
+from digest.stories import dedup, recopy, regroup
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 2
+_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,10 @@ class Work:
     fresh_profiles: int  # profiles the last run did not have
     confirmed: int  # candidate pairs confirmed this run (the others' verdicts were kept)
     kept_verdicts: int
-    all_pairs: bool  # the links were computed over all pairs (no usable base)
+    all_pairs: bool  # everything computed again (no usable state, or too much changed): the stories are ``group``'s
 
     def summary(self) -> str:
-        links = "all pairs compared" if self.all_pairs else "pairs compared again only where the bound requires"
+        links = "all pairs compared, stories grouped afresh" if self.all_pairs else "new rows compared with all, stories continued"
         return (f"{self.articles} articles, {self.fresh_profiles} new or changed profiles; {self.confirmed} copy "
                 f"candidates confirmed, {self.kept_verdicts} verdicts kept; links: {links}")
 
@@ -61,56 +64,74 @@ def state_key(settings: DedupSettings) -> str:
 
 def group_again(articles: Sequence[Article], settings: DedupSettings, features: Mapping[str, Features],
                 state: bytes | None = None, keys: Mapping[str, str] | None = None) -> tuple[tuple[Story, ...], bytes, Work]:
-    """``dedup.group`` with the last run's ``state``; returns the stories, the next state and ``Work``.
-    ``keys``: the articles' ``features.work_key`` by id, if known (they then stand for the leads' words)."""
-    kept, base = unpack(state)
+    """``dedup.group`` with the last run's ``state`` (see the module's text for what it then equals);
+    returns the stories, the next state and ``Work``. ``keys``: the articles' ``features.work_key``
+    by id, if known (they then stand for the leads' words)."""
+    kept, week = unpack(state)
     articles = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
-    merges, kept = recopy.find_copies(articles, settings, features, kept)
+    merges, kept = recopy.find_copies(articles, settings, features, kept, keys)
     copies = dedup._spanning(merges, [a.id for a in articles])
     origins = dedup._origins(articles, copies)
     leads = [features[o.lead.id] for o in origins]
-    matrix, words, idf = dedup.weights([f.terms for f in leads], [f.counts for f in leads])
-    rows = [relink.row_key(o.lead.id, f, (keys or {}).get(o.lead.id)) for o, f in zip(origins, leads)]
-    first, second, scores, base, full = relink.links(matrix, words, idf, rows, settings.story_similarity, base)
-    links = list(dedup.dated(first, second, scores, origins, settings.story_days))
-    related = dedup.joined(matrix, origins, links, settings)
+    rows = [regroup.row_key(o, f, (keys or {}).get(o.lead.id)) for o, f in zip(origins, leads)]
+    related, week, full = regroup.related(origins, leads, rows, settings, week)
     work = Work(len(articles), kept.fresh, kept.confirmed, kept.pairs - kept.confirmed, full)
-    return dedup._stories(origins, copies, related), pack(kept, base), work
+    return dedup._stories(origins, copies, related), pack(kept, week), work
 
 
-def pack(kept: recopy.Kept, base: relink.Base) -> bytes:
+def pack(kept: recopy.Kept, week: regroup.Week) -> bytes:
     signed = sorted(kept.signatures)
     arrays = {"keys": _halves(kept.keys), "first": kept.first.astype(np.int32), "second": kept.second.astype(np.int32),
               "verdict": kept.verdict.astype(np.int32), "signed": _halves(signed),
               "signatures": np.stack([kept.signatures[k] for k in signed]) if signed else np.zeros((0, 0), np.uint32),
-              "found": _text(json.dumps([_VERSION, kept.found])),
-              "link_keys": _halves(base.keys), "link_first": base.first.astype(np.int32),
-              "link_second": base.second.astype(np.int32), "link_values": base.values.astype(np.float32),
-              "link_words": _text("\n".join(base.words)), "link_idf": base.idf}
+              "found": _text(json.dumps([_VERSION, kept.found, week.documents, week.changed])),
+              "boilerplate": kept.boilerplate if kept.boilerplate is not None else np.zeros(0, np.uint64),
+              "articles": _halves(kept.articles), "profiled": _halves(kept.profiled if kept.articles else []),
+              "codes": kept.codes.astype(np.int8), "sizes": kept.sizes.astype(np.int64),
+              "rows": _halves(week.keys), "tally": _narrow(week.tally), "indices": _narrow(week.matrix.indices),
+              "indptr": week.matrix.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
+              "links": week.links.astype(np.int32), "scores": week.scores, "joins": week.joins.astype(np.int32),
+              "averages": week.averages, "last": week.last}
     out = io.BytesIO()
     np.savez(out, **arrays)
     return out.getvalue()
 
 
-def unpack(state: bytes | None) -> tuple[recopy.Kept | None, relink.Base | None]:
-    """The last run's copies and links state, or (None, None) for nothing or a state this version cannot read."""
+def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None]:
+    """The last run's copies and week, or (None, None) for nothing or a state this version cannot read."""
     if not state:
         return None, None
     try:
         with np.load(io.BytesIO(state), allow_pickle=False) as arrays:
-            version, found = json.loads(arrays["found"].tobytes())
+            version, found, documents, changed = json.loads(arrays["found"].tobytes())
             if version != _VERSION:
                 return None, None
             kept = recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
                                arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
-                               dict(zip(_whole(arrays["signed"]), arrays["signatures"])))
-            words = arrays["link_words"].tobytes().decode()
-            base = relink.Base(_whole(arrays["link_keys"]), arrays["link_first"].astype(np.int64),
-                               arrays["link_second"].astype(np.int64), arrays["link_values"],
-                               words.split("\n") if words else [], arrays["link_idf"])
-            return kept, base
+                               dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
+                               boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
+                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"])
+            if not len(kept.profiled) == len(kept.articles) <= min(len(kept.codes), len(kept.sizes)):
+                return None, None
+            words = arrays["words"].tobytes().decode()
+            words = words.split("\n") if words else []
+            rows = _whole(arrays["rows"])
+            tally, norms = arrays["tally"].astype(np.int64), arrays["norms"]
+            if len(norms) != len(rows):
+                return None, None
+            matrix = dedup.rebuilt(tally, arrays["indices"].astype(np.int32), arrays["indptr"], norms, arrays["idf"],
+                                   max(len(words), 1))
+            week = regroup.Week(rows, matrix, tally, norms, words, arrays["idf"], int(documents), arrays["links"].astype(np.int64),
+                                arrays["scores"], arrays["joins"].astype(np.int64), arrays["averages"], arrays["last"],
+                                int(changed))
+            return kept, week
     except (OSError, zipfile.BadZipFile, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
         return None, None
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in 16 bits when they fit (a week's counts and columns nearly always do)."""
+    return values.astype(np.uint16 if values.max(initial=0) < 2**16 else np.uint32)
 
 
 def _text(text: str) -> np.ndarray:

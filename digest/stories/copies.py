@@ -44,7 +44,8 @@ an exact all-pairs check confirms; 4 misses were such teasers, 1 a truncation at
 close this gap; it is not used yet.
 
 At 10,000 articles: shingles are sorted ``uint64`` arrays, boilerplate is found with
-``np.unique`` over an outlet's arrays, the LSH bands are datasketch's (``MinHashLSH`` picks them)
+``np.unique`` over an outlet's arrays, the LSH bands are datasketch's (``MinHashLSH`` picks them; ``BANDS`` pins its choice for the
+shipped settings)
 but collisions are found by sorting each band's values (the same pairs as datasketch's index,
 ``tests/test_dedup_scale.py``), and the shingles a pair shares are counted for all the partners
 of one article at once.
@@ -61,7 +62,6 @@ from itertools import combinations, groupby
 from urllib.parse import urlsplit
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from digest.config import DedupSettings
 from digest.models import Article, Merge
@@ -137,18 +137,41 @@ def profiles_of(articles: Sequence[Article], settings: DedupSettings,
     The boilerplate of every outlet is taken out of every article, so a pair is compared on the
     same footing whichever outlets published it.
     """
+    found, boilerplate = raw_profiles(articles, settings, features)
+    return [trimmed(p, boilerplate) for p in found] if len(boilerplate) else found
+
+
+def raw_profiles(articles: Sequence[Article], settings: DedupSettings,
+                 features: Mapping[str, Features] | None = None) -> tuple[list[_Profile], np.ndarray]:
+    """The profiles with their boilerplate still in, and the week's boilerplate (sorted shingles)."""
     features = features if features is not None else features_of(articles, settings)[0]
     found = [_Profile(a.id, features[a.id].shingles, canonical_url(a.url), " ".join(a.outlet.lower().split()),
-                      dateline(a.text), features[a.id].signature) for a in articles]
+                      dateline(_opening(a)), features[a.id].signature) for a in articles]
     by_outlet: dict[str, list[_Profile]] = {}
     for profile in found:
         by_outlet.setdefault(profile.outlet, []).append(profile)
     boilerplate = np.unique(np.concatenate([_EMPTY, *(_boilerplate(members, settings.boilerplate_articles)
                                                       for outlet, members in by_outlet.items() if outlet)]))
+    return found, boilerplate
+
+
+def _opening(article: Article, size: int = 200) -> str:
+    """``article.text[:size]`` without joining all its blocks."""
+    parts, length = [], -2
+    for block in article.blocks:
+        parts.append(block.text)
+        length += len(block.text) + 2  # the length of the blocks so far, joined as ``text`` joins them
+        if length >= size:
+            break
+    return "\n\n".join(parts)[:size]
+
+
+def trimmed(profile: _Profile, boilerplate: np.ndarray) -> _Profile:
+    """The profile without ``boilerplate`` (signature None: to be signed again), or as it was if it holds none."""
     if not len(boilerplate):
-        return found
-    return [p if (kept := ~_within(p.shingles, boilerplate)).all() else
-            dataclasses.replace(p, shingles=p.shingles[kept], signature=None) for p in found]
+        return profile
+    kept = ~_within(profile.shingles, boilerplate)
+    return profile if kept.all() else dataclasses.replace(profile, shingles=profile.shingles[kept], signature=None)
 
 
 _EMPTY = np.zeros(0, dtype=np.uint64)
@@ -192,8 +215,17 @@ def _candidates(profiles: list[_Profile], settings: DedupSettings, signer: Signe
     return {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in zip(*np.divmod(pairs, len(signed)))}
 
 
+BANDS = {(0.1, 128): (64, 2)}  # datasketch's choice for the shipped settings (tests/test_copies.py checks it)
+
+
 @functools.lru_cache(maxsize=8)
 def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) as ``MinHashLSH`` chooses them; pinned for the shipped settings, so a run needs no
+    datasketch (its package pulls in scipy.integrate, ~0.4 s)."""
+    if (threshold, num_perm) in BANDS:
+        return BANDS[threshold, num_perm]
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 
@@ -223,15 +255,18 @@ def _sharing(profiles, field: str) -> set[tuple[str, str]]:
     return {pair for ids in groups.values() for pair in combinations(sorted(ids), 2)}
 
 
-def confirm(a: _Profile, b: _Profile, settings: DedupSettings, shared: int | None = None) -> Merge | None:
-    """The first rule that makes ``a`` and ``b`` copies, or None (``shared``: their shingles in common, if known)."""
+def confirm(a: _Profile, b: _Profile, settings: DedupSettings, shared: int | None = None,
+            sizes: tuple[int, int] | None = None) -> Merge | None:
+    """The first rule that makes ``a`` and ``b`` copies, or None (``shared``: their shingles in common,
+    and ``sizes``: how many each has, if known)."""
     if a.url and a.url == b.url:
         return Merge(a.id, b.id, "copy: same canonical URL", 1.0, a.url)
-    if not len(a.shingles) or not len(b.shingles):
+    first, second = sizes or (len(a.shingles), len(b.shingles))
+    if not first or not second:
         return None
     shared = _shared(a.shingles, b.shingles) if shared is None else shared
-    smaller = min(len(a.shingles), len(b.shingles))
-    resemblance = shared / (len(a.shingles) + len(b.shingles) - shared)
+    smaller = min(first, second)
+    resemblance = shared / (first + second - shared)
     containment = shared / smaller if smaller >= settings.copy_min_shingles else 0.0
     detail = f"Jaccard {resemblance:.3f}, {shared} of the smaller text's {smaller} 5-word runs shared"
     if resemblance >= settings.copy_resemblance:

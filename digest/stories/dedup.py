@@ -40,9 +40,12 @@ new average is queued as an upper bound and computed only if it reaches the top 
 (the joins and averages are those of computing all at once; most bounds never reach 0.2).
 
 A re-run of a week does not start again from nothing: ``stories/again.py`` keeps the copy
-verdicts (``recopy``) and the base run's near pairs and idf (``relink``), and works again only
-what involves new articles or what idf's drift could change, with the same stories, origins and
-merges as ``group`` (the pipeline uses it whenever there is a store).
+verdicts (``recopy``: the same origins as a full run) and the week's idf, vectors, links and
+groups (``regroup``): idf stays frozen, only the new rows are weighed and compared with all, and
+average-link goes on from the last run's groups. That is not ``group`` from scratch (see
+``regroup`` for what it equals and what it costs in quality); once the rows new or gone reach
+``regroup.REFRESH`` of the week, a run computes everything again (the pipeline uses ``again``
+whenever there is a store).
 
 Order independence: articles and origins are sorted by id first, joins are taken in order of
 (average, origin positions), every output is sorted by a total key, and ids are hashes of member
@@ -52,7 +55,6 @@ already featured in an earlier week is the store's job, not this module's.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -62,6 +64,7 @@ import numpy as np
 from scipy import sparse
 
 from digest.config import DedupSettings
+from digest.stories.average import average_link
 from digest.stories.copies import find_copies
 from digest.stories.features import Features, content_words, features_of
 from digest.models import Article, Merge, Origin, Story, stable_id
@@ -109,7 +112,7 @@ def _origins(articles: Sequence[Article], copies: list[Merge]) -> list[Origin]:
     by_id = {a.id: a for a in articles}
     origins = []
     for ids in joined.groups():
-        members = sorted((by_id[i] for i in ids), key=_lead_key)
+        members = sorted((by_id[i] for i in ids), key=_lead_key) if len(ids) > 1 else [by_id[ids[0]]]
         origins.append(Origin(stable_id("origin", *sorted(ids)), tuple(members)))
     return sorted(origins, key=lambda o: o.id)
 
@@ -131,127 +134,15 @@ def joined(matrix: sparse.csr_matrix, origins: list[Origin], links: list[tuple[f
     """The story merges of average-link over ``links`` ((cosine, i, j) between rows of ``matrix``)."""
     dates = [o.lead.published for o in origins if o.lead.published is not None]
     close = not dates or max(dates) - min(dates) <= timedelta(days=settings.story_days)
-    merges = []
-    for (score, a, b), average, sizes in average_link(matrix, links, settings.story_cohesion,
-                                                      settings.story_similarity if close else 1.0):
-        merges.append(Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
-                            f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined"))
-    return merges
+    return [story_merge(origins, *join) for join in
+            average_link(matrix, links, settings.story_cohesion, settings.story_similarity if close else 1.0)]
 
 
-def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float, unlinked: float = 1.0):
-    """Join the two linked groups with the highest average cosine, while it is >= ``cohesion``.
-
-    ``matrix`` holds unit rows; only groups joined by a link are compared, and the average of all
-    pairs across two groups is exact: (sum of one's rows) . (sum of the other's) / (n * m). A
-    group's sum is kept as a sparse vector (its columns and values).
-    Yields (strongest link across the two groups, average, (n, m)) for every join, in join order.
-
-    Lazily: after a join, the new group's average with a neighbour is not computed at once; an
-    upper bound goes into the queue instead, the weighted mean of the two joined groups' last
-    averages with it (``unlinked`` for a group it had no link with: the highest cosine a pair that
-    is not a link can have), with a margin far above rounding. Only a bound that reaches the top of
-    the queue is computed, by the same dot product the eager join would have used, and queued
-    again: so the joins and averages are those of computing every average at once (kept as
-    ``tests/test_dedup_scale.py``'s reference), and most neighbours, whose bound stays under
-    ``cohesion``, are never computed.
-    """
-    queue = _Queue(matrix, links, unlinked, cohesion)
-    while queue.heap:
-        negative, a, b, bound = heapq.heappop(queue.heap)
-        if -negative < cohesion:
-            return
-        if a not in queue.sums or b not in queue.sums or b not in queue.strongest[a]:
-            continue
-        if bound:
-            queue.compute(a, b, -negative)
-            continue
-        current = _dots(queue.sums[a], [queue.sums[b]], queue.scratch)[0] / (queue.size[a] * queue.size[b])
-        if abs(current + negative) > 1e-12:
-            continue  # a stale entry: one of the groups has grown since
-        yield queue.strongest[a][b], current, (queue.size[a], queue.size[b])
-        queue.join(a, b)
-
-
-class _Queue:
-    """Average-link's groups (sums, sizes, strongest links to neighbours) and its queue of
-    (-average, a, b, is a bound), a < b; ``last``: each neighbour pair's last queued value."""
-
-    def __init__(self, matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], unlinked: float, cohesion: float):
-        self.sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]],
-                         matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]]) for i in range(matrix.shape[0])}
-        self.size = dict.fromkeys(self.sums, 1)
-        self.strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in self.sums}
-        for score, a, b in links:
-            self.strongest[a][b] = self.strongest[b][a] = max(self.strongest[a].get(b, (0.0, 0, 0)), (score, a, b))
-        self.heap = [(-score, a, b, False) for score, a, b in links]
-        heapq.heapify(self.heap)
-        self.last = {(a, b): score for score, a, b in links}
-        self.pending: dict[tuple[int, int], tuple[float, int]] = {}  # pair -> (its bound, the group just joined)
-        self.scratch = np.zeros(matrix.shape[1])
-        self.unlinked, self.cohesion = unlinked, cohesion
-
-    def compute(self, a: int, b: int, bound: float) -> None:
-        """The exact average of a bound that reached the top, as the eager join computed it."""
-        if self.pending.get((a, b), (None,))[0] != bound:
-            return  # a stale bound
-        _, joined = self.pending.pop((a, b))
-        other = b if joined == a else a
-        value = _dots(self.sums[joined], [self.sums[other]], self.scratch)[0] / (self.size[a] * self.size[b])
-        self.last[(a, b)] = value
-        heapq.heappush(self.heap, (-value, a, b, False))
-
-    def join(self, a: int, b: int) -> None:
-        """Group ``b`` into ``a`` (the smaller index) and queue a bound of a's new average with each neighbour."""
-        a, b = min(a, b), max(a, b)
-        strongest, before = self.strongest, (self.size[a], self.size[b])
-        self.sums[a] = _add(self.sums[a], self.sums.pop(b), self.scratch)
-        self.size[a] += self.size.pop(b)
-        del strongest[a][b]
-        self.last.pop((a, b), None)
-        was = {o: self.last.pop(_pair(a, o), self.unlinked) for o in strongest[a]}
-        for other, link in strongest.pop(b).items():
-            if other != a:
-                del strongest[other][b]
-                strongest[a][other] = strongest[other][a] = max(strongest[a].get(other, link), link)
-        gone = {o: self.last.pop(_pair(b, o), self.unlinked) for o in strongest[a]}
-        for other in strongest[a]:
-            mean = (before[0] * was.get(other, self.unlinked) + before[1] * gone[other]) / (before[0] + before[1])
-            bound, pair = mean * (1 + 1e-9) + 1e-12, (a, other) if a < other else (other, a)
-            self.last[pair] = bound
-            if bound >= self.cohesion:  # a bound under it can never be joined: only its value is kept
-                self.pending[pair] = (bound, a)
-                heapq.heappush(self.heap, (-bound, *pair, True))
-            else:
-                self.pending.pop(pair, None)
-
-
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
-
-
-def _dots(vector, others, scratch: np.ndarray) -> list[float]:
-    """``vector`` . each of ``others`` (sparse vectors: columns, values), through a dense scratch row."""
-    columns, values = vector
-    scratch[columns] = values
-    found = [float(scratch[c] @ v) for c, v in others]
-    scratch[columns] = 0.0
-    return found
-
-
-def _add(a, b, scratch: np.ndarray):
-    """The sum of two sparse vectors (sorted columns, values): each column's a + b, through ``scratch``.
-
-    The columns are merged by a stable sort (two sorted runs: a linear merge) instead of ``np.unique``."""
-    columns = np.concatenate([a[0], b[0]])
-    columns.sort(kind="stable")
-    if len(columns) > 1:
-        columns = columns[np.concatenate([[True], columns[1:] != columns[:-1]])]
-    scratch[a[0]] = a[1]
-    scratch[b[0]] += b[1]
-    values = scratch[columns]
-    scratch[columns] = 0.0
-    return columns, values
+def story_merge(origins: list[Origin], link: tuple[float, int, int], average: float, sizes: tuple[int, int]) -> Merge:
+    """The Merge of one average-link join: its strongest link between two origins' leads."""
+    score, a, b = link
+    return Merge(origins[a].lead.id, origins[b].lead.id, "same event: text similarity", round(score, 3),
+                 f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined")
 
 
 def _links(matrix, origins: list[Origin], settings: DedupSettings):
@@ -341,21 +232,49 @@ def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> spars
 
 def weights(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> tuple[sparse.csr_matrix, list[str], np.ndarray]:
     """``weigh``, with the matrix's columns (its words, sorted) and their idf."""
+    return weight_parts(terms, counts)[:3]
+
+
+def weight_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]):
+    """``weights``, and the matrix's counts and row norms (``weighed_parts``)."""
     words = sorted(dict.fromkeys(chain.from_iterable(terms)))
     position = {w: i for i, w in enumerate(words)}
     cols = np.fromiter(map(position.__getitem__, chain.from_iterable(terms)), dtype=np.int64)
+    idf = idf_of(np.bincount(cols, minlength=len(words)), len(terms))
+    matrix, tally, norms = weighed_parts(terms, counts, cols, idf, max(len(words), 1))
+    return matrix, words, idf, tally, norms
+
+
+def idf_of(frequency: np.ndarray, documents: int) -> np.ndarray:
+    """Smoothed idf of words found in ``frequency`` of ``documents`` (as if there were at least 50)."""
+    total = max(documents, _IDF_MIN_DOCUMENTS)
+    return np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
+
+
+def weighed_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray], cols: np.ndarray, idf: np.ndarray,
+                  width: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """Unit rows of sublinear tf times ``idf[cols]`` (``cols``: each term's column, row after row), with
+    each value's count and each row's norm: ``rebuilt`` makes the same matrix of them."""
     lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-    frequency = np.bincount(cols, minlength=len(words))
-    total = max(len(terms), _IDF_MIN_DOCUMENTS)
-    idf = np.array([math.log((1 + total) / (1 + n)) + 1 for n in frequency.tolist()])
     tally = np.concatenate(counts).astype(np.int64) if len(terms) else np.zeros(0, dtype=np.int64)
-    tf = np.array([0.0] + [1 + math.log(n) for n in range(1, int(tally.max(initial=0)) + 1)])
-    weights = tf[tally] * idf[cols]
-    rows = np.repeat(np.arange(len(terms)), lengths)
-    values = weights / np.repeat(_norms(weights, lengths), lengths)
-    order = np.argsort(rows * max(len(words), 1) + cols)  # by row, then column: each (row, column) once
+    weights = _tf(tally)[tally] * idf[cols]
+    norms = _norms(weights, lengths)
+    order = np.argsort(np.repeat(np.arange(len(terms)), lengths) * width + cols)  # by row, then column: each once
     indptr = np.concatenate([[0], np.cumsum(lengths)])
-    return sparse.csr_matrix((values[order], cols[order], indptr), shape=(len(terms), max(len(words), 1))), words, idf
+    return rebuilt(tally[order], cols[order], indptr, norms, idf, width), tally[order], norms
+
+
+def rebuilt(tally: np.ndarray, cols: np.ndarray, indptr: np.ndarray, norms: np.ndarray, idf: np.ndarray,
+            width: int) -> sparse.csr_matrix:
+    """The unit rows of ``weighed_parts`` from its counts, columns and norms (the same values, bit for bit)."""
+    rows = len(indptr) - 1
+    values = _tf(tally)[tally] * idf[cols] / np.repeat(norms, np.diff(indptr))
+    return sparse.csr_matrix((values, cols, indptr), shape=(rows, width))
+
+
+def _tf(tally: np.ndarray) -> np.ndarray:
+    """Sublinear tf of every count up to the largest: 1 + ln(n), as Python's ``math.log`` gives it."""
+    return np.array([0.0] + [1 + math.log(n) for n in range(1, int(tally.max(initial=0)) + 1)])
 
 
 def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -397,7 +316,7 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
         members = tuple(sorted((by_id[i] for i in ids), key=lambda o: o.id))
         merges = tuple(sorted(explained.get(joined.find(ids[0]), []),
                               key=lambda m: (not m.rule.startswith("copy:"), m.left, m.right)))
-        lead = min((o.lead for o in members), key=_lead_key)
+        lead = min((o.lead for o in members), key=_lead_key) if len(members) > 1 else members[0].lead
         stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))
     return tuple(sorted(stories, key=lambda s: (-len(s.origins), s.id)))
 

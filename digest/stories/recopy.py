@@ -45,6 +45,11 @@ class Kept:
     verdict: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0: not a copy; n: ``found[n - 1]``
     found: list[tuple[str, float, str]] = field(default_factory=list)  # (rule, score, detail) of the copies
     signatures: dict[bytes, np.ndarray] = field(default_factory=dict)  # profiles signed again (boilerplate out)
+    boilerplate: np.ndarray | None = None  # the week's boilerplate (``copies.raw_profiles``)
+    articles: list[bytes] = field(default_factory=list)  # each article's ``article_key``
+    profiled: list[bytes] = field(default_factory=list)  # its profile's key
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # its signature: ``SIGNED``...
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # its shingles without boilerplate
     fresh: int = 0  # profiles of this run the last one did not have (not kept)
     confirmed: int = 0  # pairs confirmed this run (not kept)
     pairs: int = 0  # candidate pairs this run (not kept)
@@ -57,26 +62,42 @@ def profile_key(profile) -> bytes:
     return digest.digest()
 
 
+OWN, SIGNED, EMPTY = 0, 1, 2  # a profile's signature: its article's; signed again (kept); none (no shingles left)
+
+
+def article_key(article: Article, work_key: str) -> bytes:
+    """What an article's profile is made of, besides the week's boilerplate: its id, content, URL and outlet."""
+    return xxhash.xxh3_128("\0".join([article.id, work_key, article.url or "", article.outlet]).encode()).digest()
+
+
 def find_copies(articles: Sequence[Article], settings: DedupSettings, features: Mapping[str, Features],
-                kept: Kept | None = None) -> tuple[list[Merge], Kept]:
+                kept: Kept | None = None, work_keys: Mapping[str, str] | None = None) -> tuple[list[Merge], Kept]:
     """``copies.find_copies`` (articles sorted by id), with the last run's ``kept`` verdicts and
     signatures; returns the merges and what to keep for the next run. Pairs are numbers i * n + j
-    (i < j: positions of the articles, so in the order of their ids)."""
+    (i < j: positions of the articles, so in the order of their ids). With ``work_keys`` (the
+    articles' ``features.work_key``), an article the last run had, in a week whose boilerplate is
+    unchanged, keeps its profile's key, signature and size, and its boilerplate is taken out only
+    if a pair with another such article has to be confirmed."""
     kept = kept or Kept()
-    profiles = copies.profiles_of(articles, settings, features)
-    keys = [profile_key(p) for p in profiles]
+    raw, boilerplate = copies.raw_profiles(articles, settings, features)
+    lookups = [article_key(a, work_keys[a.id]) for a in articles] if work_keys is not None else None
+    profiles, keys, signed, sizes, lazy = _profiles(raw, boilerplate, lookups, kept)
     where = {k: n for n, k in enumerate(dict.fromkeys(keys))}
     key_of = np.array([where[k] for k in keys], dtype=np.int64)  # each article's position in this run's keys
     before = {k: n for n, k in enumerate(kept.keys)}
     old = np.array([before.get(k, -1) for k in where], dtype=np.int64)[key_of] if keys else key_of  # in kept.keys
-    signatures, signed_again = _signatures(profiles, keys, kept, Signer(settings.num_perm))
+    signatures, signed_again = _signatures(profiles, keys, signed, kept, Signer(settings.num_perm))
     known_codes, known_verdicts = _kept_pairs(old, signatures, kept)
     others = np.union1d(_lsh_codes(signatures, old >= 0, settings),
                         _codes(len(profiles), copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline"),
                                {p.id: n for n, p in enumerate(profiles)}))
     todo = np.setdiff1d(others, known_codes)
+    first, second = np.divmod(todo, max(len(profiles), 1))
+    both = np.array([a in lazy and b in lazy for a, b in zip(first.tolist(), second.tolist())], dtype=bool)
+    for n in set(first[both].tolist() + second[both].tolist()):
+        profiles[n] = copies.trimmed(profiles[n], boilerplate)  # a pair of two untrimmed profiles: trim one at least
     found = list(kept.found)
-    verdicts = np.concatenate([known_verdicts, _confirm(profiles, todo, settings, found)])
+    verdicts = np.concatenate([known_verdicts, _confirm(profiles, todo, settings, found, sizes)])
     codes = np.concatenate([known_codes, todo])
     order = np.argsort(codes)
     codes, verdicts = codes[order], verdicts[order]
@@ -84,7 +105,33 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings, features: 
     merges = [Merge(profiles[a].id, profiles[b].id, *found[v - 1])
               for a, b, v in zip(i.tolist(), j.tolist(), verdicts.tolist()) if v]
     fresh = int((old[np.unique(key_of, return_index=True)[1]] < 0).sum())
-    return merges, _kept(list(where), key_of[i], key_of[j], verdicts, found, signed_again, fresh, len(todo))
+    state = _kept(list(where), key_of[i], key_of[j], verdicts, found, signed_again, fresh, len(todo))
+    state.boilerplate, state.articles, state.profiled, state.codes, state.sizes = (boilerplate, lookups or [], keys,
+                                                                                   signed, sizes)
+    return merges, state
+
+
+def _profiles(raw: list, boilerplate: np.ndarray, lookups: list[bytes] | None, kept: Kept):
+    """Each article's profile, its key and signature code, and which profiles were left untrimmed
+    (``lazy``: key and code kept from the last run, which had this article, and none of whose
+    shingles joined or left the boilerplate since)."""
+    usable = lookups is not None and kept.boilerplate is not None
+    before = {k: n for n, k in enumerate(kept.articles)} if usable else {}
+    moved = _touching(raw, np.setxor1d(kept.boilerplate, boilerplate)) if before else np.zeros(len(raw), dtype=bool)
+    profiles, keys, codes, sizes, lazy = [], [], np.zeros(len(raw), dtype=np.int8), np.zeros(len(raw), np.int64), set()
+    for n, profile in enumerate(raw):
+        at = before.get(lookups[n], -1) if before and not moved[n] else -1
+        if at >= 0 and (kept.codes[at] != SIGNED or kept.profiled[at] in kept.signatures):
+            keys.append(kept.profiled[at])
+            codes[n], sizes[n] = kept.codes[at], kept.sizes[at]
+            lazy.add(n)
+        else:
+            profile = copies.trimmed(profile, boilerplate)
+            keys.append(profile_key(profile))
+            codes[n] = OWN if profile is raw[n] else SIGNED if len(profile.shingles) else EMPTY
+            sizes[n] = len(profile.shingles)
+        profiles.append(profile)
+    return profiles, keys, codes, sizes, lazy
 
 
 def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirmed: int) -> Kept:
@@ -92,7 +139,8 @@ def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirme
     a, b = np.minimum(first, second), np.maximum(first, second)
     pairs, at = np.unique(a[a != b] * max(len(keys), 1) + b[a != b], return_index=True)
     first, second = np.divmod(pairs, max(len(keys), 1))
-    return Kept(keys, first, second, verdicts[a != b][at], found, signatures, fresh, confirmed, len(verdicts))
+    return Kept(keys, first, second, verdicts[a != b][at], found, signatures, fresh=fresh, confirmed=confirmed,
+                pairs=len(verdicts))
 
 
 def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
@@ -101,26 +149,41 @@ def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
     return np.unique(np.minimum(found[:, 0], found[:, 1]) * n + np.maximum(found[:, 0], found[:, 1]))
 
 
-def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list) -> np.ndarray:
-    """``copies.confirm`` on each pair; a copy's (rule, score, detail) is added to ``found``."""
+def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list, sizes: np.ndarray) -> np.ndarray:
+    """``copies.confirm`` on each pair (``sizes``: each profile's shingles without boilerplate); a
+    copy's (rule, score, detail) is added to ``found``. One profile of a pair may still hold its
+    boilerplate: what the two share is the same, as the other holds none."""
     first, second = np.divmod(codes, max(len(profiles), 1))
     pairs = [(profiles[a].id, profiles[b].id) for a, b in zip(first.tolist(), second.tolist())]
     by_id = {p.id: p for p in profiles}
+    size = dict(zip((p.id for p in profiles), sizes.tolist()))
     verdicts = np.zeros(len(codes), dtype=np.int64)
     for n, ((a, b), shared) in enumerate(zip(pairs, copies._shared_counts(pairs, by_id))):
-        merge = copies.confirm(by_id[a], by_id[b], settings, shared)
+        merge = copies.confirm(by_id[a], by_id[b], settings, shared, (size[a], size[b]))
         if merge:
             found.append((merge.rule, merge.score, merge.detail))
             verdicts[n] = len(found)
     return verdicts
 
 
-def _signatures(profiles, keys: list[bytes], kept: Kept, signer: Signer) -> tuple[list, dict[bytes, np.ndarray]]:
+def _touching(raw: list, shingles: np.ndarray) -> np.ndarray:
+    """Which profiles hold any of ``shingles`` (sorted), looked up all at once."""
+    lengths = np.fromiter((len(p.shingles) for p in raw), dtype=np.int64, count=len(raw))
+    if not len(shingles) or not lengths.sum():
+        return np.zeros(len(raw), dtype=bool)
+    hit = np.isin(np.concatenate([p.shingles for p in raw]), shingles)  # a few: compared one by one, ~20x a search
+    filled = np.flatnonzero(lengths > 0)
+    found = np.zeros(len(raw), dtype=bool)
+    found[filled] = np.logical_or.reduceat(hit, (np.cumsum(lengths) - lengths)[filled])
+    return found
+
+
+def _signatures(profiles, keys: list[bytes], codes: np.ndarray, kept: Kept, signer: Signer) -> tuple[list, dict[bytes, np.ndarray]]:
     """Each profile's signature (None without shingles): its article's, a kept one, or computed."""
     found, again = [], {}
-    for profile, key in zip(profiles, keys):
-        signature = profile.signature
-        if signature is None and len(profile.shingles):
+    for profile, key, code in zip(profiles, keys, codes.tolist()):
+        signature = profile.signature if code == OWN else None
+        if code == SIGNED:
             signature = kept.signatures.get(key)
             if signature is None:
                 signature = signer.sign(profile.shingles)
