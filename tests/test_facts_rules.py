@@ -209,3 +209,12 @@ def test_a_yearly_sum_is_not_the_same_fact_as_a_total():
     total = "The result would be a net deficit of $1.4 trillion, which would begin shrinking after 2030."
     assert [f.qualifier for f in figures_in(yearly)] == ["per year"] and [f.qualifier for f in figures_in(total)] == [""]
     assert [f.text for f in _headlines([yearly, total]) if f.values] == []  # merged as "Deficit: $1.4 trillion" before
+
+
+def test_a_figure_compared_with_an_expectation_is_the_outcome_not_a_forecast():
+    beat, = figures_in("The trial showed the drug is more than 80% effective, a far better than expected result.")
+    assert (beat.attribute, beat.qualifier) == ("efficacy", "")
+    topped, = figures_in("Sales rose 9% year over year, topping analysts' estimates.")
+    assert topped.qualifier == "year-over-year"
+    forecast, = figures_in("Analysts expect the drug to be 80% effective.")
+    assert forecast.qualifier == "forecast"

@@ -195,11 +195,18 @@ _YEARLY = re.compile(r"\W*(?:a\s+year|each\s+year|every\s+year|per\s+year|annual
                      r"(?:next|coming)\s+decade)\b(?!\s+(?:ago|earlier|later|before))", re.IGNORECASE)  # "deficits above $1.3 trillion throughout the next decade"
 
 
+_BEAT = re.compile(r"\bthan\s+(?:[\w'’]+\s+){0,2}(?:expected|forecast|estimated|projected|anticipated|predicted)\b|"
+                   r"\b(?:beat\w*|miss\w*|top\w*|exceed\w*|above|below|short of|ahead of)\s+(?:[\w'’]+\s+){0,2}"
+                   r"(?:expectations?|forecasts?|estimates?|projections?)\b(?!\s+of\b)", re.IGNORECASE)
+
+
 def _qualifier(attribute: str, context: str, sentence: str, own: str) -> str:
     """Qualifiers read in ``context``; a forecast only in ``own``: the words after the figure count
     only when no other number follows ("164,000 jobs, missing expectations of 195,000": the
-    expectation is the other number's)."""
+    expectation is the other number's). A figure compared with an expectation ("better than expected",
+    "beating forecasts") is the outcome, not a forecast."""
     rate = attribute.endswith(("growth", "decline"))
+    own = _BEAT.sub(" ", own)
     found = [name for name, pattern in _QUALIFIERS
              if (rate or name == "forecast") and re.search(pattern, own if name == "forecast" else context, re.I)]
     if attribute == "share of viewing" and re.search(r"non-english", sentence, re.IGNORECASE):
