@@ -1,8 +1,8 @@
-"""Draw the stories of the frozen multi-source gold (``tests/gold/news_facts.yaml``) reproducibly.
+"""Draw the stories of the frozen multi-source golds (``tests/gold/news_facts*.yaml``) reproducibly.
 
-    python3 benchmarks/consensus_pick.py DATA_PATH [--show]
+    python3 benchmarks/consensus_pick.py DATA_PATH [--draw 1|2] [--show]
 
-The rule (fixed before any gold was written, never tuned):
+Draw 1 (the default, ``news_facts.yaml``; the rule fixed before any gold was written, never tuned):
 - NeuS/AllSides (test.jsonl and val.jsonl): a story qualifies when at least two of its three
   articles each state a number other than a year (digits, "1900"-"2099" without a comma are
   years) and the story's numbers are not all the same (room for a disagreement); stories already
@@ -18,6 +18,15 @@ The rule (fixed before any gold was written, never tuned):
 - Held-out half: a story is held out when the SHA-1 of its id, read as a number, is odd; the
   others are the tuning half. Tune only on the tuning half.
 
+Draw 2 (``news_facts_2.yaml``; rule stated here before that gold was written, never tuned): the
+same qualifying rules and order, over the stories no gold holds yet. NeuS stories in
+``neus_facts.yaml`` or ``news_facts.yaml`` and Emergent claims in ``emergent_facts.yaml`` or
+``news_facts.yaml`` are left out; then the first ``NEUS_2`` NeuS stories of the first rule by
+SHA-1 of the id, the first ``NEUS_CLOSE_2`` of the candidate-disagreement rule not already drawn,
+the first ``EMERGENT_2`` Emergent claims of the first rule and the first ``EMERGENT_CLOSE_2`` of
+the candidate-disagreement rule not already drawn (20 + 10 NeuS, 3 + 2 Emergent: disputes are
+better represented than in draw 1). Same held-out rule (SHA-1 odd).
+
 ``--show`` prints each drawn story's texts (to write the gold from); the data is read in place.
 """
 
@@ -31,6 +40,7 @@ from pathlib import Path
 
 NEUS, EMERGENT = 30, 6
 NEUS_CLOSE, EMERGENT_CLOSE = 12, 4
+NEUS_2, NEUS_CLOSE_2, EMERGENT_2, EMERGENT_CLOSE_2 = 20, 10, 3, 2
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 
 
@@ -63,47 +73,63 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def neus(data: Path, exclude: set[str]) -> list[dict]:
+def neus(data: Path, exclude: set[str], first: int = NEUS, more_close: int = NEUS_CLOSE) -> list[dict]:
     rows = _lines(data / "neus_allsides" / "test.jsonl") + _lines(data / "neus_allsides" / "val.jsonl")
     chosen = []
     for row in rows:
         per = [numbers(a["text"]) for a in row["source_articles"]]
         if row["id"] not in exclude and sum(bool(n) for n in per) >= 2 and len({x for n in per for x in n}) >= 2:
             chosen.append(row)
-    chosen = sorted(chosen, key=lambda r: _sha(r["id"]))[:NEUS]
+    chosen = sorted(chosen, key=lambda r: _sha(r["id"]))[:first]
     taken = exclude | {r["id"] for r in chosen}
     more = [r for r in rows if r["id"] not in taken and close([a["text"] for a in r["source_articles"]])]
-    return chosen + sorted(more, key=lambda r: _sha(r["id"]))[:NEUS_CLOSE]
+    return chosen + sorted(more, key=lambda r: _sha(r["id"]))[:more_close]
 
 
-def emergent(data: Path) -> list[dict]:
+def emergent(data: Path, exclude: frozenset[str] = frozenset(), first: int = EMERGENT,
+             more_close: int = EMERGENT_CLOSE) -> list[dict]:
+    rows = [r for r in _lines(data / "emergent" / "emergent_claims.jsonl") if r["claim_id"] not in exclude]
     chosen = []
-    for row in _lines(data / "emergent" / "emergent_claims.jsonl"):
+    for row in rows:
         per = {a["source"]: numbers(a["headline"]) for a in row["articles"]}
         found = [n for n in per.values() if n]
         if len(found) >= 3 and len({x for n in found for x in n}) >= 2:
             chosen.append(row)
-    chosen = sorted(chosen, key=lambda r: _sha(r["claim_id"]))[:EMERGENT]
+    chosen = sorted(chosen, key=lambda r: _sha(r["claim_id"]))[:first]
     taken = {r["claim_id"] for r in chosen}
-    more = [r for r in _lines(data / "emergent" / "emergent_claims.jsonl")
-            if r["claim_id"] not in taken and close([a["headline"] for a in r["articles"]])]
-    return chosen + sorted(more, key=lambda r: _sha(r["claim_id"]))[:EMERGENT_CLOSE]
+    more = [r for r in rows if r["claim_id"] not in taken and close([a["headline"] for a in r["articles"]])]
+    return chosen + sorted(more, key=lambda r: _sha(r["claim_id"]))[:more_close]
+
+
+def _gold_ids(root: Path, *names: str) -> set[str]:
+    import yaml
+
+    return {str(s["id"]) for name in names
+            for s in yaml.safe_load((root / "tests" / "gold" / name).read_text(encoding="utf-8"))["stories"]}
+
+
+def draw(data: Path, number: int, root: Path) -> tuple[list[dict], list[dict]]:
+    """The NeuS rows and Emergent claims of draw ``number`` (1: ``news_facts.yaml``, 2: ``news_facts_2.yaml``)."""
+    if number == 1:
+        return neus(data, _gold_ids(root, "neus_facts.yaml")), emergent(data)
+    told = _gold_ids(root, "neus_facts.yaml", "news_facts.yaml", "emergent_facts.yaml")
+    return (neus(data, told, NEUS_2, NEUS_CLOSE_2),
+            emergent(data, frozenset(told), EMERGENT_2, EMERGENT_CLOSE_2))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
-    parser.add_argument("--show", action="store_true")
+    parser.add_argument("--draw", type=int, choices=(1, 2), default=1,
+                        help="1: the stories of news_facts.yaml (default); 2: those of news_facts_2.yaml")
+    parser.add_argument("--show", action="store_true", help="print each story's texts")
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    import yaml
-
-    exclude = {str(s["id"]) for s in yaml.safe_load((root / "tests/gold/neus_facts.yaml").read_text())["stories"]}
-    for row in neus(args.data, exclude):
+    rows, claims = draw(args.data, args.draw, Path(__file__).resolve().parent.parent)
+    for row in rows:
         print(f"neus {row['id']} {'held-out' if held_out(row['id']) else 'tuning'}")
         for i, a in enumerate(row["source_articles"] if args.show else ()):
             print(f"  [{i}] {a['text']}")
-    for row in emergent(args.data):
+    for row in claims:
         print(f"emergent {row['claim_id']} {'held-out' if held_out(row['claim_id']) else 'tuning'} {row['claim_headline']}")
         for a in sorted(row["articles"], key=lambda a: a["article_id"]) if args.show else ():
             print(f"  [{a['source'].removeprefix('www.')}] {a['headline']}")
