@@ -218,3 +218,14 @@ def test_a_figure_compared_with_an_expectation_is_the_outcome_not_a_forecast():
     assert topped.qualifier == "year-over-year"
     forecast, = figures_in("Analysts expect the drug to be 80% effective.")
     assert forecast.qualifier == "forecast"
+
+
+def test_a_move_of_no_named_subject_joins_no_move_of_another_place():
+    lines = _headlines(["Markets in Europe were down about 7% on Monday as oil prices collapsed.",
+                        "Australia's benchmark lost 7.3% while Japan's was off 5.1% on Monday.",
+                        "Oil prices collapsed on Monday after talks between producers broke down."])
+    assert [f.text for f in lines if f.values] == []
+    same = _headlines(["Markets in Europe were down about 7% on Monday as oil prices collapsed.",
+                       "Stock markets in Europe were down 7.3% on Monday, traders said.",
+                       "Oil prices collapsed on Monday after talks between producers broke down."])
+    assert [f.text for f in same if f.values] == ["Decline: 7.3%"]

@@ -96,9 +96,14 @@ def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     return not left or not right or bool(left & right)
 
 
+_MOVES = ("growth", "decline")  # a change whose subject no word of the slot names
+
+
 def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[list[tuple[str, _Claims]]]:
     """Sources grouped by agreeing values; the most precise figure leads its group. A value
-    disagreeing with a group about someone else is left out rather than called a dispute."""
+    disagreeing with a group about someone else is left out rather than called a dispute; so is a
+    rise or fall of no named subject agreeing with one about someone else ("Australia's index lost
+    7.3%" and "Markets in Europe were down about 7%" are two markets' moves, not one)."""
     groups: list[list[tuple[str, _Claims]]] = []
     def order(entry):  # labelled figures first: a loose count ("revised by 88,000 jobs") never keeps one out
         return all(f.loose for _, f in entry[1]), entry[1][0][1].width, entry[1][0][1].value, entry[0]
@@ -106,6 +111,8 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
     for source, items in sorted(entries, key=order):
         best = items[0][1]
         fits = [g for g in groups if claims.agree(g[0][1][0][1], best)]
+        if best.attribute in _MOVES and not all(_same_subject(g[0][1][0][1], best, common) for g in fits):
+            continue
         if len(fits) == 1 and source not in {s for s, _ in fits[0]}:
             fits[0].append((source, items))
         elif not fits and all(_same_subject(g[0][1][0][1], best, common) for g in groups):
