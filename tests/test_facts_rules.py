@@ -229,3 +229,14 @@ def test_a_move_of_no_named_subject_joins_no_move_of_another_place():
                        "Stock markets in Europe were down 7.3% on Monday, traders said.",
                        "Oil prices collapsed on Monday after talks between producers broke down."])
     assert [f.text for f in same if f.values] == ["Decline: 7.3%"]
+
+
+def test_a_toll_said_without_a_noun_is_a_count_of_the_dead():
+    dead, missing = figures_in("At least 40 are confirmed dead and 75 unaccounted for after the search ended, the mayor said.")
+    assert (dead.attribute, dead.label, dead.text, missing.label) == ("dead", "Died", "At least 40", "Missing")
+    toll, = (f for f in figures_in("The number of confirmed dead at the site of the collapsed tower rose to 40 overnight.")
+             if f.kind == "count")
+    assert (toll.attribute, toll.value) == ("dead", 40)
+    bodies, = figures_in("Rescuers said 40 bodies have been recovered from the rubble.")
+    assert bodies.attribute == "dead"  # the bodies are the dead: one slot with the toll
+    assert [f.value for f in figures_in("There were 1,000 COVID-19 cases in May.") if f.value == 19] == []  # "-19": no count

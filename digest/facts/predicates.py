@@ -3,7 +3,7 @@
 A count is a fact only with a predicate: what happened to what is counted ("13 people were
 killed", "killing 13", "at least 80 people shot", "apprehended over 212,000 migrants", "500
 doses being discarded"). People (and words standing for them: "victims", "Russians", "migrants")
-are slotted by what happened to them (``EVENTS``: killed and died are one slot, "Killed" when a
+are slotted by what happened to them (bodies recovered are the dead) (``EVENTS``: killed and died are one slot, "Killed" when a
 source says killed, else "Died"); other things by their noun with the verb next to them ("57
 vials" + "removed" -> "Vials removed"). A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
@@ -49,7 +49,7 @@ PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults c
                          "teens soldiers troops officers patients americans aliens detainees inmates prisoners "
                          "hostages survivors tourists worshippers congregants pilgrims fans spectators "
                          "protesters demonstrators").split())
-NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "arrests": "arrested",
+NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "bodies": "dead", "arrests": "arrested",
                "encounters": "arrested", "injuries": "injured", "cases": "cases"}
 _VERB = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _NOT_VERBS = frozenset(("during including according following nothing something morning evening being hundred "

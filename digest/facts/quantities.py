@@ -11,10 +11,12 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
 - Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
 - Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed", "57 vials"),
   with what happened to them when it is written with the noun ("were arrested", "killed", "killing
-  13 people", "17 of those fatally", "the death toll rose to 60"). Whether a verb makes a count a
-  fact is ``digest.facts.predicates``' business ("two sides argued" is a count of nothing). Spans
-  and multiples ("three years", "ten times") are not counts; four-digit numbers from 1900 to 2099
-  with no comma are years.
+  13 people", "17 of those fatally", "the death toll rose to 60"); a toll with no noun is a count of
+  people ("at least 60 are confirmed dead and 80 unaccounted for", "the number of confirmed dead
+  jumped to 60"). Whether a verb makes a count a fact is ``digest.facts.predicates``' business ("two
+  sides argued" is a count of nothing). Spans and multiples ("three years", "ten times") are not
+  counts; four-digit numbers from 1900 to 2099 with no comma are years, and a number after a
+  hyphen is part of a name ("COVID-19 cases").
 - Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
@@ -57,7 +59,8 @@ PEOPLE = ("people persons recipients residents citizens individuals adults child
           "civilians victims passengers").split()
 SAME_NOUN = {"employees": "jobs", "workers": "jobs", "staff": "jobs", "planes": "aircraft", "jets": "aircraft",
              "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "positions": "jobs", "dead": "killed",
-             "wounded": "injured", "hospitalised": "hospitalized"}
+             "wounded": "injured", "hospitalised": "hospitalized",
+             "unaccounted": "missing"}
 _STATES = ("killed dead injured wounded arrested detained displaced evacuated missing infected hospitalized "
            "hospitalised affected").split()  # what a count of people can be said to be, without "were"
 _NOT_COUNTED = frozenset(("years months weeks days minutes seconds times ways points steps things others percent has was "
@@ -98,11 +101,15 @@ _PATTERNS = (
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
-    ("count", r"\bdeath toll\b[^.;]{0,40}?\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
+    ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
+     r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
+     r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
+     r"(?P<state>dead|killed|injured|wounded|missing|unaccounted)\b"),
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
-    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
+    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥-])(?P<num>"
      + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
