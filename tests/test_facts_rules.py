@@ -240,3 +240,10 @@ def test_a_toll_said_without_a_noun_is_a_count_of_the_dead():
     bodies, = figures_in("Rescuers said 40 bodies have been recovered from the rubble.")
     assert bodies.attribute == "dead"  # the bodies are the dead: one slot with the toll
     assert [f.value for f in figures_in("There were 1,000 COVID-19 cases in May.") if f.value == 19] == []  # "-19": no count
+
+
+def test_a_change_is_a_rise_or_fall_by_the_verb_nearest_it():
+    rise, fall = figures_in("The price index rose 0.7% last month, the biggest gain since 2012, after easing 0.2% in May.")
+    assert (rise.attribute, fall.attribute) == ("growth", "decline")
+    dipped, = figures_in("Shares dipped 2% on Friday.")
+    assert dipped.attribute == "decline"

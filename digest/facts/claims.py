@@ -32,9 +32,10 @@ from digest.facts.quantities import Quantity, interval
 from digest.text.sentences import split
 
 
-_RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|soared|up\b"
+_RISE = (r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|soared|up\b|"
+         r"rall(?:y|ied)|ticked up|edged (?:up|higher)")
 _FALL = (r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b|slid|plunged?|plummeted|tumbled|sank|shed|lost|"
-         r"slumped|dived|dove")
+         r"slumped|dived|dove|eas(?:e|ed|ing)\b|slipp?(?:ed)?\b|dipp?(?:ed)?\b|retreated|ticked down|edged (?:down|lower)")
 _LEVEL = re.compile(r"\b(?:to|at|was|is|were|are|stands|stood|reached|hit)\b((?:\s+\S+){0,4})$", re.I)
 _SHARE_OF = r"^\W*of\s+(?:(?:all|the|that|its|their|total)\s+)*"
 _ATTRIBUTES = {
@@ -161,8 +162,20 @@ def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
         texts = (label,) if label else (after, before)
         if any(re.search(pattern, t, re.IGNORECASE) for t in texts if t):
             if not (level and name in ("growth", "decline")):
-                return name
+                return _nearer_move(name, after, before) if not label else name
     return ""
+
+
+def _nearer_move(name: str, after: str, before: str) -> str:
+    """A rise or a fall, whichever verb is nearer the figure ("rose 0.6%, the biggest gain since 2012,
+    after easing 0.1%": 0.1% is a fall); any other attribute as found."""
+    if name not in ("growth", "decline"):
+        return name
+    def distance(pattern: str) -> int:
+        ahead = [m.start() for m in re.finditer(pattern, after, re.IGNORECASE)]
+        behind = [len(before) - m.end() for m in re.finditer(pattern, before, re.IGNORECASE)]
+        return min(ahead + behind, default=1 << 20)
+    return "decline" if distance(_FALL) < distance(_RISE) else "growth"
 
 
 def _own_noun(after: str) -> str | None:
