@@ -247,3 +247,13 @@ def test_a_change_is_a_rise_or_fall_by_the_verb_nearest_it():
     assert (rise.attribute, fall.attribute) == ("growth", "decline")
     dipped, = figures_in("Shares dipped 2% on Friday.")
     assert dipped.attribute == "decline"
+
+
+def test_a_percentage_of_a_named_whole_is_a_share_of_it_and_only_ever_agrees():
+    part, = figures_in("The outbreak has sidelined about 12 percent of the agency's core security team, officials said.")
+    assert (part.attribute, part.label, part.disputable) == ("percent of core security team", "Share of core security team",
+                                                             False)
+    lines = _headlines(["The outbreak sidelined about 12 percent of the agency's core security team, officials said.",
+                        "The officers are roughly 12% of its core security team.",
+                        "Only 30% of its core security team was on duty."])
+    assert [f.text for f in lines if f.values] == ["Share of core security team: about 12 percent"]

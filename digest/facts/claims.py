@@ -100,9 +100,10 @@ class Figure:
 
     @property
     def disputable(self) -> bool:
-        """Directions, counts of people with no event named ("3 million people") and ages (whose?)
-        only ever agree."""
-        return self.kind not in ("direction", "age") and self.attribute != "people"
+        """Directions, counts of people with no event named ("3 million people"), ages (whose?) and
+        percentages of a whole ("38% of voters": which question?) only ever agree."""
+        return (self.kind not in ("direction", "age") and self.attribute != "people"
+                and not self.attribute.startswith("percent of "))
 
     @property
     def period_known(self) -> bool:
@@ -164,6 +165,26 @@ def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
             if not (level and name in ("growth", "decline")):
                 return _nearer_move(name, after, before) if not label else name
     return ""
+
+
+_WHOLE = re.compile(r"^\W*of\s+(?:(?:the|its|their|his|her|our|all|total|[A-Za-z]+['’]s?)\s+)*"
+                    r"([A-Za-z][a-z-]*(?:\s+[A-Za-z][a-z-]*){0,3})")
+_NOT_WHOLE = frozenset("that which who whose could would will was were is are has have had to in for on at from by "
+                       "with and or as than who said says".split())
+
+
+def _part_of(after: str) -> str:
+    """The whole a percentage is a part of, "" if none follows: "10% of its core security team" ->
+    "core security team" (slot "percent of core security team", label "Share of core security team")."""
+    found = _WHOLE.match(after)
+    if not found:
+        return ""
+    words = []
+    for word in found[1].split():
+        if word in _NOT_WHOLE:
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def _nearer_move(name: str, after: str, before: str) -> str:
@@ -294,6 +315,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         attribute = predicates.thing(q.noun) if loose else attribute
     else:
         attribute, editor = _attribute(q, before, after, label), ""
+        whole = _part_of(sentence[q.end:bounds[1]]) if q.kind == "percent" and not attribute and not label else ""
+        attribute, editor = (f"percent of {whole.lower()}", f"Share of {whole}") if whole else (attribute, editor)
     if not attribute:
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"
