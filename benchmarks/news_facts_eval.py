@@ -1,6 +1,11 @@
-"""Score every line the consensus box finds on the frozen news gold (``tests/gold/news_facts.yaml``).
+"""Score every line the consensus box finds on the frozen news golds (``tests/gold/news_facts*.yaml``).
 
-    python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--verbose] [--missed] [--json] [--words]
+    python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--gold FILE|all]
+                                          [--verbose] [--missed] [--json] [--words]
+
+``--gold``: the gold file (default ``tests/gold/news_facts.yaml``; the second one, drawn by
+``consensus_pick.py --draw 2``, is ``tests/gold/news_facts_2.yaml``), or ``all`` for every file in
+``GOLDS`` together (their stories are distinct). The report names the file(s) scored.
 
 DATA_PATH is the shared data folder (``../shared/data``), read in place. Every line
 ``find_facts`` returns is scored (as ``digest facts`` lists them, not only the box's top ten).
@@ -40,6 +45,7 @@ from digest.facts.fragments import why_not_whole  # noqa: E402
 from digest.models import Fact  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "news_facts.yaml"
+GOLDS = (GOLD, ROOT / "tests" / "gold" / "news_facts_2.yaml")
 _ATTRIBUTE_NOUNS = {"sales", "earnings", "revenues", "losses", "profits", "savings", "prices", "costs"}
 
 
@@ -86,10 +92,33 @@ def fragment(fact: Fact) -> str:
     return why_not_whole(fact.text, fact.note.removeprefix("said by ") if fact.note.startswith("said by") else "")
 
 
+def gold_files(choice: str) -> tuple[Path, ...]:
+    """The gold files ``--gold`` names: ``all`` is every file in ``GOLDS``; a path is read as given."""
+    if choice == "all":
+        return GOLDS
+    path = Path(choice) if Path(choice).is_file() else ROOT / choice   # as given, else from the project root
+    if not path.is_file():
+        raise SystemExit(f"news_facts_eval: no gold file {choice!r} (give a path, or 'all' for {', '.join(_names(GOLDS))})")
+    return (path,)
+
+
+def _names(files: tuple[Path, ...]) -> list[str]:
+    return [str(f.resolve().relative_to(ROOT)) if f.resolve().is_relative_to(ROOT) else str(f) for f in files]
+
+
+def load_golds(files: tuple[Path, ...]) -> list[dict]:
+    """The stories of every file, in file order; a story id in two files is an error."""
+    stories = [s for f in files for s in yaml.safe_load(f.read_text(encoding="utf-8"))["stories"]]
+    ids = [str(s["id"]) for s in stories]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise SystemExit(f"news_facts_eval: story ids in more than one gold file: {', '.join(twice)}")
+    return stories
+
+
 def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool, missed: bool = False,
-             encoder=None) -> dict:
-    spec = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
-    chosen = [s for s in spec["stories"] if split == "all" or s["split"] == split]
+             encoder=None, files: tuple[Path, ...] = (GOLD,)) -> dict:
+    chosen = [s for s in load_golds(files) if split == "all" or s["split"] == split]
     golds = {str(s["id"]): s for s in chosen}
     stories = neus_stories(data, {i for i, s in golds.items() if s["data"] == "neus"})
     stories |= ce.emergent_stories(data, {i for i, s in golds.items() if s["data"] == "emergent"})
@@ -114,7 +143,7 @@ def evaluate(data: Path, split: str, settings: ConsensusSettings, verbose: bool,
             print(f"\n{story_id} ({gold['split']})\n" + "\n".join(out))
         out.clear()
     c = tally.counts
-    return {"split": split, "stories": tally.stories, "lines": lines, "counts": c,
+    return {"gold": _names(files), "split": split, "stories": tally.stories, "lines": lines, "counts": c,
             "consensus_precision": _ratio(c["consensus_ok"], c["consensus"]),
             "consensus_recall": _ratio(c["consensus_found"], c["consensus_gold"]),
             "dispute_precision": _ratio(c["disputed_ok"], c["disputed"]),
@@ -146,14 +175,19 @@ def main() -> int:
     parser.add_argument("--missed", action="store_true", help="every line, and the required gold facts no line matched")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--words", action="store_true", help="pair statements by word overlap alone (no model)")
+    parser.add_argument("--gold", default=str(GOLD.relative_to(ROOT)),
+                        help="the gold file (default: %(default)s), or 'all' for news_facts.yaml and news_facts_2.yaml together")
     args = parser.parse_args()
+    files = gold_files(args.gold)
     used = ce.matcher(args.words)
-    result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose, args.missed, used.encoder)
+    result = evaluate(args.data, args.split, ConsensusSettings(max_facts=50), args.verbose, args.missed, used.encoder,
+                      files)
     result["matcher"] = used.note
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"\nsplit={result['split']} stories={result['stories']} lines={result['lines']}\nmatcher: {used.note}")
+    print(f"\ngold: {', '.join(result['gold'])}\nsplit={result['split']} stories={result['stories']} "
+          f"lines={result['lines']}\nmatcher: {used.note}")
     for key in ("consensus_precision", "consensus_recall", "dispute_precision", "dispute_recall", "support_exact",
                 "publishable"):
         value, a, b = result[key]
