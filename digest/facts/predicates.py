@@ -49,7 +49,7 @@ PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults c
                          "teens soldiers troops officers patients americans aliens detainees inmates prisoners "
                          "hostages survivors tourists worshippers congregants pilgrims fans spectators "
                          "protesters demonstrators").split())
-NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "bodies": "dead", "arrests": "arrested",
+NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "arrests": "arrested",
                "encounters": "arrested", "injuries": "injured", "cases": "cases"}
 _VERB = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _NOT_VERBS = frozenset(("during including according following nothing something morning evening being hundred "
