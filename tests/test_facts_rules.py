@@ -255,3 +255,14 @@ def test_a_percentage_of_a_named_whole_is_a_share_of_it_and_only_ever_agrees():
                         "The officers are roughly 12% of its core security team.",
                         "Only 30% of its core security team was on duty."])
     assert [f.text for f in lines if f.values] == ["Share of core security team: about 12 percent"]
+
+
+def test_an_amount_spent_or_asked_with_no_currency_written_is_a_price():
+    lines = _headlines(["Tech Chief Spent 250,000 on Las Vegas Dinner",
+                        "Tech chief blew 250k on dinner, a casino boss says",
+                        "Rumour: the gold watch could set you back a whopping 9,999"])
+    assert [f.text for f in lines if f.values] == ["Price: 250,000"]
+    cost, = figures_in("The gold watch may cost as much as 10,000")
+    assert (cost.kind, cost.attribute, cost.value) == ("money unstated", "cost", 10000)
+    assert figures_in("The Nasdaq dropped 500 on Monday.") == []  # "drops" spends only "on" something
+    assert [f.kind for f in figures_in("The firm paid 40 workers a bonus.")] == ["count"]

@@ -44,7 +44,8 @@ _ATTRIBUTES = {
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
               ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
-              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
+              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspen[dt]|\bblew\b|\bdrops?\b|\bthrows? down\b|\bsplurg|\b(?:forks?|forked|shell\w*) out\b|\bpopped for\b"),
+              ("cost", r"\bcost(?:s|ing)?\b|\bpriced\b|\bset \w+ back\b|\bretails?\b|\bstarts? at\b|\bsells? for\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
                 ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),
@@ -214,13 +215,15 @@ def _own_noun(after: str) -> str | None:
         if bare != word:
             break
     text = " ".join(phrase)
-    found = [(m.end(), name) for name, pattern in _ATTRIBUTES["money"] for m in re.finditer(pattern, text, re.I)]
+    found = [(m.end(), name) for name, pattern in _ATTRIBUTES["money"] if name not in _VERBS_ONLY
+             for m in re.finditer(pattern, text, re.I)]
     named = [f for f in found if f[1] != "deal value"]  # "a relief deal" is a deal on a package
     if found:
         return max(named or found)[1]
     return "" if lead_in and phrase else None
 
 
+_VERBS_ONLY = ("price", "cost")  # read from the verb spending or asking an amount, never from the noun after it
 _PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in over into per this the a an its their his "
                           "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
 

@@ -4,7 +4,9 @@
 writing implies; what the quantity is *about* (its slot) is ``digest.claims``' business.
 
 - Money: a symbol or code before ("$11.08bn", "US$ 11 billion", "EUR 5m") or a currency word after
-  ("11.08 billion dollars"); all three spellings of one amount are one value. Currencies are
+  ("11.08 billion dollars"); all three spellings of one amount are one value. An amount a verb spends
+  or asks with no currency written ("Spent 300,000 on dinner", "could cost 5,000", "buy Mojang for
+  2.5B": headlines often drop the symbol) is money of an "unstated" currency, a slot of its own. Currencies are
   normalised to a symbol ("USD" -> "$"), so amounts in different currencies never meet.
 - Percentages ("16%", "16 per cent") and percentage points ("2 percentage points", "2pp") are
   different kinds: a 2-point rise is not a 2 % rise.
@@ -84,6 +86,13 @@ _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
                r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
 _HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?more|costlier"
+# an amount spent or asked with no currency written ("Spent 300,000 on dinner", "could cost 5,000"): a price
+_SPENT_ON = r"blew|drops?|dropped|throws?\s+down"  # only with "on" after: "drops 300,000 on dinner", not "drops 500 points"
+_SPENT = (r"spen[dt]|spending|pa(?:y|ys|id|ying)|splurg(?:e|es|ed)|(?:forks?|forked|"
+          r"shell(?:s|ed)?)\s+out|cost(?:s|ing)?|priced\s+at|set\s+(?:you|buyers|them|him|her)\s+back|retails?\s+for|"
+          r"starts?\s+at|sells?\s+for|popped\s+for")
+_NO_NOUN = (r"(?=\s*(?:$|[.,;:!?)]|(?:on|for|in|to|at|and|or|per|a|an|from|with|after|while|but|each|apiece|"
+            r"dinner|tip|bill|meal)\b))")  # "paid 40 workers" counts workers
 # up to three words between a number and its noun ("8,000 fraudulent voter registration applications",
 # "four of his videos"), never a function word ("three straight months of declines" counts no declines)
 _ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[a-z]+"
@@ -91,6 +100,9 @@ _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
      r"\s+(?P<cur>(?:US\s+)?dollars|euros|pounds(?:\s+sterling)?|yen|USD|EUR|GBP|JPY)\b"),
+    ("money", r"\b(?:(?P<price>" + _SPENT + r")|(?P<spent_on>" + _SPENT_ON + r"))\s+(?:(?:a\s+whopping|as\s+much\s+as|a\s+cool|"
+     r"just|only)\s+)?" + _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + r")(?![.,]?\d)(?:\s?(?P<scale>trillion|billion|million|thousand|"
+     r"bn|mn|m|k)\b)?(?(spent_on)(?=\s+on\b)|" + _NO_NOUN + ")"),
     ("money", r"\b(?P<price>buy(?:s|ing)?|bought|acquir(?:e|es|ed|ing)|sell(?:s|ing)?|sold|purchas(?:e|es|ed|ing))\b"
      r"[^.;\d]{0,60}?\bfor\s+" + _HEDGE + r"(?P<num>" + _NUM + r")\s?(?P<scale>trillion|billion|million|bn|b|mn|m)\b"),
     ("points", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:percentage[- ]points?\b|pp\b|% points?\b)"),
@@ -196,7 +208,7 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
             return None
     if kind == "money":  # a price with no currency ("buy Mojang for 2.5B") is a slot of its own
         currency = CURRENCIES[" ".join(m["cur"].lower().split())] if groups.get("cur") else "unstated"
-    late = groups.get("before") or groups.get("toll") is not None or groups.get("price")
+    late = groups.get("before") or groups.get("toll") is not None or groups.get("price") or groups.get("spent_on")
     start = m.start() if not late else m.start("hedge") if m["hedge"] else m.start("num")
     end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
