@@ -261,8 +261,17 @@ def test_an_amount_spent_or_asked_with_no_currency_written_is_a_price():
     lines = _headlines(["Tech Chief Spent 250,000 on Las Vegas Dinner",
                         "Tech chief blew 250k on dinner, a casino boss says",
                         "Rumour: the gold watch could set you back a whopping 9,999"])
-    assert [f.text for f in lines if f.values] == ["Price: 250,000"]
+    assert [f.text for f in lines if f.values] == ["Spent: 250,000"]
     cost, = figures_in("The gold watch may cost as much as 10,000")
     assert (cost.kind, cost.attribute, cost.value) == ("money unstated", "cost", 10000)
     assert figures_in("The Nasdaq dropped 500 on Monday.") == []  # "drops" spends only "on" something
     assert [f.kind for f in figures_in("The firm paid 40 workers a bonus.")] == ["count"]
+
+
+def test_a_price_is_read_as_written_and_paid_once():
+    steel, = figures_in("Steel watch will be priced 499, gold at 4,999")
+    assert (steel.text, steel.attribute, steel.periodic) == ("499", "cost", False)  # no trailing comma; no quarter's
+    missing, = figures_in("Three missing Afghan soldiers found at the border")
+    assert missing.text == "Three missing Afghan soldiers"  # the noun stays with its count
+    paid, = figures_in("The studio paid $2 million in the first quarter to settle the claim.")
+    assert paid.label == "Paid"

@@ -63,7 +63,7 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
-_ONE_OFF = ("deal value", "fine")
+_ONE_OFF = ("deal value", "fine", "price", "cost")  # paid or asked once, not per quarter
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
 
 
@@ -320,6 +320,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         attribute, editor = _attribute(q, before, after, label), ""
         whole = _part_of(sentence[q.end:bounds[1]]) if q.kind == "percent" and not attribute and not label else ""
         attribute, editor = (f"percent of {whole.lower()}", f"Share of {whole}") if whole else (attribute, editor)
+        if attribute == "price":  # "Spent: 300,000" on a dinner, "Paid: $2 million" to settle: as the verb says
+            editor = "Paid" if re.search(r"\bpa(?:y|ys|id|ying)\b", before, re.IGNORECASE) else "Spent"
     if not attribute:
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"

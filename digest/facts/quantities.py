@@ -80,7 +80,7 @@ def _alternatives(words) -> str:
 
 
 _HEDGE = r"(?:\b(?P<hedge>" + _alternatives(_HEDGE_KINDS) + r")\s+)?"
-_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NUM = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # "499" in "priced at 499, gold at 4,999": a comma ends a number unless a digit follows
 _SCALE = r"(?:\s*(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k)\b)?"
 _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?less|"
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
@@ -89,7 +89,7 @@ _HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+
 # an amount spent or asked with no currency written ("Spent 300,000 on dinner", "could cost 5,000"): a price
 _SPENT_ON = r"blew|drops?|dropped|throws?\s+down"  # only with "on" after: "drops 300,000 on dinner", not "drops 500 points"
 _SPENT = (r"spen[dt]|spending|pa(?:y|ys|id|ying)|splurg(?:e|es|ed)|(?:forks?|forked|"
-          r"shell(?:s|ed)?)\s+out|cost(?:s|ing)?|priced\s+at|set\s+(?:you|buyers|them|him|her)\s+back|retails?\s+for|"
+          r"shell(?:s|ed)?)\s+out|cost(?:s|ing)?|priced(?:\s+at)?|set\s+(?:you|buyers|them|him|her)\s+back|retails?\s+for|"
           r"starts?\s+at|sells?\s+for|popped\s+for")
 _NO_NOUN = (r"(?=\s*(?:$|[.,;:!?)]|(?:on|for|in|to|at|and|or|per|a|an|from|with|after|while|but|each|apiece|"
             r"dinner|tip|bill|meal)\b))")  # "paid 40 workers" counts workers
@@ -118,7 +118,8 @@ _PATTERNS = (
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
     ("count", _HEDGE + r"(?<![\w.$€£¥-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
-     r"(?P<state>dead|killed|injured|wounded|missing|unaccounted)\b"),
+     r"(?P<state>dead|killed|injured|wounded|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
+     r"as|from|the|a|an|of|to|with|by|since|while|when|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥-])(?P<num>"
