@@ -275,3 +275,12 @@ def test_a_price_is_read_as_written_and_paid_once():
     assert missing.text == "Three missing Afghan soldiers"  # the noun stays with its count
     paid, = figures_in("The studio paid $2 million in the first quarter to settle the claim.")
     assert paid.label == "Paid"
+
+
+def test_seats_won_are_a_count_and_n_of_m_counts_n():
+    lines = _headlines(["The Greens are projected to win 61 seats, short of a majority.",
+                        "The Greens had won 61 of 150 seats early on Tuesday.",
+                        "The Greens took 60 seats of the 150 in parliament."])
+    disputed = [f for f in lines if f.status == "disputed"]
+    assert [(f.text, [v.value for v in f.values]) for f in disputed] == [("Seats won", ["61 seats", "60 seats"])]
+    assert _labels("Four of nine judges were appointed in 2019.") == []  # no predicate, no line

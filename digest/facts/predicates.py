@@ -5,7 +5,8 @@ killed", "killing 13", "at least 80 people shot", "apprehended over 212,000 migr
 doses being discarded"). People (and words standing for them: "victims", "Russians", "migrants")
 are slotted by what happened to them (bodies recovered are the dead) (``EVENTS``: killed and died are one slot, "Killed" when a
 source says killed, else "Died"); other things by their noun with the verb next to them ("57
-vials" + "removed" -> "Vials removed"). A count with no such word near it ("11 people running",
+vials" + "removed" -> "Vials removed"); seats, votes and delegates won, taken or secured are
+"Seats won" ("took 156 seats", "projected to win 157 seats"). A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
 
 A number that belongs to another event the sentence recalls is no fact of this story
@@ -90,10 +91,15 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
         if found:
             return found
+    if plain in _CONTESTED and _WON.search(before):  # "took 156 seats", "projected to win 157 seats"
+        return plain, f"{plain.capitalize()} won"
     verb = done or _verb(before, after) or _state(before, after)
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+_CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
+_WON = re.compile(r"\b(?:win|wins|won|winning|took|take|takes|taking|captured?|secured?|clinch(?:ed)?|gained)"
+                  r"(?:\s+(?:a|an|the|at least|about|nearly|more than|over|some|all|just))*\s*$", re.IGNORECASE)
 _ILLNESS = re.compile(r"virus|covid|infect|positive|disease|outbreak|flu\b|measles|ebola|illness|pandemic|"
                      r"epidemic|variant|confirmed|suspected", re.I)
 
