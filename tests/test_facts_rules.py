@@ -284,3 +284,12 @@ def test_seats_won_are_a_count_and_n_of_m_counts_n():
     disputed = [f for f in lines if f.status == "disputed"]
     assert [(f.text, [v.value for v in f.values]) for f in disputed] == [("Seats won", ["61 seats", "60 seats"])]
     assert _labels("Four of nine judges were appointed in 2019.") == []  # no predicate, no line
+
+
+@pytest.mark.parametrize("sentence, label", [
+    ("About 53.1 percent of the U.S. population 12 years and older had been vaccinated.", "Share of U.S. population"),
+    ("Some 20% of Americans agree with him.", "Share of Americans"),
+])
+def test_the_whole_of_a_share_is_its_noun_phrase(sentence, label):
+    share, = figures_in(sentence)
+    assert share.label == label

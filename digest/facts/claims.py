@@ -169,7 +169,7 @@ def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
 
 
 _WHOLE = re.compile(r"^\W*of\s+(?:(?:the|its|their|his|her|our|all|total|[A-Za-z]+['’]s?)\s+)*"
-                    r"([A-Za-z][a-z-]*(?:\s+[A-Za-z][a-z-]*){0,3})")
+                    r"((?:U\.S\.|U\.K\.|[A-Za-z][A-Za-z-]+)(?:\s+[A-Za-z][A-Za-z-]+){0,3})")  # "U.S. population", not "U"
 _NOT_WHOLE = frozenset("that which who whose could would will was were is are has have had to in for on at from by "
                        "with and or as than who said says".split())
 
@@ -185,6 +185,8 @@ def _part_of(after: str) -> str:
         if word in _NOT_WHOLE:
             break
         words.append(word)
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            break  # a plural head ends the phrase: "20% of Americans agree"
     return " ".join(words)
 
 
