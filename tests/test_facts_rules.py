@@ -293,3 +293,12 @@ def test_seats_won_are_a_count_and_n_of_m_counts_n():
 def test_the_whole_of_a_share_is_its_noun_phrase(sentence, label):
     share, = figures_in(sentence)
     assert share.label == label
+
+
+def test_what_a_project_costs_is_its_cost_and_no_forecast():
+    lines = _headlines(["The decision to walk away from the $7 billion project was confirmed on Friday.",
+                        "A $6 billion gas pipeline that split two provinces was cancelled on Friday.",
+                        "The owner said the pipeline was cancelled after the permit was revoked."])
+    assert [(f.status, f.text, [v.value for v in f.values]) for f in lines if f.values] == [
+        ("disputed", "Cost", ["$6 billion", "$7 billion"])]
+    assert figures_in("The FBI released a report tying 9/11 hijackers to Saudi nationals.") == []  # "9/11" counts nothing

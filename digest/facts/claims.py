@@ -45,7 +45,8 @@ _ATTRIBUTES = {
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
               ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
               ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspen[dt]|\bblew\b|\bdrops?\b|\bthrows? down\b|\bsplurg|\b(?:forks?|forked|shell\w*) out\b|\bpopped for\b"),
-              ("cost", r"\bcost(?:s|ing)?\b|\bpriced\b|\bset \w+ back\b|\bretails?\b|\bstarts? at\b|\bsells? for\b")),
+              ("cost", r"\bprojects?\b|\bpipelines?\b|\bplants?\b|\bfactory\b|\bfacility\b|\bstadium\b|\bbridge\b|"
+                       r"\bcost(?:s|ing)?\b|\bpriced\b|\bset \w+ back\b|\bretails?\b|\bstarts? at\b|\bsells? for\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
                 ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
                 ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),
@@ -59,7 +60,7 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"(?:from|than|compared (?:with|to)) a year (?:ago|earlier)"),
                ("quarter-over-quarter", r"quarter[- ](?:over|on)[- ]quarter|sequential"),
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
-               ("forecast", r"forecast|expect(?!(?:ed|s|ing)? to\b)|project(?!(?:ed|s|ing)? to\b)|guidance|outlook|"
+               ("forecast", r"forecast|expect(?!(?:ed|s|ing)? to\b)|\bprojected\b(?!\s+to\b)|\bprojections?\b|guidance|outlook|"
                 r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers

@@ -116,15 +116,15 @@ _PATTERNS = (
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
-    ("count", _HEDGE + r"(?<![\w.$€£¥-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
      r"(?P<state>dead|killed|injured|wounded|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
      r"as|from|the|a|an|of|to|with|by|since|while|when|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
-    ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
+    ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
      r"\d[\d,]*\s+(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[a-z]+s))\b"),  # "157 of 338 seats": 157 seats
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
-    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥-])(?P<num>"
+    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>"
      + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
