@@ -302,3 +302,10 @@ def test_what_a_project_costs_is_its_cost_and_no_forecast():
     assert [(f.status, f.text, [v.value for v in f.values]) for f in lines if f.values] == [
         ("disputed", "Cost", ["$6 billion", "$7 billion"])]
     assert figures_in("The FBI released a report tying 9/11 hijackers to Saudi nationals.") == []  # "9/11" counts nothing
+
+
+def test_a_tally_may_end_a_sentence_and_a_courts_ruling_is_its_vote():
+    lines = _headlines(["The court ruled 6-3 in the case on Monday.",
+                        "The vote was 6 to 3, with the chief justice in the majority.",
+                        "The justices voted 6-3 to strike down the state law."])
+    assert [(f.text, f.count) for f in lines if f.values] == [("Vote: 6-3", 3)]

@@ -196,12 +196,12 @@ def qualifier(before: str, after: str) -> str:
 
 
 def tally(before: str, after: str) -> tuple[str, str]:
-    """("vote", "Vote") or ("ruling", "Ruling") for a tally governed by such a word; ("", "") otherwise."""
+    """("vote", "Vote") or, for a court's, ("vote", "Ruling") for a tally governed by such a word; ("", "") otherwise."""
     near = " ".join(before.split()[-4:] + after.split()[:3]).lower()
     if re.search(r"\bvot|\bpass(?:ed)?\b|\bapproved?\b", near):
         return "vote", "Vote"
     if re.search(r"\bruling|\bdecision|\bcourt\b|\bjustices\b", near):
-        return "ruling", "Ruling"
+        return "vote", "Ruling"  # a court's vote: one slot with "voted 5-4"
     return "", ""
 
 

@@ -112,7 +112,7 @@ _PATTERNS = (
     ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
-    ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
+    ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
