@@ -309,3 +309,13 @@ def test_a_tally_may_end_a_sentence_and_a_courts_ruling_is_its_vote():
                         "The vote was 6 to 3, with the chief justice in the majority.",
                         "The justices voted 6-3 to strike down the state law."])
     assert [(f.text, f.count) for f in lines if f.values] == [("Vote: 6-3", 3)]
+
+
+def test_jobless_claims_are_read_with_their_noun_before_the_number():
+    lines = _headlines(["New applications for unemployment benefits climbed to 1.14 million from 961,000 a week earlier.",
+                        "The number of workers applying for unemployment climbed back over 1 million last week.",
+                        "The unexpected jump in weekly initial jobless numbers to more than 1 million is a red flag."])
+    assert [(f.text, f.count) for f in lines if f.values] == [("Jobless claims: 1.14 million", 3)]
+    applied, = figures_in("Nearly 1.3 million laid-off Americans applied for state unemployment benefits last week.")
+    still, = figures_in("Continuing claims fell 339,000 to 20,929,000 in the week ending May 30.")
+    assert (applied.label, applied.text, still.label) == ("Jobless claims", "Nearly 1.3 million", "Continuing claims")

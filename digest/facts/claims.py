@@ -60,7 +60,7 @@ _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"(?:from|than|compared (?:with|to)) a year (?:ago|earlier)"),
                ("quarter-over-quarter", r"quarter[- ](?:over|on)[- ]quarter|sequential"),
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
-               ("forecast", r"forecast|expect(?!(?:ed|s|ing)? to\b)|\bprojected\b(?!\s+to\b)|\bprojections?\b|guidance|outlook|"
+               ("forecast", r"forecast|(?<![Uu]n)expect(?!(?:ed|s|ing)? to\b)|\bprojected\b(?!\s+to\b)|\bprojections?\b|guidance|outlook|"
                 r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
 _VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
@@ -137,6 +137,8 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
     if q.noun == "hours":
         return ("hours viewed", "") if _VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
     unit = q.noun.split(" ")[0]
+    if q.noun in ("jobless claims", "continuing claims"):  # read with its noun before it ("claims ... to 1.2 million")
+        return q.noun, q.noun.capitalize()
     if unit in _SUBSCRIBERS or unit in _STOCKS:
         return ("subscribers" if unit in _SUBSCRIBERS else unit), ""
     if label or predicates.elsewhere(before, after):

@@ -86,6 +86,9 @@ _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
                r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
 _HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?more|costlier"
+# weekly jobless claims, said with the noun before the number ("claims ... fell by 249,000 to 1.2 million")
+_CLAIMS = (r"\b(?:(?:initial|new|weekly|first-time|jobless|unemployment|continuing)\s+)*(?:claims|jobless numbers|applications "
+           r"for (?:unemployment|jobless) (?:benefits|aid)|applying for (?:unemployment|jobless)(?: benefits| aid)?)")
 # an amount spent or asked with no currency written ("Spent 300,000 on dinner", "could cost 5,000"): a price
 _SPENT_ON = r"blew|drops?|dropped|throws?\s+down"  # only with "on" after: "drops 300,000 on dinner", not "drops 500 points"
 _SPENT = (r"spen[dt]|spending|pa(?:y|ys|id|ying)|splurg(?:e|es|ed)|(?:forks?|forked|"
@@ -113,6 +116,11 @@ _PATTERNS = (
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
+    ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|topped|hit|reached|totaled|totalled|exceeded)\s+|"
+     r"(?=\b(?:over|above|more than|nearly|almost|about|roughly)\b))" + _HEDGE + r"(?P<num>" + _NUM + r")"
+     r"(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?!\s*(?:%|percent|points))"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>" + _NUM + r")(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?:\s+[\w-]+){0,3}?"
+     r"\s+(?:applied|filed)\s+for\s+(?:(?:state|first-time|initial|new)\s+)*(?:unemployment|jobless)\s+(?:benefits|aid|insurance)"),
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
@@ -211,9 +219,11 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
             return None
     if kind == "money":  # a price with no currency ("buy Mojang for 2.5B") is a slot of its own
         currency = CURRENCIES[" ".join(m["cur"].lower().split())] if groups.get("cur") else "unstated"
-    late = groups.get("before") or groups.get("toll") is not None or groups.get("price") or groups.get("spent_on")
+    late = (groups.get("before") or groups.get("toll") is not None or groups.get("price") or groups.get("spent_on")
+            or groups.get("claims") is not None)
     start = m.start() if not late else m.start("hedge") if m["hedge"] else m.start("num")
     end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
+    end = (m.end("scale") if m["scale"] else m.end("num")) if groups.get("claims") is not None else end
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
     return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
 
@@ -223,6 +233,8 @@ def _count_noun(m: re.Match) -> str:
     groups = m.groupdict()
     if groups.get("toll") is not None:
         return "deaths"
+    if groups.get("claims") is not None:  # those still drawing benefits are another measure than new claims
+        return "continuing claims" if re.search(r"\bcontinuing\b", m[0], re.IGNORECASE) else "jobless claims"
     if groups.get("those") is not None:
         state = (groups.get("state") or "").lower()
         return f"people {SAME_NOUN.get(state, state)}".strip() if state else "people"
