@@ -319,3 +319,18 @@ def test_jobless_claims_are_read_with_their_noun_before_the_number():
     applied, = figures_in("Nearly 1.3 million laid-off Americans applied for state unemployment benefits last week.")
     still, = figures_in("Continuing claims fell 339,000 to 20,929,000 in the week ending May 30.")
     assert (applied.label, applied.text, still.label) == ("Jobless claims", "Nearly 1.3 million", "Continuing claims")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The previous week's claims figure was revised down 2,000 to 5,506,500.",
+    "That brings the total of jobless claims in just five weeks to more than 26 million people.",
+    "Some 43 million American workers have filed for unemployment insurance since mid-March.",
+    "This is the eleventh consecutive week of initial claims above 1 million.",
+])
+def test_another_weeks_claims_or_a_running_total_are_not_the_weeks(sentence):
+    assert [f for f in figures_in(sentence) if f.label == "Jobless claims"] == []
+
+
+def test_the_weeks_claims_stay_when_another_week_is_compared():
+    claims, = (f for f in figures_in("New claims climbed to 1.11 million from 971,000 in the prior week.") if f.label)
+    assert claims.text == "1.11 million"

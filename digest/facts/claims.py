@@ -138,6 +138,9 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
         return ("hours viewed", "") if _VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
     unit = q.noun.split(" ")[0]
     if q.noun in ("jobless claims", "continuing claims"):  # read with its noun before it ("claims ... to 1.2 million")
+        own = re.split(r"\b(?:from|than|compared|versus|vs)\b|\d", after)[0]  # "to 1.1 million from 971,000 the prior week"
+        if _NOT_THIS_WEEK.search(" ".join(before.split()[-12:] + own.split()[:4])):  # "the previous week's claims"
+            return "", ""
         return q.noun, q.noun.capitalize()
     if unit in _SUBSCRIBERS or unit in _STOCKS:
         return ("subscribers" if unit in _SUBSCRIBERS else unit), ""
@@ -145,6 +148,11 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
         return "", ""
     noun, _, done = q.noun.partition(" ")
     return predicates.event(noun, done, written, before, after)
+
+
+# another week's claims, or a running total: not the week's figure
+_NOT_THIS_WEEK = re.compile(r"\b(?:previous|prior|revised|record|total|so far|since|consecutive|straight|in (?:just )?(?:\w+ )?weeks|last year|"
+                            r"a year (?:ago|earlier))\b", re.IGNORECASE)
 
 
 def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:

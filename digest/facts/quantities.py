@@ -120,7 +120,8 @@ _PATTERNS = (
      r"(?=\b(?:over|above|more than|nearly|almost|about|roughly)\b))" + _HEDGE + r"(?P<num>" + _NUM + r")"
      r"(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?!\s*(?:%|percent|points))"),
     ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>" + _NUM + r")(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?:\s+[\w-]+){0,3}?"
-     r"\s+(?:applied|filed)\s+for\s+(?:(?:state|first-time|initial|new)\s+)*(?:unemployment|jobless)\s+(?:benefits|aid|insurance)"),
+     r"\s+(?:applied|filed)\s+(?:for\s+)?(?:(?:state|first-time|initial|new)\s+)*(?:unemployment|jobless)\s+"
+     r"(?:benefits|aid|insurance|claims)"),
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
