@@ -334,3 +334,18 @@ def test_another_weeks_claims_or_a_running_total_are_not_the_weeks(sentence):
 def test_the_weeks_claims_stay_when_another_week_is_compared():
     claims, = (f for f in figures_in("New claims climbed to 1.11 million from 971,000 in the prior week.") if f.label)
     assert claims.text == "1.11 million"
+
+
+def test_an_amount_with_a_scale_word_is_rounded_by_a_tenth_at_most():
+    one, = figures_in("Senators passed a $1 trillion infrastructure bill.")
+    assert (one.low, one.high) == (0.9e12, 1.1e12)  # not half a trillion either way
+    topped, = figures_in("Sales topped $5 billion.")
+    assert (topped.low, topped.high) == (5e9, 6.25e9)  # "topped" is "over"
+
+
+def test_one_precise_figure_about_another_thing_keeps_no_agreeing_pair_out():
+    lines = _headlines(["Senators unveiled a nearly $1 trillion infrastructure package on Sunday.",
+                        "Senators wrapped up a roughly $1 trillion infrastructure bill, while a $3.5 trillion package "
+                        "of Democratic priorities waits.",
+                        "Chuck Schumer said the Senate package would spend $550 billion."])
+    assert [(f.text, f.count) for f in lines if f.values] == [("Package: nearly $1 trillion", 2)]

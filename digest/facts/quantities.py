@@ -28,7 +28,9 @@ Intervals (what a stated number allows):
 - Rounding: half a unit of the last stated digit: "11" -> [10.5, 11.5), "11.08" -> [11.075,
   11.085). Trailing zeros of integers from 100 up are taken as rounding, but never beyond 5 % of
   the value ("110,000" -> +-5,000; "100 million" -> +-5 million, so "70 million" is not "100
-  million" rounded: NeuS test-102); below 100 they are digits ("10 times" -> [9.5, 10.5)).
+  million" rounded: NeuS test-102); below 100 they are digits ("10 times" -> [9.5, 10.5)); an amount
+  with a scale word is rounded by at most a tenth of its value ("$1 trillion" -> [0.9, 1.1) trillion,
+  not half a trillion either way).
 - Hedges widen: "about" +-10 %, "over"/"more than" [v, 1.25v], "nearly"/"up to" [0.85v, v]
   (CONSENSUS.md). Fractions in words ("one-third") are read as +-10 % of their value.
 """
@@ -70,7 +72,8 @@ _NOT_COUNTED = frozenset(("years months weeks days minutes seconds times ways po
 _DONE_BEFORE = {"killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "injured": "injured",
                 "injuring": "injured", "wounded": "injured", "wounding": "injured", "wounds": "injured"}
 _HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
-                "some": "about", "over": "over", "more than": "over", "above": "over",
+                "some": "about", "over": "over", "more than": "over", "above": "over", "topped": "over",
+                "exceeded": "over", "surpassed": "over",
                 "at least": "over", "nearly": "nearly", "almost": "nearly", "up to": "nearly",
                 "close to": "nearly", "under": "nearly", "less than": "nearly"}
 
@@ -116,8 +119,8 @@ _PATTERNS = (
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
-    ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|topped|hit|reached|totaled|totalled|exceeded)\s+|"
-     r"(?=\b(?:over|above|more than|nearly|almost|about|roughly)\b))" + _HEDGE + r"(?P<num>" + _NUM + r")"
+    ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|hit|reached|totaled|totalled)\s+|"
+     r"(?=\b(?:over|above|more than|nearly|almost|about|roughly|topped|exceeded|surpassed)\b))" + _HEDGE + r"(?P<num>" + _NUM + r")"
      r"(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?!\s*(?:%|percent|points))"),
     ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>" + _NUM + r")(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?:\s+[\w-]+){0,3}?"
      r"\s+(?:applied|filed)\s+(?:for\s+)?(?:(?:state|first-time|initial|new)\s+)*(?:unemployment|jobless)\s+"
@@ -226,6 +229,8 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
     end = (m.end("scale") if m["scale"] else m.end("num")) if groups.get("claims") is not None else end
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
+    if scale > 1:  # "$1 trillion" is rounded to a tenth either way, not to half a trillion: "$550 billion" is no "$1 trillion"
+        step = min(step, 0.2 * value)
     return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
 
 

@@ -101,7 +101,8 @@ _MOVES = ("growth", "decline")  # a change whose subject no word of the slot nam
 
 def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[list[tuple[str, _Claims]]]:
     """Sources grouped by agreeing values; the most precise figure leads its group. A value
-    disagreeing with a group about someone else is left out rather than called a dispute; so is a
+    disagreeing with the largest group about someone else is left out rather than called a dispute
+    (the largest, not the first read: one precise figure about another bill keeps no pair out); so is a
     rise or fall of no named subject agreeing with one about someone else ("Australia's index lost
     7.3%" and "Markets in Europe were down about 7%" are two markets' moves, not one)."""
     groups: list[list[tuple[str, _Claims]]] = []
@@ -115,9 +116,11 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
             continue
         if len(fits) == 1 and source not in {s for s, _ in fits[0]}:
             fits[0].append((source, items))
-        elif not fits and all(_same_subject(g[0][1][0][1], best, common) for g in groups):
+        elif not fits:
             groups.append([(source, items)])
-    return sorted(groups, key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
+    groups.sort(key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
+    anchor = groups[0][0][1][0][1] if groups else None  # the value most sources give says whose the slot is
+    return [g for i, g in enumerate(groups) if i == 0 or _same_subject(anchor, g[0][1][0][1], common)]
 
 
 def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenue", "Growth (year-over-year)", "Killed"
