@@ -124,7 +124,7 @@ def test_the_one_figure_line(headlines, line):
 
 
 def test_an_expectation_before_another_number_is_that_numbers():
-    figure, = figures_in("Factories added 52,000 new jobs in June, short of forecasts of 70,000.")
+    figure, = (f for f in figures_in("Factories added 52,000 new jobs in June, short of forecasts of 70,000.") if not f.loose)
     assert figure.qualifier == ""
     forecast, = figures_in("Economists expect 70,000 new jobs in June.")
     assert forecast.qualifier == "forecast"
@@ -269,7 +269,7 @@ def test_an_amount_spent_or_asked_with_no_currency_written_is_a_price():
 
 
 def test_a_price_is_read_as_written_and_paid_once():
-    steel, = figures_in("Steel watch will be priced 499, gold at 4,999")
+    steel, = (f for f in figures_in("Steel watch will be priced 499, gold at 4,999") if not f.loose)
     assert (steel.text, steel.attribute, steel.periodic) == ("499", "cost", False)  # no trailing comma; no quarter's
     missing, = figures_in("Three missing Afghan soldiers found at the border")
     assert missing.text == "Three missing Afghan soldiers"  # the noun stays with its count
@@ -349,3 +349,14 @@ def test_one_precise_figure_about_another_thing_keeps_no_agreeing_pair_out():
                         "of Democratic priorities waits.",
                         "Chuck Schumer said the Senate package would spend $550 billion."])
     assert [(f.text, f.count) for f in lines if f.values] == [("Package: nearly $1 trillion", 2)]
+
+
+def test_a_bare_number_supports_the_one_count_of_its_value_another_source_names():
+    lines = _headlines(["Employers added 812,000 jobs in May, the Labor Department said.",
+                        "Nonfarm payrolls increased by 812,000 for the month, beating forecasts.",
+                        "The economy added 812,000 jobs last month as bars reopened."])
+    assert [(f.text, f.count) for f in lines if f.values] == [("Jobs added: 812,000 jobs", 3)]
+    killed = _headlines(["The virus has killed more than 355,000 in the country.",
+                         "Restaurants cut 362,000 jobs in December.",
+                         "Bars and restaurants cut 362,000 jobs last month."])
+    assert [(f.text, f.count) for f in killed if f.values] == [("Jobs cut: 362,000 jobs", 2)]  # the dead are no jobs

@@ -115,6 +115,8 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
     if q.noun == "hours":
         return ("hours viewed", "") if VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
     unit = q.noun.split(" ")[0]
+    if q.noun == "*":  # a bare number an event word governs ("killed more than 365,000") supports nothing
+        return ("", "") if not predicates.governed(before, after) else ("-", "")
     if q.noun in ("jobless claims", "continuing claims"):  # read with its noun before it ("claims ... to 1.2 million")
         own = re.split(r"\b(?:from|than|compared|versus|vs)\b|\d", after)[0]  # "to 1.1 million from 971,000 the prior week"
         if _NOT_THIS_WEEK.search(" ".join(before.split()[-12:] + own.split()[:4])):  # "the previous week's claims"
@@ -190,9 +192,11 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
                context: Context = Context()) -> list[Figure]:
     """Every figure in ``sentence`` whose attribute can be told; the others are dropped."""
     found = quantities.find(sentence)
+    named = [q for q in found if q.noun != "*"]  # a bare number bounds no other figure's words
     figures = []
-    for i, quantity in enumerate(found):
-        left, right, any_left, any_right = _bounds(found, i, len(sentence))
+    for quantity in found:
+        pool = named if quantity.noun != "*" else found
+        left, right, any_left, any_right = _bounds(pool, pool.index(quantity), len(sentence))
         figure = _figure(quantity, sentence, label, (left, right))
         if figure is not None:
             period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
@@ -220,7 +224,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
         loose = not attribute and not label and not predicates.elsewhere(wide_before, rest)
-        attribute = predicates.thing(q.noun) if loose else attribute
+        attribute = (q.noun if q.noun == "*" else predicates.thing(q.noun)) if loose else attribute
+        attribute = "" if attribute == "-" else attribute
     else:
         attribute, editor = measures.attribute(q, before, after, label), ""
         whole = measures.part_of(sentence[q.end:bounds[1]]) if q.kind == "percent" and not attribute and not label else ""

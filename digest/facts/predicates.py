@@ -104,6 +104,12 @@ _ILLNESS = re.compile(r"virus|covid|infect|positive|disease|outbreak|flu\b|measl
                      r"epidemic|variant|confirmed|suspected", re.I)
 
 
+def governed(before: str, after: str) -> bool:
+    """Does an event word stand next to a number (three words either side: "killed more than 365,000")?"""
+    near = " ".join(before.split()[-3:] + after.split()[:3])
+    return any(re.search(pattern, near, re.IGNORECASE) for _, _, pattern in EVENTS)
+
+
 def thing(noun: str) -> str:
     """The slot of a count of things no predicate governs ("the order to 200 million doses" ->
     "doses"; "among the more than 43,000 volunteers" -> "volunteers"), "" for people and events (their

@@ -141,6 +141,8 @@ _PATTERNS = (
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥/:-])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?=\s+(?:million|billion)))(?:\s+"
+     r"(?P<scale>million|billion))?(?P<bare>)(?!\s*(?:%|percent|per\s?cent|points?|[a-zA-Z]+s\b|[-–:/]\d|,\d))"),
     ("share", _HEDGE + r"(?<!first )(?<!second )\b(?P<frac>" + _alternatives(FRACTIONS) + r")\s+of\s+"
      r"(?:(?:all|the|that|its|their|total|these|those)\s+)*(?P<noun>(?!20\d\d|19\d\d|the\s+year)[\w-]+)"),
     ("direction", r"\b(?P<lower>" + _LOWER_COST + r")\b|\b(?P<higher>" + _HIGHER_COST + r")\b"),
@@ -239,6 +241,8 @@ def _count_noun(m: re.Match) -> str:
     groups = m.groupdict()
     if groups.get("toll") is not None:
         return "deaths"
+    if groups.get("bare") is not None:
+        return "*"  # no noun: it may only support a count of the same value that another source names
     if groups.get("claims") is not None:  # those still drawing benefits are another measure than new claims
         return "continuing claims" if re.search(r"\bcontinuing\b", m[0], re.IGNORECASE) else "jobless claims"
     if groups.get("those") is not None:

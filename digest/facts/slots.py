@@ -16,7 +16,9 @@ on-month against other bases). A lone source against four or more agreeing ones 
 leaves the agreed value as consensus. A duration ("for 24 years") only ever disputes: where
 sources agree, the statement saying what lasted so long is the line. A count of things no verb
 governs (``Figure.loose``) only supports a value that another source's labelled figure states; it
-never makes a line or a dispute.
+never makes a line or a dispute. So does a bare number ("payrolls increased by 943,000"; not one an
+event word governs, "killed more than 365,000"): it joins the one count slot, of its qualifier, whose
+value another source states, or none.
 """
 
 from __future__ import annotations
@@ -38,7 +40,14 @@ _Claims = list[tuple[Said, Figure]]
 def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]) -> list[Fact]:
     slots: dict[tuple[str, str, str], _Claims] = defaultdict(list)
     for said, figure in found:
-        slots[(figure.kind, figure.attribute, figure.qualifier)].append((said, figure))
+        if figure.attribute != "*":
+            slots[(figure.kind, figure.attribute, figure.qualifier)].append((said, figure))
+    for said, figure in found:  # a bare number ("increased by 943,000") supports the one count of its value
+        if figure.attribute == "*":
+            homes = [k for k, m in slots.items() if k[0] == "count" and k[2] == figure.qualifier and any(
+                not f.loose and s.source != said.source and claims.agree(f, figure) for s, f in m)]
+            if len(homes) == 1:
+                slots[homes[0]].append((said, figure))
     facts = []
     for slot in sorted(slots):
         for period, members in _buckets(slots[slot]):
