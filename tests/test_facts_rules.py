@@ -67,6 +67,11 @@ def _headlines(texts: list[str]):
     return find_facts(story_of([article(t, f"s{i}") for i, t in enumerate(texts)]), WIDE, every=True)
 
 
+def _figure_lines(texts: list[str]) -> list[tuple[str, int]]:
+    """(text, source count) of the figure lines the box finds in one headline or sentence per source."""
+    return [(f.text, f.count) for f in _headlines(texts) if f.values]
+
+
 def test_durations_that_differ_are_a_dispute_with_who_says_what():
     facts = _headlines(["Lighthouse keeper retires after tending the lamp for 41 years",
                         "Keeper who tended remote lighthouse for 41 years hangs up his keys",
@@ -305,17 +310,16 @@ def test_what_a_project_costs_is_its_cost_and_no_forecast():
 
 
 def test_a_tally_may_end_a_sentence_and_a_courts_ruling_is_its_vote():
-    lines = _headlines(["The court ruled 6-3 in the case on Monday.",
-                        "The vote was 6 to 3, with the chief justice in the majority.",
-                        "The justices voted 6-3 to strike down the state law."])
-    assert [(f.text, f.count) for f in lines if f.values] == [("Vote: 6-3", 3)]
+    assert _figure_lines(["The court ruled 6-3 in the case on Monday.",
+                          "The vote was 6 to 3, with the chief justice in the majority.",
+                          "The justices voted 6-3 to strike down the state law."]) == [("Vote: 6-3", 3)]
 
 
 def test_jobless_claims_are_read_with_their_noun_before_the_number():
-    lines = _headlines(["New applications for unemployment benefits climbed to 1.14 million from 961,000 a week earlier.",
-                        "The number of workers applying for unemployment climbed back over 1 million last week.",
-                        "The unexpected jump in weekly initial jobless numbers to more than 1 million is a red flag."])
-    assert [(f.text, f.count) for f in lines if f.values] == [("Jobless claims: 1.14 million", 3)]
+    assert _figure_lines(["New applications for unemployment benefits climbed to 1.14 million from 961,000 a week earlier.",
+                          "The number of workers applying for unemployment climbed back over 1 million last week.",
+                          "The unexpected jump in weekly initial jobless numbers to more than 1 million is a red flag."]) == \
+        [("Jobless claims: 1.14 million", 3)]
     applied, = figures_in("Nearly 1.3 million laid-off Americans applied for state unemployment benefits last week.")
     still, = figures_in("Continuing claims fell 339,000 to 20,929,000 in the week ending May 30.")
     assert (applied.label, applied.text, still.label) == ("Jobless claims", "Nearly 1.3 million", "Continuing claims")
@@ -344,19 +348,19 @@ def test_an_amount_with_a_scale_word_is_rounded_by_a_tenth_at_most():
 
 
 def test_one_precise_figure_about_another_thing_keeps_no_agreeing_pair_out():
-    lines = _headlines(["Senators unveiled a nearly $1 trillion infrastructure package on Sunday.",
-                        "Senators wrapped up a roughly $1 trillion infrastructure bill, while a $3.5 trillion package "
-                        "of Democratic priorities waits.",
-                        "Chuck Schumer said the Senate package would spend $550 billion."])
-    assert [(f.text, f.count) for f in lines if f.values] == [("Package: nearly $1 trillion", 2)]
+    assert _figure_lines(["Senators unveiled a nearly $1 trillion infrastructure package on Sunday.",
+                          "Senators wrapped up a roughly $1 trillion infrastructure bill, while a $3.5 trillion package "
+                          "of Democratic priorities waits.",
+                          "Chuck Schumer said the Senate package would spend $550 billion."]) == \
+        [("Package: nearly $1 trillion", 2)]
 
 
 def test_a_bare_number_supports_the_one_count_of_its_value_another_source_names():
-    lines = _headlines(["Employers added 812,000 jobs in May, the Labor Department said.",
-                        "Nonfarm payrolls increased by 812,000 for the month, beating forecasts.",
-                        "The economy added 812,000 jobs last month as bars reopened."])
-    assert [(f.text, f.count) for f in lines if f.values] == [("Jobs added: 812,000 jobs", 3)]
-    killed = _headlines(["The virus has killed more than 355,000 in the country.",
-                         "Restaurants cut 362,000 jobs in December.",
-                         "Bars and restaurants cut 362,000 jobs last month."])
-    assert [(f.text, f.count) for f in killed if f.values] == [("Jobs cut: 362,000 jobs", 2)]  # the dead are no jobs
+    assert _figure_lines(["Employers added 812,000 jobs in May, the Labor Department said.",
+                          "Nonfarm payrolls increased by 812,000 for the month, beating forecasts.",
+                          "The economy added 812,000 jobs last month as bars reopened."]) == \
+        [("Jobs added: 812,000 jobs", 3)]
+    assert _figure_lines(["The virus has killed more than 355,000 in the country.",
+                          "Restaurants cut 362,000 jobs in December.",
+                          "Bars and restaurants cut 362,000 jobs last month."]) == \
+        [("Jobs cut: 362,000 jobs", 2)]  # the dead are no jobs
