@@ -67,6 +67,11 @@ def _headlines(texts: list[str]):
     return find_facts(story_of([article(t, f"s{i}") for i, t in enumerate(texts)]), WIDE, every=True)
 
 
+def _figure_lines(texts: list[str]) -> list[tuple[str, int]]:
+    """(text, source count) of the figure lines the box finds in one headline or sentence per source."""
+    return [(f.text, f.count) for f in _headlines(texts) if f.values]
+
+
 def test_durations_that_differ_are_a_dispute_with_who_says_what():
     facts = _headlines(["Lighthouse keeper retires after tending the lamp for 41 years",
                         "Keeper who tended remote lighthouse for 41 years hangs up his keys",
@@ -124,7 +129,7 @@ def test_the_one_figure_line(headlines, line):
 
 
 def test_an_expectation_before_another_number_is_that_numbers():
-    figure, = figures_in("Factories added 52,000 new jobs in June, short of forecasts of 70,000.")
+    figure, = (f for f in figures_in("Factories added 52,000 new jobs in June, short of forecasts of 70,000.") if not f.loose)
     assert figure.qualifier == ""
     forecast, = figures_in("Economists expect 70,000 new jobs in June.")
     assert forecast.qualifier == "forecast"
@@ -209,3 +214,153 @@ def test_a_yearly_sum_is_not_the_same_fact_as_a_total():
     total = "The result would be a net deficit of $1.4 trillion, which would begin shrinking after 2030."
     assert [f.qualifier for f in figures_in(yearly)] == ["per year"] and [f.qualifier for f in figures_in(total)] == [""]
     assert [f.text for f in _headlines([yearly, total]) if f.values] == []  # merged as "Deficit: $1.4 trillion" before
+
+
+def test_a_figure_compared_with_an_expectation_is_the_outcome_not_a_forecast():
+    beat, = figures_in("The trial showed the drug is more than 80% effective, a far better than expected result.")
+    assert (beat.attribute, beat.qualifier) == ("efficacy", "")
+    topped, = figures_in("Sales rose 9% year over year, topping analysts' estimates.")
+    assert topped.qualifier == "year-over-year"
+    forecast, = figures_in("Analysts expect the drug to be 80% effective.")
+    assert forecast.qualifier == "forecast"
+
+
+def test_a_move_of_no_named_subject_joins_no_move_of_another_place():
+    lines = _headlines(["Markets in Europe were down about 7% on Monday as oil prices collapsed.",
+                        "Australia's benchmark lost 7.3% while Japan's was off 5.1% on Monday.",
+                        "Oil prices collapsed on Monday after talks between producers broke down."])
+    assert [f.text for f in lines if f.values] == []
+    same = _headlines(["Markets in Europe were down about 7% on Monday as oil prices collapsed.",
+                       "Stock markets in Europe were down 7.3% on Monday, traders said.",
+                       "Oil prices collapsed on Monday after talks between producers broke down."])
+    assert [f.text for f in same if f.values] == ["Decline: 7.3%"]
+
+
+def test_a_toll_said_without_a_noun_is_a_count_of_the_dead():
+    dead, missing = figures_in("At least 40 are confirmed dead and 75 unaccounted for after the search ended, the mayor said.")
+    assert (dead.attribute, dead.label, dead.text, missing.label) == ("dead", "Died", "At least 40", "Missing")
+    toll, = (f for f in figures_in("The number of confirmed dead at the site of the collapsed tower rose to 40 overnight.")
+             if f.kind == "count")
+    assert (toll.attribute, toll.value) == ("dead", 40)
+    assert [f.value for f in figures_in("There were 1,000 COVID-19 cases in May.") if f.value == 19] == []  # "-19": no count
+
+
+def test_a_change_is_a_rise_or_fall_by_the_verb_nearest_it():
+    rise, fall = figures_in("The price index rose 0.7% last month, the biggest gain since 2012, after easing 0.2% in May.")
+    assert (rise.attribute, fall.attribute) == ("growth", "decline")
+    dipped, = figures_in("Shares dipped 2% on Friday.")
+    assert dipped.attribute == "decline"
+
+
+def test_a_percentage_of_a_named_whole_is_a_share_of_it_and_only_ever_agrees():
+    part, = figures_in("The outbreak has sidelined about 12 percent of the agency's core security team, officials said.")
+    assert (part.attribute, part.label, part.disputable) == ("percent of core security team", "Share of core security team",
+                                                             False)
+    lines = _headlines(["The outbreak sidelined about 12 percent of the agency's core security team, officials said.",
+                        "The officers are roughly 12% of its core security team.",
+                        "Only 30% of its core security team was on duty."])
+    assert [f.text for f in lines if f.values] == ["Share of core security team: about 12 percent"]
+
+
+def test_an_amount_spent_or_asked_with_no_currency_written_is_a_price():
+    lines = _headlines(["Tech Chief Spent 250,000 on Las Vegas Dinner",
+                        "Tech chief blew 250k on dinner, a casino boss says",
+                        "Rumour: the gold watch could set you back a whopping 9,999"])
+    assert [f.text for f in lines if f.values] == ["Spent: 250,000"]
+    cost, = figures_in("The gold watch may cost as much as 10,000")
+    assert (cost.kind, cost.attribute, cost.value) == ("money unstated", "cost", 10000)
+    assert figures_in("The Nasdaq dropped 500 on Monday.") == []  # "drops" spends only "on" something
+    assert [f.kind for f in figures_in("The firm paid 40 workers a bonus.")] == ["count"]
+
+
+def test_a_price_is_read_as_written_and_paid_once():
+    steel, = (f for f in figures_in("Steel watch will be priced 499, gold at 4,999") if not f.loose)
+    assert (steel.text, steel.attribute, steel.periodic) == ("499", "cost", False)  # no trailing comma; no quarter's
+    missing, = figures_in("Three missing Afghan soldiers found at the border")
+    assert missing.text == "Three missing Afghan soldiers"  # the noun stays with its count
+    paid, = figures_in("The studio paid $2 million in the first quarter to settle the claim.")
+    assert paid.label == "Paid"
+
+
+def test_seats_won_are_a_count_and_n_of_m_counts_n():
+    lines = _headlines(["The Greens are projected to win 61 seats, short of a majority.",
+                        "The Greens had won 61 of 150 seats early on Tuesday.",
+                        "The Greens took 60 seats of the 150 in parliament."])
+    disputed = [f for f in lines if f.status == "disputed"]
+    assert [(f.text, [v.value for v in f.values]) for f in disputed] == [("Seats won", ["61 seats", "60 seats"])]
+    assert _labels("Four of nine judges were appointed in 2019.") == []  # no predicate, no line
+
+
+@pytest.mark.parametrize("sentence, label", [
+    ("About 53.1 percent of the U.S. population 12 years and older had been vaccinated.", "Share of U.S. population"),
+    ("Some 20% of Americans agree with him.", "Share of Americans"),
+])
+def test_the_whole_of_a_share_is_its_noun_phrase(sentence, label):
+    share, = figures_in(sentence)
+    assert share.label == label
+
+
+def test_what_a_project_costs_is_its_cost_and_no_forecast():
+    lines = _headlines(["The decision to walk away from the $7 billion project was confirmed on Friday.",
+                        "A $6 billion gas pipeline that split two provinces was cancelled on Friday.",
+                        "The owner said the pipeline was cancelled after the permit was revoked."])
+    assert [(f.status, f.text, [v.value for v in f.values]) for f in lines if f.values] == [
+        ("disputed", "Cost", ["$6 billion", "$7 billion"])]
+    assert figures_in("The FBI released a report tying 9/11 hijackers to Saudi nationals.") == []  # "9/11" counts nothing
+
+
+def test_a_tally_may_end_a_sentence_and_a_courts_ruling_is_its_vote():
+    assert _figure_lines(["The court ruled 6-3 in the case on Monday.",
+                          "The vote was 6 to 3, with the chief justice in the majority.",
+                          "The justices voted 6-3 to strike down the state law."]) == [("Vote: 6-3", 3)]
+
+
+def test_jobless_claims_are_read_with_their_noun_before_the_number():
+    assert _figure_lines(["New applications for unemployment benefits climbed to 1.14 million from 961,000 a week earlier.",
+                          "The number of workers applying for unemployment climbed back over 1 million last week.",
+                          "The unexpected jump in weekly initial jobless numbers to more than 1 million is a red flag."]) == \
+        [("Jobless claims: 1.14 million", 3)]
+    applied, = figures_in("Nearly 1.3 million laid-off Americans applied for state unemployment benefits last week.")
+    still, = figures_in("Continuing claims fell 339,000 to 20,929,000 in the week ending May 30.")
+    assert (applied.label, applied.text, still.label) == ("Jobless claims", "Nearly 1.3 million", "Continuing claims")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The previous week's claims figure was revised down 2,000 to 5,506,500.",
+    "That brings the total of jobless claims in just five weeks to more than 26 million people.",
+    "Some 43 million American workers have filed for unemployment insurance since mid-March.",
+    "This is the eleventh consecutive week of initial claims above 1 million.",
+])
+def test_another_weeks_claims_or_a_running_total_are_not_the_weeks(sentence):
+    assert [f for f in figures_in(sentence) if f.label == "Jobless claims"] == []
+
+
+def test_the_weeks_claims_stay_when_another_week_is_compared():
+    claims, = (f for f in figures_in("New claims climbed to 1.11 million from 971,000 in the prior week.") if f.label)
+    assert claims.text == "1.11 million"
+
+
+def test_an_amount_with_a_scale_word_is_rounded_by_a_tenth_at_most():
+    one, = figures_in("Senators passed a $1 trillion infrastructure bill.")
+    assert (one.low, one.high) == (0.9e12, 1.1e12)  # not half a trillion either way
+    topped, = figures_in("Sales topped $5 billion.")
+    assert (topped.low, topped.high) == (5e9, 6.25e9)  # "topped" is "over"
+
+
+def test_one_precise_figure_about_another_thing_keeps_no_agreeing_pair_out():
+    assert _figure_lines(["Senators unveiled a nearly $1 trillion infrastructure package on Sunday.",
+                          "Senators wrapped up a roughly $1 trillion infrastructure bill, while a $3.5 trillion package "
+                          "of Democratic priorities waits.",
+                          "Chuck Schumer said the Senate package would spend $550 billion."]) == \
+        [("Package: nearly $1 trillion", 2)]
+
+
+def test_a_bare_number_supports_the_one_count_of_its_value_another_source_names():
+    assert _figure_lines(["Employers added 812,000 jobs in May, the Labor Department said.",
+                          "Nonfarm payrolls increased by 812,000 for the month, beating forecasts.",
+                          "The economy added 812,000 jobs last month as bars reopened."]) == \
+        [("Jobs added: 812,000 jobs", 3)]
+    assert _figure_lines(["The virus has killed more than 355,000 in the country.",
+                          "Restaurants cut 362,000 jobs in December.",
+                          "Bars and restaurants cut 362,000 jobs last month."]) == \
+        [("Jobs cut: 362,000 jobs", 2)]  # the dead are no jobs

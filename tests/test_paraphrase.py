@@ -120,3 +120,10 @@ def test_a_changed_tokenizer_file_is_refused_too(tmp_path, encoder):
     tokenizer.unlink()
     tokenizer.write_text('{"version": "1.0", "model": {"type": "WordLevel", "vocab": {}}}', encoding="utf-8")
     assert paraphrase.why_not(tmp_path).startswith(f"{tokenizer} has sha256 ")
+
+
+def test_sentences_alike_in_words_but_stating_different_figures_are_not_one_fact(encoder):
+    story = _story("The Nikkei Stock Average dropped more than 1,900 points after the opening bell.",
+                   "The Nikkei Stock Average and the Topix both fell 6% at the open, a drop that set off circuit breakers.")
+    assert _statements(find_facts(story, ON)) == []  # the word rules take nothing
+    assert _statements(find_facts(story, ON, encoder=encoder)) == []  # cosine 0.74 and the name: still two figures

@@ -29,39 +29,20 @@ from digest.facts import names, predicates, quantities
 from digest.models import Article
 from digest.facts.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.facts.quantities import Quantity, interval
+from digest.facts import measures
+from digest.facts.measures import FALL, RISE, VIEW_WORDS
 from digest.text.sentences import split
 
 
-_RISE = r"growth|increased?|rise|rose|grew|jump(?:ed)?|gain(?:ed)?|climb(?:ed)?|advanced?|surged?|soared|up\b"
-_FALL = (r"declined?|decreased?|drop(?:ped)?|fell|fall|down\b|slid|plunged?|plummeted|tumbled|sank|shed|lost|"
-         r"slumped|dived|dove")
-_LEVEL = re.compile(r"\b(?:to|at|was|is|were|are|stands|stood|reached|hit)\b((?:\s+\S+){0,4})$", re.I)
-_SHARE_OF = r"^\W*of\s+(?:(?:all|the|that|its|their|total)\s+)*"
-_ATTRIBUTES = {
-    "money": (("funding limit", r"\blimits?\b|\bcapacity\b|\bceiling\b"), ("revenue", r"revenues?|sales|turnover"), ("operating income", r"operating income"),
-              ("profit", r"profits?|net income|earnings"), ("deficit", r"deficits?"), ("budget", r"budgets?"),
-              ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
-              ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
-              ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
-              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspent\b")),
-    "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),
-                ("operating margin", r"operating margin"), ("growth", _RISE), ("decline", _FALL),
-                ("unemployment rate", r"unemployment|jobless rate"), ("efficacy", r"effective|efficacy"),
-                ("eligible", r"eligib")),
-    "points": (("growth", _RISE), ("decline", _FALL)),
-    "multiple": (("speed-up", r"faster|quicker|speed-?ups?|speed|quickly"),
-                 ("growth", r"grow|grew|increase|rose|rise|jump|more|higher|larger|bigger|doubl|tripl")),
-}
 _GROWTH_SUBJECT = re.compile(r"\b(subscriber|membership|member|user|advertising|ad|profit|wage)s?\b", re.I)
 _QUALIFIERS = (("year-over-year", r"year[- ](?:over|on)[- ]year|\byoy\b|annual|"
                 r"(?:from|than|compared (?:with|to)) a year (?:ago|earlier)"),
                ("quarter-over-quarter", r"quarter[- ](?:over|on)[- ]quarter|sequential"),
                ("month-over-month", r"month[- ](?:over|on)[- ]month|(?:over|from) the (?:previous|prior) month"),
-               ("forecast", r"forecast|expect(?!(?:ed|s|ing)? to\b)|project(?!(?:ed|s|ing)? to\b)|guidance|outlook|"
+               ("forecast", r"forecast|(?<![Uu]n)expect(?!(?:ed|s|ing)? to\b)|\bprojected\b(?!\s+to\b)|\bprojections?\b|guidance|outlook|"
                 r"estimate|target"))  # "is expected to introduce a $908 billion bill": the bill is no forecast
-_VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 _SUBSCRIBERS = ("subscribers", "memberships")  # "13 members" are members of something, not subscribers
-_ONE_OFF = ("deal value", "fine")
+_ONE_OFF = ("deal value", "fine", "price", "cost")  # paid or asked once, not per quarter
 _STOCKS = ("subscribers", "hours viewed", "users", "viewers", "customers", "households")
 
 
@@ -99,9 +80,10 @@ class Figure:
 
     @property
     def disputable(self) -> bool:
-        """Directions, counts of people with no event named ("3 million people") and ages (whose?)
-        only ever agree."""
-        return self.kind not in ("direction", "age") and self.attribute != "people"
+        """Directions, counts of people with no event named ("3 million people"), ages (whose?) and
+        percentages of a whole ("38% of voters": which question?) only ever agree."""
+        return (self.kind not in ("direction", "age") and self.attribute != "people"
+                and not self.attribute.startswith("percent of "))
 
     @property
     def period_known(self) -> bool:
@@ -131,8 +113,15 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
     if q.kind == "tally":
         return predicates.tally(before, after) if not predicates.elsewhere(before, after) else ("", "")
     if q.noun == "hours":
-        return ("hours viewed", "") if _VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
+        return ("hours viewed", "") if VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
     unit = q.noun.split(" ")[0]
+    if q.noun == "*":  # a bare number an event word governs ("killed more than 365,000") supports nothing
+        return ("", "") if not predicates.governed(before, after) else ("-", "")
+    if q.noun in ("jobless claims", "continuing claims"):  # read with its noun before it ("claims ... to 1.2 million")
+        own = re.split(r"\b(?:from|than|compared|versus|vs)\b|\d", after)[0]  # "to 1.1 million from 971,000 the prior week"
+        if _NOT_THIS_WEEK.search(" ".join(before.split()[-12:] + own.split()[:4])):  # "the previous week's claims"
+            return "", ""
+        return q.noun, q.noun.capitalize()
     if unit in _SUBSCRIBERS or unit in _STOCKS:
         return ("subscribers" if unit in _SUBSCRIBERS else unit), ""
     if label or predicates.elsewhere(before, after):
@@ -141,65 +130,27 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
     return predicates.event(noun, done, written, before, after)
 
 
-def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
-    """A share is named by its whole, a direction by what it compares."""
-    if q.kind == "share":
-        return "share of viewing" if _VIEW_WORDS.search(q.noun) else f"share of {q.noun}"
-    return q.noun
-
-
-def _attribute(q: Quantity, before: str, after: str, label: str) -> str:
-    if q.kind in ("share", "direction"):
-        return _noun_attribute(q, before, after, label)
-    level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
-    level = bool(level) and not re.search(_RISE + "|" + _FALL, level[1], re.IGNORECASE)
-    level = level and not re.match(r"\s*(?:" + _RISE + "|" + _FALL + ")", after, re.IGNORECASE)  # "a 13 percent increase"
-    own = _own_noun(after) if q.kind == "money" and not label else None
-    if own is not None:
-        return own
-    for name, pattern in _ATTRIBUTES[q.kind]:
-        texts = (label,) if label else (after, before)
-        if any(re.search(pattern, t, re.IGNORECASE) for t in texts if t):
-            if not (level and name in ("growth", "decline")):
-                return name
-    return ""
-
-
-def _own_noun(after: str) -> str | None:
-    """What an amount of money is, when the words right after it say so: the head (last attribute
-    word) of the noun phrase it starts ("$600 stimulus checks" -> payment, "its $350 billion
-    funding capacity" -> funding limit); "" when "in <noun>" names a thing no attribute knows ("$5
-    trillion in new spending, part of his budget request": not the budget); None if nothing follows."""
-    lead_in = re.match(r"\s*in\s+", after)
-    phrase = []
-    for word in after[lead_in.end() if lead_in else 0:].split()[:4]:
-        bare = word.strip(",.;:")
-        if not bare or bare.lower() in _PHRASE_ENDS or not bare[0].islower():
-            break
-        phrase.append(bare)
-        if bare != word:
-            break
-    text = " ".join(phrase)
-    found = [(m.end(), name) for name, pattern in _ATTRIBUTES["money"] for m in re.finditer(pattern, text, re.I)]
-    named = [f for f in found if f[1] != "deal value"]  # "a relief deal" is a deal on a package
-    if found:
-        return max(named or found)[1]
-    return "" if lead_in and phrase else None
-
-
-_PHRASE_ENDS = frozenset("for of to that which from on by at with as and or in over into per this the a an its their his "
-                          "her each every last next quarter year month week day".split())  # "in the quarter" names no thing
+# another week's claims, or a running total: not the week's figure
+_NOT_THIS_WEEK = re.compile(r"\b(?:previous|prior|revised|record|total|so far|since|consecutive|straight|in (?:just )?(?:\w+ )?weeks|last year|"
+                            r"a year (?:ago|earlier))\b", re.IGNORECASE)
 
 
 _YEARLY = re.compile(r"\W*(?:a\s+year|each\s+year|every\s+year|per\s+year|annually|(?:throughout|over|for)\s+the\s+"
                      r"(?:next|coming)\s+decade)\b(?!\s+(?:ago|earlier|later|before))", re.IGNORECASE)  # "deficits above $1.3 trillion throughout the next decade"
 
 
+_BEAT = re.compile(r"\bthan\s+(?:[\w'’]+\s+){0,2}(?:expected|forecast|estimated|projected|anticipated|predicted)\b|"
+                   r"\b(?:beat\w*|miss\w*|top\w*|exceed\w*|above|below|short of|ahead of)\s+(?:[\w'’]+\s+){0,2}"
+                   r"(?:expectations?|forecasts?|estimates?|projections?)\b(?!\s+of\b)", re.IGNORECASE)
+
+
 def _qualifier(attribute: str, context: str, sentence: str, own: str) -> str:
     """Qualifiers read in ``context``; a forecast only in ``own``: the words after the figure count
     only when no other number follows ("164,000 jobs, missing expectations of 195,000": the
-    expectation is the other number's)."""
+    expectation is the other number's). A figure compared with an expectation ("better than expected",
+    "beating forecasts") is the outcome, not a forecast."""
     rate = attribute.endswith(("growth", "decline"))
+    own = _BEAT.sub(" ", own)
     found = [name for name, pattern in _QUALIFIERS
              if (rate or name == "forecast") and re.search(pattern, own if name == "forecast" else context, re.I)]
     if attribute == "share of viewing" and re.search(r"non-english", sentence, re.IGNORECASE):
@@ -224,7 +175,7 @@ def _subject(attribute: str, context: str, before: str, at_start: bool) -> tuple
 _INSERTED = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*,")
 _NAMED_MOVE = re.compile(r"((?:[A-Z][\w&]*(?:\s+\d{2,3})?)(?:\s+[A-Z][\w&]*)*)"
                          r"(?:\s+(?:index|composite|average)(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?)?"
-                         r"(?:\s+(?:closed|was|has|had|is|ended))?\s+(?:" + _RISE + "|" + _FALL + r")"
+                         r"(?:\s+(?:closed|was|has|had|is|ended))?\s+(?:" + RISE + "|" + FALL + r")"
                          r"(?:\s+(?:about|nearly|more than|over|almost))?(?:\s+[\d,.]+\s+points?,?\s+or)?\s*$")
 
 
@@ -241,9 +192,11 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
                context: Context = Context()) -> list[Figure]:
     """Every figure in ``sentence`` whose attribute can be told; the others are dropped."""
     found = quantities.find(sentence)
+    named = [q for q in found if q.noun != "*"]  # a bare number bounds no other figure's words
     figures = []
-    for i, quantity in enumerate(found):
-        left, right, any_left, any_right = _bounds(found, i, len(sentence))
+    for quantity in found:
+        pool = named if quantity.noun != "*" else found
+        left, right, any_left, any_right = _bounds(pool, pool.index(quantity), len(sentence))
         figure = _figure(quantity, sentence, label, (left, right))
         if figure is not None:
             period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
@@ -271,9 +224,14 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
         loose = not attribute and not label and not predicates.elsewhere(wide_before, rest)
-        attribute = predicates.thing(q.noun) if loose else attribute
+        attribute = (q.noun if q.noun == "*" else predicates.thing(q.noun)) if loose else attribute
+        attribute = "" if attribute == "-" else attribute
     else:
-        attribute, editor = _attribute(q, before, after, label), ""
+        attribute, editor = measures.attribute(q, before, after, label), ""
+        whole = measures.part_of(sentence[q.end:bounds[1]]) if q.kind == "percent" and not attribute and not label else ""
+        attribute, editor = (f"percent of {whole.lower()}", f"Share of {whole}") if whole else (attribute, editor)
+        if attribute == "price":  # "Spent: 300,000" on a dinner, "Paid: $2 million" to settle: as the verb says
+            editor = "Paid" if re.search(r"\bpa(?:y|ys|id|ying)\b", before, re.IGNORECASE) else "Spent"
     if not attribute:
         return None  # "fell to 5.4%" is a level, not a change: it needs another attribute
     near = f"{label} {before} {after}"

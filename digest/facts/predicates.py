@@ -3,9 +3,10 @@
 A count is a fact only with a predicate: what happened to what is counted ("13 people were
 killed", "killing 13", "at least 80 people shot", "apprehended over 212,000 migrants", "500
 doses being discarded"). People (and words standing for them: "victims", "Russians", "migrants")
-are slotted by what happened to them (``EVENTS``: killed and died are one slot, "Killed" when a
+are slotted by what happened to them (bodies recovered are the dead) (``EVENTS``: killed and died are one slot, "Killed" when a
 source says killed, else "Died"); other things by their noun with the verb next to them ("57
-vials" + "removed" -> "Vials removed"). A count with no such word near it ("11 people running",
+vials" + "removed" -> "Vials removed"); seats, votes and delegates won, taken or secured are
+"Seats won" ("took 156 seats", "projected to win 157 seats"). A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
 
 A number that belongs to another event the sentence recalls is no fact of this story
@@ -90,12 +91,23 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
         if found:
             return found
+    if plain in _CONTESTED and _WON.search(before):  # "took 156 seats", "projected to win 157 seats"
+        return plain, f"{plain.capitalize()} won"
     verb = done or _verb(before, after) or _state(before, after)
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+_CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
+_WON = re.compile(r"\b(?:win|wins|won|winning|took|take|takes|taking|captured?|secured?|clinch(?:ed)?|gained)"
+                  r"(?:\s+(?:a|an|the|at least|about|nearly|more than|over|some|all|just))*\s*$", re.IGNORECASE)
 _ILLNESS = re.compile(r"virus|covid|infect|positive|disease|outbreak|flu\b|measles|ebola|illness|pandemic|"
                      r"epidemic|variant|confirmed|suspected", re.I)
+
+
+def governed(before: str, after: str) -> bool:
+    """Does an event word stand next to a number (three words either side: "killed more than 365,000")?"""
+    near = " ".join(before.split()[-3:] + after.split()[:3])
+    return any(re.search(pattern, near, re.IGNORECASE) for _, _, pattern in EVENTS)
 
 
 def thing(noun: str) -> str:
@@ -190,12 +202,12 @@ def qualifier(before: str, after: str) -> str:
 
 
 def tally(before: str, after: str) -> tuple[str, str]:
-    """("vote", "Vote") or ("ruling", "Ruling") for a tally governed by such a word; ("", "") otherwise."""
+    """("vote", "Vote") or, for a court's, ("vote", "Ruling") for a tally governed by such a word; ("", "") otherwise."""
     near = " ".join(before.split()[-4:] + after.split()[:3]).lower()
     if re.search(r"\bvot|\bpass(?:ed)?\b|\bapproved?\b", near):
         return "vote", "Vote"
     if re.search(r"\bruling|\bdecision|\bcourt\b|\bjustices\b", near):
-        return "ruling", "Ruling"
+        return "vote", "Ruling"  # a court's vote: one slot with "voted 5-4"
     return "", ""
 
 

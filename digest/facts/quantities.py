@@ -4,17 +4,21 @@
 writing implies; what the quantity is *about* (its slot) is ``digest.claims``' business.
 
 - Money: a symbol or code before ("$11.08bn", "US$ 11 billion", "EUR 5m") or a currency word after
-  ("11.08 billion dollars"); all three spellings of one amount are one value. Currencies are
+  ("11.08 billion dollars"); all three spellings of one amount are one value. An amount a verb spends
+  or asks with no currency written ("Spent 300,000 on dinner", "could cost 5,000", "buy Mojang for
+  2.5B": headlines often drop the symbol) is money of an "unstated" currency, a slot of its own. Currencies are
   normalised to a symbol ("USD" -> "$"), so amounts in different currencies never meet.
 - Percentages ("16%", "16 per cent") and percentage points ("2 percentage points", "2pp") are
   different kinds: a 2-point rise is not a 2 % rise.
 - Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
 - Counts with their unit noun ("95 billion hours", "1,200 jobs", "13 people killed", "57 vials"),
   with what happened to them when it is written with the noun ("were arrested", "killed", "killing
-  13 people", "17 of those fatally", "the death toll rose to 60"). Whether a verb makes a count a
-  fact is ``digest.facts.predicates``' business ("two sides argued" is a count of nothing). Spans
-  and multiples ("three years", "ten times") are not counts; four-digit numbers from 1900 to 2099
-  with no comma are years.
+  13 people", "17 of those fatally", "the death toll rose to 60"); a toll with no noun is a count of
+  people ("at least 60 are confirmed dead and 80 unaccounted for", "the number of confirmed dead
+  jumped to 60"). Whether a verb makes a count a fact is ``digest.facts.predicates``' business ("two
+  sides argued" is a count of nothing). Spans and multiples ("three years", "ten times") are not
+  counts; four-digit numbers from 1900 to 2099 with no comma are years, and a number after a
+  hyphen is part of a name ("COVID-19 cases").
 - Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
@@ -24,7 +28,9 @@ Intervals (what a stated number allows):
 - Rounding: half a unit of the last stated digit: "11" -> [10.5, 11.5), "11.08" -> [11.075,
   11.085). Trailing zeros of integers from 100 up are taken as rounding, but never beyond 5 % of
   the value ("110,000" -> +-5,000; "100 million" -> +-5 million, so "70 million" is not "100
-  million" rounded: NeuS test-102); below 100 they are digits ("10 times" -> [9.5, 10.5)).
+  million" rounded: NeuS test-102); below 100 they are digits ("10 times" -> [9.5, 10.5)); an amount
+  with a scale word is rounded by at most a tenth of its value ("$1 trillion" -> [0.9, 1.1) trillion,
+  not half a trillion either way).
 - Hedges widen: "about" +-10 %, "over"/"more than" [v, 1.25v], "nearly"/"up to" [0.85v, v]
   (CONSENSUS.md). Fractions in words ("one-third") are read as +-10 % of their value.
 """
@@ -57,7 +63,8 @@ PEOPLE = ("people persons recipients residents citizens individuals adults child
           "civilians victims passengers").split()
 SAME_NOUN = {"employees": "jobs", "workers": "jobs", "staff": "jobs", "planes": "aircraft", "jets": "aircraft",
              "jetliners": "aircraft", "airliners": "aircraft", "movies": "films", "positions": "jobs", "dead": "killed",
-             "wounded": "injured", "hospitalised": "hospitalized"}
+             "wounded": "injured", "hospitalised": "hospitalized",
+             "unaccounted": "missing"}
 _STATES = ("killed dead injured wounded arrested detained displaced evacuated missing infected hospitalized "
            "hospitalised affected").split()  # what a count of people can be said to be, without "were"
 _NOT_COUNTED = frozenset(("years months weeks days minutes seconds times ways points steps things others percent has was "
@@ -65,7 +72,8 @@ _NOT_COUNTED = frozenset(("years months weeks days minutes seconds times ways po
 _DONE_BEFORE = {"killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "injured": "injured",
                 "injuring": "injured", "wounded": "injured", "wounding": "injured", "wounds": "injured"}
 _HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
-                "some": "about", "over": "over", "more than": "over", "above": "over",
+                "some": "about", "over": "over", "more than": "over", "above": "over", "topped": "over",
+                "exceeded": "over", "surpassed": "over",
                 "at least": "over", "nearly": "nearly", "almost": "nearly", "up to": "nearly",
                 "close to": "nearly", "under": "nearly", "less than": "nearly"}
 
@@ -75,12 +83,22 @@ def _alternatives(words) -> str:
 
 
 _HEDGE = r"(?:\b(?P<hedge>" + _alternatives(_HEDGE_KINDS) + r")\s+)?"
-_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NUM = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # "499" in "priced at 499, gold at 4,999": a comma ends a number unless a digit follows
 _SCALE = r"(?:\s*(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k)\b)?"
 _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?less|"
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
                r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
 _HIGHER_COST = r"more\s+expensive|higher\s+costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?more|costlier"
+# weekly jobless claims, said with the noun before the number ("claims ... fell by 249,000 to 1.2 million")
+_CLAIMS = (r"\b(?:(?:initial|new|weekly|first-time|jobless|unemployment|continuing)\s+)*(?:claims|jobless numbers|applications "
+           r"for (?:unemployment|jobless) (?:benefits|aid)|applying for (?:unemployment|jobless)(?: benefits| aid)?)")
+# an amount spent or asked with no currency written ("Spent 300,000 on dinner", "could cost 5,000"): a price
+_SPENT_ON = r"blew|drops?|dropped|throws?\s+down"  # only with "on" after: "drops 300,000 on dinner", not "drops 500 points"
+_SPENT = (r"spen[dt]|spending|pa(?:y|ys|id|ying)|splurg(?:e|es|ed)|(?:forks?|forked|"
+          r"shell(?:s|ed)?)\s+out|cost(?:s|ing)?|priced(?:\s+at)?|set\s+(?:you|buyers|them|him|her)\s+back|retails?\s+for|"
+          r"starts?\s+at|sells?\s+for|popped\s+for")
+_NO_NOUN = (r"(?=\s*(?:$|[.,;:!?)]|(?:on|for|in|to|at|and|or|per|a|an|from|with|after|while|but|each|apiece|"
+            r"dinner|tip|bill|meal)\b))")  # "paid 40 workers" counts workers
 # up to three words between a number and its noun ("8,000 fraudulent voter registration applications",
 # "four of his videos"), never a function word ("three straight months of declines" counts no declines)
 _ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[a-z]+"
@@ -88,6 +106,9 @@ _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
      r"\s+(?P<cur>(?:US\s+)?dollars|euros|pounds(?:\s+sterling)?|yen|USD|EUR|GBP|JPY)\b"),
+    ("money", r"\b(?:(?P<price>" + _SPENT + r")|(?P<spent_on>" + _SPENT_ON + r"))\s+(?:(?:a\s+whopping|as\s+much\s+as|a\s+cool|"
+     r"just|only)\s+)?" + _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + r")(?![.,]?\d)(?:\s?(?P<scale>trillion|billion|million|thousand|"
+     r"bn|mn|m|k)\b)?(?(spent_on)(?=\s+on\b)|" + _NO_NOUN + ")"),
     ("money", r"\b(?P<price>buy(?:s|ing)?|bought|acquir(?:e|es|ed|ing)|sell(?:s|ing)?|sold|purchas(?:e|es|ed|ing))\b"
      r"[^.;\d]{0,60}?\bfor\s+" + _HEDGE + r"(?P<num>" + _NUM + r")\s?(?P<scale>trillion|billion|million|bn|b|mn|m)\b"),
     ("points", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:percentage[- ]points?\b|pp\b|% points?\b)"),
@@ -97,16 +118,31 @@ _PATTERNS = (
     ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
      r"\bage[sd]? (?P<num4>\d{1,2})\b"),
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
-    ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w.,%/-])"),
-    ("count", r"\bdeath toll\b[^.;]{0,40}?\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
+    ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
+    ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|hit|reached|totaled|totalled)\s+|"
+     r"(?=\b(?:over|above|more than|nearly|almost|about|roughly|topped|exceeded|surpassed)\b))" + _HEDGE + r"(?P<num>" + _NUM + r")"
+     r"(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?!\s*(?:%|percent|points))"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>" + _NUM + r")(?:\s+(?P<scale>million|thousand))?(?P<claims>)(?:\s+[\w-]+){0,3}?"
+     r"\s+(?:applied|filed)\s+(?:for\s+)?(?:(?:state|first-time|initial|new)\s+)*(?:unemployment|jobless)\s+"
+     r"(?:benefits|aid|insurance|claims)"),
+    ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
+     r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
+     r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
+     r"(?P<state>dead|killed|injured|wounded|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
+     r"as|from|the|a|an|of|to|with|by|since|while|when|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
+    ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
+     r"\d[\d,]*\s+(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[a-z]+s))\b"),  # "157 of 338 seats": 157 seats
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
-    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥])(?P<num>"
+    ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>"
      + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),
+    ("count", _HEDGE + r"(?<![\w.$€£¥/:-])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?=\s+(?:million|billion)))(?:\s+"
+     r"(?P<scale>million|billion))?(?P<bare>)(?!\s*(?:%|percent|per\s?cent|points?|[a-zA-Z]+s\b|[-–:/]\d|,\d))"),
     ("share", _HEDGE + r"(?<!first )(?<!second )\b(?P<frac>" + _alternatives(FRACTIONS) + r")\s+of\s+"
      r"(?:(?:all|the|that|its|their|total|these|those)\s+)*(?P<noun>(?!20\d\d|19\d\d|the\s+year)[\w-]+)"),
     ("direction", r"\b(?P<lower>" + _LOWER_COST + r")\b|\b(?P<higher>" + _HIGHER_COST + r")\b"),
@@ -189,10 +225,14 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
             return None
     if kind == "money":  # a price with no currency ("buy Mojang for 2.5B") is a slot of its own
         currency = CURRENCIES[" ".join(m["cur"].lower().split())] if groups.get("cur") else "unstated"
-    late = groups.get("before") or groups.get("toll") is not None or groups.get("price")
+    late = (groups.get("before") or groups.get("toll") is not None or groups.get("price") or groups.get("spent_on")
+            or groups.get("claims") is not None)
     start = m.start() if not late else m.start("hedge") if m["hedge"] else m.start("num")
     end = m.end("noun") if groups.get("noun") and kind == "count" else m.end()  # "207 people", not "... were killed"
+    end = (m.end("scale") if m["scale"] else m.end("num")) if groups.get("claims") is not None else end
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
+    if scale > 1:  # "$1 trillion" is rounded to a tenth either way, not to half a trillion: "$550 billion" is no "$1 trillion"
+        step = min(step, 0.2 * value)
     return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
 
 
@@ -201,6 +241,10 @@ def _count_noun(m: re.Match) -> str:
     groups = m.groupdict()
     if groups.get("toll") is not None:
         return "deaths"
+    if groups.get("bare") is not None:
+        return "*"  # no noun: it may only support a count of the same value that another source names
+    if groups.get("claims") is not None:  # those still drawing benefits are another measure than new claims
+        return "continuing claims" if re.search(r"\bcontinuing\b", m[0], re.IGNORECASE) else "jobless claims"
     if groups.get("those") is not None:
         state = (groups.get("state") or "").lower()
         return f"people {SAME_NOUN.get(state, state)}".strip() if state else "people"
@@ -217,8 +261,15 @@ def _count_noun(m: re.Match) -> str:
 
 
 
+# a sentence with none of these holds no quantity (more than half of news sentences): skip its patterns
+_ANY = re.compile(r"\d|\b(?:" + _alternatives({*WORD_NUMBERS, *MULTIPLES, *FRACTIONS, "half", "third", "quarter", "fifth",
+                                                "cost", "cheap", "expensive"}) + ")", re.IGNORECASE)
+
+
 def find(text: str) -> list[Quantity]:
     """Every quantity in ``text``, in reading order; an earlier pattern wins an overlap."""
+    if not _ANY.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     found = []
     for kind, pattern in _COMPILED:

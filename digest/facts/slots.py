@@ -16,7 +16,9 @@ on-month against other bases). A lone source against four or more agreeing ones 
 leaves the agreed value as consensus. A duration ("for 24 years") only ever disputes: where
 sources agree, the statement saying what lasted so long is the line. A count of things no verb
 governs (``Figure.loose``) only supports a value that another source's labelled figure states; it
-never makes a line or a dispute.
+never makes a line or a dispute. So does a bare number ("payrolls increased by 943,000"; not one an
+event word governs, "killed more than 365,000"): it joins the one count slot, of its qualifier, whose
+value another source states, or none.
 """
 
 from __future__ import annotations
@@ -38,7 +40,14 @@ _Claims = list[tuple[Said, Figure]]
 def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]) -> list[Fact]:
     slots: dict[tuple[str, str, str], _Claims] = defaultdict(list)
     for said, figure in found:
-        slots[(figure.kind, figure.attribute, figure.qualifier)].append((said, figure))
+        if figure.attribute != "*":
+            slots[(figure.kind, figure.attribute, figure.qualifier)].append((said, figure))
+    for said, figure in found:  # a bare number ("increased by 943,000") supports the one count of its value
+        if figure.attribute == "*":
+            homes = [k for k, m in slots.items() if k[0] == "count" and k[2] == figure.qualifier and any(
+                not f.loose and s.source != said.source and claims.agree(f, figure) for s, f in m)]
+            if len(homes) == 1:
+                slots[homes[0]].append((said, figure))
     facts = []
     for slot in sorted(slots):
         for period, members in _buckets(slots[slot]):
@@ -96,9 +105,15 @@ def _same_subject(a: Figure, b: Figure, common: frozenset[str]) -> bool:
     return not left or not right or bool(left & right)
 
 
+_MOVES = ("growth", "decline")  # a change whose subject no word of the slot names
+
+
 def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[list[tuple[str, _Claims]]]:
     """Sources grouped by agreeing values; the most precise figure leads its group. A value
-    disagreeing with a group about someone else is left out rather than called a dispute."""
+    disagreeing with the largest group about someone else is left out rather than called a dispute
+    (the largest, not the first read: one precise figure about another bill keeps no pair out); so is a
+    rise or fall of no named subject agreeing with one about someone else ("Australia's index lost
+    7.3%" and "Markets in Europe were down about 7%" are two markets' moves, not one)."""
     groups: list[list[tuple[str, _Claims]]] = []
     def order(entry):  # labelled figures first: a loose count ("revised by 88,000 jobs") never keeps one out
         return all(f.loose for _, f in entry[1]), entry[1][0][1].width, entry[1][0][1].value, entry[0]
@@ -106,11 +121,15 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
     for source, items in sorted(entries, key=order):
         best = items[0][1]
         fits = [g for g in groups if claims.agree(g[0][1][0][1], best)]
+        if best.attribute in _MOVES and not all(_same_subject(g[0][1][0][1], best, common) for g in fits):
+            continue
         if len(fits) == 1 and source not in {s for s, _ in fits[0]}:
             fits[0].append((source, items))
-        elif not fits and all(_same_subject(g[0][1][0][1], best, common) for g in groups):
+        elif not fits:
             groups.append([(source, items)])
-    return sorted(groups, key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
+    groups.sort(key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
+    anchor = groups[0][0][1][0][1] if groups else None  # the value most sources give says whose the slot is
+    return [g for i, g in enumerate(groups) if i == 0 or _same_subject(anchor, g[0][1][0][1], common)]
 
 
 def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenue", "Growth (year-over-year)", "Killed"
