@@ -208,8 +208,13 @@ def test_an_unreadable_state_means_working_everything(weeks, state):
     assert work.all_pairs and stories == dedup.group(weeks[0], SETTINGS, found)
 
 
-def test_other_settings_keep_another_state():
-    assert again.state_key(SETTINGS) != again.state_key(SETTINGS.model_copy(update={"story_cohesion": 0.3}))
+@pytest.mark.parametrize("name", sorted(DedupSettings.model_fields))
+def test_other_settings_keep_another_state(name):
+    """Every dedup setting shapes the state (thresholds, lead words, num_perm...): changing any one is another key."""
+    value = getattr(SETTINGS, name)
+    other = value + 1 if isinstance(value, int) else round(value * 0.5, 3)
+    changed = DedupSettings.model_validate(SETTINGS.model_dump() | {name: other})
+    assert getattr(changed, name) != value and again.state_key(SETTINGS) != again.state_key(changed)
 
 
 def test_a_rerun_in_the_pipeline_reads_the_kept_state(weeks, tmp_path):
