@@ -89,11 +89,12 @@ def reference(week, found, state, keys=None, links_only=False):
     links = list(dedup.dated(*dedup.above(matrix, first, second, SETTINGS.story_similarity), origins, SETTINGS.story_days))
     if links_only:
         return {(origins[i].lead.id, origins[j].lead.id) for _, i, j in links}
-    groups = regroup._groups(len(kept.keys), kept.joins)
+    group = {i: {i} for i in range(len(kept.keys))}  # the kept groups, from the kept joins (not regroup._groups)
+    for a, b in kept.joins[:, :2].tolist():
+        merged = group[a] | group[b]
+        group.update(dict.fromkeys(merged, merged))
     old = {i: rows.index(k) for i, k in enumerate(kept.keys) if k in rows}
-    start: dict[int, list[int]] = {}
-    for i, group in enumerate(groups.tolist()):
-        start.setdefault(group, []).append(i)
+    start = {min(g): sorted(g) for g in group.values()}
     members = [[old[i] for i in rows_] for rows_ in start.values() if all(i in old for i in rows_)]
     members += [[n] for n in range(len(origins)) if not any(n in m for m in members)]
     joins = list(eager_average_link(matrix, links, SETTINGS.story_cohesion, members))
