@@ -326,3 +326,27 @@ def test_known_articles_keep_their_profile_keys_and_are_trimmed_only_when_needed
     assert codes.tolist() == [recopy.OWN if p is r else recopy.SIGNED if len(p.shingles) else recopy.EMPTY
                               for p, r in zip(again_, raw)]
     assert recopy.SIGNED in codes.tolist()  # the wire copies' footer is boilerplate
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_an_article_changed_under_its_id_is_weighed_again(weeks, keyed):
+    """An article whose text changed (here only its words' counts: no new word) is a new row: its vector
+    is weighed from its new words under the kept idf, not kept from the last run."""
+    week = sorted(weeks[0], key=lambda a: a.id)
+    found = features.features_of(week, SETTINGS)[0]
+    _, state, _ = again.group_again(week, SETTINGS, found, None, features.work_keys(week, SETTINGS) if keyed else None)
+    origins, _ = dedup.find_origins(week, SETTINGS, found)
+    n = next(n for n, o in enumerate(origins) if len(o.articles) == 1 and len(o.lead.blocks) > 1)
+    lead = origins[n].lead
+    changed = replace(lead, blocks=(*lead.blocks, lead.blocks[0]))
+    week = [changed if a.id == lead.id else a for a in week]
+    found = features.features_of(week, SETTINGS)[0]
+    keys = features.work_keys(week, SETTINGS) if keyed else None
+    _, following, work = again.group_again(week, SETTINGS, found, state, keys)
+    assert not work.all_pairs
+    before, after = again.unpack(state)[1], again.unpack(following)[1]
+    assert dedup.find_origins(week, SETTINGS, found)[0][n].lead.id == lead.id and set(found[lead.id].terms) <= set(before.words)
+    columns = np.array([after.words.index(w) for w in found[lead.id].terms], dtype=np.int64)
+    expected = dedup.weighed_parts([found[lead.id].terms], [found[lead.id].counts], columns, after.idf, len(after.words))[0]
+    assert np.allclose(after.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert not np.allclose(before.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-6)
