@@ -371,3 +371,20 @@ def test_an_article_changed_under_its_id_is_weighed_again(weeks, keyed):
     expected = dedup.weighed_parts([found[lead.id].terms], [found[lead.id].counts], columns, after.idf, len(after.words))[0]
     assert np.allclose(after.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-12)
     assert not np.allclose(before.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-6)
+
+
+def test_an_article_moved_in_time_is_linked_again(weeks):
+    """An article whose date moved (same id and text) is a new row: its kept links to articles now
+    too far away in time are gone."""
+    week = [replace(a, published=NOW) for a in sorted(weeks[0], key=lambda a: a.id)]
+    found = features.features_of(week, SETTINGS)[0]
+    _, state, _ = again.group_again(week, SETTINGS, found, None, features.work_keys(week, SETTINGS))
+    links = again.unpack(state)[1].links
+    origins, _ = dedup.find_origins(week, SETTINGS, found)
+    first = max((n for n, o in enumerate(origins) if len(o.articles) == 1), key=lambda n: int((links == n).sum()))
+    lead = origins[first].lead
+    moved = [replace(a, published=NOW + timedelta(days=SETTINGS.story_days + 1)) if a.id == lead.id else a for a in week]
+    _, following, work = again.group_again(moved, SETTINGS, found, state, features.work_keys(moved, SETTINGS))
+    n = next(n for n, o in enumerate(dedup.find_origins(moved, SETTINGS, found)[0]) if o.lead.id == lead.id)
+    assert not work.all_pairs and (links == first).sum() > 3
+    assert not (again.unpack(following)[1].links == n).any()
