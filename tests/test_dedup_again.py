@@ -388,3 +388,17 @@ def test_an_article_moved_in_time_is_linked_again(weeks):
     n = next(n for n, o in enumerate(dedup.find_origins(moved, SETTINGS, found)[0]) if o.lead.id == lead.id)
     assert not work.all_pairs and (links == first).sum() > 3
     assert not (again.unpack(following)[1].links == n).any()
+
+
+def test_the_kept_copy_verdicts_hold_only_this_weeks_copies(seed_articles):
+    """The state keeps the (rule, score, detail) of the copies its pairs hold, not every copy ever found:
+    run after run (a new week each time) it does not grow."""
+    state = None
+    for start in (0, 1000, 2000):
+        week = grown_week(seed_articles, 60, start)
+        found = features.features_of(week, SETTINGS)[0]
+        stories, state, _ = again.group_again(week, SETTINGS, found, state, features.work_keys(week, SETTINGS))
+        kept = again.unpack(state)[0]
+        assert sorted(set(kept.verdict[kept.verdict > 0].tolist())) == list(range(1, len(kept.found) + 1))
+        assert len(kept.found) > 5 and all(rule.startswith("copy:") for rule, _, _ in kept.found)
+        assert stories == dedup.group(week, SETTINGS, found)  # a new week: all computed, the copies exactly group's
