@@ -135,12 +135,17 @@ def _profiles(raw: list, boilerplate: np.ndarray, lookups: list[bytes] | None, k
 
 
 def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirmed: int) -> Kept:
-    """This run's state: each pair of two different keys once, smaller position first."""
+    """This run's state: each pair of two different keys once, smaller position first, and only the
+    copies' (rule, score, detail) those pairs hold (renumbered), so ``found`` does not grow run after run."""
     a, b = np.minimum(first, second), np.maximum(first, second)
     pairs, at = np.unique(a[a != b] * max(len(keys), 1) + b[a != b], return_index=True)
     first, second = np.divmod(pairs, max(len(keys), 1))
-    return Kept(keys, first, second, verdicts[a != b][at], found, signatures, fresh=fresh, confirmed=confirmed,
-                pairs=len(verdicts))
+    kept = verdicts[a != b][at]
+    used = np.unique(kept[kept > 0])
+    renumbered = np.zeros(len(found) + 1, dtype=np.int64)
+    renumbered[used] = np.arange(1, len(used) + 1)
+    return Kept(keys, first, second, renumbered[kept], [found[v - 1] for v in used.tolist()], signatures, fresh=fresh,
+                confirmed=confirmed, pairs=len(verdicts))
 
 
 def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:

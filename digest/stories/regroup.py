@@ -15,7 +15,8 @@ computation left, and the next runs extend it:
   was below ``story_cohesion``, their averages kept as upper bounds) with each new row a group of
   its own; a group that lost a row (an article gone or changed, a new lead for its origin) is
   taken apart into its rows. Joins go on while the best average is >= ``story_cohesion``, as in
-  the full run. So an old story only grows; the new rows may join it or make their own.
+  the full run. So an old story that kept all its rows only grows (the rows of one taken apart
+  may join again as before, or elsewhere); the new rows may join it or make their own.
 
 The result is not a from-scratch ``group`` of the same articles (that would use this run's idf
 and could have joined in another order); it is defined as: the last run's groups, plus
