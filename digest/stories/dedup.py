@@ -173,12 +173,7 @@ def dated(first: np.ndarray, second: np.ndarray, scores: np.ndarray, origins: li
 
 
 def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time."""
-    return near_pairs(matrix, floor)[:2]
-
-
-def near_pairs(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``_candidates`` with their cosines in single precision (first, second, values).
+    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time.
 
     Words in more than ``_DENSE_SHARE`` of the rows are shared by most pairs: their part of every
     cosine is a dense matrix product; the other words' part is a sparse product, added to it.
@@ -186,7 +181,7 @@ def near_pairs(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.
     share = np.bincount(matrix.indices, minlength=matrix.shape[1]) > _DENSE_SHARE * matrix.shape[0]
     dense = matrix[:, np.flatnonzero(share)].toarray().astype(np.float32)
     rare = matrix[:, np.flatnonzero(~share)].astype(np.float32).tocsr()
-    first, second, values = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, np.float32)]
+    first, second = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for start in range(0, matrix.shape[0], _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, matrix.shape[0])
         block = dense[start:stop] @ dense[start:].T  # columns from ``start``: only pairs i < j matter
@@ -195,9 +190,7 @@ def near_pairs(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.
         keep = cols > rows
         first.append(rows[keep] + start)
         second.append(cols[keep] + start)
-        values.append(block[rows[keep], cols[keep]])
-    return (np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64),
-            np.concatenate(values).astype(np.float32))
+    return np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64)
 
 
 def _cosines(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -227,16 +220,12 @@ def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
 def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> sparse.csr_matrix:
     """``tfidf`` of texts already counted (``features.content_words``: each text's words, once each, and
     their counts). A row's norm is summed in its words' order, one after the other."""
-    return weights(terms, counts)[0]
-
-
-def weights(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> tuple[sparse.csr_matrix, list[str], np.ndarray]:
-    """``weigh``, with the matrix's columns (its words, sorted) and their idf."""
-    return weight_parts(terms, counts)[:3]
+    return weight_parts(terms, counts)[0]
 
 
 def weight_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]):
-    """``weights``, and the matrix's counts and row norms (``weighed_parts``)."""
+    """``weigh``, with the matrix's columns (its words, sorted), their idf, and its counts and row norms
+    (``weighed_parts``)."""
     words = sorted(dict.fromkeys(chain.from_iterable(terms)))
     position = {w: i for i, w in enumerate(words)}
     cols = np.fromiter(map(position.__getitem__, chain.from_iterable(terms)), dtype=np.int64)
