@@ -132,10 +132,16 @@ def _related(origins: list[Origin], settings: DedupSettings, features: Mapping[s
 def joined(matrix: sparse.csr_matrix, origins: list[Origin], links: list[tuple[float, int, int]],
            settings: DedupSettings) -> list[Merge]:
     """The story merges of average-link over ``links`` ((cosine, i, j) between rows of ``matrix``)."""
+    return [story_merge(origins, *join) for join in
+            average_link(matrix, links, settings.story_cohesion, unlinked(origins, settings))]
+
+
+def unlinked(origins: list[Origin], settings: DedupSettings) -> float:
+    """The highest cosine a pair that is not a link can have: ``story_similarity`` when every lead
+    was published within ``story_days`` of the others (no pair is kept apart by its dates), else 1."""
     dates = [o.lead.published for o in origins if o.lead.published is not None]
     close = not dates or max(dates) - min(dates) <= timedelta(days=settings.story_days)
-    return [story_merge(origins, *join) for join in
-            average_link(matrix, links, settings.story_cohesion, settings.story_similarity if close else 1.0)]
+    return settings.story_similarity if close else 1.0
 
 
 def story_merge(origins: list[Origin], link: tuple[float, int, int], average: float, sizes: tuple[int, int]) -> Merge:

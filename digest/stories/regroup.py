@@ -35,8 +35,6 @@ change or the kept week cannot be read, a run computes everything again and equa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-
 import numpy as np
 import xxhash
 from scipy import sparse
@@ -90,7 +88,7 @@ def related(origins: list[Origin], leads: list[Features], keys: list[bytes], set
             return (*found, False)
     matrix, words, idf, tally, norms = dedup.weight_parts([f.terms for f in leads], [f.counts for f in leads])
     links = list(dedup._links(matrix, origins, settings))
-    queue = average.Queue(matrix, links, _unlinked(origins, settings), settings.story_cohesion)
+    queue = average.Queue(matrix, links, dedup.unlinked(origins, settings), settings.story_cohesion)
     done = list(average.joins(queue, settings.story_cohesion))
     fresh = Week(keys, matrix, tally, norms, words, idf, len(origins), *_link_arrays(links), *_join_arrays(done),
                  _last(queue), 0)
@@ -112,7 +110,7 @@ def _again(origins, leads, keys, settings: DedupSettings, week: Week):
     links = _links(week, now, matrix, fresh, origins, settings)
     whole, label = _whole_groups(week, now, len(origins))
     kept = _kept_joins(week, now, whole)
-    queue = _resume(matrix, links, label, week, now, whole, _unlinked(origins, settings), settings.story_cohesion)
+    queue = _resume(matrix, links, label, week, now, whole, dedup.unlinked(origins, settings), settings.story_cohesion)
     done = kept + list(average.joins(queue, settings.story_cohesion))
     following = Week(keys, matrix, tally, norms, words, idf, week.documents, *_link_arrays(links), *_join_arrays(done), _last(queue),
                      changed)
@@ -240,13 +238,6 @@ def _strongest(links, label: np.ndarray, sums: dict) -> tuple[list[tuple[int, in
     for (a, b), link in zip(pairs, zip(scores[top].tolist(), rows[top, 0].tolist(), rows[top, 1].tolist())):
         strongest[a][b] = strongest[b][a] = link
     return pairs, strongest
-
-
-def _unlinked(origins: list[Origin], settings: DedupSettings) -> float:
-    """The highest cosine a pair that is not a link can have (as ``dedup.joined``)."""
-    dates = [o.lead.published for o in origins if o.lead.published is not None]
-    close = not dates or max(dates) - min(dates) <= timedelta(days=settings.story_days)
-    return settings.story_similarity if close else 1.0
 
 
 def _merges(origins: list[Origin], done: list) -> list[Merge]:
