@@ -238,6 +238,17 @@ def quiet(article: Article, text: Text, topic: Topic) -> frozenset[int] | None:
 
 def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
     """Whether any term occurs in ``block``; the groups of the terms that may count there join ``counted``."""
+    found, pieces = _whole_terms(text, block, topic, counted), _pieces(text, block)
+    for g, group in enumerate(topic.stems):
+        if pieces & group:
+            found = True
+            counted.add(g)
+    return found
+
+
+def _whole_terms(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
+    """``_occurs`` for terms made of whole words of ``block``: a term counts unless a ``not_with``
+    word of it is in the paragraph."""
     own, stems = (text.title, text.title_stems) if block < 0 else (text.words[block], text.stems[block])
     present, found = set(stems), False
     for stem in present & topic.by_first.keys():
@@ -245,20 +256,23 @@ def _occurs(text: Text, block: int, topic: Topic, counted: set[int]) -> bool:
             if not (term.stems <= present and phrases.seek(own, stems, term.tokens)):
                 continue
             found = True
-            if g not in counted:
-                context, context_stems = text.context(block)
-                traps = topic.not_with.get(term.key, ())
-                if not any(phrases.seek(context, context_stems, p.tokens) for p in traps):
-                    counted.add(g)
+            if g not in counted and not _beside(text, block, topic.not_with.get(term.key, ())):
+                counted.add(g)
+    return found
+
+
+def _beside(text: Text, block: int, traps) -> bool:
+    context, context_stems = text.context(block)
+    return any(phrases.seek(context, context_stems, p.tokens) for p in traps)
+
+
+def _pieces(text: Text, block: int) -> set[str]:
+    """The stems of every run of pieces of ``block``'s words a sentence cut could leave ("U.S.Next":
+    "u.s", "next"...)."""
     raw = text.title_raw if block < 0 else text.raw[block]
     if not (has_cjk(raw) if block < 0 else text.cjk[block]):  # a sentence can end inside a word only at a "." ("U.S.Next"), not at "'"
         joined = [word for word in _JOINED.findall(raw) if "." in word] if _DOTTED.search(raw) else []
     else:
-        joined = [w for w in own if _INNER.search(w)]
-    pieces = {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
-              for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
-    for g, group in enumerate(topic.stems):
-        if pieces & group:
-            found = True
-            counted.add(g)
-    return found
+        joined = [w for w in (text.title if block < 0 else text.words[block]) if _INNER.search(w)]
+    return {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)
+            for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
