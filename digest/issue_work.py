@@ -40,7 +40,7 @@ from functools import cache
 from pathlib import Path
 
 from digest.config import Config
-from digest.models import Article, Fact, Lead, Story, ThemeSection
+from digest.models import Article, Fact, Lead, Story, ThemeSection, article_values
 from digest.work import WorkCache
 
 logger = logging.getLogger(__name__)
@@ -180,10 +180,10 @@ def story_print(story: Story, published: Mapping[str, datetime | None]) -> str:
 
 
 def _article(article: Article, published: Mapping[str, datetime | None]) -> list:
+    values = article_values(article)
     when = published.get(article.id, article.published)
-    return [article.id, article.location, article.title, article.outlet, [[b.kind, b.text] for b in article.blocks],
-            article.url, when.isoformat() if when else None, article.author, article.source, list(article.dropped),
-            list(article.inferred), article.pinned]
+    values["published"] = when.isoformat() if when else None
+    return list(values.values())
 
 
 def _stamp(kind: str, settings: object) -> str:
