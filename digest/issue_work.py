@@ -32,7 +32,7 @@ import logging
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
@@ -145,21 +145,22 @@ def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callabl
         processes = workers()
     processes = min(len(stories), processes)
     if processes < 2 or len(stories) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        found = []
-        for index in range(len(stories)):
-            found.append(_box(index, job))
-            tick(1)
-        return found
+        return _ticked((_box(index, job) for index in range(len(stories))), tick)
     _job = job
     try:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            found = []
-            for box in pool.map(_box, range(len(stories))):
-                found.append(box)
-                tick(1)
-            return found
+            return _ticked(pool.map(_box, range(len(stories))), tick)
     finally:
         _job = ()
+
+
+def _ticked(boxes: Iterable[tuple[Fact, ...]], tick: Callable[[int], None]) -> list[tuple[Fact, ...]]:
+    """The boxes as they come, ``tick`` after each."""
+    found = []
+    for box in boxes:
+        found.append(box)
+        tick(1)
+    return found
 
 
 def _box(index: int, job: tuple | None = None) -> tuple[Fact, ...]:
