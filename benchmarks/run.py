@@ -69,7 +69,7 @@ def floor(folder: Path) -> dict:
             "sentences": sentences}
 
 
-def child_env(work: Path) -> dict[str, str]:
+def child_env() -> dict[str, str]:
     """The child's environment: this checkout first on the path, bytecode read and written where it lives."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -77,16 +77,16 @@ def child_env(work: Path) -> dict[str, str]:
     return env
 
 
-def compile_digest(work: Path) -> None:
+def compile_digest() -> None:
     """Compile the digest package's bytecode into its ``__pycache__``, as installing it would."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "digest")], env=child_env(work), check=True,
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "digest")], env=child_env(), check=True,
                    stdout=subprocess.DEVNULL)
 
 
 def run_digest(config: Path, work: Path, label: str) -> dict:
     timings = work / f"timings-{label}.json"
     command = [sys.executable, "-m", "digest", "run", "--config", str(config), "--now", corpus.NOW.isoformat()]
-    env = child_env(work)
+    env = child_env()
     usage = subprocess.run([*command[:4], "--help"], env=env, capture_output=True, text=True).stdout
     command += ["--timings", str(timings)] if "--timings" in usage else []  # an older digest has none
     started = time.perf_counter()
@@ -158,7 +158,7 @@ def bench(args: argparse.Namespace, work: Path) -> dict:
               "corpus_seconds": round(time.perf_counter() - started, 2), "load_average": os.getloadavg(),
               "cores": os.cpu_count(), "floor": floor(folder), "runs": []}
     config = write_config(work)
-    compile_digest(work)
+    compile_digest()
     report["bytecode"] = "digest compiled into its __pycache__ before the first run"
     report["runs"].append(with_rates(run_digest(config, work, "first"), args.articles, report["floor"]) | {
         "articles": args.articles})

@@ -201,12 +201,10 @@ class ScheduleSettings(_Model):
     @field_validator("build", "send")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from digest.runs.schedule import CronError, plainly_valid, trigger
+        from digest.runs.schedule import CronError, check
 
-        if plainly_valid(value):
-            return value
         try:
-            trigger(value, "UTC")
+            check(value)
         except CronError as error:
             raise ValueError(str(error)) from None
         return value

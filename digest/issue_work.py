@@ -32,7 +32,7 @@ import logging
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
@@ -40,7 +40,7 @@ from functools import cache
 from pathlib import Path
 
 from digest.config import Config
-from digest.models import Article, Fact, Lead, Story, ThemeSection
+from digest.models import Article, Fact, Lead, Story, ThemeSection, article_values
 from digest.work import WorkCache
 
 logger = logging.getLogger(__name__)
@@ -145,21 +145,22 @@ def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callabl
         processes = workers()
     processes = min(len(stories), processes)
     if processes < 2 or len(stories) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        found = []
-        for index in range(len(stories)):
-            found.append(_box(index, job))
-            tick(1)
-        return found
+        return _ticked((_box(index, job) for index in range(len(stories))), tick)
     _job = job
     try:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            found = []
-            for box in pool.map(_box, range(len(stories))):
-                found.append(box)
-                tick(1)
-            return found
+            return _ticked(pool.map(_box, range(len(stories))), tick)
     finally:
         _job = ()
+
+
+def _ticked(boxes: Iterable[tuple[Fact, ...]], tick: Callable[[int], None]) -> list[tuple[Fact, ...]]:
+    """The boxes as they come, ``tick`` after each."""
+    found = []
+    for box in boxes:
+        found.append(box)
+        tick(1)
+    return found
 
 
 def _box(index: int, job: tuple | None = None) -> tuple[Fact, ...]:
@@ -180,10 +181,10 @@ def story_print(story: Story, published: Mapping[str, datetime | None]) -> str:
 
 
 def _article(article: Article, published: Mapping[str, datetime | None]) -> list:
+    values = article_values(article)
     when = published.get(article.id, article.published)
-    return [article.id, article.location, article.title, article.outlet, [[b.kind, b.text] for b in article.blocks],
-            article.url, when.isoformat() if when else None, article.author, article.source, list(article.dropped),
-            list(article.inferred), article.pinned]
+    values["published"] = when.isoformat() if when else None
+    return list(values.values())
 
 
 def _stamp(kind: str, settings: object) -> str:

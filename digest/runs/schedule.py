@@ -52,6 +52,13 @@ def _weekdays(piece: str) -> bool:
     return all(name in _WEEKDAYS for name in names) and _WEEKDAYS.index(names[0]) <= _WEEKDAYS.index(names[-1])
 
 
+def check(expression: str) -> None:
+    """CronError (saying why) if APScheduler would refuse ``expression``; a plain one
+    (``plainly_valid``) is passed without loading APScheduler."""
+    if not plainly_valid(expression):
+        trigger(expression, "UTC")
+
+
 def trigger(expression: str, zone: str):
     """The APScheduler CronTrigger of a five-field cron expression in the IANA time zone ``zone``."""
     from apscheduler.triggers.cron import CronTrigger

@@ -23,7 +23,7 @@ from itertools import starmap
 from pathlib import Path
 from typing import Protocol
 
-from digest.models import Article, Block, block_of
+from digest.models import Article, Block, article_values, block_of
 
 
 class Cache(Protocol):
@@ -62,11 +62,7 @@ def to_json(article: Article) -> dict | None:
         type(b) is Block and isinstance(b.kind, str) and isinstance(b.text, str) for b in article.blocks)
     if not plain:
         return None
-    return {"id": article.id, "location": article.location, "title": article.title, "outlet": article.outlet,
-            "blocks": [[b.kind, b.text] for b in article.blocks], "url": article.url,
-            "published": article.published.isoformat() if article.published else None, "author": article.author,
-            "source": article.source, "dropped": list(article.dropped), "inferred": list(article.inferred),
-            "pinned": article.pinned}
+    return article_values(article)
 
 
 def from_json(value: dict) -> Article:
