@@ -40,7 +40,7 @@ _ATTRIBUTES = {
 VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
 
 
-def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
+def _noun_attribute(q: Quantity) -> str:
     """A share is named by its whole, a direction by what it compares."""
     if q.kind == "share":
         return "share of viewing" if VIEW_WORDS.search(q.noun) else f"share of {q.noun}"
@@ -49,7 +49,7 @@ def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
 
 def attribute(q: Quantity, before: str, after: str, label: str) -> str:
     if q.kind in ("share", "direction"):
-        return _noun_attribute(q, before, after, label)
+        return _noun_attribute(q)
     level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
     level = bool(level) and not re.search(RISE + "|" + FALL, level[1], re.IGNORECASE)
     level = level and not re.match(r"\s*(?:" + RISE + "|" + FALL + ")", after, re.IGNORECASE)  # "a 13 percent increase"
