@@ -294,6 +294,7 @@ def test_seats_won_are_a_count_and_n_of_m_counts_n():
 @pytest.mark.parametrize("sentence, label", [
     ("About 53.1 percent of the U.S. population 12 years and older had been vaccinated.", "Share of U.S. population"),
     ("Some 20% of Americans agree with him.", "Share of Americans"),
+    ("About 40% of the staff could lose their jobs.", "Share of staff"),  # a function word ends the phrase
 ])
 def test_the_whole_of_a_share_is_its_noun_phrase(sentence, label):
     share, = figures_in(sentence)
