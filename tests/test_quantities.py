@@ -20,6 +20,7 @@ from digest.facts.quantities import find
     ("At least 207 people were killed", "count", 207, "people killed"),
     ("killing at least 207 people", "count", 207, "people killed"),
     ("left at least 40 people dead", "count", 40, "people killed"),
+    ("and 75 unaccounted for after the search", "count", 75, "people missing"),  # one noun with "75 missing"
     ("cut about 3.1 million Americans from the program", "count", 3.1e6, "people"),
     ("two-thirds of voters agreed", "share", 200 / 3, "voters"),
     ("at a lower cost", "direction", -1, "cost"),

@@ -38,9 +38,12 @@ _ATTRIBUTES = {
                  ("growth", r"grow|grew|increase|rose|rise|jump|more|higher|larger|bigger|doubl|tripl")),
 }
 VIEW_WORDS = re.compile(r"watch|stream|view", re.I)
+_MOVE = re.compile(RISE + "|" + FALL, re.I)  # compiled once: ``attribute`` reads every percentage and money figure
+_MOVE_FIRST = re.compile(r"\s*(?:" + RISE + "|" + FALL + ")", re.I)
+_RISE, _FALL = re.compile(RISE, re.I), re.compile(FALL, re.I)
 
 
-def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
+def _noun_attribute(q: Quantity) -> str:
     """A share is named by its whole, a direction by what it compares."""
     if q.kind == "share":
         return "share of viewing" if VIEW_WORDS.search(q.noun) else f"share of {q.noun}"
@@ -49,10 +52,10 @@ def _noun_attribute(q: Quantity, before: str, after: str, label: str) -> str:
 
 def attribute(q: Quantity, before: str, after: str, label: str) -> str:
     if q.kind in ("share", "direction"):
-        return _noun_attribute(q, before, after, label)
+        return _noun_attribute(q)
     level = _LEVEL.search(before)  # "fell to a 50-year low of 3.5%", "was 3.5 percent": not a change
-    level = bool(level) and not re.search(RISE + "|" + FALL, level[1], re.IGNORECASE)
-    level = level and not re.match(r"\s*(?:" + RISE + "|" + FALL + ")", after, re.IGNORECASE)  # "a 13 percent increase"
+    level = bool(level) and not _MOVE.search(level[1])
+    level = level and not _MOVE_FIRST.match(after)  # "a 13 percent increase"
     own = _own_noun(after) if q.kind == "money" and not label else None
     if own is not None:
         return own
@@ -91,11 +94,11 @@ def _nearer_move(name: str, after: str, before: str) -> str:
     after easing 0.1%": 0.1% is a fall); any other attribute as found."""
     if name not in ("growth", "decline"):
         return name
-    def distance(pattern: str) -> int:
-        ahead = [m.start() for m in re.finditer(pattern, after, re.IGNORECASE)]
-        behind = [len(before) - m.end() for m in re.finditer(pattern, before, re.IGNORECASE)]
+    def distance(pattern: re.Pattern) -> int:
+        ahead = [m.start() for m in pattern.finditer(after)]
+        behind = [len(before) - m.end() for m in pattern.finditer(before)]
         return min(ahead + behind, default=1 << 20)
-    return "decline" if distance(FALL) < distance(RISE) else "growth"
+    return "decline" if distance(_FALL) < distance(_RISE) else "growth"
 
 
 def _own_noun(after: str) -> str | None:

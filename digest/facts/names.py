@@ -46,9 +46,9 @@ _ARTICLES = ("el ", "la ", "los ", "las ", "the ", "a ", "an ", "le ", "les ", "
 _ROLES = frozenset("co-ceo ceo cfo coo president vice chairman chair chief executive director actor actress mr ms "
                    "mrs dr sir co-founder founder former speaker gov governor sen senator rep lt col gen judge "
                    "justice secretary minister prime leader king queen prince princess pope".split())
-_DATES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-                   "july august september october november december jan feb mar apr jun jul aug sep sept oct nov "
-                   "dec".split())
+DATES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+                  "july august september october november december jan feb mar apr jun jul aug sep sept oct nov "
+                  "dec".split())
 ROLE_NOUNS = frozenset("series film movie show drama thrill docume sitcom anime season album band actor "
                        "singer direct ceo studio game".split())  # as stems
 _TOKEN = re.compile(r"[^\W_][\w’'-]*|\S")
@@ -116,7 +116,7 @@ def _trim(run: list[str]) -> list[str]:
     """Drop leading titles ("Co-CEO", "Vice President") and trailing dates ("Monday")."""
     while run and run[0].lower().rstrip(".") in _ROLES:
         run = run[1:]
-    while run and anyascii(run[-1]).lower().rstrip(".") in _DATES:
+    while run and anyascii(run[-1]).lower().rstrip(".") in DATES:
         run = run[:-1]
     return run
 
@@ -125,7 +125,7 @@ def subjects(sentence: str) -> frozenset[str]:
     """Capitalised words and acronyms ("Netflix", "BBC"), lower-cased, without titles and dates."""
     words = {re.sub(r"['’]s$", "", anyascii(w)).lower() for w in _TOKEN.findall(sentence)
              if (_capitalised(w) or (w.isupper() and w.isalpha() and len(w) > 1))}
-    return frozenset(words - STOPWORDS - _DATES - _ROLES)
+    return frozenset(words - STOPWORDS - DATES - _ROLES)
 
 
 def _anchor_words(sentence: str) -> frozenset[str]:
@@ -141,7 +141,7 @@ def names_in(sentence: str) -> tuple[Name, ...]:
     found = []
     anchors = _anchor_words(sentence)
     for run in map(_trim, _runs(sentence)):
-        if len(run) < 2 or any(word.lower() in _DATES for word in run):
+        if len(run) < 2 or any(word.lower() in DATES for word in run):
             continue
         text = " ".join(run)
         found.append(Name(text, normalise_name(text), anchors - set(stems(text))))

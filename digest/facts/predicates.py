@@ -104,10 +104,13 @@ _ILLNESS = re.compile(r"virus|covid|infect|positive|disease|outbreak|flu\b|measl
                      r"epidemic|variant|confirmed|suspected", re.I)
 
 
+_ANY_EVENT = re.compile("|".join(f"(?:{pattern})" for _, _, pattern in EVENTS), re.IGNORECASE)
+
+
 def governed(before: str, after: str) -> bool:
     """Does an event word stand next to a number (three words either side: "killed more than 365,000")?"""
     near = " ".join(before.split()[-3:] + after.split()[:3])
-    return any(re.search(pattern, near, re.IGNORECASE) for _, _, pattern in EVENTS)
+    return bool(_ANY_EVENT.search(near))
 
 
 def thing(noun: str) -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from digest.facts import changes, claims
+from digest.facts import changes, claims, names
 from digest.facts.claims import Figure
 from digest.facts.periods import Period
 from digest.facts.said import Said
@@ -177,8 +177,6 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     return [Fact("disputed", text, origins, total, values, evidence, MAY_DIFFER if unsure else "")]
 
 
-_TIMES = frozenset("january february march april may june july august september october november december "
-                   "monday tuesday wednesday thursday friday saturday sunday".split())
 _PLACE_FIRST = re.compile(r"^\W*(?:In|At)\s+((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*),")  # "In Alexandria, ..."
 
 
@@ -190,7 +188,7 @@ def _without_parts(groups: list[list[tuple[str, _Claims]]]) -> list[list[tuple[s
         found = {m[1] for _, items in group for said, _ in items for m in [_PLACE_FIRST.match(said.text)] if m}
         every = all(_PLACE_FIRST.match(said.text) for _, items in group for said, _ in items)
         where = found.pop() if every and len(found) == 1 else ""
-        return "" if not where or where.split()[0].lower() in _TIMES else where  # "In March, ...": a time, no place
+        return "" if not where or where.split()[0].lower() in names.DATES else where  # "In March, ...": a time, no place
 
     def part(i: int, group) -> bool:
         where, others = place(group), [g for j, g in enumerate(groups) if j != i]
