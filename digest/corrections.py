@@ -7,7 +7,7 @@ so they can be reviewed in version control next to the config::
 
     2025-W30:
       subject: Netflix's AI week           # replaces the generated subject line
-      exclude_articles:                    # left out before anything else is decided
+      exclude_articles:                    # left out with its copies; its story keeps the rest
         - {article: 3f2a9c1d0b7e4a55, title: A sponsored post}
       exclude_stories:                     # a story, named by any of its articles
         - {article: 9b1c..., title: ...}
@@ -88,16 +88,25 @@ class WeekCorrections(BaseModel):
 
     # -- applied by pipeline.build_digest, in the order of its stages --
 
-    def keep_articles(self, articles: Iterable[Article]) -> list[Article]:
-        gone = {r.article for r in self.exclude_articles}
-        return [a for a in articles if a.id not in gone]
+    def excluded(self) -> frozenset[str]:
+        """The ids of the articles the editor excluded (``stories.dedup.without`` takes each out
+        with its copies, after grouping, so a syndicated reprint goes too)."""
+        return frozenset(r.article for r in self.exclude_articles)
 
     def featured_ids(self) -> list[str]:
         return [r.article for r in self.feature]
 
-    def keep_stories(self, stories: Sequence[Story]) -> tuple[Story, ...]:
+    def keep_stories(self, stories: Sequence[Story]) -> tuple[tuple[Story, ...], dict[str, str]]:
+        """The stories the editor did not exclude, and each article of the others -> why it is out."""
         gone = {r.article for r in self.exclude_stories}
-        return tuple(s for s in stories if not gone & {a.id for a in s.articles})
+        kept, out = [], {}
+        for story in stories:
+            if gone & {a.id for a in story.articles}:
+                out.update({a.id: f"{a.location}: in the story the editor excluded ({story.title})"
+                            for a in story.articles})
+            else:
+                kept.append(story)
+        return tuple(kept), out
 
     def moves(self, stories: Sequence[Story], themes: Sequence[Theme]) -> dict[str, str]:
         """Story id -> theme slug for each ``move`` whose story and theme exist."""

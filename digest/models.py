@@ -293,6 +293,7 @@ class Digest:
     number: int = 0  # the issue number; 0 when unknown
     more: tuple[Story, ...] = ()  # the week's other stories, most important first: listed, not featured
     subject: str = ""  # the editor's subject line (corrections); "" means the generated one
+    excluded: dict[str, str] = field(default_factory=dict)  # article id -> "location: why" the editor left it out
 
     @property
     def left_out(self) -> tuple[Relevance, ...]:

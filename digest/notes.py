@@ -1,6 +1,6 @@
 """The editor's notes (notes.txt beside each issue): where the week's articles went and why.
 
-What the email leaves out is here: problems, articles left out as off topic or already sent,
+What the email leaves out is here: problems, articles left out as off topic, already sent or by the editor,
 lines dropped from articles, guessed metadata, why each summary sentence is in its theme, the
 stories listed only on more.html, and why articles were grouped into each featured story.
 """
@@ -22,6 +22,8 @@ def editor_notes(digest: Digest, counts: Tally | None = None) -> str:
     lines += ["", "Included by the editor whatever their topic score:"]
     lines += [f"- {r.location}: {r.reason}" for r in digest.relevance if r.included] or ["- none"]
     lines += ["", "Already sent (left out):"] + ([f"- {r}" for r in digest.repeats] or ["- none"])
+    lines += ["", "Left out by the editor's corrections:"] + ([f"- {why}" for why in sorted(digest.excluded.values())]
+                                                            or ["- none"])
     lines += ["", "Dropped lines (not part of the article):"]
     lines += [f"- {a.location}: {d!r}" for a in digest.articles for d in a.dropped] or ["- none"]
     lines += ["", "Inferred metadata:"]

@@ -67,6 +67,7 @@ class Week:
     repeats: tuple[str, ...]
     read: tuple[Article, ...]  # every article given, before the editor's exclusions
     grouped: tuple[Story, ...]  # the stories before the editor's exclusions
+    excluded: Mapping[str, str] = field(default_factory=dict)  # article id -> "location: why" the editor's corrections left it out
 
 
 def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[str, tuple[str, int]] | None = None,
@@ -77,16 +78,20 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
     editor's corrections for the week (excluded articles and stories, featured off-topic ones)."""
     fix = fix or WeekCorrections()
     read = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
-    articles = fix.keep_articles(read)
     topic = config.topic.model_copy(update={"include": [*config.topic.include, *fix.featured_ids()]})
-    fresh = [a for a in articles if a.id not in context]
+    fresh = [a for a in read if a.id not in context]
     with stage(progress, "relevance", len(fresh)) as judging_stage:
         judged = _judge(fresh, topic, cache, judging_stage)
-    articles = [a for a in articles if a.id in context or judged[a.id].featured]
+    articles = [a for a in read if a.id in context or judged[a.id].featured]
     with stage(progress, "dedup", len(articles)) as dedup_stage:
         grouped = _group(articles, config.dedup, cache, dedup_stage)
     stories, repeats = followups.follow_ups(grouped, featured or {}, context)
-    return Week(tuple(articles), judged, tuple(fix.keep_stories(stories)), tuple(repeats), tuple(read), tuple(stories))
+    kept, with_article = dedup.without(stories, fix.excluded())  # grouped first, so its copies go with it
+    kept, in_story = fix.keep_stories(kept)
+    where = {a.id: a.location for a in read}
+    excluded = {i: f"{where[i]}: excluded by the editor" if i == by else
+                f"{where[i]}: a copy of {where[by]}, which the editor excluded" for i, by in with_article.items()}
+    return Week(tuple(articles), judged, kept, tuple(repeats), tuple(read), tuple(stories), {**excluded, **in_story})
 
 
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
@@ -174,6 +179,7 @@ def compose_issue(week: Week, config: Config, now: datetime, problems: Sequence[
         number=issue_number(iso, config.email.first_issue),
         more=more,
         subject=fix.subject,
+        excluded=dict(week.excluded),
     )
 
 

@@ -3,7 +3,7 @@
 Each article read this run ends in exactly one place, so the numbers add up to what was read:
 
     read + this week's stored articles this run did not return (a failed feed, an item that fell
-    off its feed) = outside the week + off topic + already sent + featured + copies + listed
+    off its feed) = outside the week + off topic + already sent + featured + copies + listed + excluded
 
 - **outside the week**: published before or after the issue's window (with how many and the
   earliest and latest date, so "975 read, 869 outside the week (2015-01-05 to 2023-06-30)" says
@@ -14,7 +14,9 @@ Each article read this run ends in exactly one place, so the numbers add up to w
 - **copies**: the same report from another outlet or a reprint, grouped with the one featured
   (still counted in the consensus box as the same origin);
 - **listed**: in a story the editor's selection left out of the email (``summary.max_stories``):
-  on the issue's more.html and in the notes.
+  on the issue's more.html and in the notes;
+- **excluded**: left out by the editor's corrections (an excluded article with its copies, or an
+  excluded story's articles), each named in the notes.
 
 Not in that sum, and said beside it: articles read twice (the same URL from two sources, kept
 once) and files or feed items that could not be read at all (each one is also a problem line).
@@ -42,11 +44,12 @@ class Tally:
     twice: int = 0
     unreadable: int = 0
     listed: int = 0  # articles of stories not featured in the email (Digest.more)
+    excluded: int = 0  # articles the editor's corrections left out (Digest.excluded)
 
     @property
     def adds_up(self) -> bool:
         return self.read + self.from_store == (self.outside + self.off_topic + self.already_sent
-                                               + self.featured + self.copies + self.listed)
+                                               + self.featured + self.copies + self.listed + self.excluded)
 
     def line(self) -> str:
         """"Read 975 articles: 12 featured · 3 copies · 106 off topic · 854 outside the week (...)"."""
@@ -54,7 +57,8 @@ class Tally:
         parts += [f"{n} {label}" for n, label in ((self.copies, "copies of featured ones"),
                                                    (self.off_topic, "off topic"),
                                                    (self.already_sent, "already sent"),
-                                                   (self.listed, "in stories listed, not featured")) if n]
+                                                   (self.listed, "in stories listed, not featured"),
+                                                   (self.excluded, "excluded by the editor")) if n]
         if self.outside:
             parts.append(f"{self.outside} outside the week{self._range()}")
         stored = f" (+{self.from_store} of this week from earlier runs)" if self.from_store else ""
@@ -90,18 +94,20 @@ def tally(read: Sequence[Article], current: Sequence[Article], digest: Digest,
     leads = {o.lead.id for s in digest.stories for o in s.origins} & current_ids
     kept = {a.id for a in digest.articles} & current_ids
     listed = {a.id for s in digest.more for a in s.articles} & current_ids - kept
+    excluded = set(digest.excluded) & current_ids - off_topic
     return Tally(
         read=len(read),
         from_store=len(current_ids - {a.id for a in read}),
         outside=len(outside),
         outside_range=(dates[0], dates[-1]) if dates else None,
         off_topic=len(off_topic),
-        already_sent=len(current_ids - off_topic - kept - listed),
+        already_sent=len(current_ids - off_topic - kept - listed - excluded),
         featured=len(leads),
         copies=len(kept - leads),
         twice=sum(len(r.articles) for r in reports) - len(read) if reports else 0,
         unreadable=sum(unreadable(r) for r in reports),
         listed=len(listed),
+        excluded=len(excluded),
     )
 
 

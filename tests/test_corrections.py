@@ -12,7 +12,9 @@ from digest.config import load as load_config
 from digest.corrections import Corrections, Move, Ref, WeekCorrections
 from digest.email.render import render
 from digest.errors import ConfigError, DigestError
+from digest.notes import editor_notes
 from digest.pipeline import build_digest
+from digest.tally import tally
 from tests.conftest import ROOT, make_article
 
 NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
@@ -67,6 +69,35 @@ def test_excluding_an_article_and_dropping_a_fact(articles, config):
                                                     drop_facts=(f"  {line.upper()} ",)))
     assert SPOTIFY.id not in {a.id for a in fixed.articles}
     assert line not in [f.text for f in fixed.facts] and len(fixed.facts) == len(plain.facts) - 1
+
+
+def test_an_excluded_article_goes_with_its_syndicated_copies_and_is_accounted_for(articles, config):
+    reprint = make_article(location="wire/spotify.txt", title="Spotify tests AI playlists (wire)", outlet="Wire",
+                           text="\n".join(b.text for b in SPOTIFY.blocks))
+    plain = build([*articles, reprint], config)
+    spotify = next(s for s in plain.stories if SPOTIFY.id in {a.id for a in s.articles})
+    assert reprint.id in {a.id for a in spotify.origins[0].articles}  # grouped as its copy
+    fix = WeekCorrections(exclude_articles=(Ref(article=SPOTIFY.id),))
+    fixed = build([*articles, reprint], config, fix)
+    assert not {SPOTIFY.id, reprint.id} & {a.id for s in (*fixed.stories, *fixed.more) for a in s.articles}
+    assert fixed.excluded == {SPOTIFY.id: "spotify.txt: excluded by the editor",
+                              reprint.id: "wire/spotify.txt: a copy of spotify.txt, which the editor excluded"}
+    counts = tally([*articles, reprint], [*articles, reprint], fixed)
+    assert counts.excluded == 2 and counts.already_sent == 0 and counts.adds_up, counts
+    assert "2 excluded by the editor" in counts.line()
+    assert "- wire/spotify.txt: a copy of spotify.txt, which the editor excluded" in editor_notes(fixed, counts)
+
+
+def test_excluding_one_source_of_a_story_keeps_the_others(articles, config):
+    plain = build(articles, config)
+    netflix = plain.stories[0]
+    gone = netflix.origins[-1]
+    fixed = build(articles, config, WeekCorrections(exclude_articles=(Ref(article=gone.lead.id),)))
+    story = next(s for s in fixed.stories if netflix.origins[0].lead.id in {a.id for a in s.articles})
+    assert story.origins == netflix.origins[:-1] and story.id != netflix.id
+    assert all(gone.lead.id not in (m.left, m.right) for m in story.merges)
+    assert all(gone.lead.id not in f.origin_ids and gone.id not in f.origin_ids for f in fixed.facts)
+    assert tally(articles, articles, fixed).excluded == len(gone.articles)
 
 
 def test_a_correction_that_matches_nothing_is_a_problem(articles, config):

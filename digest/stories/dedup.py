@@ -56,7 +56,8 @@ already featured in an earlier week is the store's job, not this module's.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import replace
 from datetime import timedelta
 from itertools import chain
 
@@ -314,6 +315,32 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
         lead = min((o.lead for o in members), key=_lead_key) if len(members) > 1 else members[0].lead
         stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))
     return tuple(sorted(stories, key=lambda s: (-len(s.origins), s.id)))
+
+
+def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...], dict[str, str]]:
+    """``stories`` without the origins that hold an article of ``gone`` (an excluded article goes
+    with its copies: a syndicated reprint is the same report), and each article left out -> the id
+    of the ``gone`` article it went with. A story keeps its other origins, with the merges between
+    what is left, and takes the id and title those origins give it (as ``group`` would); a story
+    with no origin left is dropped."""
+    kept, left_out = [], {}
+    for story in stories:
+        origins = []
+        for origin in story.origins:
+            hit = sorted(gone & {a.id for a in origin.articles})
+            if hit:
+                left_out.update({a.id: hit[0] for a in origin.articles})
+            else:
+                origins.append(origin)
+        if len(origins) == len(story.origins):
+            kept.append(story)
+        elif origins:
+            ids = {a.id for o in origins for a in o.articles}
+            lead = min((o.lead for o in origins), key=_lead_key)
+            merges = tuple(m for m in story.merges if m.left in ids and m.right in ids)
+            kept.append(replace(story, id=stable_id("story", *sorted(o.id for o in origins)), title=lead.title,
+                                origins=tuple(origins), merges=merges))
+    return tuple(kept), left_out
 
 
 class _UnionFind:
