@@ -103,6 +103,13 @@ def test_fragments_are_told_apart(text, why):
     assert why_not_whole(text) == why
 
 
+def test_a_term_in_scare_quotes_needs_no_speaker_but_a_quotation_does():
+    assert why_not_whole("Trading resumed after the 20-minute “circuit breaker,” and the selloff continued.") == ""
+    assert why_not_whole("Investors fled what Wall Street calls \"cyclical stocks\" on Monday.") == ""
+    assert why_not_whole("Trading resumed after a “pause we all needed badly,” and the selloff continued.") == \
+        "quote without speaker"
+
+
 def test_a_sentence_split_after_an_abbreviation_is_cut():
     assert why_not_whole("Saturday, according to the health officer.", previous="It takes effect at 11:59 p.m.") == \
         "cut sentence"
