@@ -192,6 +192,18 @@ def test_a_named_index_move_is_the_index_s_whoever_else_the_sentences_name():
     assert [f.status for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")] == ["disputed"]
 
 
+def test_an_index_move_told_without_its_name_joins_the_named_move_it_agrees_with():
+    # "the benchmark" is the Hang Seng the sentence names earlier; it agrees with source a after rounding
+    story = story_of([article("The Hang Seng index gained 210 points, or 0.83 percent, to its best close since May.", "a"),
+                      article("Investors cheered the Hang Seng on Tuesday, and helped by hopes of a trade accord, "
+                              "the benchmark climbed 0.8% to 27,462.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.values and f.text.startswith("Hang Seng")]
+    assert (fact.status, fact.count, fact.values[0].value) == ("consensus", 2, "0.83 percent")
+    lone = story_of([article("The Hang Seng index gained 210 points, or 0.83 percent, on Tuesday.", "a"),
+                     article("Investors cheered the Hang Seng on Tuesday, and the benchmark climbed 1.5%.", "b")])
+    assert not [f for f in find_facts(lone, WIDE) if f.values and f.text.startswith("Hang Seng")]  # no agreement: stays apart
+
+
 def test_a_day_of_mourning_is_no_daily_count():
     toll, = figures_in("The blasts left 52 people dead on what was meant to be a day of prayer.")
     assert (toll.attribute, toll.qualifier) == ("dead", "")
