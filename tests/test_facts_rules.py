@@ -366,3 +366,29 @@ def test_a_bare_number_supports_the_one_count_of_its_value_another_source_names(
                           "Restaurants cut 362,000 jobs in December.",
                           "Bars and restaurants cut 362,000 jobs last month."]) == \
         [("Jobs cut: 362,000 jobs", 2)]  # the dead are no jobs
+
+
+def test_a_toll_opening_a_sentence_in_words_is_read_and_disputed():
+    # style guides spell out a number that opens a sentence: "Sixty-five people died" is a toll like "67 were killed"
+    toll, = figures_in("Sixty-five people died in the warehouse blaze.")
+    assert (toll.value, toll.label) == (65.0, "Died")
+    facts = _headlines(["The warehouse blaze killed 60 people, officials said on Friday",
+                        "Sixty-five people died in the warehouse blaze, the fire chief said",
+                        "The warehouse blaze killed 67 people, the mayor said"])
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert sorted(v.value for v in dispute.values) == ["60 people", "67 people", "Sixty-five people"]
+
+
+def test_workers_laid_off_and_jobs_cut_are_one_slot_and_workers_killed_are_dead():
+    said = {t: [(f.label, f.loose) for f in figures_in(t)] for t in (
+        "The studio laid off 1,500 workers.", "About 1,200 employees will lose their jobs.",
+        "The studio is cutting 1,000 jobs.", "Two workers were killed in the collapse.")}
+    assert said == {"The studio laid off 1,500 workers.": [("Jobs cut", False)],
+                    "About 1,200 employees will lose their jobs.": [("Jobs cut", False)],
+                    "The studio is cutting 1,000 jobs.": [("Jobs cut", False)],
+                    "Two workers were killed in the collapse.": [("Killed", False)]}
+    facts = _headlines(["Animation studio lays off 1,500 workers as streaming orders dry up",
+                        "Animation studio is cutting 1,200 jobs after streaming orders dry up"])
+    assert [(f.status, f.text) for f in facts if f.values] == [("disputed", "Jobs cut")]
+    sent, = figures_in("Officials sent a dozen workers to meet the people evacuated from the city.")
+    assert sent.label != "Evacuated"  # the evacuees' event, not the workers'

@@ -43,7 +43,9 @@ from dataclasses import dataclass
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
           "sixteen seventeen eighteen nineteen twenty").split()
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100, "a dozen": 12}
+_COMPOUNDS = {f"{ten}-{unit}": value + i + 1 for ten, value in {"twenty": 20, **_TENS}.items()
+              for i, unit in enumerate(_UNITS[:9])}  # "sixty-five": how a sentence must open on a number
+WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, **_COMPOUNDS, "hundred": 100, "a dozen": 12}
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
            "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
