@@ -392,3 +392,13 @@ def test_workers_laid_off_and_jobs_cut_are_one_slot_and_workers_killed_are_dead(
     assert [(f.status, f.text) for f in facts if f.values] == [("disputed", "Jobs cut")]
     sent, = figures_in("Officials sent a dozen workers to meet the people evacuated from the city.")
     assert sent.label != "Evacuated"  # the evacuees' event, not the workers'
+
+
+def test_how_many_were_inside_is_a_slot_however_it_is_said():
+    facts = _headlines(["About 450 people were in the nightclub when the fire broke out, police said",
+                        "Some 300 people were inside the nightclub when the fire started",
+                        "The nightclub was carrying a crowd of 400 people on the night of the fire"])
+    assert [f.label for f in figures_in("The ferry was carrying 250 passengers.")] == ["Inside"]
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert (dispute.text, sorted(v.value for v in dispute.values)) == (
+        "Inside", ["400 people", "About 450 people", "Some 300 people"])

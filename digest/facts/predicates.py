@@ -8,7 +8,8 @@ source says killed, else "Died"); other things by their noun with the verb next 
 vials" + "removed" -> "Vials removed"); seats, votes and delegates won, taken or secured are
 "Seats won" ("took 156 seats", "projected to win 157 seats"); workers, employees and staff laid off,
 let go or losing their jobs are the jobs cut ("Jobs cut", as "cutting 1,200 jobs" and "7,000
-layoffs"), and what happens to them next to the number is theirs ("two workers were killed": Killed). A count with no such word near it ("11 people running",
+layoffs"), and what happens to them next to the number is theirs ("two workers were killed": Killed).
+How many were inside is said many ways: "inside", "aboard", "trapped", "were in the club", "carrying". A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
 
 A number that belongs to another event the sentence recalls is no fact of this story
@@ -33,7 +34,7 @@ EVENTS = (
     ("shot", "Shot", r"\bshot\b|gunshot|shooting"),
     ("missing", "Missing", r"missing|vanish|disappear|unaccounted"),
     ("rescued", "Rescued", r"rescu"),
-    ("inside", "Inside", r"\binside\b|\baboard\b|on board|trapped"),
+    ("inside", "Inside", r"\binside\b|\baboard\b|on board|trapped|\b(?:were|was) in the\b|\bcarr(?:ying|ied)\b"),
     ("arrested", "Arrested", r"arrest|apprehend|detain|encounter|stopped|in custody"),
     ("evacuated", "Evacuated", r"evacuat|displaced"),
     ("jobs", "Jobs cut", r"\blaid off\b|\blay(?:s|ing)? off\b|\blayoffs?\b|\bjob cuts\b|\blet go\b|"
