@@ -402,3 +402,14 @@ def test_how_many_were_inside_is_a_slot_however_it_is_said():
     dispute, = [f for f in facts if f.status == "disputed"]
     assert (dispute.text, sorted(v.value for v in dispute.values)) == (
         "Inside", ["400 people", "About 450 people", "Some 300 people"])
+
+
+def test_the_injured_after_and_with_their_noun_left_unsaid_are_a_count():
+    # "killed 60 people and injured 155": the 155 are people injured; so are "190 hurt"
+    assert [(f.text, f.label) for f in figures_in("The fire killed 60 people and injured 155, officials said.")] == [
+        ("60 people", "Killed"), ("155", "Injured")]
+    assert [(f.text, f.label) for f in figures_in("Police said 67 were dead and 190 hurt.")] == [
+        ("67", "Died"), ("190", "Injured")]
+    facts = _headlines(["Warehouse fire killed 60 people and injured 155, officials said",
+                        "Warehouse fire killed 60 people and wounded about 190 others, police said"])
+    assert [(f.status, f.text) for f in facts if f.values] == [("disputed", "Injured"), ("consensus", "Killed: 60 people")]

@@ -132,8 +132,11 @@ _PATTERNS = (
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
     ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
-     r"(?P<state>dead|killed|injured|wounded|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
+     r"(?P<state>dead|killed|injured|wounded|hurt|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
      r"as|from|the|a|an|of|to|with|by|since|while|when|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
+    ("count", r"\band\s+(?=(?P<state>killed|injured|wounded|hurt)\b)(?P<before>\w+)\s+" + _HEDGE  # "killed 60 people and
+     + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)(?:\s+others)?"  # injured 155": the people left unsaid
+     r"(?=\s*(?:$|[.,;:!?)—–-]|(?:and|in|on|at|after|as|when|while|during|across)\b))"),
     ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
      r"\d[\d,]*\s+(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[a-z]+s))\b"),  # "157 of 338 seats": 157 seats
     ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
