@@ -413,3 +413,10 @@ def test_the_injured_after_and_with_their_noun_left_unsaid_are_a_count():
     facts = _headlines(["Warehouse fire killed 60 people and injured 155, officials said",
                         "Warehouse fire killed 60 people and wounded about 190 others, police said"])
     assert [(f.status, f.text) for f in facts if f.values] == [("disputed", "Injured"), ("consensus", "Killed: 60 people")]
+
+
+@pytest.mark.parametrize("sentence, value", [("The death toll is 67.", 67.0), ("The death toll was 65 on Saturday.", 65.0),
+                                             ("The number of confirmed dead is now 60.", 60.0)])
+def test_a_toll_stated_with_is_or_was_is_read(sentence, value):
+    toll, = figures_in(sentence)
+    assert (toll.value, toll.label) == (value, "Died")

@@ -128,7 +128,7 @@ _PATTERNS = (
      r"\s+(?:applied|filed)\s+(?:for\s+)?(?:(?:state|first-time|initial|new)\s+)*(?:unemployment|jobless)\s+"
      r"(?:benefits|aid|insurance|claims)"),
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
-     r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to)\s+" + _HEDGE +
+     r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to|(?:is|was|has been)(?:\s+now)?)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
     ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
