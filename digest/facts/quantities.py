@@ -45,8 +45,11 @@ _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirte
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _COMPOUNDS = {f"{ten}-{unit}": value + i + 1 for ten, value in {"twenty": 20, **_TENS}.items()
               for i, unit in enumerate(_UNITS[:9])}  # "sixty-five": how a sentence must open on a number
-WORD_NUMBERS = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, **_COMPOUNDS, "hundred": 100, "a dozen": 12}
-_WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+_SIMPLE = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100, "a dozen": 12}
+WORD_NUMBERS = {**_SIMPLE, **_COMPOUNDS}
+# the compounds as one group: as 72 more alternatives in every count pattern they cost the box 15-45 % more CPU
+_WORDS = (r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)\b|"
+          + "|".join(sorted(_SIMPLE, key=len, reverse=True)))
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
            "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 FRACTIONS = {"one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3, "one-quarter": 0.25,
@@ -267,7 +270,7 @@ def _count_noun(m: re.Match) -> str:
 
 
 # a sentence with none of these holds no quantity (more than half of news sentences): skip its patterns
-_ANY = re.compile(r"\d|\b(?:" + _alternatives({*WORD_NUMBERS, *MULTIPLES, *FRACTIONS, "half", "third", "quarter", "fifth",
+_ANY = re.compile(r"\d|\b(?:" + _alternatives({*_SIMPLE, *MULTIPLES, *FRACTIONS, "half", "third", "quarter", "fifth",
                                                 "cost", "cheap", "expensive"}) + ")", re.IGNORECASE)
 
 
