@@ -103,6 +103,13 @@ def test_fragments_are_told_apart(text, why):
     assert why_not_whole(text) == why
 
 
+def test_a_term_in_scare_quotes_needs_no_speaker_but_a_quotation_does():
+    assert why_not_whole("Trading resumed after the 20-minute “circuit breaker,” and the selloff continued.") == ""
+    assert why_not_whole("Investors fled what Wall Street calls \"cyclical stocks\" on Monday.") == ""
+    assert why_not_whole("Trading resumed after a “pause we all needed badly,” and the selloff continued.") == \
+        "quote without speaker"
+
+
 def test_a_sentence_split_after_an_abbreviation_is_cut():
     assert why_not_whole("Saturday, according to the health officer.", previous="It takes effect at 11:59 p.m.") == \
         "cut sentence"
@@ -183,6 +190,18 @@ def test_a_named_index_move_is_the_index_s_whoever_else_the_sentences_name():
                       article("The Hang Seng index fell 4.5% as Kospi traders sold.\n"
                               "Traders watched hang seng futures.", "b")])
     assert [f.status for f in find_facts(story, WIDE) if f.text.startswith("Hang Seng")] == ["disputed"]
+
+
+def test_an_index_move_told_without_its_name_joins_the_named_move_it_agrees_with():
+    # "the benchmark" is the Hang Seng the sentence names earlier; it agrees with source a after rounding
+    story = story_of([article("The Hang Seng index gained 210 points, or 0.83 percent, to its best close since May.", "a"),
+                      article("Investors cheered the Hang Seng on Tuesday, and helped by hopes of a trade accord, "
+                              "the benchmark climbed 0.8% to 27,462.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.values and f.text.startswith("Hang Seng")]
+    assert (fact.status, fact.count, fact.values[0].value) == ("consensus", 2, "0.83 percent")
+    lone = story_of([article("The Hang Seng index gained 210 points, or 0.83 percent, on Tuesday.", "a"),
+                     article("Investors cheered the Hang Seng on Tuesday, and the benchmark climbed 1.5%.", "b")])
+    assert not [f for f in find_facts(lone, WIDE) if f.values and f.text.startswith("Hang Seng")]  # no agreement: stays apart
 
 
 def test_a_day_of_mourning_is_no_daily_count():

@@ -366,3 +366,57 @@ def test_a_bare_number_supports_the_one_count_of_its_value_another_source_names(
                           "Restaurants cut 362,000 jobs in December.",
                           "Bars and restaurants cut 362,000 jobs last month."]) == \
         [("Jobs cut: 362,000 jobs", 2)]  # the dead are no jobs
+
+
+def test_a_toll_opening_a_sentence_in_words_is_read_and_disputed():
+    # style guides spell out a number that opens a sentence: "Sixty-five people died" is a toll like "67 were killed"
+    toll, = figures_in("Sixty-five people died in the warehouse blaze.")
+    assert (toll.value, toll.label) == (65.0, "Died")
+    facts = _headlines(["The warehouse blaze killed 60 people, officials said on Friday",
+                        "Sixty-five people died in the warehouse blaze, the fire chief said",
+                        "The warehouse blaze killed 67 people, the mayor said"])
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert sorted(v.value for v in dispute.values) == ["60 people", "67 people", "Sixty-five people"]
+
+
+def test_workers_laid_off_and_jobs_cut_are_one_slot_and_workers_killed_are_dead():
+    said = {t: [(f.label, f.loose) for f in figures_in(t)] for t in (
+        "The studio laid off 1,500 workers.", "About 1,200 employees will lose their jobs.",
+        "The studio is cutting 1,000 jobs.", "Two workers were killed in the collapse.")}
+    assert said == {"The studio laid off 1,500 workers.": [("Jobs cut", False)],
+                    "About 1,200 employees will lose their jobs.": [("Jobs cut", False)],
+                    "The studio is cutting 1,000 jobs.": [("Jobs cut", False)],
+                    "Two workers were killed in the collapse.": [("Killed", False)]}
+    facts = _headlines(["Animation studio lays off 1,500 workers as streaming orders dry up",
+                        "Animation studio is cutting 1,200 jobs after streaming orders dry up"])
+    assert [(f.status, f.text) for f in facts if f.values] == [("disputed", "Jobs cut")]
+    sent, = figures_in("Officials sent a dozen workers to meet the people evacuated from the city.")
+    assert sent.label != "Evacuated"  # the evacuees' event, not the workers'
+
+
+def test_how_many_were_inside_is_a_slot_however_it_is_said():
+    facts = _headlines(["About 450 people were in the nightclub when the fire broke out, police said",
+                        "Some 300 people were inside the nightclub when the fire started",
+                        "The nightclub was carrying a crowd of 400 people on the night of the fire"])
+    assert [f.label for f in figures_in("The ferry was carrying 250 passengers.")] == ["Inside"]
+    dispute, = [f for f in facts if f.status == "disputed"]
+    assert (dispute.text, sorted(v.value for v in dispute.values)) == (
+        "Inside", ["400 people", "About 450 people", "Some 300 people"])
+
+
+def test_the_injured_after_and_with_their_noun_left_unsaid_are_a_count():
+    # "killed 60 people and injured 155": the 155 are people injured; so are "190 hurt"
+    assert [(f.text, f.label) for f in figures_in("The fire killed 60 people and injured 155, officials said.")] == [
+        ("60 people", "Killed"), ("155", "Injured")]
+    assert [(f.text, f.label) for f in figures_in("Police said 67 were dead and 190 hurt.")] == [
+        ("67", "Died"), ("190", "Injured")]
+    facts = _headlines(["Warehouse fire killed 60 people and injured 155, officials said",
+                        "Warehouse fire killed 60 people and wounded about 190 others, police said"])
+    assert [(f.status, f.text) for f in facts if f.values] == [("disputed", "Injured"), ("consensus", "Killed: 60 people")]
+
+
+@pytest.mark.parametrize("sentence, value", [("The death toll is 67.", 67.0), ("The death toll was 65 on Saturday.", 65.0),
+                                             ("The number of confirmed dead is now 60.", 60.0)])
+def test_a_toll_stated_with_is_or_was_is_read(sentence, value):
+    toll, = figures_in(sentence)
+    assert (toll.value, toll.label) == (value, "Died")

@@ -127,3 +127,12 @@ def test_sentences_alike_in_words_but_stating_different_figures_are_not_one_fact
                    "The Nikkei Stock Average and the Topix both fell 6% at the open, a drop that set off circuit breakers.")
     assert _statements(find_facts(story, ON)) == []  # the word rules take nothing
     assert _statements(find_facts(story, ON, encoder=encoder)) == []  # cosine 0.74 and the name: still two figures
+
+
+def test_a_short_statement_inside_a_long_one_is_not_vetoed_when_their_words_agree_strongly(encoder):
+    # the long sentence states two more facts, so the cosine (0.37) is diluted below the veto; the word
+    # score (0.43, the term and the number shared) is strong evidence: issue 15, news_facts_2 tuning half
+    short = "Trading resumed after the 20-minute “circuit breaker,” and the selloff continued."
+    story = _story(short, "The Nikkei 225 and the Topix both fell 8% at the open, a drop that triggered circuit "
+                          "breakers that halted trading for 20 minutes.")
+    assert _statements(find_facts(story, ON, encoder=encoder)) == [short]

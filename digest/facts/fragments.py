@@ -4,7 +4,9 @@ A statement line quotes one source's sentence as it stands, so it must not be a 
 15): an opening quotation mark without its close ("``Maybe you have teen-agers yourself and know
 how they are ..."), a sentence cut by a bad split (starts in lower case, ends on a comma, colon or
 dash, or a long one with no closing stop), or one that needs the sentence before it ("He said...",
-"But the plan...", "This is..."). A quotation must carry its speaker: the caller tells who spoke.
+"But the plan...", "This is..."). A quotation must carry its speaker: the caller tells who spoke; a
+term of three words or fewer in quotation marks (the 15-minute “circuit breaker,”, what Wall Street
+calls “cyclical” stocks) is nobody's speech.
 Headlines have no closing stop, so a short line without one is whole.
 """
 
@@ -15,6 +17,7 @@ import re
 NEEDS_BEFORE = frozenset(("he she it they this that these those but and also however meanwhile still then so "
                           "his her their its such yet or nor instead besides moreover furthermore").split())
 _LONG = 12  # words: a line this long with no closing stop was cut
+_TERM = 3  # words: a shorter quotation is a term in scare quotes (the 15-minute “circuit breaker,”), not speech
 
 
 _ABBREVIATION_END = re.compile(r"\b(?:[ap]\.m|Mr|Mrs|Ms|Dr|St|No|Gov|Sen|Rep|Gen|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|"
@@ -37,6 +40,11 @@ def why_not_whole(text: str, speaker: str = "", previous: str | None = None) -> 
     first = re.findall(r"[A-Za-z']+", text)[:1]
     if first and first[0].lower() in NEEDS_BEFORE and not re.match(r"[\"“‘]", text):  # a quote's own "This..." is whole
         return "needs previous sentence"
-    if re.search(r"[“\"][^”\"]{15,}[”\"]", text) and not speaker:
+    if any(len(q.split()) > _TERM for q in _quotations(text)) and not speaker:
         return "quote without speaker"
     return ""
+
+
+def _quotations(text: str) -> list[str]:
+    """The quoted spans of at least 15 characters, without their punctuation."""
+    return [re.sub(r"[^\w\s'-]", " ", a or b) for a, b in re.findall(r"“([^”]{15,})”|\"([^\"]{15,})\"", text)]

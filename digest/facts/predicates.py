@@ -6,7 +6,10 @@ doses being discarded"). People (and words standing for them: "victims", "Russia
 are slotted by what happened to them (bodies recovered are the dead) (``EVENTS``: killed and died are one slot, "Killed" when a
 source says killed, else "Died"); other things by their noun with the verb next to them ("57
 vials" + "removed" -> "Vials removed"); seats, votes and delegates won, taken or secured are
-"Seats won" ("took 156 seats", "projected to win 157 seats"). A count with no such word near it ("11 people running",
+"Seats won" ("took 156 seats", "projected to win 157 seats"); workers, employees and staff laid off,
+let go or losing their jobs are the jobs cut ("Jobs cut", as "cutting 1,200 jobs" and "7,000
+layoffs"), and what happens to them next to the number is theirs ("two workers were killed": Killed).
+How many were inside is said many ways: "inside", "aboard", "trapped", "were in the club", "carrying". A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
 
 A number that belongs to another event the sentence recalls is no fact of this story
@@ -31,9 +34,11 @@ EVENTS = (
     ("shot", "Shot", r"\bshot\b|gunshot|shooting"),
     ("missing", "Missing", r"missing|vanish|disappear|unaccounted"),
     ("rescued", "Rescued", r"rescu"),
-    ("inside", "Inside", r"\binside\b|\baboard\b|on board|trapped"),
+    ("inside", "Inside", r"\binside\b|\baboard\b|on board|trapped|\b(?:were|was) in the\b|\bcarr(?:ying|ied)\b"),
     ("arrested", "Arrested", r"arrest|apprehend|detain|encounter|stopped|in custody"),
     ("evacuated", "Evacuated", r"evacuat|displaced"),
+    ("jobs", "Jobs cut", r"\blaid off\b|\blay(?:s|ing)? off\b|\blayoffs?\b|\bjob cuts\b|\blet go\b|"
+                         r"\blos(?:e|es|ing|t)\b(?: \w+){0,2} jobs\b"),
     ("identified", "Identified", r"identif"),
     ("indicted", "Indicted", r"indict"),
     ("charged", "Charged", r"\bcharged\b"),
@@ -51,7 +56,7 @@ PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults c
                          "hostages survivors tourists worshippers congregants pilgrims fans spectators "
                          "protesters demonstrators").split())
 NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "arrests": "arrested",
-               "encounters": "arrested", "injuries": "injured", "cases": "cases"}
+               "encounters": "arrested", "injuries": "injured", "cases": "cases", "layoffs": "jobs"}
 _VERB = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _NOT_VERBS = frozenset(("during including according following nothing something morning evening being hundred "
                         "need speed based related united alleged bed red seed feed anything everything thing ring "
@@ -91,12 +96,19 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
         if found:
             return found
+    if plain == "jobs":  # jobs, or the workers, employees and staff holding them (``quantities.SAME_NOUN``)
+        near = (" ".join(before.split()[-3:]), " ".join(after.split()[:3]))  # the workers' own event, not a clause's
+        found = _nearest([e for e in EVENTS if e[0] == "jobs"], before, after) or (
+            _nearest(EVENTS, "", written) or _nearest(EVENTS, *near) if _STAFF.search(written) else None)
+        if found:  # "laid off 1,500 workers" and "cutting 1,200 jobs" are one slot; "three workers were killed" are dead
+            return found
     if plain in _CONTESTED and _WON.search(before):  # "took 156 seats", "projected to win 157 seats"
         return plain, f"{plain.capitalize()} won"
     verb = done or _verb(before, after) or _state(before, after)
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+_STAFF = re.compile(r"\b(?:workers|employees|staff(?:ers)?|employes)\b", re.IGNORECASE)
 _CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
 _WON = re.compile(r"\b(?:win|wins|won|winning|took|take|takes|taking|captured?|secured?|clinch(?:ed)?|gained)"
                   r"(?:\s+(?:a|an|the|at least|about|nearly|more than|over|some|all|just))*\s*$", re.IGNORECASE)

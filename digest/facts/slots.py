@@ -42,6 +42,7 @@ def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]
     for said, figure in found:
         if figure.attribute != "*":
             slots[(figure.kind, figure.attribute, figure.qualifier)].append((said, figure))
+    _to_named_moves(slots)
     for said, figure in found:  # a bare number ("increased by 943,000") supports the one count of its value
         if figure.attribute == "*":
             homes = [k for k, m in slots.items() if k[0] == "count" and k[2] == figure.qualifier and any(
@@ -53,6 +54,21 @@ def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]
         for period, members in _buckets(slots[slot]):
             facts += _slot_facts(slot, period, members, total, least, common)
     return facts
+
+
+def _to_named_moves(slots: dict[tuple[str, str, str], _Claims]) -> None:
+    """A rise or fall of no named subject ("the blue-chip index climbed 0.4%") whose sentence names an index
+    another source's move is keyed by ("Dow growth": "gained ... 0.42 percent"), and agrees with that move's
+    value, is that index's move: it leaves the bare slot for the one such named slot (none if several)."""
+    for key in [k for k in slots if k[1] in _MOVES]:
+        kept = []
+        for said, figure in slots[key]:
+            homes = [k for k, members in slots.items()
+                     if k[0] == key[0] and k[2] == key[2] and k[1][:1].isupper() and k[1].split()[-1] == key[1]
+                     and k[1].split()[0].lower() in figure.subjects
+                     and any(s.source != said.source and claims.agree(f, figure) for s, f in members)]
+            (slots[homes[0]] if len(homes) == 1 else kept).append((said, figure))
+        slots[key] = kept
 
 
 def _buckets(members: _Claims) -> list[tuple[Period | None, _Claims]]:
