@@ -14,8 +14,8 @@ reference cycle (frozen dataclasses of strings and tuples), so none of that work
   collector's generations (``gc.freeze``), so no later collection walks it, nor does a forked
   worker (relevance, facts), which also leaves those pages shared with the parent;
 - ``run()`` around the run gives it all back to the collector at the end (``gc.unfreeze``), so a
-  long-lived process (the scheduler's daemon, the desk) frees a run's articles as before. A
-  caller that froze objects itself keeps them frozen.
+  long-lived process (the scheduler's daemon, the desk) frees a run's articles as before. In a
+  process where something is frozen already, a run freezes and unfreezes nothing.
 """
 
 from __future__ import annotations
@@ -24,16 +24,23 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_OURS = {"run": False}  # whether a run() that froze nothing before it is going on
+
 
 @contextmanager
 def run() -> Iterator[None]:
-    """A run whose ``keep()`` calls are undone when it ends."""
-    frozen = gc.get_freeze_count()
+    """A run whose ``keep()`` calls are undone when it ends (inside another run, when that one
+    ends); when something is frozen already (by a caller that manages the generations itself),
+    ``keep()`` does nothing."""
+    if _OURS["run"] or gc.get_freeze_count():
+        yield
+        return
+    _OURS["run"] = True
     try:
         yield
     finally:
-        if frozen == 0:
-            gc.unfreeze()
+        _OURS["run"] = False
+        gc.unfreeze()
 
 
 @contextmanager
@@ -50,4 +57,5 @@ def reading() -> Iterator[None]:
 
 def keep() -> None:
     """Everything alive now lives for the rest of the run: no collection walks it again."""
-    gc.freeze()
+    if _OURS["run"]:
+        gc.freeze()

@@ -89,7 +89,7 @@ class IssueWork:
         selection = hashlib.sha256(" ".join(story_print(s, self.published) for s in stories).encode()).hexdigest()
         key = f"{_stamp('sections', shaping)}:{selection[:32]}"
         found = self._recall("sections", [key], _adapter("sections"))
-        if key not in found:  # the summarisers (sumy, nltk: ~1 s to import) load only now
+        if key not in found:  # the summarisers (sumy, numpy; not NLTK: summary/rankers.py) load only now
             from digest.summary import themes
             from digest.summary.lead import lead_story
 
