@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 _CODE = {"facts": ("facts", "text", "models.py"), "sections": ("summary", "text", "models.py")}
-_LIBRARIES = {"facts": ("nupunkt", "wordllama"), "sections": ("nupunkt", "sumy")}  # wordllama: the paraphrase model's code
+_LIBRARIES = {"facts": ("nupunkt", "wordllama"), "sections": ("nupunkt", "sumy", "snowballstemmer")}  # wordllama: the paraphrase model's code
 
 Composition = tuple[tuple[ThemeSection, ...], Lead | None]
 
@@ -89,7 +89,7 @@ class IssueWork:
         selection = hashlib.sha256(" ".join(story_print(s, self.published) for s in stories).encode()).hexdigest()
         key = f"{_stamp('sections', shaping)}:{selection[:32]}"
         found = self._recall("sections", [key], _adapter("sections"))
-        if key not in found:  # the summarisers (sumy, nltk: ~1 s to import) load only now
+        if key not in found:  # the summarisers (sumy, numpy; not NLTK: summary/rankers.py) load only now
             from digest.summary import themes
             from digest.summary.lead import lead_story
 

@@ -29,6 +29,7 @@ from digest.sources import judging
 from digest.email import render
 from digest.config import Config
 from digest import corrections as corrections_file
+from digest import heap
 from digest.corrections import WeekCorrections
 from digest.mail.deliver import compose, write_eml
 from digest.errors import DigestError, StrictModeError
@@ -248,9 +249,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     its first build's clock unless ``force`` (see ``build_clock``). The editor's corrections for the
     week (``config.corrections``) are honoured; a malformed corrections file stops the run."""
     book = corrections_file.load(config.corrections)
-    with Store(config.store) as store, WorkCache(config.store, now) as cache:  # one per run: one prune
+    with Store(config.store) as store, WorkCache(config.store, now) as cache, heap.run():  # one per run: one prune
         previous = store.issue(week) if week else None
-        with stage(progress, "collect", 0) as collecting:
+        with stage(progress, "collect", 0) as collecting, heap.reading():
             if week:
                 now, articles, problems, reports = *_stored_week(store, week, config.schedule.timezone), [], []
             else:
@@ -260,6 +261,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
             collecting.items = len(articles)  # known only now
+        heap.keep()  # the week's articles live to the end: no collection walks them again (heap.py)
         checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))

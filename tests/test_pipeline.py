@@ -170,3 +170,33 @@ def test_a_store_from_a_newer_digest_is_refused(tmp_path):
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(DigestError, match="written by a newer digest"):
         Store(path)
+
+
+def test_a_run_reads_without_collections_keeps_its_articles_frozen_and_gives_them_back(tmp_path, monkeypatch):
+    """heap.py: no automatic collection while the sources are read, what was read frozen for the
+    rest of the run (no collection walks it), and all of it the collector's again afterwards."""
+    import gc
+
+    from digest import heap, pipeline
+
+    seen: dict[str, object] = {}
+    gather = pipeline._gather
+    monkeypatch.setattr(pipeline, "_gather", lambda *a, **k: (seen.setdefault("reading", gc.isenabled()), gather(*a, **k))[1])
+    monkeypatch.setattr(pipeline, "checkpoint", lambda point: seen.setdefault(point, gc.get_freeze_count()))
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert run_issue(config_in(tmp_path), NOW).digest.stories
+    assert seen["reading"] is False and seen["collected"] > 1000 and seen["written"] > 1000
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # a caller's own frozen objects stay frozen, and a run adds none to them
+    try:
+        kept = gc.get_freeze_count()
+        with heap.run():
+            heap.keep()
+            assert gc.get_freeze_count() == kept > 0
+        assert gc.get_freeze_count() == kept
+    finally:
+        gc.unfreeze()
+    with heap.run():
+        heap.keep()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0

@@ -8,9 +8,11 @@ import importlib.util
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.config import load
-from digest.sources import relevance, screen
+from digest.sources import relevance, screen, terms
 from tests.conftest import ROOT, make_article
 
 TOPIC = relevance.compile_topic(load(ROOT / "config.yaml").topic)
@@ -70,3 +72,24 @@ def test_every_labelled_article_gets_the_full_scorers_score_and_reason():
     screened = [a for a in articles if screen.quiet(a, screen.Text(a), TOPIC) is not None]
     assert len(screened) >= 150
     assert [relevance.assess(a, TOPIC) for a in screened] == [relevance.full(a, TOPIC) for a in screened]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1_.. '’\n-Zé9") + ["\u00b2", "\u0663", "\u2160", "\u0301"]), max_size=12))
+def test_the_inner_dot_look_up_is_the_pattern(raw):
+    """``_dotted`` (a look at each ".") finds what ``_DOTTED`` (the regex it replaced) finds."""
+    assert screen._dotted(raw) == bool(screen._DOTTED.search(raw))
+
+
+def test_a_not_with_word_is_found_beside_a_term_only_where_it_is():
+    """The paragraph's stems, made once per paragraph, only rule out a ``not_with`` phrase: "Premier
+    League" (two words) and "kick-off" are still found, a paragraph without one traps nothing."""
+    game = next(t for _, group in TOPIC.groups for t in group if t.text == "game")
+    for text, trap in [("The game went on. The league was happy.", "beside 'league'"),
+                       ("The game went on in the Premier League.", "beside 'league'"),
+                       ("The game started after kick-off.", "beside 'kick-off'"),
+                       ("The game went on. The players were happy.", "")]:
+        beside: dict = {}
+        unit = screen.Text(make_article(title="Weather", text=text)).unit("body", 1.0, 0)
+        assert terms._trap(unit, game, 1, TOPIC, beside, set(unit.stems)) == trap, text
+        assert terms.context_stems(unit, beside) == set(unit.context_stems)

@@ -220,6 +220,17 @@ def _inside(raw: str, at: int) -> bool:
         or (left[-1] in "'’." and len(left) > 1 and _WORDY(left[0]) and _WORDY(right[0]))))
 
 
+def _dotted(raw: str) -> bool:
+    r"""``_DOTTED.search(raw)``: a "." between two letters or digits (``[^\W_]`` is ``str.isalnum``),
+    found by looking at each "." (a regex tries every position: 3 % of relevance's CPU)."""
+    at = raw.find(".", 1)
+    while 0 < at < len(raw) - 1:
+        if raw[at - 1].isalnum() and raw[at + 1].isalnum():
+            return True
+        at = raw.find(".", at + 1)
+    return False
+
+
 def quiet(article: Article, text: Text, topic: Topic) -> frozenset[int] | None:
     """The blocks where no term occurs, when some group cannot count anywhere (else None): then
     the score is 0 (its spread is), and units without a term change neither it nor the reason.
@@ -271,7 +282,7 @@ def _pieces(text: Text, block: int) -> set[str]:
     "u.s", "next"...)."""
     raw = text.title_raw if block < 0 else text.raw[block]
     if not (has_cjk(raw) if block < 0 else text.cjk[block]):  # a sentence can end inside a word only at a "." ("U.S.Next"), not at "'"
-        joined = [word for word in _JOINED.findall(raw) if "." in word] if _DOTTED.search(raw) else []
+        joined = [word for word in _JOINED.findall(raw) if "." in word] if _dotted(raw) else []
     else:
         joined = [w for w in (text.title if block < 0 else text.words[block]) if _INNER.search(w)]
     return {light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(_INNER.split, joined)

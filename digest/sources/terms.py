@@ -131,6 +131,16 @@ def _trap(unit: Unit, term: Phrase, start: int, topic: Topic, beside: dict, pres
         return f"in '{held[0][0].text}'"
     place = (id(unit.context_stems), key)  # the paragraph's units share their context
     if place not in beside:
+        near = context_stems(unit, beside)  # a phrase with a stem not there is not there
         beside[place] = next((f"beside '{phrase.text}'" for phrase in topic.not_with.get(key, ())
-                              if phrases.seek(unit.context, unit.context_stems, phrase.tokens)), "")
+                              if phrase.stems <= near and phrases.seek(unit.context, unit.context_stems, phrase.tokens)),
+                             "")
+    return beside[place]
+
+
+def context_stems(unit: Unit, beside: dict) -> set[str]:
+    """The stems of ``unit``'s paragraph as a set, made once per paragraph (kept in ``beside``)."""
+    place = id(unit.context_stems)
+    if place not in beside:
+        beside[place] = set(unit.context_stems)
     return beside[place]

@@ -54,16 +54,11 @@ from itertools import groupby
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
-from sumy.summarizers.edmundson import EdmundsonSummarizer
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digest.config import SummarySettings
 from digest.models import Article, Sentence
+from digest.summary.rankers import (EdmundsonSummarizer, KLSummarizer, LexRankSummarizer, LsaSummarizer,
+                                    LuhnSummarizer, SumBasicSummarizer, TextRankSummarizer)
 from digest.summary.salience import Concept, bigrams, concepts, content_stems, support
 from digest.text.words import STOP_WORDS, stem
 from digest.text.sentences import SumyTokenizer, article_sentences, words
