@@ -74,6 +74,17 @@ def test_rounding_and_hedges_reconcile_a_count():
     assert (fact.status, fact.text.split(":")[0], fact.origin_ids) == ("consensus", "Arrested", ("a", "b"))
 
 
+def test_an_about_figure_a_tenth_away_is_a_dispute_not_rounding():
+    story = story_of([article("The blast injured 162 people, hospital officials said.", "a"),
+                      article("About 180 people were injured in the blast, police said.", "b")])
+    fact, = [f for f in find_facts(story, WIDE) if f.text.startswith("Injured")]
+    assert fact.status == "disputed" and [v.origin_ids for v in fact.values] == [("a",), ("b",)]
+    near = story_of([article("The blast injured 165 people, hospital officials said.", "a"),
+                     article("About 180 people were injured in the blast, police said.", "b")])
+    fact, = [f for f in find_facts(near, WIDE) if f.text.startswith("Injured")]
+    assert fact.status == "consensus" and fact.origin_ids == ("a", "b")
+
+
 def test_a_later_superseding_figure_is_a_change_with_dates():
     friday, saturday = datetime(2026, 12, 4, tzinfo=timezone.utc), datetime(2026, 12, 5, tzinfo=timezone.utc)
     texts = [("The fire killed 60 people, officials said.", "a", friday),

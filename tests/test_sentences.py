@@ -39,6 +39,22 @@ def test_abbreviations_do_not_end_sentences(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("Stocks rallied to fresh highs. Buoyed by optimism, investors bought.",
+         ["Stocks rallied to fresh highs.", "Buoyed by optimism, investors bought."]),
+        ("He was treated for cancer. Doctors said he would recover.",
+         ["He was treated for cancer.", "Doctors said he would recover."]),
+        ("Sales fell last month. “We expected it,” she said.", ["Sales fell last month.", "“We expected it,” she said."]),
+        ("The remix (feat. Drake) charted. It was prod. Metro Boomin on two songs.",
+         ["The remix (feat. Drake) charted.", "It was prod. Metro Boomin on two songs."]),
+    ],
+)
+def test_ordinary_words_nupunkt_takes_for_abbreviations_end_sentences(text, expected):
+    assert split(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("Revenue was $11.08 billion. Profit rose.", ["Revenue was $11.08 billion.", "Profit rose."]),
         ("Growth was 3.5 percent. Analysts cheered.", ["Growth was 3.5 percent.", "Analysts cheered."]),
         ("Shares rose 3.5% to $98.20 on Tuesday. Then they fell.",

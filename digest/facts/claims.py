@@ -96,8 +96,12 @@ class Figure:
 
 
 def agree(a: Figure, b: Figure) -> bool:
-    """Rounding is agreement: the more precise value lies in the less precise one's interval."""
+    """Rounding is agreement: the more precise value lies in the less precise one's interval. An
+    "about" allows less than its tenth either way, not the tenth itself: "162 people" and "about
+    180 people" are two figures (a dispute), not one rounded."""
     wide, narrow = (a, b) if a.width >= b.width else (b, a)
+    if quantities.hedge_kind(wide.hedge) == "about":
+        return wide.low < narrow.value < wide.high
     return wide.low <= narrow.value < wide.high or wide.low <= narrow.value <= wide.high and bool(wide.hedge)
 
 

@@ -185,9 +185,14 @@ def parse_number(text: str) -> tuple[float, float]:
     return float(whole), min(10.0 ** zeros, max(1.0, int(whole) / 10))
 
 
+def hedge_kind(hedge: str) -> str:
+    """"about", "over" or "nearly" for a hedge word ("roughly" -> "about"); "" for none."""
+    return _HEDGE_KINDS.get(hedge.lower(), "")
+
+
 def interval(value: float, step: float, hedge: str) -> tuple[float, float]:
     """The values a figure allows: rounding half a step each side, widened by its hedge."""
-    kind = _HEDGE_KINDS.get(hedge.lower(), "")
+    kind = hedge_kind(hedge)
     if kind == "about":  # a tenth either way, but no more than three steps of what is written: "about 6.3%" is 6.0-6.6
         spread = max(step / 2, min(0.1 * value, 3 * step))
         return value - spread, value + spread
