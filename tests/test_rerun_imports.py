@@ -2,7 +2,8 @@
 summarisers or consensus rules for stories whose work is kept, no sentence splitter when nothing
 is split, no APScheduler for a plain cron string, no rich when stderr is no terminal, no
 datasketch (it pulls in scipy.integrate) for dedup, no process pool for a few new articles (each
-costs start-up time); config and corrections models build no validator they do not use."""
+costs start-up time), no SMTP or TLS code; config and corrections models build no validator they do
+not use."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from tests.conftest import ROOT, SEEDS
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
           "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich",
           "datasketch", "scipy.integrate",  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does
-          "multiprocessing", "concurrent.futures.process")  # pools start only for many new articles or stories
+          "multiprocessing", "concurrent.futures.process",  # pools start only for many new articles or stories
+          "smtplib", "ssl", "digest.mail.smtp", "digest.mail.ledger")  # a run composes the email, sends nothing
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 # pydantic models build their validators on first use (defer_build); config's parts are built with Config's
 DEFERRED = ("digest.config:Sources", "digest.config:FolderSource", "digest.config:FeedSource", "digest.config:ThemeConfig",
