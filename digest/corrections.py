@@ -50,7 +50,7 @@ HEADER = """\
 class Ref(BaseModel):
     """An article (or the story it is in), named by id; the title is for the human reader."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     article: str = Field(min_length=1)
     title: str = ""
 
@@ -67,7 +67,7 @@ class Move(Ref):
 class WeekCorrections(BaseModel):
     """One week's corrections (all empty: the machine's issue as it is)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     subject: str = ""
     exclude_articles: tuple[Ref, ...] = ()
     exclude_stories: tuple[Ref, ...] = ()
@@ -149,7 +149,7 @@ class WeekCorrections(BaseModel):
 class Corrections(BaseModel):
     """The whole file: ISO week -> that week's corrections."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     weeks: dict[str, WeekCorrections] = Field(default_factory=dict)
 
     def week(self, week: str) -> WeekCorrections:

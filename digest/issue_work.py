@@ -29,11 +29,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
 from functools import cache
@@ -144,14 +142,22 @@ def _boxes(stories: Sequence[Story], settings, published, environ, tick: Callabl
 
         processes = workers()
     processes = min(len(stories), processes)
-    if processes < 2 or len(stories) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    if processes < 2 or len(stories) < POOL_MIN or (context := _fork_context()) is None:
         return _ticked((_box(index, job) for index in range(len(stories))), tick)
+    from concurrent.futures import ProcessPoolExecutor
+
     _job = job
     try:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
             return _ticked(pool.map(_box, range(len(stories))), tick)
     finally:
         _job = ()
+
+
+def _fork_context():
+    from digest.sources.judging import fork_context  # multiprocessing is imported only for a pool
+
+    return fork_context()
 
 
 def _ticked(boxes: Iterable[tuple[Fact, ...]], tick: Callable[[int], None]) -> list[tuple[Fact, ...]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 import sqlite3
+import concurrent.futures
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -131,7 +132,7 @@ class CountedPool(ProcessPoolExecutor):
 
 def test_worker_processes_compute_exactly_what_one_process_computes(seed_articles, monkeypatch):
     monkeypatch.setattr(features, "POOL_MIN", 10)
-    monkeypatch.setattr(features, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)  # features imports it when it pools
     monkeypatch.setattr(CountedPool, "started", [])
     articles = made_week(seed_articles, 40)
     alone, kept = features.features_of(articles, SETTINGS, processes=1)

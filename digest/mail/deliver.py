@@ -36,16 +36,19 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.mail import unsubscribe
 from digest.config import EmailSettings
 from digest.errors import DeliveryError
 from digest.files import write_atomic
-from digest.mail.ledger import Ledger
 from digest.models import Email
 from digest.email.render import check_size
-from digest.mail.smtp import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome
-from digest.mail.subscribers import Subscriber
+
+if TYPE_CHECKING:  # a run composes the email; smtplib, ssl and the ledger load only to send it
+    from digest.mail.ledger import Ledger
+    from digest.mail.smtp import Mailer
+    from digest.mail.subscribers import Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +183,8 @@ class _Run:
 
     def deliver(self, subscriber: Subscriber) -> str:
         """Claim, send and record one address: sent, skipped, rejected, unknown, deferred or outage."""
+        from digest.mail.smtp import PermanentFailure, TemporaryFailure, UnknownOutcome
+
         address, sender, report = subscriber.address, self.sender, self.report
         if not sender.subscribed(address):
             report.unsubscribed.append(address)
@@ -239,6 +244,8 @@ def _pace(last: float | None, per_minute: int, sender: Sender) -> float:
 def _with_retries(message: EmailMessage, settings: EmailSettings, address: str, sender: Sender,
                   on_data: Callable[[], None]) -> None:
     """Send, retrying while the relay itself is unavailable; a refusal of this recipient is raised."""
+    from digest.mail.smtp import TemporaryFailure
+
     smtp = settings.smtp
     for attempt in range(smtp.retries + 1):
         try:

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 
 from digest.config import TopicSettings
@@ -73,10 +71,11 @@ def _assess_all(articles: list[Article], settings: TopicSettings, topic: relevan
                 processes: int | None) -> list[tuple[float, str]]:
     global _articles
     processes = workers() if processes is None else processes
-    if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    if processes < 2 or len(articles) < POOL_MIN or (context := fork_context()) is None:
         return [relevance.assess(a, topic) for a in articles]
-    size = max(16, len(articles) // (processes * 8))
-    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code and the articles
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(16, len(articles) // (processes * 8))  # the workers inherit the loaded code and the articles
     _articles = articles
     try:
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
@@ -84,6 +83,14 @@ def _assess_all(articles: list[Article], settings: TopicSettings, topic: relevan
             return [found for part in parts for found in part]
     finally:
         _articles = []
+
+
+def fork_context():
+    """multiprocessing's "fork" context, or None where there is none; imported only when a pool
+    is started (multiprocessing and the process pool cost a re-run ~6 ms of start-up)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 def _start(settings: TopicSettings) -> None:

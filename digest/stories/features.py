@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import re
 import struct
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 
 import numpy as np
@@ -168,9 +166,10 @@ POOL_MIN = 400  # below this, starting workers and shipping articles to them eat
 
 def _compute_all(articles: list[Article], settings: DedupSettings, signer: Signer, processes: int | None) -> list[Features]:
     processes = judging.workers() if processes is None else processes
-    if processes < 2 or len(articles) < POOL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    if processes < 2 or len(articles) < POOL_MIN or (context := judging.fork_context()) is None:
         return [compute(a, settings, signer) for a in articles]
-    context = multiprocessing.get_context("fork")  # the workers inherit the loaded code: no re-import
+    from concurrent.futures import ProcessPoolExecutor  # the workers inherit the loaded code: no re-import
+
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
         return list(pool.map(_compute_one, articles, chunksize=max(16, len(articles) // (processes * 8))))
 
