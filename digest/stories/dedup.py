@@ -335,11 +335,9 @@ def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...]
         if len(origins) == len(story.origins):
             kept.append(story)
         elif origins:
-            ids = {a.id for o in origins for a in o.articles}
             lead = min((o.lead for o in origins), key=_lead_key)
-            merges = tuple(m for m in story.merges if m.left in ids and m.right in ids)
-            kept.append(replace(story, id=stable_id("story", *sorted(o.id for o in origins)), title=lead.title,
-                                origins=tuple(origins), merges=merges))
+            kept.append(replace(story.keeping(tuple(origins)), id=stable_id("story", *sorted(o.id for o in origins)),
+                                title=lead.title))
     return tuple(kept), left_out
 
 
