@@ -312,9 +312,14 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
         members = tuple(sorted((by_id[i] for i in ids), key=lambda o: o.id))
         merges = tuple(sorted(explained.get(joined.find(ids[0]), []),
                               key=lambda m: (not m.rule.startswith("copy:"), m.left, m.right)))
-        lead = min((o.lead for o in members), key=_lead_key) if len(members) > 1 else members[0].lead
-        stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))
+        stories.append(Story(*_named(members), members, merges))
     return tuple(sorted(stories, key=lambda s: (-len(s.origins), s.id)))
+
+
+def _named(origins: Sequence[Origin]) -> tuple[str, str]:
+    """A story's id (a hash of its origins' ids) and title (its representative lead's)."""
+    lead = min((o.lead for o in origins), key=_lead_key) if len(origins) > 1 else origins[0].lead
+    return stable_id("story", *sorted(o.id for o in origins)), lead.title
 
 
 def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...], dict[str, str]]:
@@ -335,9 +340,8 @@ def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...]
         if len(origins) == len(story.origins):
             kept.append(story)
         elif origins:
-            lead = min((o.lead for o in origins), key=_lead_key)
-            kept.append(replace(story.keeping(tuple(origins)), id=stable_id("story", *sorted(o.id for o in origins)),
-                                title=lead.title))
+            story_id, title = _named(origins)
+            kept.append(replace(story.keeping(tuple(origins)), id=story_id, title=title))
     return tuple(kept), left_out
 
 
