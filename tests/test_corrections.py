@@ -60,6 +60,10 @@ def test_each_correction_changes_the_issue(articles, config):
     assert labor.story_ids == (spotify.id,) and "moved by the editor" in labor.reasons[0]
     assert render(fixed, config.email).subject == "Netflix's AI week"
     assert next(r for r in fixed.relevance if r.article_id == OFF_TOPIC.id).included
+    assert fixed.excluded == {a.id: f"{a.location}: in the story the editor excluded ({netflix.title})"
+                              for a in netflix.articles}
+    counts = tally(articles, articles, fixed)
+    assert counts.excluded == len(netflix.articles) and counts.already_sent == 0 and counts.adds_up, counts
 
 
 def test_excluding_an_article_and_dropping_a_fact(articles, config):
