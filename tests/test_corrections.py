@@ -104,6 +104,17 @@ def test_excluding_one_source_of_a_story_keeps_the_others(articles, config):
     assert tally(articles, articles, fixed).excluded == len(gone.articles)
 
 
+def test_a_story_that_loses_its_lead_is_named_as_grouping_the_rest_names_it(articles, config):
+    netflix = build(articles, config).stories[0]
+    gone = next(o for o in netflix.origins if o.lead.title == netflix.title)
+    fixed = build(articles, config, WeekCorrections(exclude_articles=(Ref(article=gone.lead.id),)))
+    rest = tuple(o for o in netflix.origins if o != gone)
+    story = next(s for s in fixed.stories if s.origins == rest)
+    regrouped = next(s for s in build([a for a in articles if a not in gone.articles], config).stories
+                     if s.origins == rest)
+    assert story.title != netflix.title and (story.id, story.title) == (regrouped.id, regrouped.title)
+
+
 def test_a_correction_that_matches_nothing_is_a_problem(articles, config):
     fix = WeekCorrections(exclude_stories=(Ref(article="0000", title="Gone"),), drop_facts=("no such line",),
                           move=(Move(article=SPOTIFY.id, theme="Astrology"),))
