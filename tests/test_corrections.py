@@ -13,8 +13,10 @@ from digest.corrections import Corrections, Move, Ref, WeekCorrections
 from digest.email.render import render
 from digest.errors import ConfigError, DigestError
 from digest.notes import editor_notes
-from digest.pipeline import build_digest
+from digest.pipeline import build_digest, find_stories
+from digest.stories import again
 from digest.tally import tally
+from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 
 NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
@@ -113,6 +115,18 @@ def test_a_story_that_loses_its_lead_is_named_as_grouping_the_rest_names_it(arti
     regrouped = next(s for s in build([a for a in articles if a not in gone.articles], config).stories
                      if s.origins == rest)
     assert story.title != netflix.title and (story.id, story.title) == (regrouped.id, regrouped.title)
+
+
+def test_an_exclusion_leaves_the_weeks_dedup_state_as_it_was(articles, config, tmp_path):
+    """Exclusions come after grouping: toggling one re-uses the week's kept state and rewrites nothing."""
+    config = config.model_copy(update={"store": tmp_path / "s.sqlite"})
+    key = again.state_key(config.dedup)
+    with WorkCache(config.store, NOW) as cache:
+        plain = find_stories(articles, config, cache=cache)
+        state = cache.get(again.KIND, [key])[key]
+    with WorkCache(config.store, NOW) as cache:
+        fixed = find_stories(articles, config, cache=cache, fix=WeekCorrections(exclude_articles=(Ref(article=SPOTIFY.id),)))
+        assert cache.get(again.KIND, [key])[key] == state and fixed.grouped == plain.grouped != fixed.stories
 
 
 def test_a_correction_that_matches_nothing_is_a_problem(articles, config):
