@@ -92,6 +92,10 @@ def test_an_excluded_article_goes_with_its_syndicated_copies_and_is_accounted_fo
     assert counts.excluded == 2 and counts.already_sent == 0 and counts.adds_up, counts
     assert "2 excluded by the editor" in counts.line()
     assert "- wire/spotify.txt: a copy of spotify.txt, which the editor excluded" in editor_notes(fixed, counts)
+    both = build([*articles, reprint], config, WeekCorrections(exclude_articles=(Ref(article=reprint.id),
+                                                                             Ref(article=SPOTIFY.id))))
+    assert both.excluded == {SPOTIFY.id: "spotify.txt: excluded by the editor",  # each excluded one says so
+                             reprint.id: "wire/spotify.txt: excluded by the editor"}
 
 
 def test_excluding_one_source_of_a_story_keeps_the_others(articles, config):

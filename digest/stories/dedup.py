@@ -325,7 +325,7 @@ def _named(origins: Sequence[Origin]) -> tuple[str, str]:
 def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...], dict[str, str]]:
     """``stories`` without the origins that hold an article of ``gone`` (an excluded article goes
     with its copies: a syndicated reprint is the same report), and each article left out -> the id
-    of the ``gone`` article it went with. A story keeps its other origins, with the merges between
+    of the ``gone`` article it went with (its own when it is one). A story keeps its other origins, with the merges between
     what is left, and takes the id and title those origins give it (as ``group`` would); a story
     with no origin left is dropped."""
     kept, left_out = [], {}
@@ -334,7 +334,7 @@ def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...]
         for origin in story.origins:
             hit = sorted(gone & {a.id for a in origin.articles})
             if hit:
-                left_out.update({a.id: hit[0] for a in origin.articles})
+                left_out.update({a.id: a.id if a.id in gone else hit[0] for a in origin.articles})
             else:
                 origins.append(origin)
         if len(origins) == len(story.origins):
