@@ -76,9 +76,9 @@ def compare(settings: DedupSettings, articles, found, new: set[str], gold: dict 
     report["identical_again"] = kept_again == full
     report["same_origins"] = {o.id for s in kept_again for o in s.origins} == {o.id for s in full for o in s.origins}
     report["against_full"] = difference(kept_again, full)
+    in_full = {frozenset(a.id for a in t.articles) for t in full}
     report["stories_only_again_without_new"] = sum(not new & {a.id for a in s.articles} for s in kept_again
-                                                   if frozenset(a.id for a in s.articles) not in
-                                                   {frozenset(a.id for a in t.articles) for t in full})
+                                                   if frozenset(a.id for a in s.articles) not in in_full)
     if gold:
         for name, stories in (("full", full), ("again", kept_again)):
             scores = dedup_data.pairwise(gold, {a.id: s.id for s in stories for a in s.articles})

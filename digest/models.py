@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -155,6 +155,11 @@ class Story:
     @property
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for origin in self.origins for a in origin.articles)
+
+    def keeping(self, origins: tuple[Origin, ...]) -> Story:
+        """This story with only ``origins`` (some of its own) and the merges between their articles."""
+        ids = {a.id for o in origins for a in o.articles}
+        return replace(self, origins=origins, merges=tuple(m for m in self.merges if m.left in ids and m.right in ids))
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ def tally(read: Sequence[Article], current: Sequence[Article], digest: Digest,
     leads = {o.lead.id for s in digest.stories for o in s.origins} & current_ids
     kept = {a.id for a in digest.articles} & current_ids
     listed = {a.id for s in digest.more for a in s.articles} & current_ids - kept
-    excluded = set(digest.excluded) & current_ids - off_topic
+    excluded = set(digest.excluded) & current_ids  # articles of stories: never off topic
     return Tally(
         read=len(read),
         from_store=len(current_ids - {a.id for a in read}),

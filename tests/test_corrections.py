@@ -13,8 +13,10 @@ from digest.corrections import Corrections, Move, Ref, WeekCorrections
 from digest.email.render import render
 from digest.errors import ConfigError, DigestError
 from digest.notes import editor_notes
-from digest.pipeline import build_digest
+from digest.pipeline import build_digest, find_stories
+from digest.stories import again
 from digest.tally import tally
+from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 
 NOW = datetime(2025, 7, 20, 8, tzinfo=timezone.utc)
@@ -60,6 +62,10 @@ def test_each_correction_changes_the_issue(articles, config):
     assert labor.story_ids == (spotify.id,) and "moved by the editor" in labor.reasons[0]
     assert render(fixed, config.email).subject == "Netflix's AI week"
     assert next(r for r in fixed.relevance if r.article_id == OFF_TOPIC.id).included
+    assert fixed.excluded == {a.id: f"{a.location}: in the story the editor excluded ({netflix.title})"
+                              for a in netflix.articles}
+    counts = tally(articles, articles, fixed)
+    assert counts.excluded == len(netflix.articles) and counts.already_sent == 0 and counts.adds_up, counts
 
 
 def test_excluding_an_article_and_dropping_a_fact(articles, config):
@@ -86,6 +92,10 @@ def test_an_excluded_article_goes_with_its_syndicated_copies_and_is_accounted_fo
     assert counts.excluded == 2 and counts.already_sent == 0 and counts.adds_up, counts
     assert "2 excluded by the editor" in counts.line()
     assert "- wire/spotify.txt: a copy of spotify.txt, which the editor excluded" in editor_notes(fixed, counts)
+    both = build([*articles, reprint], config, WeekCorrections(exclude_articles=(Ref(article=reprint.id),
+                                                                             Ref(article=SPOTIFY.id))))
+    assert both.excluded == {SPOTIFY.id: "spotify.txt: excluded by the editor",  # each excluded one says so
+                             reprint.id: "wire/spotify.txt: excluded by the editor"}
 
 
 def test_excluding_one_source_of_a_story_keeps_the_others(articles, config):
@@ -98,6 +108,29 @@ def test_excluding_one_source_of_a_story_keeps_the_others(articles, config):
     assert all(gone.lead.id not in (m.left, m.right) for m in story.merges)
     assert all(gone.lead.id not in f.origin_ids and gone.id not in f.origin_ids for f in fixed.facts)
     assert tally(articles, articles, fixed).excluded == len(gone.articles)
+
+
+def test_a_story_that_loses_its_lead_is_named_as_grouping_the_rest_names_it(articles, config):
+    netflix = build(articles, config).stories[0]
+    gone = next(o for o in netflix.origins if o.lead.title == netflix.title)
+    fixed = build(articles, config, WeekCorrections(exclude_articles=(Ref(article=gone.lead.id),)))
+    rest = tuple(o for o in netflix.origins if o != gone)
+    story = next(s for s in fixed.stories if s.origins == rest)
+    regrouped = next(s for s in build([a for a in articles if a not in gone.articles], config).stories
+                     if s.origins == rest)
+    assert story.title != netflix.title and (story.id, story.title) == (regrouped.id, regrouped.title)
+
+
+def test_an_exclusion_leaves_the_weeks_dedup_state_as_it_was(articles, config, tmp_path):
+    """Exclusions come after grouping: toggling one re-uses the week's kept state and rewrites nothing."""
+    config = config.model_copy(update={"store": tmp_path / "s.sqlite"})
+    key = again.state_key(config.dedup)
+    with WorkCache(config.store, NOW) as cache:
+        plain = find_stories(articles, config, cache=cache)
+        state = cache.get(again.KIND, [key])[key]
+    with WorkCache(config.store, NOW) as cache:
+        fixed = find_stories(articles, config, cache=cache, fix=WeekCorrections(exclude_articles=(Ref(article=SPOTIFY.id),)))
+        assert cache.get(again.KIND, [key])[key] == state and fixed.grouped == plain.grouped != fixed.stories
 
 
 def test_a_correction_that_matches_nothing_is_a_problem(articles, config):

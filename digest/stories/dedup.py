@@ -312,15 +312,20 @@ def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -
         members = tuple(sorted((by_id[i] for i in ids), key=lambda o: o.id))
         merges = tuple(sorted(explained.get(joined.find(ids[0]), []),
                               key=lambda m: (not m.rule.startswith("copy:"), m.left, m.right)))
-        lead = min((o.lead for o in members), key=_lead_key) if len(members) > 1 else members[0].lead
-        stories.append(Story(stable_id("story", *sorted(ids)), lead.title, members, merges))
+        stories.append(Story(*_named(members), members, merges))
     return tuple(sorted(stories, key=lambda s: (-len(s.origins), s.id)))
+
+
+def _named(origins: Sequence[Origin]) -> tuple[str, str]:
+    """A story's id (a hash of its origins' ids) and title (its representative lead's)."""
+    lead = min((o.lead for o in origins), key=_lead_key) if len(origins) > 1 else origins[0].lead
+    return stable_id("story", *sorted(o.id for o in origins)), lead.title
 
 
 def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...], dict[str, str]]:
     """``stories`` without the origins that hold an article of ``gone`` (an excluded article goes
     with its copies: a syndicated reprint is the same report), and each article left out -> the id
-    of the ``gone`` article it went with. A story keeps its other origins, with the merges between
+    of the ``gone`` article it went with (its own when it is one). A story keeps its other origins, with the merges between
     what is left, and takes the id and title those origins give it (as ``group`` would); a story
     with no origin left is dropped."""
     kept, left_out = [], {}
@@ -329,17 +334,14 @@ def without(stories: Sequence[Story], gone: Set[str]) -> tuple[tuple[Story, ...]
         for origin in story.origins:
             hit = sorted(gone & {a.id for a in origin.articles})
             if hit:
-                left_out.update({a.id: hit[0] for a in origin.articles})
+                left_out.update({a.id: a.id if a.id in gone else hit[0] for a in origin.articles})
             else:
                 origins.append(origin)
         if len(origins) == len(story.origins):
             kept.append(story)
         elif origins:
-            ids = {a.id for o in origins for a in o.articles}
-            lead = min((o.lead for o in origins), key=_lead_key)
-            merges = tuple(m for m in story.merges if m.left in ids and m.right in ids)
-            kept.append(replace(story, id=stable_id("story", *sorted(o.id for o in origins)), title=lead.title,
-                                origins=tuple(origins), merges=merges))
+            story_id, title = _named(origins)
+            kept.append(replace(story.keeping(tuple(origins)), id=story_id, title=title))
     return tuple(kept), left_out
 
 

@@ -37,10 +37,7 @@ def follow_ups(stories: Sequence[Story], featured: Mapping[str, tuple[str, int]]
         issue = f"issue {number} ({week})" if number else week
         new_origins = tuple(o for o in story.origins if not any(a.id in featured for a in o.articles))
         if new_origins:
-            ids = {a.id for o in new_origins for a in o.articles}
-            merges = tuple(m for m in story.merges if m.left in ids and m.right in ids)
-            kept.append(replace(story, origins=new_origins, merges=merges,
-                                follow_up=f"first covered in {issue}"))
+            kept.append(replace(story.keeping(new_origins), follow_up=f"first covered in {issue}"))
         elif any(a.id not in context for a in story.articles):
             repeats.append(f"{story.title}: already sent in {issue}, no new sources")
     return tuple(kept), tuple(repeats)
