@@ -119,8 +119,6 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
     if q.noun == "hours":
         return ("hours viewed", "") if VIEW_WORDS.search(label or f"{before} {after} {q.text}") else ("", "")
     unit = q.noun.split(" ")[0]
-    if q.noun == "*":  # a bare number an event word governs ("killed more than 365,000") supports nothing
-        return ("", "") if not predicates.governed(before, after) else ("-", "")
     if q.noun in ("jobless claims", "continuing claims"):  # read with its noun before it ("claims ... to 1.2 million")
         own = re.split(r"\b(?:from|than|compared|versus|vs)\b|\d", after)[0]  # "to 1.1 million from 971,000 the prior week"
         if _NOT_THIS_WEEK.search(" ".join(before.split()[-12:] + own.split()[:4])):  # "the previous week's claims"
@@ -224,12 +222,15 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
         attribute, editor = (("", "") if predicates.elsewhere(wide_before, rest)
                              else (f"duration {q.noun}", predicates.how_long(wide_before)))
+    elif q.noun == "*":  # a bare number supports a count another source names; not one an event word governs
+        rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # ("killed more than 365,000"): it supports nothing
+        loose = not label and not predicates.elsewhere(wide_before, rest) and not predicates.governed(wide_before, rest)
+        attribute, editor = ("*" if loose else ""), ""
     elif q.kind in ("count", "tally"):
         rest = " ".join(sentence[q.end:bounds[1]].split()[:8])  # "could lose their food stamp benefits"
         attribute, editor = _count_slot(q, wide_before, rest, label, sentence[q.start:q.end])
         loose = not attribute and not label and not predicates.elsewhere(wide_before, rest)
-        attribute = (q.noun if q.noun == "*" else predicates.thing(q.noun)) if loose else attribute
-        attribute = "" if attribute == "-" else attribute
+        attribute = predicates.thing(q.noun) if loose else attribute
     else:
         attribute, editor = measures.attribute(q, before, after, label), ""
         whole = measures.part_of(sentence[q.end:bounds[1]]) if q.kind == "percent" and not attribute and not label else ""

@@ -97,9 +97,9 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
         if found:
             return found
     if plain == "jobs":  # jobs, or the workers, employees and staff holding them (``quantities.SAME_NOUN``)
-        near = (" ".join(before.split()[-3:]), " ".join(after.split()[:3]))  # the workers' own event, not a clause's
-        found = _nearest([e for e in EVENTS if e[0] == "jobs"], before, after) or (
-            _nearest(EVENTS, "", written) or _nearest(EVENTS, *near) if _STAFF.search(written) else None)
+        found = _nearest(_JOB_CUTS, before, after)
+        if not found and _STAFF.search(written):  # the workers' own event (three words either side), not a clause's
+            found = _nearest(EVENTS, "", written) or _nearest(EVENTS, " ".join(before.split()[-3:]), " ".join(after.split()[:3]))
         if found:  # "laid off 1,500 workers" and "cutting 1,200 jobs" are one slot; "three workers were killed" are dead
             return found
     if plain in _CONTESTED and _WON.search(before):  # "took 156 seats", "projected to win 157 seats"
@@ -108,6 +108,7 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+_JOB_CUTS = tuple(e for e in EVENTS if e[0] == "jobs")
 _STAFF = re.compile(r"\b(?:workers|employees|staff(?:ers)?|employes)\b", re.IGNORECASE)
 _CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
 _WON = re.compile(r"\b(?:win|wins|won|winning|took|take|takes|taking|captured?|secured?|clinch(?:ed)?|gained)"

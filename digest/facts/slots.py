@@ -43,17 +43,22 @@ def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]
         if figure.attribute != "*":
             slots[(figure.kind, figure.attribute, figure.qualifier)].append((said, figure))
     _to_named_moves(slots)
-    for said, figure in found:  # a bare number ("increased by 943,000") supports the one count of its value
-        if figure.attribute == "*":
-            homes = [k for k, m in slots.items() if k[0] == "count" and k[2] == figure.qualifier and any(
-                not f.loose and s.source != said.source and claims.agree(f, figure) for s, f in m)]
-            if len(homes) == 1:
-                slots[homes[0]].append((said, figure))
+    _to_counts(slots, [(said, figure) for said, figure in found if figure.attribute == "*"])
     facts = []
     for slot in sorted(slots):
         for period, members in _buckets(slots[slot]):
             facts += _slot_facts(slot, period, members, total, least, common)
     return facts
+
+
+def _to_counts(slots: dict[tuple[str, str, str], _Claims], bare: _Claims) -> None:
+    """A bare number ("increased by 943,000") joins the one count slot, of its qualifier, where another
+    source's labelled figure agrees with it; none if several."""
+    for said, figure in bare:
+        homes = [k for k, m in slots.items() if k[0] == "count" and k[2] == figure.qualifier and any(
+            not f.loose and s.source != said.source and claims.agree(f, figure) for s, f in m)]
+        if len(homes) == 1:
+            slots[homes[0]].append((said, figure))
 
 
 def _to_named_moves(slots: dict[tuple[str, str, str], _Claims]) -> None:

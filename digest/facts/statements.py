@@ -172,8 +172,8 @@ class StatementMatcher:
 
 
 def _numbers(text: str) -> frozenset[float]:
-    """The numbers a sentence states ("1,900" -> 1900, "7%" -> 7; within 5 % they are one: "15M", "15.4M"), years
-    left out ("2020" dates a sentence, it states no figure)."""
+    """The numbers a sentence states ("1,900" -> 1900, "7%" -> 7), years left out ("2020" dates a sentence, it
+    states no figure); ``_other_numbers`` takes two within 5 % for one ("15M", "15.4M")."""
     found = re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", text)
     years = {n for n in found if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2099}
     return frozenset(float(n.replace(",", "")) for n in found if n not in years)
