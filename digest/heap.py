@@ -14,8 +14,14 @@ reference cycle (frozen dataclasses of strings and tuples), so none of that work
   collector's generations (``gc.freeze``), so no later collection walks it, nor does a forked
   worker (relevance, facts), which also leaves those pages shared with the parent;
 - ``run()`` around the run gives it all back to the collector at the end (``gc.unfreeze``), so a
-  long-lived process (the scheduler's daemon, the desk) frees a run's articles as before. In a
+  long-lived process (the desk) frees a run's articles as before. In a
   process where something is frozen already, a run freezes and unfreezes nothing.
+
+The collector is the process's, not a thread's: while a run reads, no thread's cycles are
+collected, and what a run freezes includes other threads' objects until it ends. The desk runs
+one build at a time (its build lock; the scheduler's daemon starts a ``digest run`` process);
+were two runs to overlap, the first to end unfreezes everything and the other's ``keep()`` turns
+into nothing (``_OURS`` is then False): its articles may be walked again, nothing stays frozen.
 """
 
 from __future__ import annotations

@@ -46,6 +46,9 @@ def test_abbreviations_do_not_end_sentences(text, expected):
         ("Sales fell last month. “We expected it,” she said.", ["Sales fell last month.", "“We expected it,” she said."]),
         ("The remix (feat. Drake) charted. It was prod. Metro Boomin on two songs.",
          ["The remix (feat. Drake) charted.", "It was prod. Metro Boomin on two songs."]),
+        # a lowercase abbreviation of four letters or more before a capital ends no sentence
+        ("Sales rose in most markets, incl. Europe and Asia.", ["Sales rose in most markets, incl. Europe and Asia."]),
+        ("The film had help from the govt. Ministry of Culture.", ["The film had help from the govt. Ministry of Culture."]),
     ],
 )
 def test_ordinary_words_nupunkt_takes_for_abbreviations_end_sentences(text, expected):

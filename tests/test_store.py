@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from digest.models import Digest, Email, Origin, Story
@@ -40,7 +41,7 @@ def test_issue_and_featured_articles(tmp_path):
         assert store.featured("2025-W29") == [a.id]
 
 
-def _count_row_writes(store: Store) -> list[str]:
+def _count_row_writes(store: Store) -> Callable[[], list[str]]:
     """The ids of article rows this connection writes from now on (temporary triggers, this connection's only)."""
     store._db.execute("CREATE TEMP TABLE written (id TEXT)")
     for event in ("INSERT", "UPDATE"):

@@ -8,8 +8,10 @@ on the project machine), for a stemmer digest does not use.
 
 So the summarizers are imported with a stand-in ``sumy.nlp.stemmers`` that holds only
 ``null_stemmer`` (sumy's own definition), and the stand-in is taken away again at once: code
-that imports ``sumy.nlp.stemmers`` later gets sumy's real module (tests/test_summarize.py).
-The ranking code is sumy's, unchanged.
+that imports ``sumy.nlp.stemmers`` later gets sumy's real module (tests/test_stemming.py).
+The ranking code is sumy's, unchanged. The stand-in is there only while this module runs, under
+its import lock; a thread importing ``sumy.nlp.stemmers`` itself in that moment would get it
+(nothing in digest does: sumy's ``Stemmer`` is only for sumy's own command line).
 """
 
 from __future__ import annotations

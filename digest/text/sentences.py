@@ -56,7 +56,7 @@ _LABEL = re.compile(
 )
 _WORD_STOP = re.compile(r"(?<![\w.'’&-])([a-z]{4,})\.\s+(?=[\"“‘']?[A-Z])")
 _LOWER_ABBREVIATIONS = frozenset({  # written in lower case before a name or a capital: not a sentence's end
-    "approx", "incl", "govt", "dept", "mgmt", "misc", "ibid", "cont", "esp", "resp", "corp", "assn", "assoc",
+    "approx", "incl", "govt", "dept", "mgmt", "misc", "ibid", "cont", "resp", "corp", "assn", "assoc",
     "admin", "univ", "intl", "natl", "bros", "feat", "prod", "exec", "orig", "trans", "transl", "repr"})
 _MIN_LABELLED_WORDS = 4  # the rest must still read as a sentence, not "Verdict: Great."
 
