@@ -420,3 +420,14 @@ def test_the_injured_after_and_with_their_noun_left_unsaid_are_a_count():
 def test_a_toll_stated_with_is_or_was_is_read(sentence, value):
     toll, = figures_in(sentence)
     assert (toll.value, toll.label) == (value, "Died")
+
+
+@pytest.mark.parametrize("sentence, injured", [
+    ("A gunman opened fire, killing 50 people and wounding at least 53 more in a bloody scene.", "at least 53"),
+    ("The attack left at least 50 dead and 53 others wounded.", "53"),
+    ("Four people were killed and at least 12 more injured during a shooting.", "at least 12"),
+    ("At least 50 people died and more than 400 more hurt when a gunman fired on a festival.", "more than 400"),
+])
+def test_others_or_more_after_a_count_of_people_are_people_too(sentence, injured):
+    # "N more" / "N others" take the noun of the count before them (NeuS test-181, val-110, test-66)
+    assert (injured, "Injured") in [(f.text, f.label) for f in figures_in(sentence)]

@@ -15,7 +15,8 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   with what happened to them when it is written with the noun ("were arrested", "killed", "killing
   13 people", "17 of those fatally", "the death toll rose to 60"); a toll with no noun is a count of
   people ("at least 60 are confirmed dead and 80 unaccounted for", "the number of confirmed dead
-  jumped to 60"). Whether a verb makes a count a fact is ``digest.facts.predicates``' business ("two
+  jumped to 60"); "N more" or "N others" after a count of people are people too ("killing 50 people
+  and wounding at least 53 more", "53 others wounded": NeuS test-181, val-110, test-66). Whether a verb makes a count a fact is ``digest.facts.predicates``' business ("two
   sides argued" is a count of nothing). Spans and multiples ("three years", "ten times") are not
   counts; four-digit numbers from 1900 to 2099 with no comma are years, and a number after a
   hyphen is part of a name ("COVID-19 cases").
@@ -133,12 +134,13 @@ _PATTERNS = (
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to|(?:is|was|has been)(?:\s+now)?)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
-    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:others|more)\s+)?(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
      r"(?P<state>dead|killed|injured|wounded|hurt|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
-     r"as|from|the|a|an|of|to|with|by|since|while|when|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
-    ("count", r"\band\s+(?=(?P<state>killed|injured|wounded|hurt)\b)(?P<before>\w+)\s+" + _HEDGE  # "killed 60 people and
-     + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)(?:\s+others)?"  # injured 155": the people left unsaid
+     r"as|from|the|a|an|of|to|with|by|since|while|when|during|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
+    ("count", r"\band\s+(?=(?P<state>killed|injured|wounded|hurt|killing|injuring|wounding|hurting)\b)(?P<before>\w+)\s+"
+     + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)(?:\s+(?:others|more))?"  # "killed 60 people
+     # and injured 155", "killing 50 people and wounding at least 53 more": the people left unsaid
      r"(?=\s*(?:$|[.,;:!?)—–-]|(?:and|in|on|at|after|as|when|while|during|across)\b))"),
     ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
      r"\d[\d,]*\s+(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[a-z]+s))\b"),  # "157 of 338 seats": 157 seats
@@ -260,6 +262,7 @@ def _count_noun(m: re.Match) -> str:
         return "continuing claims" if re.search(r"\bcontinuing\b", m[0], re.IGNORECASE) else "jobless claims"
     if groups.get("those") is not None:
         state = (groups.get("state") or "").lower()
+        state = _DONE_BEFORE.get(state, "injured" if state == "hurting" else state)  # "wounding 53 more": injured
         return f"people {SAME_NOUN.get(state, state)}".strip() if state else "people"
     noun = m["noun"].lower()
     people = noun in PEOPLE or (m["noun"][0].isupper() and noun.endswith("ans"))
