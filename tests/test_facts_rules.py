@@ -431,3 +431,20 @@ def test_a_toll_stated_with_is_or_was_is_read(sentence, value):
 def test_others_or_more_after_a_count_of_people_are_people_too(sentence, injured):
     # "N more" / "N others" take the noun of the count before them (NeuS test-181, val-110, test-66)
     assert (injured, "Injured") in [(f.text, f.label) for f in figures_in(sentence)]
+
+
+@pytest.mark.parametrize("sentence, age, label", [
+    ("Ginsburg, who died at 87 last week, is the first woman to lie in state.", 87, "Age at death"),
+    ("She succumbed to pancreatic cancer at the age of 87, the court said.", 87, "Age at death"),
+    ("He was 68.", 68, "Age"),
+    ("Jake Gardner, 38, who shot a man protesting the death of George Floyd, was indicted.", 38, "Age"),
+])
+def test_ages_as_obituaries_write_them(sentence, age, label):
+    # "died at 87", "at the age of 87", "He was 68." (NeuS test-50, test-74, val-104, val-238: stories outside every gold)
+    assert [(f.value, f.label) for f in figures_in(sentence) if f.kind == "age"] == [(age, label)]
+
+
+@pytest.mark.parametrize("sentence", ["The man died at 5 p.m. on Sunday.", "He died at 10:30 in the morning.",
+                                      "Both patients died at 2 hospitals in the city.", "He was 68 percent sure."])
+def test_what_died_at_a_time_is_no_age(sentence):
+    assert [f for f in figures_in(sentence) if f.kind == "age"] == []

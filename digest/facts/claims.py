@@ -207,6 +207,7 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
     return figures
 
 
+_DEATH = re.compile(r"\b(?:died|dies|passed away|succumbed)\b", re.IGNORECASE)  # before the age: not "the death of George Floyd"
 _PART_OF = re.compile(r"\d[\d.,]*\s*(?:%|percent|[a-z]+illion)?\s+of\s+the\s+$", re.IGNORECASE)  # "$300 billion of the "
 
 
@@ -216,8 +217,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     before, after = _window(sentence, q.start, q.end, *bounds)
     wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
     loose = False
-    if q.kind == "age":
-        attribute, editor = "age", "Age"
+    if q.kind == "age":  # "died at the age of 84": the line says so ("Age at death: 84"), as the statement would
+        attribute, editor = "age", "Age at death" if _DEATH.search(" ".join(sentence[:q.start].split()[-12:])) else "Age"
     elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
         rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
         attribute, editor = (("", "") if predicates.elsewhere(wide_before, rest)

@@ -20,6 +20,8 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   sides argued" is a count of nothing). Spans and multiples ("three years", "ten times") are not
   counts; four-digit numbers from 1900 to 2099 with no comma are years, and a number after a
   hyphen is part of a name ("COVID-19 cases").
+- Ages: "a 22-year-old", "Gardner, 38,", "aged 84", and as obituaries write them: "died at 87", "at the
+  age of 87", a sentence "He was 68." (never "died at 5 p.m." or "died at 2 hospitals").
 - Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
@@ -122,7 +124,9 @@ _PATTERNS = (
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
     ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
-     r"\bage[sd]? (?P<num4>\d{1,2})\b"),
+     r"\bage[sd]? (?P<num4>\d{1,2})\b|\bat the age of (?P<num5>\d{1,3})\b|"
+     r"\bdie[sd]\b[^.;:]{0,40}?\bat (?P<num6>\d{1,3})\b(?![:.,]?\d|\s+[a-z]{2,}s\b|\s*(?:%|[ap]\.?m\b|percent|o'clock|years?\b))|"
+     r"^\W*(?:He|She) (?:was|is) (?P<num7>\d{1,3})\W*$"),  # "died at 87", "at the age of 87", "He was 68."
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
     ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|hit|reached|totaled|totalled)\s+|"
@@ -209,7 +213,7 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     groups = m.groupdict()
     hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
     if kind == "age":
-        which = next(g for g in ("num", "num3", "num4") if m[g])
+        which = next(g for g in ("num", "num3", "num4", "num5", "num6", "num7") if m[g])
         number, start = m[which], m.start(which)
         return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
     if kind == "duration":  # "for 24 years": how long something lasted
