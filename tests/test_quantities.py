@@ -66,3 +66,14 @@ def test_sentences_without_a_digit_still_hold_their_quantities(text, kind):
     # news sentences, for speed); this must never drop a quantity written in words
     assert kind in [q.kind for q in find(text)]
     assert find("The president met the senators at the White House on Tuesday.") == []
+
+
+@pytest.mark.parametrize("text, written", [
+    ('North Korea has launched two "short-range missiles," the military said.', "two short-range missiles"),
+    ("North Korea fired two short-range missiles on Thursday.", "two short-range missiles"),
+    ("The education department is investigating five Republican-led states.", "five Republican-led states"),
+])
+def test_a_hyphenated_or_quoted_word_between_a_number_and_its_noun(text, written):
+    # NeuS test-132 (tuning), val-251 and test-220 (outside every gold): the noun is still the count's
+    quantity, = find(text)
+    assert (quantity.kind, quantity.text, quantity.noun) == ("count", written, written.split()[-1])

@@ -108,8 +108,8 @@ _SPENT = (r"spen[dt]|spending|pa(?:y|ys|id|ying)|splurg(?:e|es|ed)|(?:forks?|for
 _NO_NOUN = (r"(?=\s*(?:$|[.,;:!?)]|(?:on|for|in|to|at|and|or|per|a|an|from|with|after|while|but|each|apiece|"
             r"dinner|tip|bill|meal)\b))")  # "paid 40 workers" counts workers
 # up to three words between a number and its noun ("8,000 fraudulent voter registration applications",
-# "four of his videos"), never a function word ("three straight months of declines" counts no declines)
-_ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[a-z]+"
+# "four of his videos", 'two "short-range missiles', "five Republican-led states": hyphens and quotes too), never a function word ("three straight months of declines" counts no declines)
+_ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[\"“]?[a-z]+(?:-[a-z]+)*"
 _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
@@ -252,7 +252,8 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
     if scale > 1:  # "$1 trillion" is rounded to a tenth either way, not to half a trillion: "$550 billion" is no "$1 trillion"
         step = min(step, 0.2 * value)
-    return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
+    text = re.sub(r"[\"“”]", "", m.string[start:end])  # 'two "short-range missiles': the quote is the sentence's
+    return Quantity(kind, value * scale, step * scale, hedge, text, start, m.end(), currency, noun)
 
 
 def _count_noun(m: re.Match) -> str:
