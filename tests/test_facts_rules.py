@@ -448,3 +448,10 @@ def test_ages_as_obituaries_write_them(sentence, age, label):
                                       "Both patients died at 2 hospitals in the city.", "He was 68 percent sure."])
 def test_what_died_at_a_time_is_no_age(sentence):
     assert [f for f in figures_in(sentence) if f.kind == "age"] == []
+
+
+@pytest.mark.parametrize("sentence", ["Within seconds, he was shot to death by two congregants who fired back.",
+                                      "Two guards fatally shot the gunman in a town of about 17,000 people."])
+def test_people_who_did_it_or_live_there_are_not_those_it_happened_to(sentence):
+    # the doers after "by" and a place's population are no count of the dead (NeuS test-9, outside every gold)
+    assert [(f.text, f.label) for f in figures_in(sentence) if f.kind == "count" and not f.loose] == []

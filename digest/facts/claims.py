@@ -126,7 +126,7 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
         return q.noun, q.noun.capitalize()
     if unit in _SUBSCRIBERS or unit in _STOCKS:
         return ("subscribers" if unit in _SUBSCRIBERS else unit), ""
-    if label or predicates.elsewhere(before, after):
+    if label or predicates.elsewhere(before, after) or predicates.not_theirs(q.noun, before):
         return "", ""
     noun, _, done = q.noun.partition(" ")
     return predicates.event(noun, done, written, before, after)

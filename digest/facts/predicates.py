@@ -200,6 +200,20 @@ _DONE_TO = {"cut": "cut", "cuts": "cut", "sack": "cut", "sacks": "cut", "slash":
             "receive": "received", "receives": "received", "give": "given", "gives": "given"}
 
 
+_AGENT = re.compile(r"\bby\s*$", re.IGNORECASE)
+_PLACE_OF = re.compile(r"\b(?:town|city|village|country|nation|community|county|island|region|suburb|population)\s+of\s*$",
+                       re.IGNORECASE)
+
+
+def not_theirs(noun: str, before: str) -> bool:
+    """People the sentence counts who are not those the event happened to: the doers after "by" ("he
+    was shot to death by two congregants": they shot, they did not die; NeuS test-9) and a place's
+    population ("a town of about 17,000 people near Fort Worth", beside "fatally shooting him")."""
+    plain = noun.split()[0] if noun else ""
+    people = plain in PEOPLE_LIKE or plain == "people" or bool(re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain))
+    return people and bool(_AGENT.search(before) or _PLACE_OF.search(before))
+
+
 def elsewhere(before: str, after: str) -> bool:
     """Does the number belong to another event: a comparison or another time governs it?"""
     clause = " ".join(re.split(r"[;—–]", before)[-1].split()[-7:])  # what governs the number is near it
