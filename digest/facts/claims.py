@@ -76,7 +76,7 @@ class Figure:
             return False
         if self.attribute in _ONE_OFF:  # a deal's price is paid once, not per quarter
             return False
-        return self.kind not in ("multiple", "direction", "count", "tally", "age", "duration") or self.attribute in _STOCKS
+        return self.kind not in ("multiple", "direction", "count", "tally", "age", "duration", "size") or self.attribute in _STOCKS
 
     @property
     def disputable(self) -> bool:
@@ -219,6 +219,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     loose = False
     if q.kind == "age":  # "died at the age of 84": the line says so ("Age at death: 84"), as the statement would
         attribute, editor = "age", "Age at death" if _DEATH.search(" ".join(sentence[:q.start].split()[-12:])) else "Age"
+    elif q.kind == "size":  # "512MB of RAM": RAM; "a 4-inch iPhone": its screen size
+        attribute, editor = q.noun, q.noun[:1].upper() + q.noun[1:] if q.noun != "ram" else "RAM"
     elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
         rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
         attribute, editor = (("", "") if predicates.elsewhere(wide_before, rest)

@@ -22,6 +22,9 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   hyphen is part of a name ("COVID-19 cases").
 - Ages: "a 22-year-old", "Gardner, 38,", "aged 84", and as obituaries write them: "died at 87", "at the
   age of 87", a sentence "He was 68." (never "died at 5 p.m." or "died at 2 hospitals").
+- Sizes: memory with what it is ("512MB of RAM", "4GB of storage": in MB, so "4GB" is "4,000MB") and a
+  device's screen ("a 4-inch iPhone", "12.9-inch iPad Pro"; not "8 inches of snow"): tech reports'
+  specifications, slotted by what they measure.
 - Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
@@ -127,6 +130,9 @@ _PATTERNS = (
      r"\bage[sd]? (?P<num4>\d{1,2})\b|\bat the age of (?P<num5>\d{1,3})\b|"
      r"\bdie[sd]\b[^.;:]{0,40}?\bat (?P<num6>\d{1,3})\b(?![:.,]?\d|\s+[a-z]{2,}s\b|\s*(?:%|[ap]\.?m\b|percent|o'clock|years?\b))|"
      r"^\W*(?:He|She) (?:was|is) (?P<num7>\d{1,3})\W*$"),  # "died at 87", "at the age of 87", "He was 68."
+    ("size", _HEDGE + r"(?<![\w.$])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>KB|MB|GB|TB)\b(?:\s+of)?\s+(?P<noun>RAM|storage|memory)\b|"
+     r"(?<![\w.$])(?P<num2>\d+(?:\.\d+)?)[- ](?P<inch>inch(?:es)?)\b(?=[^.;]{0,40}?\b(?P<noun2>iPhone|iPad|MacBook|phone|"
+     r"smartphone|tablet|laptop|display|screen|TV|television|monitor|Watch)\b)"),  # "512MB of RAM", "a 4-inch iPhone"
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
     ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|hit|reached|totaled|totalled)\s+|"
@@ -179,6 +185,9 @@ class Quantity:
     noun: str = ""  # a count's unit noun ("jobs", "people killed"), a share's whole, a direction's "cost"
 
 
+_BYTES = {"KB": 1e-3, "MB": 1.0, "GB": 1e3, "TB": 1e6}  # in MB: "4GB" and "4,000MB" are one value
+
+
 def parse_number(text: str) -> tuple[float, float]:
     """A written number -> (value, rounding step): "11.08" -> (11.08, 0.01), "ten" -> (10, 1)."""
     text = text.lower().replace(",", "")
@@ -216,6 +225,14 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
         which = next(g for g in ("num", "num3", "num4", "num5", "num6", "num7") if m[g])
         number, start = m[which], m.start(which)
         return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
+    if kind == "size":  # memory in MB, a screen's diagonal in inches
+        number = m["num"] or m["num2"]
+        value, step = parse_number(number)
+        scale = _BYTES[m["unit"].upper()] if m["unit"] else 1.0
+        noun = "screen size" if m["inch"] else m["noun"].lower()
+        end = m.end("unit") if m["unit"] else m.end("inch")
+        start = m.start("hedge") if m["hedge"] else m.start("num") if m["num"] else m.start("num2")
+        return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, end, noun=noun)
     if kind == "duration":  # "for 24 years": how long something lasted
         value, step = parse_number(m["num"])
         start = m.start("hedge") if m["hedge"] else m.start("num")
