@@ -455,3 +455,11 @@ def test_what_died_at_a_time_is_no_age(sentence):
 def test_people_who_did_it_or_live_there_are_not_those_it_happened_to(sentence):
     # the doers after "by" and a place's population are no count of the dead (NeuS test-9, outside every gold)
     assert [(f.text, f.label) for f in figures_in(sentence) if f.kind == "count" and not f.loose] == []
+
+
+def test_the_whole_a_part_is_counted_out_of_is_a_total():
+    # NeuS val-46 (tuning): "took 156 seats of the 338" / "had won 157 of 338 seats": 338 is the House's seats
+    facts = _headlines(["The Liberals took 156 seats of the 338 in the Canadian House of Commons.",
+                        "Trudeau's Liberal Party had won 157 of 338 seats, according to preliminary results."])
+    assert ("consensus", "Total seats: 338") in [(f.status, f.text) for f in facts]
+    assert [f.text for f in figures_in("Three of the 10 years were dry.")] == []

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from digest.facts import names, predicates, quantities
+from digest.facts import names, predicates, quantities, wholes
 from digest.models import Article
 from digest.facts.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.facts.quantities import Quantity, interval
@@ -204,6 +204,10 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
             period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
             period = resolve(period or fallback or context.default, context.years, context.published)
             figures.append(replace(figure, period=period if figure.periodic else None, published=context.published))
+    for whole in wholes.find(sentence) if not label else ():  # "156 seats of the 338": the total is a fact too
+        low, high = interval(whole.value, whole.step, "")
+        figures.append(Figure("count", whole.noun, "", whole.value, low, high, whole.text, "", None, sentence, whole.start,
+                              names.subjects(sentence), whole.noun.capitalize(), published=context.published))
     return figures
 
 
