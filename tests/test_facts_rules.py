@@ -463,3 +463,11 @@ def test_the_whole_a_part_is_counted_out_of_is_a_total():
                         "Trudeau's Liberal Party had won 157 of 338 seats, according to preliminary results."])
     assert ("consensus", "Total seats: 338") in [(f.status, f.text) for f in facts]
     assert [f.text for f in figures_in("Three of the 10 years were dry.")] == []
+
+
+def test_a_bare_number_supports_an_amount_whose_currency_was_lost():
+    # Emergent d56a3f10 (older gold, tuning): "$" lost in the release; the bare "300,000" is the same amount
+    facts = _headlines(["Vice CEO Smith Spent 300,000 on Vegas Feast After Blackjack",
+                        "Vice's Shane Smith drops 300,000 on Vegas dinner",
+                        "What they earn: Vice CEO Shane Smith's 300,000 steak dinner"])
+    assert [(f.text, f.count) for f in facts if f.values] == [("Spent: 300,000", 3)]

@@ -53,9 +53,11 @@ def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]
 
 def _to_counts(slots: dict[tuple[str, str, str], _Claims], bare: _Claims) -> None:
     """A bare number ("increased by 943,000") joins the one count slot, of its qualifier, where another
-    source's labelled figure agrees with it; none if several."""
+    source's labelled figure agrees with it; none if several. So it does an amount of no written currency
+    (Emergent headlines lost their "$": "Shane Smith's 300,000 steak dinner" beside "Spent 300,000 on
+    dinner" in ten others)."""
     for said, figure in bare:
-        homes = [k for k, m in slots.items() if k[0] == "count" and k[2] == figure.qualifier and any(
+        homes = [k for k, m in slots.items() if k[0] in ("count", "money unstated") and k[2] == figure.qualifier and any(
             not f.loose and s.source != said.source and claims.agree(f, figure) for s, f in m)]
         if len(homes) == 1:
             slots[homes[0]].append((said, figure))
