@@ -471,3 +471,11 @@ def test_a_bare_number_supports_an_amount_whose_currency_was_lost():
                         "Vice's Shane Smith drops 300,000 on Vegas dinner",
                         "What they earn: Vice CEO Shane Smith's 300,000 steak dinner"])
     assert [(f.text, f.count) for f in facts if f.values] == [("Spent: 300,000", 3)]
+
+
+@pytest.mark.parametrize("sentence, label", [("The mayor said 60 bodies have been recovered from the rubble.", "Died"),
+                                             ("Police found 28 bodies in a mass grave.", "Died"),
+                                             ("Three governing bodies met on Monday.", "")])
+def test_bodies_recovered_are_the_dead(sentence, label):
+    # NeuS test-198 (tuning): "60 bodies have been recovered" beside "At least 60 are confirmed dead"
+    assert [f.label for f in figures_in(sentence) if not f.loose] == ([label] if label else [])

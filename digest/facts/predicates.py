@@ -85,6 +85,8 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     plain = noun.split()[0] if noun else ""
     if plain == "cases" and not _ILLNESS.search(f"{before} {written} {after}"):
         return "", ""  # "three consolidated cases" before a court are no infections
+    if plain == "bodies" and _RECOVERED.search(" ".join(before.split()[-3:] + [done, written] + after.split()[:4])):
+        return "dead", "Died"  # "60 bodies have been recovered" beside "60 are confirmed dead" (NeuS test-198)
     if plain in NOUN_EVENTS:
         key = NOUN_EVENTS[plain]
         found = _nearest([e for e in EVENTS if e[0] == key], before, after)
@@ -108,6 +110,7 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+_RECOVERED = re.compile(r"\b(?:recover|found|pull|retriev|discover|unearth|exhum)", re.IGNORECASE)  # not "governing bodies"
 _JOB_CUTS = tuple(e for e in EVENTS if e[0] == "jobs")
 _STAFF = re.compile(r"\b(?:workers|employees|staff(?:ers)?|employes)\b", re.IGNORECASE)
 _CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
