@@ -479,3 +479,19 @@ def test_a_bare_number_supports_an_amount_whose_currency_was_lost():
 def test_bodies_recovered_are_the_dead(sentence, label):
     # NeuS test-198 (tuning): "60 bodies have been recovered" beside "At least 60 are confirmed dead"
     assert [f.label for f in figures_in(sentence) if not f.loose] == ([label] if label else [])
+
+
+def test_a_toll_that_counts_the_attacker_agrees_with_the_victims_count():
+    # NeuS val-110, val-305 (outside every gold): "Four people were killed (including the shooter)" beside
+    # "the gunman who killed three people" is one toll of three victims, not a dispute
+    facts = _headlines(["The gunman killed three people at a food festival in California.",
+                        "Four people were killed (including the shooter) at a food festival in California."])
+    assert [(f.status, f.count) for f in facts if f.values] == [("consensus", 2)]
+
+
+def test_attackers_killed_are_not_the_victims_toll():
+    # NeuS val-131 (outside every gold): "police killed five attackers" beside "killing at least 13 people"
+    facts = _headlines(["Police killed five attackers wearing fake suicide vests in Barcelona.",
+                        "The van driver swerved onto Las Ramblas in Barcelona, killing at least 13 people."])
+    assert [f for f in facts if f.status == "disputed"] == []
+    assert [f.label for f in figures_in("Mum helps kill 25 Taliban fighters during a gun battle.")] == ["Fighters killed"]

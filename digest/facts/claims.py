@@ -211,6 +211,8 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
     return figures
 
 
+_WITH_KILLER = re.compile(r"\W*(?:[\w-]+\W+){0,3}?\(?including\s+(?:the\s+|a\s+)?(?:lone\s+)?(?:gunman|shooter|"
+                          r"assailant|attacker|suspect|bomber|perpetrator|killer|driver)\b", re.IGNORECASE)
 _DEATH = re.compile(r"\b(?:died|dies|passed away|succumbed)\b", re.IGNORECASE)  # before the age: not "the death of George Floyd"
 _PART_OF = re.compile(r"\d[\d.,]*\s*(?:%|percent|[a-z]+illion)?\s+of\s+the\s+$", re.IGNORECASE)  # "$300 billion of the "
 
@@ -252,6 +254,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         at_start = len(sentence[:q.start].split()) <= len(governing.split())
         attribute, editor = _subject(attribute, near, governing, at_start)
     low, high = interval(q.value, q.step, q.hedge)
+    if attribute == "dead" and _WITH_KILLER.match(sentence[q.end:]):  # "four people dead, including the assailant":
+        low -= 1  # three victims and the attacker, as "killed three people" says (NeuS val-110, val-305)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     ahead = " ".join(sentence[q.end:bounds[1]].split()[:10])
     wide = f"{near} {ahead}"  # "... in November compared with a year earlier"

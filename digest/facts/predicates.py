@@ -9,7 +9,9 @@ vials" + "removed" -> "Vials removed"); seats, votes and delegates won, taken or
 "Seats won" ("took 156 seats", "projected to win 157 seats"); workers, employees and staff laid off,
 let go or losing their jobs are the jobs cut ("Jobs cut", as "cutting 1,200 jobs" and "7,000
 layoffs"), and what happens to them next to the number is theirs ("two workers were killed": Killed).
-How many were inside is said many ways: "inside", "aboard", "trapped", "were in the club", "carrying". A count with no such word near it ("11 people running",
+Attackers, gunmen, militants and the like killed are a slot of their own ("Attackers killed", one
+slot whichever of these nouns is used), never the victims' toll; people counted after "by" (the doers)
+or as a place's population are no event's count (``not_theirs``). How many were inside is said many ways: "inside", "aboard", "trapped", "were in the club", "carrying". A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
 
 A number that belongs to another event the sentence recalls is no fact of this story
@@ -94,6 +96,9 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     if plain in PEOPLE_LIKE or plain == "people" or not plain:
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)  # its own words first
         return found if found else ("", "")
+    if plain in _PERPETRATORS:  # "police killed five attackers": not the victims' toll (NeuS val-131)
+        found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
+        return (f"attackers {found[0]}", f"{plain.capitalize()} {found[1].lower()}") if found else ("", "")  # one slot
     if re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters" (not "wrists"): people when an event names them
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
         if found:
@@ -111,6 +116,8 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
 
 
 _RECOVERED = re.compile(r"\b(?:recover|found|pull|retriev|discover|unearth|exhum)", re.IGNORECASE)  # not "governing bodies"
+_PERPETRATORS = frozenset("attackers assailants gunmen shooters suspects militants terrorists bombers hijackers "
+                          "insurgents fighters".split())
 _JOB_CUTS = tuple(e for e in EVENTS if e[0] == "jobs")
 _STAFF = re.compile(r"\b(?:workers|employees|staff(?:ers)?|employes)\b", re.IGNORECASE)
 _CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
