@@ -495,3 +495,14 @@ def test_attackers_killed_are_not_the_victims_toll():
                         "The van driver swerved onto Las Ramblas in Barcelona, killing at least 13 people."])
     assert [f for f in facts if f.status == "disputed"] == []
     assert [f.label for f in figures_in("Mum helps kill 25 Taliban fighters during a gun battle.")] == ["Fighters killed"]
+
+
+def test_a_kind_of_people_and_people_at_large_are_a_part_and_its_whole():
+    # NeuS test-99 (outside every gold): 12 officers among the 14 people shot, not a dispute; two values
+    # for people at large still are one ("162 people" / "About 180 people" injured: the issue's own case)
+    facts = _headlines(["The attack on the protest left 12 police officers shot in Dallas.",
+                        "At least one sniper shot 14 people in Dallas late Thursday night."])
+    assert [f for f in facts if f.status == "disputed"] == []
+    facts = _headlines(["The blast at the club injured 162 people, police said.",
+                        "The blast at the club injured about 180 people, officials said."])
+    assert [f.text for f in facts if f.status == "disputed"] == ["Injured"]
