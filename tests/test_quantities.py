@@ -66,3 +66,31 @@ def test_sentences_without_a_digit_still_hold_their_quantities(text, kind):
     # news sentences, for speed); this must never drop a quantity written in words
     assert kind in [q.kind for q in find(text)]
     assert find("The president met the senators at the White House on Tuesday.") == []
+
+
+@pytest.mark.parametrize("text, written", [
+    ('North Korea has launched two "short-range missiles," the military said.', "two short-range missiles"),
+    ("North Korea fired two short-range missiles on Thursday.", "two short-range missiles"),
+    ("The education department is investigating five Republican-led states.", "five Republican-led states"),
+])
+def test_a_hyphenated_or_quoted_word_between_a_number_and_its_noun(text, written):
+    # NeuS test-132 (tuning), val-251 and test-220 (outside every gold): the noun is still the count's
+    quantity, = find(text)
+    assert (quantity.kind, quantity.text, quantity.noun) == ("count", written, written.split()[-1])
+
+
+@pytest.mark.parametrize("text, label, written, value", [
+    ("Rumor: Apple Watch to feature 512MB of RAM, 4GB of storage", "RAM", "512MB", 512),
+    ("Apple Watch Said to Feature 512MB RAM", "RAM", "512MB", 512),
+    ("Watch with 4GB of Storage", "Storage", "4GB", 4000),
+    ("Apple May Be Reintroducing The 4-inch iPhone", "Screen size", "4-inch", 4),
+    ("Apple pushes back 12.9-inch iPad Pro production", "Screen size", "12.9-inch", 12.9),
+])
+def test_sizes_are_slotted_by_what_they_measure(text, label, written, value):
+    # Emergent tech rumours (44cdfc20, f5293b30 tuning; 6942a600, de2af3d0, fd3dc340 outside every gold)
+    size, = [f for f in figures_in(text) if f.label == label]
+    assert (size.kind, size.text, size.value) == ("size", written, pytest.approx(value))
+
+
+def test_inches_of_something_else_are_no_screen():
+    assert [f for f in figures_in("The storm dropped 8 inches of snow on the city.") if f.kind == "size"] == []

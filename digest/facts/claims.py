@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from digest.facts import names, predicates, quantities
+from digest.facts import names, predicates, quantities, wholes
 from digest.models import Article
 from digest.facts.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.facts.quantities import Quantity, interval
@@ -76,7 +76,7 @@ class Figure:
             return False
         if self.attribute in _ONE_OFF:  # a deal's price is paid once, not per quarter
             return False
-        return self.kind not in ("multiple", "direction", "count", "tally", "age", "duration") or self.attribute in _STOCKS
+        return self.kind not in ("multiple", "direction", "count", "tally", "age", "duration", "size") or self.attribute in _STOCKS
 
     @property
     def disputable(self) -> bool:
@@ -126,7 +126,7 @@ def _count_slot(q: Quantity, before: str, after: str, label: str, written: str) 
         return q.noun, q.noun.capitalize()
     if unit in _SUBSCRIBERS or unit in _STOCKS:
         return ("subscribers" if unit in _SUBSCRIBERS else unit), ""
-    if label or predicates.elsewhere(before, after):
+    if label or predicates.elsewhere(before, after) or predicates.not_theirs(q.noun, before):
         return "", ""
     noun, _, done = q.noun.partition(" ")
     return predicates.event(noun, done, written, before, after)
@@ -204,9 +204,16 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
             period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
             period = resolve(period or fallback or context.default, context.years, context.published)
             figures.append(replace(figure, period=period if figure.periodic else None, published=context.published))
+    for whole in wholes.find(sentence) if not label else ():  # "156 seats of the 338": the total is a fact too
+        low, high = interval(whole.value, whole.step, "")
+        figures.append(Figure("count", whole.noun, "", whole.value, low, high, whole.text, "", None, sentence, whole.start,
+                              names.subjects(sentence), whole.noun.capitalize(), published=context.published))
     return figures
 
 
+_WITH_KILLER = re.compile(r"\W*(?:[\w-]+\W+){0,3}?\(?including\s+(?:the\s+|a\s+)?(?:lone\s+)?(?:gunman|shooter|"
+                          r"assailant|attacker|suspect|bomber|perpetrator|killer|driver)\b", re.IGNORECASE)
+_DEATH = re.compile(r"\b(?:died|dies|passed away|succumbed)\b", re.IGNORECASE)  # before the age: not "the death of George Floyd"
 _PART_OF = re.compile(r"\d[\d.,]*\s*(?:%|percent|[a-z]+illion)?\s+of\s+the\s+$", re.IGNORECASE)  # "$300 billion of the "
 
 
@@ -216,8 +223,10 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
     before, after = _window(sentence, q.start, q.end, *bounds)
     wide_before = " ".join(sentence[bounds[0]:q.start].split()[-14:])  # "indictment ... against a dozen Russians"
     loose = False
-    if q.kind == "age":
-        attribute, editor = "age", "Age"
+    if q.kind == "age":  # "died at the age of 84": the line says so ("Age at death: 84"), as the statement would
+        attribute, editor = "age", "Age at death" if _DEATH.search(" ".join(sentence[:q.start].split()[-12:])) else "Age"
+    elif q.kind == "size":  # "512MB of RAM": RAM; "a 4-inch iPhone": its screen size
+        attribute, editor = q.noun, q.noun[:1].upper() + q.noun[1:] if q.noun != "ram" else "RAM"
     elif q.kind == "duration":  # "skipped work for 24 years"; not "the first time for 20 years" (another time)
         rest = " ".join(sentence[q.end:bounds[1]].split()[:3])
         attribute, editor = (("", "") if predicates.elsewhere(wide_before, rest)
@@ -245,6 +254,8 @@ def _figure(q: Quantity, sentence: str, label: str, bounds: tuple[int, int]) -> 
         at_start = len(sentence[:q.start].split()) <= len(governing.split())
         attribute, editor = _subject(attribute, near, governing, at_start)
     low, high = interval(q.value, q.step, q.hedge)
+    if attribute == "dead" and _WITH_KILLER.match(sentence[q.end:]):  # "four people dead, including the assailant":
+        low -= 1  # three victims and the attacker, as "killed three people" says (NeuS val-110, val-305)
     kind = f"money {q.currency}" if q.kind == "money" else q.kind  # other currencies, other slots
     ahead = " ".join(sentence[q.end:bounds[1]].split()[:10])
     wide = f"{near} {ahead}"  # "... in November compared with a year earlier"

