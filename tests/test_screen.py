@@ -94,3 +94,25 @@ def test_a_not_with_word_is_found_beside_a_term_only_where_it_is():
         unit = screen.Text(make_article(title="Weather", text=text)).unit("body", 1.0, 0)
         assert terms._trap(unit, game, 1, TOPIC, beside, set(unit.stems)) == trap, text
         assert terms.context_stems(unit, beside) == set(unit.context_stems)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "Z9", "_", ".", "’", "'", " ", "\n", "!", "…", ":", "é", "x.y", "U.S.", "-"]),
+                max_size=16).map("".join))
+def test_words_are_found_and_counted_as_the_unicode_pattern_finds_them(raw):
+    """ASCII text is tokenized by ASCII classes (``phrases.part_pattern``), and the screen counts a
+    paragraph's words before each possible sentence end, a colon and a sentence from where its words
+    start: the same words and counts as ``PART.findall`` of each piece."""
+    from digest.sources import phrases
+
+    assert phrases.part_pattern(raw).findall(raw) == phrases.PART.findall(raw)
+    starts = [m.start() for m in phrases.PART.finditer(raw)]
+    counted, count = [], 0
+    for piece in screen._BREAK.split(raw)[:-1]:
+        count += len(phrases.PART.findall(piece))
+        counted.append(count)
+    assert screen._cuts(raw, starts) == counted
+    colon = raw.find(":")
+    if colon >= 0 and len(raw[:colon].split()) <= screen.LABEL_WORDS:
+        for first in range(4):
+            assert screen._labelled(raw, starts, first) == (len(phrases.PART.findall(raw, 0, colon)) > first)
