@@ -116,3 +116,20 @@ def test_words_are_found_and_counted_as_the_unicode_pattern_finds_them(raw):
     if colon >= 0 and len(raw[:colon].split()) <= screen.LABEL_WORDS:
         for first in range(4):
             assert screen._labelled(raw, starts, first) == (len(phrases.PART.findall(raw, 0, colon)) > first)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["AI", "Ai", "ai", "A.I.", "film", "Films", "FILM", "video", "game", "Games", "x"]),
+                max_size=10))
+def test_a_phrase_is_found_where_every_word_fits(written):
+    """``phrases.find`` (the first word's spelling checked apart, one-word terms without a generator)
+    finds exactly the places where every word's stem and spelling fit."""
+    from digest.sources import phrases
+
+    stems = [phrases.light_stem(w) for w in written]
+    for text in ("AI", "film", "video game", "A.I.", "Games", "AI film"):
+        phrase = phrases.tokens(text)
+        expected = [at for at in range(len(written) - len(phrase) + 1)
+                    if all(phrases.same(stems[at + k], written[at + k], phrase[k]) for k in range(len(phrase)))]
+        assert phrases.find(written, stems, phrase) == expected
+        assert phrases.seek(written, stems, phrase) == bool(expected)

@@ -70,7 +70,11 @@ def seek(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) 
 
 
 def _places(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> Iterator[int]:
+    """Where the first stem is (its stem needs no second look), its spelling and the other words fit;
+    most terms are one word, tried without a generator of the others."""
     at, first, size = -1, phrase[0][0], len(phrase)
+    spelled = phrase[0][1]
+    anyhow = spelled.islower()
     end = len(written) - size
     while True:
         try:
@@ -79,7 +83,8 @@ def _places(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token
             return
         if at > end:
             return
-        if all(same(stems[at + k], written[at + k], phrase[k]) for k in range(size)):
+        if ((anyhow or _spelled(written[at], spelled))
+                and (size == 1 or all(same(stems[at + k], written[at + k], phrase[k]) for k in range(1, size)))):
             yield at
 
 
@@ -87,4 +92,9 @@ def same(stem: str, written: str, wanted: Token) -> bool:
     if stem != wanted[0]:
         return False
     spelled = wanted[1]
-    return spelled.islower() or written.startswith(spelled) or (written.isupper() and len(written) > 1)
+    return spelled.islower() or _spelled(written, spelled)
+
+
+def _spelled(written: str, spelled: str) -> bool:
+    """A capitalised phrase word ("AI", "Universal") matches that spelling or shouting capitals."""
+    return written.startswith(spelled) or (written.isupper() and len(written) > 1)
