@@ -94,3 +94,42 @@ def test_a_not_with_word_is_found_beside_a_term_only_where_it_is():
         unit = screen.Text(make_article(title="Weather", text=text)).unit("body", 1.0, 0)
         assert terms._trap(unit, game, 1, TOPIC, beside, set(unit.stems)) == trap, text
         assert terms.context_stems(unit, beside) == set(unit.context_stems)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "Z9", "_", ".", "’", "'", " ", "\n", "!", "…", ":", "é", "x.y", "U.S.", "-"]),
+                max_size=16).map("".join))
+def test_words_are_found_and_counted_as_the_unicode_pattern_finds_them(raw):
+    """ASCII text is tokenized by ASCII classes (``phrases.part_pattern``), and the screen counts a
+    paragraph's words before each possible sentence end, a colon and a sentence from where its words
+    start: the same words and counts as ``PART.findall`` of each piece."""
+    from digest.sources import phrases
+
+    assert phrases.part_pattern(raw).findall(raw) == phrases.PART.findall(raw)
+    starts = [m.start() for m in phrases.PART.finditer(raw)]
+    counted, count = [], 0
+    for piece in screen._BREAK.split(raw)[:-1]:
+        count += len(phrases.PART.findall(piece))
+        counted.append(count)
+    assert screen._cuts(raw, starts) == counted
+    colon = raw.find(":")
+    if colon >= 0 and len(raw[:colon].split()) <= screen.LABEL_WORDS:
+        for first in range(4):
+            assert screen._labelled(raw, starts, first) == (len(phrases.PART.findall(raw, 0, colon)) > first)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["AI", "Ai", "ai", "A.I.", "film", "Films", "FILM", "video", "game", "Games", "x"]),
+                max_size=10))
+def test_a_phrase_is_found_where_every_word_fits(written):
+    """``phrases.find`` (the first word's spelling checked apart, one-word terms without a generator)
+    finds exactly the places where every word's stem and spelling fit."""
+    from digest.sources import phrases
+
+    stems = [phrases.light_stem(w) for w in written]
+    for text in ("AI", "film", "video game", "A.I.", "Games", "AI film"):
+        phrase = phrases.tokens(text)
+        expected = [at for at in range(len(written) - len(phrase) + 1)
+                    if all(phrases.same(stems[at + k], written[at + k], phrase[k]) for k in range(len(phrase)))]
+        assert phrases.find(written, stems, phrase) == expected
+        assert phrases.seek(written, stems, phrase) == bool(expected)

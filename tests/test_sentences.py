@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -153,3 +155,63 @@ def test_a_quotation_of_two_sentences_stays_one_sentence():
     quote = "“AI can give creatives better tools. But it doesn’t make you a storyteller.”"
     assert split(quote + " She left.") == [quote, "She left."]
     assert split('"It works. It is fast." He nodded.') == ['"It works. It is fast."', "He nodded."]
+
+
+def _continues_by_slices(text: str, before: tuple[int, int], span: tuple[int, int]) -> bool:
+    """``sentences._continues`` as it was written first, on whole slices of both pieces: the oracle."""
+    from digest.text import sentences
+
+    previous, piece = text[before[0] : before[1]], text[span[0] : span[1]]
+    if "\n" in text[before[1] : span[0]]:
+        return False
+    if (re.match(r"^(?:[a-z][a-z'’\-]*\b|[,;)\]])", piece) or sentences._NEVER_FINAL.search(previous)
+            or sentences._closes_quote(previous, piece)):
+        return True
+    if sentences._NUMBERED.search(previous) and piece[:1].isdigit():
+        return True
+    if sentences._TITLE.search(previous) and piece[:1].isupper():
+        return True
+    return previous.endswith("Bros.") and piece.startswith("Discovery")
+
+
+_PIECES = ["approx.", "xapprox.", "est.", "Sen.", "No.", "Nos.", "vol.", "Bros.", "Discovery", "found.", "highs.",
+           "Pres.", "Capt.", "5", "a", "iPhone", "it", "the", "“", "”", '"', ",", ")", "x", "é", "\n", " ", "  ", ". ",
+           "ca.", "feat.", "-", "’s", "Biden", "Warner", "\u00a0", "\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join), st.data())
+def test_joining_pieces_reads_only_the_ends_it_needs(text, data):
+    """``_continues`` searches the last characters of the piece before and slices the pieces only
+    for a closing quote; ``_cut_at_words`` searches a span only when it holds ". ": both decide
+    exactly as whole slices and a search of every span would."""
+    from digest.text import sentences
+
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(text)), max_size=6)))
+    bounds = [0, *cuts, len(text)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
+    for before, span in zip(spans, spans[1:]):
+        assert sentences._continues(text, before, span) == _continues_by_slices(text, before, span)
+    assert sentences._cut_at_words(text, spans) == _cut_by_searching(text, spans)
+
+
+def test_a_word_stop_before_any_white_space_is_cut():
+    from digest.text import sentences
+
+    for text in ("Prices hit fresh highs.\u00a0Buoyed by news, they rose.", "Prices hit fresh highs.\tBuoyed by it."):
+        assert sentences._cut_at_words(text, [(0, len(text))]) == _cut_by_searching(text, [(0, len(text))])
+        assert len(sentences._cut_at_words(text, [(0, len(text))])) == 2
+
+
+def _cut_by_searching(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``sentences._cut_at_words`` searching every span: the oracle."""
+    from digest.text import sentences
+
+    cut = []
+    for start, end in spans:
+        for match in sentences._WORD_STOP.finditer(text, start, end):
+            if match.group(1) not in sentences._LOWER_ABBREVIATIONS:
+                cut.append((start, match.end(1) + 1))
+                start = match.end()
+        cut.append((start, end))
+    return cut

@@ -52,9 +52,10 @@ class Text:
         self.paragraphs = [i for i, b in enumerate(article.blocks) if b.kind != "heading"]
         self.first = self.paragraphs[0] if self.paragraphs else -1
         self.title, self.title_stems = phrases.stemmed(article.title)
-        self.cjk = [has_cjk(raw) for raw in self.raw]
+        self.cjk = [not raw.isascii() and has_cjk(raw) for raw in self.raw]
         self.words, self.stems = map(list, zip(*map(phrases.stemmed, self.raw, self.cjk))) if self.raw else ([], [])
         self._contexts: dict[int, Stemmed] = {}
+        self._starts: dict[int, list[int]] = {}
         self.beside: dict = {}  # not_with words found, per paragraph and term (``terms.hits``)
 
     def context(self, block: int) -> Stemmed:
@@ -67,6 +68,13 @@ class Text:
                 else (self.title, self.title_stems) if block < 0
                 else (self.words[block] + self.title, self.stems[block] + self.title_stems))
         return self._contexts[block]
+
+    def starts(self, block: int) -> list[int]:
+        """Where each of block ``block``'s words (``phrases.PART``, not CJK) starts in its text."""
+        if block not in self._starts:
+            raw = self.raw[block]
+            self._starts[block] = [m.start() for m in phrases.part_pattern(raw).finditer(raw)]
+        return self._starts[block]
 
     def unit(self, where: str, weight: float, block: int, own: Stemmed | None = None) -> Unit:
         """A unit of paragraph or heading ``block``: all of it, or its ``own`` words and stems."""
@@ -163,12 +171,12 @@ def _whole(text: Text, block: int, topic: Topic, lead: bool = False) -> list[Uni
                  for stretch in ((start, start + len(term.tokens)), *terms.around(unit, term, start, topic, present))]
     stretches += [(min(start for _, _, start in group), max(start + len(term.tokens) for _, term, start in group))
                   for group in counted[0].values() if len(group) > 1]
-    if _labelled(raw, min(start for start, _ in stretches)):
+    if _labelled(raw, text.starts(block), min(start for start, _ in stretches)):
         return None  # a term may be in a label the splitter cuts off
     last = max(end for _, end in stretches)
     stretches = [(start, end) for start, end in stretches if end - start > 1]  # one word holds no cut
     if stretches or lead:
-        cuts = _cuts(raw)
+        cuts = _cuts(raw, text.starts(block))
         if any(bisect_right(cuts, start) < bisect_left(cuts, end) for start, end in stretches):
             return None
         if lead and len(cuts) > 1 and last > cuts[1]:
@@ -176,22 +184,18 @@ def _whole(text: Text, block: int, topic: Topic, lead: bool = False) -> list[Uni
     return [replace(unit, found=counted)]
 
 
-def _labelled(raw: str, first: int) -> bool:
-    """Whether word ``first`` of ``raw`` may be in a run-in label: before the first colon, and that
-    colon after at most ``LABEL_WORDS`` words (``sentences._LABEL``)."""
+def _labelled(raw: str, starts: Sequence[int], first: int) -> bool:
+    """Whether word ``first`` of ``raw`` (its words start at ``starts``) may be in a run-in label:
+    before the first colon, and that colon after at most ``LABEL_WORDS`` words (``sentences._LABEL``)."""
     colon = raw.find(":")
-    return (colon >= 0 and len(raw[:colon].split()) <= LABEL_WORDS
-            and len(phrases.PART.findall(raw, 0, colon)) > first)
+    return colon >= 0 and len(raw[:colon].split()) <= LABEL_WORDS and bisect_left(starts, colon) > first
 
 
-def _cuts(raw: str) -> list[int]:
+def _cuts(raw: str, starts: Sequence[int]) -> list[int]:
     """Where a sentence may end in ``raw`` (``_BREAK``), as the number of its tokens before each
-    place: no token holds such a place (a word's inner "." is followed by a letter or digit)."""
-    cuts, count = [], 0
-    for piece in _BREAK.split(raw)[:-1]:
-        count += len(phrases.PART.findall(piece))
-        cuts.append(count)
-    return cuts
+    place (its words start at ``starts``): no token holds such a place (a word's inner "." is
+    followed by a letter or digit)."""
+    return [bisect_left(starts, match.start()) for match in _BREAK.finditer(raw)]
 
 
 def _sentences(text: Text, block: int) -> list[Stemmed]:
@@ -199,15 +203,14 @@ def _sentences(text: Text, block: int) -> list[Stemmed]:
     verbatim piece of its block); split into words afresh where a cut falls inside one, or in CJK text."""
     raw, written, stems = text.raw[block], text.words[block], text.stems[block]
     pieces = split(raw)
-    found, at, count = [], 0, 0
+    found, at = [], 0
     for piece in pieces:
         begin = raw.find(piece, at)
         if begin < 0 or text.cjk[block] or _inside(raw, begin) or _inside(raw, begin + len(piece)):
             return [phrases.stemmed(piece) for piece in pieces]
-        count += len(phrases.PART.findall(raw, at, begin))  # words between sentences (a label)
-        size = len(phrases.PART.findall(piece))
-        found.append((written[count:count + size], stems[count:count + size]))
-        count, at = count + size, begin + len(piece)
+        at = begin + len(piece)  # no word runs across either end: its words are the block's that start inside
+        first, end = bisect_left(text.starts(block), begin), bisect_left(text.starts(block), at)
+        found.append((written[first:end], stems[first:end]))
     return found
 
 
