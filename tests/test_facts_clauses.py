@@ -68,3 +68,14 @@ def test_two_clauses_sharing_only_an_unquoted_run_need_more_than_a_clause_with_a
     assert matcher.score(0, 1) < matcher.run_threshold and not matcher.same(0, 1)
     matcher.clause_run = matcher.run_threshold
     assert matcher.same(0, 1)  # the topic's words in a row: at a sentence's 0.35 they would make a line
+
+
+def test_a_capitalised_word_rare_in_the_story_anchors_two_clauses():
+    texts = ["Fans cheered outside the singer's studio late into the night, after he announced on Twitter on Saturday "
+             "that he would run for president.",
+             "Critics of the rapper doubted that the bid was serious at first, but the singer said in a Twitter post on "
+             "Saturday that he was running for president."]
+    matcher = StatementMatcher(texts + _REGATTA)
+    assert not matcher._same(0, 1) and matcher.same(0, 1)  # no anchor the whole sentences share: "Twitter" in a clause
+    everywhere = [f"{line[:-1]}, Twitter users said." for line in _REGATTA]
+    assert not StatementMatcher(texts + everywhere).same(0, 1)  # the story's common word anchors nothing
