@@ -8,7 +8,8 @@ share. ``clauses`` cuts a sentence where a clause may begin: at ";", ":", a dash
 before a word that opens a clause ("while", "which", "after"...), outside quotation marks; a piece of
 fewer than ``SHORTEST`` content words is no clause ("or 0.42 percent", "West, 43,") and stays with
 the piece before it. Sentences of fewer than ``LONG`` content words are one clause: they state one
-fact. Pure text rules over ``names.stems``; no parser.
+fact. Pure text rules over ``names.stems``; no parser. ``titles`` and ``capital_words`` read what a
+clause names for ``statements.StatementMatcher``.
 """
 
 from __future__ import annotations
@@ -40,3 +41,27 @@ def clauses(text: str) -> tuple[str, ...]:
             spans.append([start, end])
     found = tuple(text[a:b].strip(" ,;:—–-") for a, b in spans)
     return found if len(found) > 1 else (text,)
+
+
+_TITLE_STEMS = frozenset(s for role in names.TITLES | {"former", "then", "acting", "deputy"} for s in names.stems(role))
+
+
+def titles(text: str) -> frozenset[str]:
+    """The stems of titles before a name ("former Vice President Joe Biden": former, vice, presid): part of
+    the name, not a word the clause states."""
+    found = set()
+    for name in names.names_in(text):
+        at = text.find(name.text)
+        before = names.stems(text[max(0, at - 40):at]) if at > 0 else []
+        while before and before[-1] in _TITLE_STEMS:
+            found.add(before.pop())
+    return frozenset(found)
+
+
+def capital_words(text: str) -> set[str]:
+    """Capitalised words after a clause's first ("on Twitter", "in Geneva"), as stems; ``StatementMatcher``
+    keeps the story's rare ones as a clause's anchors (one such word in a short clause is as telling as a
+    full name in a sentence)."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)[1:]
+    return {st for w in words if w[0].isupper() and w.lower() not in names.STOPWORDS and w.lower() not in names.DATES
+            for st in names.stems(w)[:1]}

@@ -151,7 +151,7 @@ class StatementMatcher:
 
     def _clauses(self, text: str, canon: Mapping[str, str], rare_compounds) -> list[tuple]:
         """Each clause of a long sentence (``clauses.clauses``) as (words, plain words, anchors); [] for one clause.
-        Plain words leave out the clause's names and the titles before them (``_titles``)."""
+        Plain words leave out the clause's names and the titles before them (``clauses.titles``)."""
         found = clauses.clauses(text)
         if len(found) < 2:
             return []
@@ -160,8 +160,8 @@ class StatementMatcher:
             bag = names.stems(part)
             words = frozenset(bag)
             own = _names(part, None, canon)  # a clause naming nobody borrows no name: "took place" is no fact
-            plain = words - names.ROLE_NOUNS - _titles(part) - {s for n in own for s in names.stems(n)}
-            caps = {f"@{w}" for w in _capital_words(part) if w in self.rare}
+            plain = words - names.ROLE_NOUNS - clauses.titles(part) - {s for n in own for s in names.stems(n)}
+            caps = {f"@{w}" for w in clauses.capital_words(part) if w in self.rare}
             anchors = (_anchors(part, bag, self.rare) | {f"@{n}" for n in own} | caps
                        | ((_compounds(part) | _runs(bag, self.rare, self.run_rare)) & rare_compounds))
             out.append((words, plain, anchors))
@@ -242,29 +242,6 @@ class StatementMatcher:
             return False
         weak = all(a.startswith("=") for a in shared)  # only unquoted runs: the words of a topic may run alike
         return self.score(i, j) >= (self.run_threshold if weak else self.threshold)
-
-
-_TITLE_STEMS = frozenset(s for role in names.TITLES | {"former", "then", "acting", "deputy"} for s in names.stems(role))
-
-
-def _titles(text: str) -> frozenset[str]:
-    """The stems of titles before a name ("former Vice President Joe Biden": former, vice, presid): part of
-    the name, not a word the clause states."""
-    found = set()
-    for name in names.names_in(text):
-        at = text.find(name.text)
-        before = names.stems(text[max(0, at - 40):at]) if at > 0 else []
-        while before and before[-1] in _TITLE_STEMS:
-            found.add(before.pop())
-    return frozenset(found)
-
-
-def _capital_words(text: str) -> set[str]:
-    """Capitalised words after a clause's first ("on Twitter", "in Geneva"), as stems; ``StatementMatcher``
-    keeps the story's rare ones as a clause's anchors."""
-    words = re.findall(r"[A-Za-z][\w'’-]*", text)[1:]
-    return {st for w in words if w[0].isupper() and w.lower() not in names.STOPWORDS and w.lower() not in names.DATES
-            for st in names.stems(w)[:1]}
 
 
 def _numbers(text: str) -> frozenset[float]:
