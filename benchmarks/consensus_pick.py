@@ -1,6 +1,6 @@
 """Draw the stories of the frozen multi-source golds (``tests/gold/news_facts*.yaml``) reproducibly.
 
-    python3 benchmarks/consensus_pick.py DATA_PATH [--draw 1|2] [--show]
+    python3 benchmarks/consensus_pick.py DATA_PATH [--draw 1|2|3] [--show]
 
 Draw 1 (the default, ``news_facts.yaml``; the rule fixed before any gold was written, never tuned):
 - NeuS/AllSides (test.jsonl and val.jsonl): a story qualifies when at least two of its three
@@ -27,7 +27,23 @@ the first ``EMERGENT_2`` Emergent claims of the first rule and the first ``EMERG
 the candidate-disagreement rule not already drawn (20 + 10 NeuS, 3 + 2 Emergent: disputes are
 better represented than in draw 1). Same held-out rule (SHA-1 odd).
 
+Draw 3 (``news_facts_3.yaml``; rule stated here and committed before any drawn story was read,
+never tuned): the same qualifying rules and order, over the stories no gold holds yet. NeuS
+stories and Emergent claims in ``neus_facts.yaml``, ``emergent_facts.yaml``, ``news_facts.yaml``
+or ``news_facts_2.yaml`` are left out; then the first ``NEUS_3`` NeuS stories of the first rule
+by SHA-1 of the id, the first ``NEUS_CLOSE_3`` of the candidate-disagreement rule not already
+drawn, the first ``EMERGENT_3`` Emergent claims of the first rule and the first
+``EMERGENT_CLOSE_3`` of the candidate-disagreement rule not already drawn (10 + 16 NeuS, 2 + 4
+Emergent: weighted to disputes, since the held-out dispute measure of draws 1 and 2 rests on a
+handful of them; Emergent claims whose outlets' headlines state different numbers are where
+disputes are). Same held-out rule (SHA-1 odd).
+
 ``--show`` prints each drawn story's texts (to write the gold from); the data is read in place.
+``--check GOLD`` checks a gold file against the texts instead (exit 1 on a problem): every listed
+source (not ``also``) holds at least one ``match`` alternative (all its words, case-insensitive),
+every alternative occurs in some listed source, every disputed value occurs in each of its sources
+("eleven" counts as "11"), values' sources and ``copies`` are among the fact's sources, fact ids
+are unique in a story and ``split`` follows the held-out rule.
 """
 
 from __future__ import annotations
@@ -38,9 +54,12 @@ import json
 import re
 from pathlib import Path
 
+from anyascii import anyascii
+
 NEUS, EMERGENT = 30, 6
 NEUS_CLOSE, EMERGENT_CLOSE = 12, 4
 NEUS_2, NEUS_CLOSE_2, EMERGENT_2, EMERGENT_CLOSE_2 = 20, 10, 3, 2
+NEUS_3, NEUS_CLOSE_3, EMERGENT_3, EMERGENT_CLOSE_3 = 10, 16, 2, 4
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 
 
@@ -109,21 +128,95 @@ def _gold_ids(root: Path, *names: str) -> set[str]:
 
 
 def draw(data: Path, number: int, root: Path) -> tuple[list[dict], list[dict]]:
-    """The NeuS rows and Emergent claims of draw ``number`` (1: ``news_facts.yaml``, 2: ``news_facts_2.yaml``)."""
+    """The NeuS rows and Emergent claims of draw ``number`` (1: ``news_facts.yaml``, 2: ``news_facts_2.yaml``,
+    3: ``news_facts_3.yaml``)."""
     if number == 1:
         return neus(data, _gold_ids(root, "neus_facts.yaml")), emergent(data)
-    told = _gold_ids(root, "neus_facts.yaml", "news_facts.yaml", "emergent_facts.yaml")
-    return (neus(data, told, NEUS_2, NEUS_CLOSE_2),
-            emergent(data, frozenset(told), EMERGENT_2, EMERGENT_CLOSE_2))
+    if number == 2:
+        told = _gold_ids(root, "neus_facts.yaml", "news_facts.yaml", "emergent_facts.yaml")
+        return (neus(data, told, NEUS_2, NEUS_CLOSE_2),
+                emergent(data, frozenset(told), EMERGENT_2, EMERGENT_CLOSE_2))
+    told = _gold_ids(root, "neus_facts.yaml", "news_facts.yaml", "news_facts_2.yaml", "emergent_facts.yaml")
+    return (neus(data, told, NEUS_3, NEUS_CLOSE_3),
+            emergent(data, frozenset(told), EMERGENT_3, EMERGENT_CLOSE_3))
+
+
+_WORDS = {word: n for n, word in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                             "ten", "eleven", "twelve"), start=1)}
+
+
+def _texts(data: Path, story: dict, kind: str) -> dict[str, str]:
+    """Source name -> its text ("0".."2" for NeuS; outlet domain -> its headlines for Emergent), lower-cased."""
+    if kind == "neus":
+        rows = _lines(data / "neus_allsides" / "test.jsonl") + _lines(data / "neus_allsides" / "val.jsonl")
+        row = next(r for r in rows if r["id"] == story["id"])
+        return {str(i): anyascii(a["text"]).lower() for i, a in enumerate(row["source_articles"])}
+    row = next(r for r in _lines(data / "emergent" / "emergent_claims.jsonl") if r["claim_id"] == story["id"])
+    texts: dict[str, str] = {}
+    for a in row["articles"]:
+        domain = a["source"].removeprefix("www.")
+        texts[domain] = texts.get(domain, "") + " | " + anyascii(a["headline"]).lower()
+    return texts
+
+
+def _holds(text: str, words: list, commas: bool = True) -> bool:
+    """Every word occurs in ``text`` (a number word counts as its digits; ``commas=False``: "5000" is "5,000")."""
+    text += " " + " ".join(str(n) for w, n in _WORDS.items() if re.search(rf"\b{w}\b", text))
+    text = text if commas else text.replace(",", "")
+    return all((anyascii(str(w)).lower() if commas else anyascii(str(w)).lower().replace(",", "")) in text
+               for w in words)
+
+
+def _fact_problems(fact: dict, texts: dict[str, str]) -> list[str]:
+    sources, also = [str(s) for s in fact["sources"]], [str(s) for s in fact.get("also", ())]
+    valued = {str(s) for v in fact.get("values", ()) for s in v["sources"]}   # a dispute's side may hold only its value
+    where = f"{fact['id']}:"
+    problems = [f"{where} no source {s!r}" for s in sources + also if s not in texts]
+    problems += [f"{where} source {s} holds no match alternative" for s in sources
+                 if s in texts and s not in valued and not any(_holds(texts[s], alt) for alt in fact["match"])]
+    problems += [f"{where} alternative {alt} in no listed source" for alt in fact["match"]
+                 if not any(_holds(texts.get(s, ""), alt, commas=False) for s in sources + also)]
+    for value in fact.get("values", ()):
+        problems += [f"{where} value {value['value']!r}: source {s} not among the fact's sources"
+                     for s in value["sources"] if s not in sources + also]
+        problems += [f"{where} value {value['value']!r} not in source {s}" for s in value["sources"]
+                     if not _holds(texts.get(s, ""), [value["value"]])]
+    problems += [f"{where} copies {group} not among its sources" for group in fact.get("copies", ())
+                 if not set(group) <= set(sources + also)]
+    return problems
+
+
+def check(data: Path, gold: Path) -> list[str]:
+    """Every problem of ``gold`` against the texts (see the module docstring); [] when it is sound."""
+    import yaml
+
+    loaded, problems = yaml.safe_load(gold.read_text(encoding="utf-8")), []
+    for story in loaded["stories"]:
+        story_id = str(story["id"])
+        kind = story.get("data") or ("neus" if "neus" in loaded.get("data", "") else "emergent")
+        texts = _texts(data, story, kind)
+        if "split" in story and story["split"] != ("held-out" if held_out(story_id) else "tuning"):
+            problems.append(f"{story_id}: split {story['split']} breaks the held-out rule")
+        facts = story.get("facts", []) + story.get("not_consensus", [])
+        ids = [f["id"] for f in facts]
+        problems += [f"{story_id}: fact id {i} twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+        problems += [f"{story_id}: {p}" for fact in facts for p in _fact_problems(fact, texts)]
+    return problems
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
-    parser.add_argument("--draw", type=int, choices=(1, 2), default=1,
-                        help="1: the stories of news_facts.yaml (default); 2: those of news_facts_2.yaml")
+    parser.add_argument("--draw", type=int, choices=(1, 2, 3), default=1,
+                        help="1: the stories of news_facts.yaml (default); 2: those of news_facts_2.yaml; "
+                             "3: those of news_facts_3.yaml")
     parser.add_argument("--show", action="store_true", help="print each story's texts")
+    parser.add_argument("--check", type=Path, metavar="GOLD", help="check a gold file against the texts instead")
     args = parser.parse_args()
+    if args.check:
+        problems = check(args.data, args.check)
+        print("\n".join(problems) or f"{args.check}: every check passed")
+        return 1 if problems else 0
     rows, claims = draw(args.data, args.draw, Path(__file__).resolve().parent.parent)
     for row in rows:
         print(f"neus {row['id']} {'held-out' if held_out(row['id']) else 'tuning'}")

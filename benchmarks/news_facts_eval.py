@@ -3,9 +3,10 @@
     python3 benchmarks/news_facts_eval.py DATA_PATH [--split held-out|tuning|all] [--gold FILE|all]
                                           [--verbose] [--missed] [--json] [--words]
 
-``--gold``: the gold file (default ``tests/gold/news_facts.yaml``; the second one, drawn by
-``consensus_pick.py --draw 2``, is ``tests/gold/news_facts_2.yaml``), or ``all`` for every file in
-``GOLDS`` together (their stories are distinct). The report names the file(s) scored.
+``--gold``: the gold file (default ``tests/gold/news_facts.yaml``; the second and third, drawn by
+``consensus_pick.py --draw 2`` and ``--draw 3``, are ``tests/gold/news_facts_2.yaml`` and
+``tests/gold/news_facts_3.yaml``), or ``all`` for every file in ``GOLDS`` together (their stories
+are distinct). The report names the file(s) scored.
 
 DATA_PATH is the shared data folder (``../shared/data``), read in place. Every line
 ``find_facts`` returns is scored (as ``digest facts`` lists them, not only the box's top ten).
@@ -45,7 +46,7 @@ from digest.facts.fragments import why_not_whole  # noqa: E402
 from digest.models import Fact  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "news_facts.yaml"
-GOLDS = (GOLD, ROOT / "tests" / "gold" / "news_facts_2.yaml")
+GOLDS = (GOLD, ROOT / "tests" / "gold" / "news_facts_2.yaml", ROOT / "tests" / "gold" / "news_facts_3.yaml")
 _ATTRIBUTE_NOUNS = {"sales", "earnings", "revenues", "losses", "profits", "savings", "prices", "costs"}
 
 
