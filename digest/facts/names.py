@@ -43,7 +43,7 @@ still such than that the their theirs them then there these they this those thou
 up upon very was we well were what when where whether which while who whom whose why will with within without would
 yet you your s t co said says say""".split())
 _ARTICLES = ("el ", "la ", "los ", "las ", "the ", "a ", "an ", "le ", "les ", "il ", "lo ")
-_ROLES = frozenset("co-ceo ceo cfo coo president vice chairman chair chief executive director actor actress mr ms "
+TITLES = frozenset("co-ceo ceo cfo coo president vice chairman chair chief executive director actor actress mr ms "
                    "mrs dr sir co-founder founder former speaker gov governor sen senator rep lt col gen judge "
                    "justice secretary minister prime leader king queen prince princess pope".split())
 DATES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
@@ -114,7 +114,7 @@ def _runs(sentence: str) -> list[list[str]]:
 
 def _trim(run: list[str]) -> list[str]:
     """Drop leading titles ("Co-CEO", "Vice President") and trailing dates ("Monday")."""
-    while run and run[0].lower().rstrip(".") in _ROLES:
+    while run and run[0].lower().rstrip(".") in TITLES:
         run = run[1:]
     while run and anyascii(run[-1]).lower().rstrip(".") in DATES:
         run = run[:-1]
@@ -125,7 +125,7 @@ def subjects(sentence: str) -> frozenset[str]:
     """Capitalised words and acronyms ("Netflix", "BBC"), lower-cased, without titles and dates."""
     words = {re.sub(r"['’]s$", "", anyascii(w)).lower() for w in _TOKEN.findall(sentence)
              if (_capitalised(w) or (w.isupper() and w.isalpha() and len(w) > 1))}
-    return frozenset(words - STOPWORDS - DATES - _ROLES)
+    return frozenset(words - STOPWORDS - DATES - TITLES)
 
 
 def _anchor_words(sentence: str) -> frozenset[str]:
