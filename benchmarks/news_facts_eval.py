@@ -177,7 +177,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--words", action="store_true", help="pair statements by word overlap alone (no model)")
     parser.add_argument("--gold", default=str(GOLD.relative_to(ROOT)),
-                        help="the gold file (default: %(default)s), or 'all' for news_facts.yaml and news_facts_2.yaml together")
+                        help="the gold file (default: %(default)s), or 'all' for every news gold (GOLDS) together")
     args = parser.parse_args()
     files = gold_files(args.gold)
     used = ce.matcher(args.words)
