@@ -225,18 +225,21 @@ def _without_parts(groups: list[list[tuple[str, _Claims]]]) -> list[list[tuple[s
 def _other_people(groups: list[list[tuple[str, _Claims]]]) -> bool:
     """Counts of people that name different people are a part and its whole, not a dispute: "left 12
     police officers shot" and "shot 14 people" (NeuS test-99, outside every gold: 12 officers among 14
-    shot). Only two values, one naming anyone ("people"), the other a kind of people ("officers"); "Five
-    were killed" names none and may differ, and "1,500 workers" and "1,200 jobs" are one slot."""
-    if groups[0][0][1][0][1].kind != "count":
+    shot). Only two values, one naming anyone ("people", "victims"), the other a kind of people
+    ("officers"), and the part no larger than its whole: "killed 60 people" and "killed 65 pilgrims" (or
+    "65 victims") are the issue's disputed toll, as "162 people" and "About 180 people" are. "Five were
+    killed" names none and may differ, and "1,500 workers" and "1,200 jobs" are one slot."""
+    if len(groups) != 2 or groups[0][0][1][0][1].kind != "count":
         return False
     named = [{_PEOPLE_NOUN.search(f.text)[0].lower() if _PEOPLE_NOUN.search(f.text) else "" for _, items in g
               for _, f in items} for g in groups]
     generic = [n <= _ANYONE for n in named]
     specific = [bool(n) and not n & _ANYONE and n <= predicates.PEOPLE_LIKE for n in named]
-    return len(groups) == 2 and (generic[0] and specific[1] or specific[0] and generic[1])
+    value = [g[0][1][0][1].value for g in groups]
+    return any(generic[whole] and specific[1 - whole] and value[1 - whole] < value[whole] for whole in (0, 1))
 
 
-_ANYONE = frozenset(("people", "persons", "individuals"))
+_ANYONE = frozenset(("people", "persons", "individuals", "victims", "casualties"))
 _PEOPLE_NOUN = re.compile(r"[a-z]+\s*$", re.IGNORECASE)  # the noun a count's text ends on ("14 people", "12 police officers")
 
 
