@@ -84,7 +84,7 @@ def reference(week, found, state, keys=None, links_only=False):
     idf = np.concatenate([kept.idf, dedup.idf_of(seen, kept.documents)])
     cols = np.array([position[w] for f in leads for w in f.terms], dtype=np.int64)
     matrix = dedup.weighed_parts([f.terms for f in leads], [f.counts for f in leads], cols, idf, len(words))[0]
-    product = (matrix @ matrix.T).toarray()
+    product = matrix.toarray() @ matrix.toarray().T
     first, second = np.nonzero(np.triu(product >= SETTINGS.story_similarity - 1e-3, 1))
     links = list(dedup.dated(*dedup.above(matrix, first, second, SETTINGS.story_similarity), origins, SETTINGS.story_days))
     if links_only:
@@ -369,8 +369,8 @@ def test_an_article_changed_under_its_id_is_weighed_again(weeks, keyed):
     assert dedup.find_origins(week, SETTINGS, found)[0][n].lead.id == lead.id and set(found[lead.id].terms) <= set(before.words)
     columns = np.array([after.words.index(w) for w in found[lead.id].terms], dtype=np.int64)
     expected = dedup.weighed_parts([found[lead.id].terms], [found[lead.id].counts], columns, after.idf, len(after.words))[0]
-    assert np.allclose(after.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-12)
-    assert not np.allclose(before.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-6)
+    assert np.allclose(after.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert not np.allclose(before.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-6)
 
 
 def test_an_article_moved_in_time_is_linked_again(weeks):

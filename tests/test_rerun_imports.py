@@ -1,7 +1,8 @@
 """A re-run with nothing new loads only what it uses: no feed or page libraries for a folder, no
 summarisers or consensus rules for stories whose work is kept, no sentence splitter when nothing
 is split, no APScheduler for a plain cron string, no rich when stderr is no terminal, no
-datasketch (it pulls in scipy.integrate) for dedup, no process pool for a few new articles (each
+datasketch (it pulls in scipy.integrate) and no scipy at all for dedup (scipy.sparse's import took
+~0.25 s: only an all-pairs computation uses it), no process pool for a few new articles (each
 costs start-up time), no SMTP or TLS code; config and corrections models build no validator they do
 not use."""
 
@@ -18,7 +19,7 @@ from tests.conftest import ROOT, SEEDS
 
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
           "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich",
-          "datasketch", "scipy.integrate",  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does
+          "datasketch", "scipy",  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does, numpy rows
           "multiprocessing", "concurrent.futures.process",  # pools start only for many new articles or stories
           "smtplib", "ssl", "digest.mail.smtp", "digest.mail.ledger")  # a run composes the email, sends nothing
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
