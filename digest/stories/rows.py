@@ -77,11 +77,12 @@ def products_above(matrix: Rows, rows: np.ndarray, floor: float, dense_share: fl
     product is a dense BLAS product; the other words' part goes through an inverted index (for
     each of the block's values, the rows that have its word), accumulated with ``bincount``.
     """
-    n = matrix.shape[0]
+    n, rows = matrix.shape[0], np.asarray(rows, dtype=np.int64)
     common = np.bincount(matrix.indices, minlength=matrix.shape[1]) > dense_share * n
-    dense, rare = _split(matrix, common)
+    wanted = np.zeros(matrix.shape[1], dtype=bool)  # only the columns of ``rows`` add to their products
+    wanted[matrix.indices[positions(matrix.indptr, rows)[0]]] = True
+    dense, rare = _split(matrix, common, wanted)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    rows = np.asarray(rows, dtype=np.int64)
     for start in range(0, len(rows), block_rows):
         block = rows[start:start + block_rows]
         product = dense[block] @ dense.T
@@ -94,12 +95,14 @@ def products_above(matrix: Rows, rows: np.ndarray, floor: float, dense_share: fl
     return np.divmod(codes, n)
 
 
-def _split(matrix: Rows, common: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
-    """The common words' columns as a dense single-precision matrix, and the others' inverted index."""
-    row, shared = matrix.row_of(), common[matrix.indices]
+def _split(matrix: Rows, common: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
+    """The ``wanted`` common words' columns as a dense single-precision matrix, and the other wanted
+    words' inverted index."""
+    common = common & wanted
+    row, shared, rare = matrix.row_of(), common[matrix.indices], (wanted & ~common)[matrix.indices]
     dense = np.zeros((matrix.shape[0], int(common.sum())), dtype=np.float32)
     dense[row[shared], (np.cumsum(common) - 1)[matrix.indices[shared]]] = matrix.data[shared]
-    return dense, _Inverted(row[~shared], matrix.indices[~shared], matrix.data[~shared].astype(np.float32), matrix.shape)
+    return dense, _Inverted(row[rare], matrix.indices[rare], matrix.data[rare].astype(np.float32), matrix.shape)
 
 
 class _Inverted:
@@ -108,7 +111,7 @@ class _Inverted:
     def __init__(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]):
         self.cols, self.values, self.n = cols, values, shape[0]
         self.row_ptr = np.searchsorted(rows, np.arange(shape[0] + 1))
-        order = np.argsort(cols, kind="stable")
+        order = np.argsort(cols.astype(np.uint16) if shape[1] <= 1 << 16 else cols, kind="stable")  # 16 bits: a radix sort
         self.by_col_rows, self.by_col_values = rows[order], values[order]
         self.col_ptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=shape[1]))])
 
@@ -158,18 +161,16 @@ def group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
 
 def sequential_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The sum of each run of ``lengths`` consecutive values, added one after the other as Python's
-    ``sum`` and a sparse product do (numpy's own sums add pairwise, in another order): a chunk of
-    runs at a time, padded with zeros, accumulated along the run."""
+    ``sum`` and a sparse product do (numpy's own sums add pairwise, in another order): the runs
+    longest first, so that step ``t`` adds the ``t``-th value of the runs that long to a prefix."""
+    order = np.argsort(-lengths, kind="stable")
+    longest = lengths[order]
+    starts = (np.cumsum(lengths) - lengths)[order]
+    steps = int(longest[0]) if len(longest) else 0
+    active = np.searchsorted(-longest, -np.arange(steps), side="left")  # runs longer than each step
     sums = np.zeros(len(lengths))
-    ends = np.cumsum(lengths)
-    for start in range(0, len(lengths), 1024):
-        stop = min(start + 1024, len(lengths))
-        width = int(lengths[start:stop].max(initial=0))
-        if not width:
-            continue
-        begins = ends[start:stop] - lengths[start:stop]
-        rows = np.repeat(np.arange(stop - start), lengths[start:stop])
-        padded = np.zeros((stop - start, width))
-        padded[rows, np.arange(begins[0], ends[stop - 1]) - np.repeat(begins, lengths[start:stop])] = values[begins[0]:ends[stop - 1]]
-        sums[start:stop] = np.cumsum(padded, axis=1)[:, -1]
-    return sums
+    for step, runs_ in enumerate(active.tolist()):
+        sums[:runs_] += values[starts[:runs_] + step]
+    found = np.empty(len(lengths))
+    found[order] = sums
+    return found
