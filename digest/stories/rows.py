@@ -1,23 +1,26 @@
-"""Sparse rows (compressed sparse rows, CSR) and the products dedup needs, in plain numpy.
+"""Sparse rows (compressed sparse rows, CSR) and the products a re-run's dedup needs, in plain numpy.
 
-Dedup's TF-IDF vectors, their pairwise cosines and average-link's group sums were scipy.sparse
-matrices. Importing ``scipy.sparse`` costs ~0.25 s of every run (scipy's array-API layer clones
-numpy's namespace, touching numpy.f2py, numpy.testing, numpy.ma), a sixth of a re-run with 1 %
-new articles, for five operations that are a few lines of numpy each:
+Dedup's TF-IDF vectors, their cosines and average-link's group sums were scipy.sparse matrices.
+Importing ``scipy.sparse`` costs ~0.25 s (scipy's array-API layer clones numpy's namespace,
+touching numpy.f2py, numpy.testing, numpy.ma), a sixth of a re-run with 1 % new articles, whose
+dedup needs four operations that are a few lines of numpy each:
 
 - ``Rows``: the arrays of a CSR matrix (``data``, ``indices`` sorted within each row, ``indptr``);
-- ``products_above``: the pairs of rows whose dot product, in single precision, reaches a floor
-  (the candidates of ``dedup._candidates`` and ``regroup._links``): words in many rows as a dense
-  BLAS product, the others through an inverted index (word -> rows), accumulated with ``bincount``;
+- ``products_above``: the pairs of a few rows with all whose dot product, in single precision,
+  reaches a floor (``dedup.fresh_candidates``, for ``regroup._links``): over the few rows' words
+  only, those in many rows as a dense BLAS product, the others through an inverted index (word
+  -> rows), accumulated with ``bincount``;
 - ``dots``: dot products of pairs of rows *exactly as scipy's* ``matrix[first].multiply(
-  matrix[second]).sum(axis=1)`` after ``sort_indices`` adds them: the shared words' products in
-  the words' order, added one after the other (``sequential_sums``);
+  matrix[second])`` summed after ``sort_indices``: the shared words' products in the words'
+  order, added one after the other (``sequential_sums``);
 - ``group_sums``: the sum of each group's rows, bit for bit scipy's ``indicator @ matrix``
   (each column's values added in the order of the rows).
 
 The summation order is the point: links are cosines >= a threshold and average-link compares
 averages, so a last-bit difference could change a link or a join. ``tests/test_dedup_scale.py``
-checks ``dots`` and ``group_sums`` against scipy (imported there only).
+checks ``dots`` and ``group_sums`` against scipy (imported there only). Comparing *all* pairs
+(a first run, a refresh) stays scipy's sparse product, imported there (``dedup._candidates``):
+numpy's inverted index took 10.6 s against scipy's 7.0 s on 10,000 articles.
 """
 
 from __future__ import annotations
