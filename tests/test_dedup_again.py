@@ -402,3 +402,16 @@ def test_the_kept_copy_verdicts_hold_only_this_weeks_copies(seed_articles):
         assert sorted(set(kept.verdict[kept.verdict > 0].tolist())) == list(range(1, len(kept.found) + 1))
         assert len(kept.found) > 5 and all(rule.startswith("copy:") for rule, _, _ in kept.found)
         assert stories == dedup.group(week, SETTINGS, found)  # a new week: all computed, the copies exactly group's
+
+
+def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch):
+    """A re-run's products are numpy's (``rows.py``, no scipy import) for a week of fewer than
+    ``dedup._SPARSE_FROM`` values, scipy's for a larger one: the same stories and state, byte for byte."""
+    found = [features.features_of(week, SETTINGS)[0] for week in weeks[:2]]
+    _, state, _ = again.group_again(weeks[0], SETTINGS, found[0], None)
+    assert not dedup.sparse_pays(again.unpack(state)[1].matrix)
+    numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
+    monkeypatch.setattr(dedup, "_SPARSE_FROM", 0)
+    scipy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
+    assert not numpy_made[2].all_pairs and numpy_made[0] == scipy_made[0] and numpy_made[1] == scipy_made[1]
+    assert sum(len(s.origins) > 1 for s in numpy_made[0]) > 10

@@ -154,8 +154,8 @@ def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, sett
     pairs, scores = np.sort(pairs[present], axis=1), week.scores[present]
     if len(fresh):
         candidates = dedup.fresh_candidates(matrix, fresh, settings.story_similarity - dedup._MARGIN)
-        found = list(dedup.dated(*dedup.above(matrix, *candidates, settings.story_similarity), origins,
-                                 settings.story_days))
+        found = list(dedup.dated(*dedup.above(matrix, *candidates, settings.story_similarity, dedup.fresh_cosines),
+                                 origins, settings.story_days))
         pairs = np.concatenate([pairs, np.array([link[1:] for link in found], dtype=np.int64).reshape(-1, 2)])
         scores = np.concatenate([scores, np.array([link[0] for link in found], dtype=np.float64)])
     return pairs, scores
@@ -196,7 +196,7 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
     """Average-link's queue at the kept groups: their sums and sizes, the strongest link between each
     linked pair, the kept bounds of whole groups' pairs, and the exact averages of every other pair."""
     groups, inverse, size = np.unique(label, return_inverse=True, return_counts=True)
-    summed = group_sums(matrix, inverse.reshape(-1), len(groups))
+    summed = _group_sums(matrix, inverse.reshape(-1), len(groups))
     sums = {g: (summed.indices[summed.indptr[k]:summed.indptr[k + 1]], summed.data[summed.indptr[k]:summed.indptr[k + 1]])
             for k, g in enumerate(groups.tolist())}
     sizes = dict(zip(groups.tolist(), size.tolist()))
@@ -214,6 +214,17 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
             single = sizes[a] == 1 and sizes[b] == 1
             last[(a, b)] = link[0] if single else average._dots(sums[a], [sums[b]], scratch)[0] / (sizes[a] * sizes[b])
     return average.Queue(matrix, [], unlinked, cohesion, (sums, sizes, last, strongest))
+
+
+def _group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
+    """``rows.group_sums``, by scipy's ``indicator @ matrix`` when ``dedup.sparse_pays`` (the same floats)."""
+    if not dedup.sparse_pays(matrix):
+        return group_sums(matrix, group, groups)
+    indicator = dedup._sparse(Rows(np.ones(len(group)), np.argsort(group, kind="stable"),
+                                   np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups))]), len(group)))
+    summed = (indicator @ dedup._sparse(matrix)).tocsr()
+    summed.sort_indices()
+    return Rows(summed.data, summed.indices, summed.indptr, matrix.shape[1])
 
 
 def _strongest(links, label: np.ndarray, sums: dict) -> tuple[list[tuple[int, int]], dict[int, dict[int, tuple]]]:
