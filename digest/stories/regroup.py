@@ -10,7 +10,7 @@ computation left, and the next runs extend it:
   gets one when a run first sees it (its share of that run's new rows, over the full
   computation's number of rows) and keeps it. Old rows' vectors are then exactly the base's.
 - **links**: a pair of old rows is a link exactly when it was; only the new rows are weighed and
-  compared with all rows (``rows.products_above``), their cosines computed as ``dedup._cosines`` does.
+  compared with all rows (``dedup.fresh_candidates``), their cosines computed as ``dedup._cosines`` does.
 - **groups**: average-link goes on from the last run's final groups (every linked pair of them
   was below ``story_cohesion``, their averages kept as upper bounds) with each new row a group of
   its own; a group that lost a row (an article gone or changed, a new lead for its origin) is
