@@ -4,12 +4,17 @@ Exit codes: 0 done; 1 the run failed (or ``--strict`` and problems were met); 2 
 invalid config; 75 another digest process holds the run/send lock (nothing was done: try later);
 ``digest status`` adds 3 (a run is overdue). Only this module turns a DigestError into an exit code;
 anything unexpected keeps its traceback. Nothing heavy is imported here: each command loads what it uses.
+
+digest uses no pydantic plugin: unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise, ``main`` sets it
+to ``__all__``, so pydantic does not read every installed package's entry points for plugins when
+the config's validator is built (~15-25 ms of every command that reads the config).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,6 +26,7 @@ GROUPS = (run, sources, read, inspect, mail, desk, schedule, status, archive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = _parser().parse_args(argv)
     logs.setup(args.log_format, args.verbose, args.quiet)
     if args.log_format == "json":

@@ -84,7 +84,7 @@ def reference(week, found, state, keys=None, links_only=False):
     idf = np.concatenate([kept.idf, dedup.idf_of(seen, kept.documents)])
     cols = np.array([position[w] for f in leads for w in f.terms], dtype=np.int64)
     matrix = dedup.weighed_parts([f.terms for f in leads], [f.counts for f in leads], cols, idf, len(words))[0]
-    product = (matrix @ matrix.T).toarray()
+    product = matrix.toarray() @ matrix.toarray().T
     first, second = np.nonzero(np.triu(product >= SETTINGS.story_similarity - 1e-3, 1))
     links = list(dedup.dated(*dedup.above(matrix, first, second, SETTINGS.story_similarity), origins, SETTINGS.story_days))
     if links_only:
@@ -369,8 +369,8 @@ def test_an_article_changed_under_its_id_is_weighed_again(weeks, keyed):
     assert dedup.find_origins(week, SETTINGS, found)[0][n].lead.id == lead.id and set(found[lead.id].terms) <= set(before.words)
     columns = np.array([after.words.index(w) for w in found[lead.id].terms], dtype=np.int64)
     expected = dedup.weighed_parts([found[lead.id].terms], [found[lead.id].counts], columns, after.idf, len(after.words))[0]
-    assert np.allclose(after.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-12)
-    assert not np.allclose(before.matrix[n].toarray(), expected.toarray(), rtol=0, atol=1e-6)
+    assert np.allclose(after.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert not np.allclose(before.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-6)
 
 
 def test_an_article_moved_in_time_is_linked_again(weeks):
@@ -402,3 +402,16 @@ def test_the_kept_copy_verdicts_hold_only_this_weeks_copies(seed_articles):
         assert sorted(set(kept.verdict[kept.verdict > 0].tolist())) == list(range(1, len(kept.found) + 1))
         assert len(kept.found) > 5 and all(rule.startswith("copy:") for rule, _, _ in kept.found)
         assert stories == dedup.group(week, SETTINGS, found)  # a new week: all computed, the copies exactly group's
+
+
+def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch):
+    """A re-run's products are numpy's (``rows.py``, no scipy import) for a week of fewer than
+    ``dedup._SPARSE_FROM`` values, scipy's for a larger one: the same stories and state, byte for byte."""
+    found = [features.features_of(week, SETTINGS)[0] for week in weeks[:2]]
+    _, state, _ = again.group_again(weeks[0], SETTINGS, found[0], None)
+    assert not dedup.sparse_pays(again.unpack(state)[1].matrix)
+    numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
+    monkeypatch.setattr(dedup, "_SPARSE_FROM", 0)
+    scipy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
+    assert not numpy_made[2].all_pairs and numpy_made[0] == scipy_made[0] and numpy_made[1] == scipy_made[1]
+    assert sum(len(s.origins) > 1 for s in numpy_made[0]) > 10

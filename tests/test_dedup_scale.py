@@ -22,7 +22,7 @@ from datasketch import MinHash, MinHashLSH
 
 from digest.config import DedupSettings
 from digest.models import Block
-from digest.stories import copies, dedup, features
+from digest.stories import copies, dedup, features, rows
 from digest.work import KEEP_DAYS, WorkCache
 from tests.conftest import make_article
 from tests.test_work import NOW, week_of
@@ -67,15 +67,44 @@ def test_lsh_candidates_are_those_of_datasketchs_index(seed_articles):
 
 
 def test_link_cosines_are_the_sparse_products_bit_for_bit(seed_articles):
+    """scipy's product is the reference (imported by the test; dedup's rows and a re-run's products are numpy)."""
     articles = made_week(seed_articles, 80)
     matrix = dedup.tfidf([features.story_text(a, 0) for a in articles])
-    product = (matrix @ matrix.T).tocoo()
+    product = (dedup._sparse(matrix) @ dedup._sparse(matrix).T).tocoo()
     expected = {(i, j): v for i, j, v in zip(product.row.tolist(), product.col.tolist(), product.data.tolist())
                 if i < j and v >= 0.18}
     first, second = dedup._candidates(matrix, 0.18 - dedup._MARGIN)
-    scores = dedup._cosines(matrix, first, second)
-    found = {(i, j): v for i, j, v in zip(first.tolist(), second.tolist(), scores.tolist()) if v >= 0.18}
-    assert found == expected and len(expected) > 10  # equal floats, not merely close ones
+    for cosines in (dedup._cosines, dedup._sparse_cosines):  # numpy (a re-run's), scipy (all pairs)
+        scores = cosines(matrix, first, second)
+        found = {(i, j): v for i, j, v in zip(first.tolist(), second.tolist(), scores.tolist()) if v >= 0.18}
+        assert found == expected and len(expected) > 10  # equal floats, not merely close ones
+    fresh = np.array([3, 17, 40, 41, 79])
+    near = {(i, j) for i, j, v in zip(product.row.tolist(), product.col.tolist(), product.data.tolist())
+            if i < j and (i in fresh or j in fresh) and v >= 0.18 - dedup._MARGIN / 2}
+    first, second = dedup.fresh_candidates(matrix, fresh, 0.18 - dedup._MARGIN)
+    pairs = list(zip(first.tolist(), second.tolist()))
+    assert near <= set(pairs) and pairs == sorted(set(pairs)) and all(i in fresh or j in fresh for i, j in pairs)
+    assert len(near) > 5
+
+
+def test_group_sums_are_the_sparse_products_bit_for_bit(seed_articles):
+    """Average-link resumed from kept groups starts from their sums: scipy's ``indicator @ matrix``, in numpy."""
+    matrix = dedup.tfidf([features.story_text(a, 0) for a in made_week(seed_articles, 80)])
+    group = np.random.default_rng(3).integers(0, 12, matrix.shape[0])
+    summed = rows.group_sums(matrix, group, 12)
+    order = np.argsort(group, kind="stable")  # each group's rows, ascending
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=12))])
+    indicator = dedup._sparse(rows.Rows(np.ones(len(group)), order, indptr, matrix.shape[0]))
+    expected = (indicator @ dedup._sparse(matrix)).tocsr()
+    expected.sort_indices()
+    assert np.array_equal(summed.indptr, expected.indptr) and np.array_equal(summed.indices, expected.indices)
+    assert summed.data.tolist() == expected.data.tolist()  # equal floats, added in the same order
+    assert not np.array_equal(summed.data, _backwards(matrix, group, summed))  # the order shows in the last bits
+
+
+def _backwards(matrix, group, summed):
+    dense = np.stack([matrix.toarray()[group == g][::-1].sum(axis=0) for g in range(12)])
+    return dense[summed.row_of(), summed.indices]
 
 
 def test_tfidf_rows_are_normalised_as_pythons_sum_would():

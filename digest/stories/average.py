@@ -10,10 +10,11 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-from scipy import sparse
+
+from digest.stories.rows import Rows
 
 
-def average_link(matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], cohesion: float, unlinked: float = 1.0):
+def average_link(matrix: Rows, links: list[tuple[float, int, int]], cohesion: float, unlinked: float = 1.0):
     """Join the two linked groups with the highest average cosine, while it is >= ``cohesion``.
 
     ``matrix`` holds unit rows; only groups joined by a link are compared, and the average of all
@@ -55,7 +56,7 @@ class Queue:
     """Average-link's groups (sums, sizes, strongest links to neighbours) and its queue of
     (-average, a, b, is a bound), a < b; ``last``: each neighbour pair's last queued value."""
 
-    def __init__(self, matrix: sparse.csr_matrix, links: list[tuple[float, int, int]], unlinked: float, cohesion: float,
+    def __init__(self, matrix: Rows, links: list[tuple[float, int, int]], unlinked: float, cohesion: float,
                  groups: tuple[dict, dict, dict, dict] | None = None):
         """Every row a group of its own, or ``groups``: (sums, sizes, last values, strongest links) of
         groups already joined, by their smallest row (``regroup``); ``last`` then holds upper bounds

@@ -31,7 +31,9 @@ At 10,000 articles (``benchmarks/run.py``) every pair of origins is still compar
 ``_candidates`` computes all cosines in single precision (words in more than 5% of the origins
 as a dense BLAS product, the rest as a sparse one) and keeps the pairs within 0.002 of
 ``story_similarity``; ``_cosines`` computes those pairs again as the sparse product adds them,
-so links and scores are bit for bit those of ``matrix @ matrix.T``. TF-IDF is built with numpy
+so links and scores are bit for bit those of ``matrix @ matrix.T``. Only that all-pairs product
+uses scipy.sparse (imported there: ~0.25 s); the rows are plain numpy (``rows.py``), and a re-run,
+which compares a few new rows with all, does without scipy. TF-IDF is built with numpy
 (norms summed in the words' order, as Python's ``sum``), and average-link keeps each group's
 sum as a sparse vector. This all-pairs step stays quadratic: on the benchmark's corpus, whose
 vocabulary does not grow with the week (real BBC sentences reused), nearly every pair shares
@@ -62,12 +64,12 @@ from datetime import timedelta
 from itertools import chain
 
 import numpy as np
-from scipy import sparse
 
 from digest.config import DedupSettings
 from digest.stories.average import average_link
 from digest.stories.copies import find_copies
 from digest.stories.features import Features, content_words, features_of
+from digest.stories.rows import Rows, dots, products_above, sequential_sums
 from digest.models import Article, Merge, Origin, Story, stable_id
 
 _IDF_MIN_DOCUMENTS = 50
@@ -130,7 +132,7 @@ def _related(origins: list[Origin], settings: DedupSettings, features: Mapping[s
     return joined(matrix, origins, list(_links(matrix, origins, settings)), settings)
 
 
-def joined(matrix: sparse.csr_matrix, origins: list[Origin], links: list[tuple[float, int, int]],
+def joined(matrix: Rows, origins: list[Origin], links: list[tuple[float, int, int]],
            settings: DedupSettings) -> list[Merge]:
     """The story merges of average-link over ``links`` ((cosine, i, j) between rows of ``matrix``)."""
     return [story_merge(origins, *join) for join in
@@ -152,22 +154,34 @@ def story_merge(origins: list[Origin], link: tuple[float, int, int], average: fl
                  f"cosine {score:.3f}; average {average:.3f} over the {sizes[0]}x{sizes[1]} origins joined")
 
 
-def _links(matrix, origins: list[Origin], settings: DedupSettings):
+def _links(matrix: Rows, origins: list[Origin], settings: DedupSettings):
     """(cosine, i, j) for i < j above ``story_similarity`` and close in time.
 
     Every pair is compared, but not one by one: ``_candidates`` finds the pairs within
     ``_MARGIN`` of the threshold in single precision, and their cosines are then computed again
     exactly as a sparse product computes them (``_cosines``), so the links and their scores are
-    those of the exact all-pairs product.
+    those of the exact all-pairs product. All pairs need a sparse matrix product (SpGEMM): scipy's,
+    imported here (its import costs ~0.25 s; a re-run of a small week, which compares a few new
+    rows with all, does without it: ``rows.py``, ``sparse_pays``). On 10,000 articles plain numpy took 10.6 s for the candidates
+    and 2.6 s for their cosines, scipy 7.0 s and 0.7 s.
     """
     first, second = _candidates(matrix, settings.story_similarity - _MARGIN)
-    yield from dated(*above(matrix, first, second, settings.story_similarity), origins, settings.story_days)
+    yield from dated(*above(matrix, first, second, settings.story_similarity, _sparse_cosines), origins,
+                     settings.story_days)
 
 
-def above(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray,
-          similarity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(first, second, cosines) of the candidate pairs whose exact cosine (``_cosines``) is >= ``similarity``."""
-    scores = _cosines(matrix, first, second)
+def _sparse(matrix: Rows):
+    """``matrix`` as scipy's CSR matrix (the same arrays)."""
+    from scipy import sparse  # the all-pairs computation only: ~0.25 s to import
+
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def above(matrix: Rows, first: np.ndarray, second: np.ndarray, similarity: float,
+          cosines=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first, second, cosines) of the candidate pairs whose exact cosine (``_cosines``, or ``cosines``:
+    the same floats) is >= ``similarity``."""
+    scores = (cosines or _cosines)(matrix, first, second)
     keep = scores >= similarity
     return first[keep], second[keep], scores[keep]
 
@@ -179,13 +193,15 @@ def dated(first: np.ndarray, second: np.ndarray, scores: np.ndarray, origins: li
             yield score, i, j
 
 
-def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time.
+def _candidates(matrix: Rows, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs i < j whose cosine in single precision is >= ``floor``, a block of rows at a time, by
+    scipy (``fresh_candidates`` compares a few rows with all, in numpy).
 
     Words in more than ``_DENSE_SHARE`` of the rows are shared by most pairs: their part of every
     cosine is a dense matrix product; the other words' part is a sparse product, added to it.
     """
     share = np.bincount(matrix.indices, minlength=matrix.shape[1]) > _DENSE_SHARE * matrix.shape[0]
+    matrix = _sparse(matrix)
     dense = matrix[:, np.flatnonzero(share)].toarray().astype(np.float32)
     rare = matrix[:, np.flatnonzero(~share)].astype(np.float32).tocsr()
     first, second = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
@@ -200,15 +216,48 @@ def _candidates(matrix: sparse.csr_matrix, floor: float) -> tuple[np.ndarray, np
     return np.concatenate(first).astype(np.int64), np.concatenate(second).astype(np.int64)
 
 
-def _cosines(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The cosine of each pair (rows ``first[k]``, ``second[k]``), bit for bit as ``matrix @ matrix.T``
-    gives it: the products of their shared words added one after the other, in the words' order."""
-    scores = np.zeros(len(first))
+def sparse_pays(matrix: Rows) -> bool:
+    """Whether scipy's sparse products are worth their import (~0.25 s) for a re-run's products with
+    ``matrix``: numpy's (``rows.py``) cost ~0.04 s more than scipy's at 1,000 articles (261,000
+    values) and ~0.7 s more at 10,000 (2.6 million); from ``_SPARSE_FROM`` values on, scipy."""
+    return len(matrix.data) >= _SPARSE_FROM
+
+
+_SPARSE_FROM = 1_000_000
+
+
+def fresh_candidates(matrix: Rows, rows: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """``_candidates`` of ``rows`` with every other row: pairs (i, j), i < j, one of them in ``rows``,
+    sorted; in plain numpy (``rows.products_above``), or by scipy when ``sparse_pays``."""
+    if not sparse_pays(matrix):
+        return products_above(matrix, rows, floor, _DENSE_SHARE, _BLOCK_ROWS)
+    product = _sparse(matrix)
+    found = (product[rows] @ product.T).tocoo()
+    hit = found.data >= floor
+    i, j, n = rows[found.row[hit]].astype(np.int64), found.col[hit].astype(np.int64), matrix.shape[0]
+    return np.divmod(np.unique(np.minimum(i, j)[i != j] * n + np.maximum(i, j)[i != j]), n)
+
+
+def fresh_cosines(matrix: Rows, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``_cosines``, by scipy when ``sparse_pays`` (the same floats)."""
+    return (_sparse_cosines if sparse_pays(matrix) else _cosines)(matrix, first, second)
+
+
+def _cosines(matrix: Rows, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The cosine of each pair (rows ``first[k]``, ``second[k]``), bit for bit as the sparse product
+    ``matrix @ matrix.T`` gives it: the products of their shared words added one after the other, in
+    the words' order (``rows.dots``)."""
+    return dots(matrix, first, second)
+
+
+def _sparse_cosines(matrix: Rows, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``_cosines`` by scipy, faster for the many pairs of all-pairs (the same floats: ``tests/test_dedup_scale.py``)."""
+    matrix, scores = _sparse(matrix), np.zeros(len(first))
     for start in range(0, len(first), _PAIRS_AT_ONCE):
         part = slice(start, start + _PAIRS_AT_ONCE)
         products = matrix[first[part]].multiply(matrix[second[part]]).tocsr()
         products.sort_indices()
-        scores[part] = _row_sums(products.data, np.diff(products.indptr))
+        scores[part] = sequential_sums(products.data, np.diff(products.indptr))
     return scores
 
 
@@ -218,13 +267,13 @@ def _close(a: Article, b: Article, days: int) -> bool:
     return abs(a.published - b.published) <= timedelta(days=days)
 
 
-def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
+def tfidf(texts: Sequence[str]) -> Rows:
     """Rows of unit-length TF-IDF vectors (sublinear tf, smoothed idf with a floor of 50 documents)."""
     counted = [content_words(text) for text in texts]
     return weigh([tuple(c) for c in counted], [np.fromiter(c.values(), dtype=np.int64, count=len(c)) for c in counted])
 
 
-def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> sparse.csr_matrix:
+def weigh(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray]) -> Rows:
     """``tfidf`` of texts already counted (``features.content_words``: each text's words, once each, and
     their counts). A row's norm is summed in its words' order, one after the other."""
     return weight_parts(terms, counts)[0]
@@ -248,7 +297,7 @@ def idf_of(frequency: np.ndarray, documents: int) -> np.ndarray:
 
 
 def weighed_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray], cols: np.ndarray, idf: np.ndarray,
-                  width: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+                  width: int) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Unit rows of sublinear tf times ``idf[cols]`` (``cols``: each term's column, row after row), with
     each value's count and each row's norm: ``rebuilt`` makes the same matrix of them."""
     lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
@@ -261,11 +310,10 @@ def weighed_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray], 
 
 
 def rebuilt(tally: np.ndarray, cols: np.ndarray, indptr: np.ndarray, norms: np.ndarray, idf: np.ndarray,
-            width: int) -> sparse.csr_matrix:
+            width: int) -> Rows:
     """The unit rows of ``weighed_parts`` from its counts, columns and norms (the same values, bit for bit)."""
-    rows = len(indptr) - 1
     values = _tf(tally)[tally] * idf[cols] / np.repeat(norms, np.diff(indptr))
-    return sparse.csr_matrix((values, cols, indptr), shape=(rows, width))
+    return Rows(values, cols, indptr, width)
 
 
 def _tf(tally: np.ndarray) -> np.ndarray:
@@ -275,27 +323,8 @@ def _tf(tally: np.ndarray) -> np.ndarray:
 
 def _norms(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Each row's Euclidean norm (1 for an empty row), as ``math.sqrt(sum(v * v for v in row))``."""
-    squares = _row_sums(weights ** 2, lengths)
+    squares = sequential_sums(weights ** 2, lengths)
     return np.where(squares > 0, np.sqrt(squares), 1.0)
-
-
-def _row_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The sum of each row's values (rows of ``lengths`` consecutive values), added one after the
-    other as Python's ``sum`` and a sparse product do (numpy's own sums add in another order): a
-    chunk of rows at a time, padded with zeros, accumulated along the row."""
-    sums = np.zeros(len(lengths))
-    ends = np.cumsum(lengths)
-    for start in range(0, len(lengths), 1024):
-        stop = min(start + 1024, len(lengths))
-        width = int(lengths[start:stop].max(initial=0))
-        if not width:
-            continue
-        begins = ends[start:stop] - lengths[start:stop]
-        rows = np.repeat(np.arange(stop - start), lengths[start:stop])
-        padded = np.zeros((stop - start, width))
-        padded[rows, np.arange(begins[0], ends[stop - 1]) - np.repeat(begins, lengths[start:stop])] = values[begins[0]:ends[stop - 1]]
-        sums[start:stop] = np.cumsum(padded, axis=1)[:, -1]
-    return sums
 
 
 def _stories(origins: list[Origin], copies: list[Merge], related: list[Merge]) -> tuple[Story, ...]:

@@ -10,7 +10,7 @@ computation left, and the next runs extend it:
   gets one when a run first sees it (its share of that run's new rows, over the full
   computation's number of rows) and keeps it. Old rows' vectors are then exactly the base's.
 - **links**: a pair of old rows is a link exactly when it was; only the new rows are weighed and
-  compared with all rows (a sparse product), their cosines computed as ``dedup._cosines`` does.
+  compared with all rows (``dedup.fresh_candidates``), their cosines computed as ``dedup._cosines`` does.
 - **groups**: average-link goes on from the last run's final groups (every linked pair of them
   was below ``story_cohesion``, their averages kept as upper bounds) with each new row a group of
   its own; a group that lost a row (an article gone or changed, a new lead for its origin) is
@@ -37,12 +37,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np
 import xxhash
-from scipy import sparse
 
 from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
+from digest.stories.rows import Rows, group_sums
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -52,7 +52,7 @@ class Week:
     """What a run leaves for the next: its rows, their vectors under the frozen idf, links and groups."""
 
     keys: list[bytes]  # each row's ``row_key``, in row order
-    matrix: sparse.csr_matrix  # the rows' unit TF-IDF vectors; columns: ``words``
+    matrix: Rows  # the rows' unit TF-IDF vectors; columns: ``words``
     tally: np.ndarray  # each of its values' count of the word in the lead (``dedup.rebuilt`` makes the matrix again)
     norms: np.ndarray  # each row's norm before it was made a unit row
     words: list[str]  # in order of their columns (the full computation's sorted, then new ones as seen)
@@ -152,14 +152,10 @@ def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, sett
     pairs = now[week.links]
     present = (pairs >= 0).all(axis=1)
     pairs, scores = np.sort(pairs[present], axis=1), week.scores[present]
-    n = matrix.shape[0]
     if len(fresh):
-        product = (matrix[fresh] @ matrix.T).tocoo()
-        hit = product.data >= settings.story_similarity - dedup._MARGIN
-        i, j = fresh[product.row[hit]].astype(np.int64), product.col[hit].astype(np.int64)
-        codes = np.unique(np.minimum(i, j)[i != j] * n + np.maximum(i, j)[i != j])
-        found = list(dedup.dated(*dedup.above(matrix, *np.divmod(codes, n), settings.story_similarity), origins,
-                                 settings.story_days))
+        candidates = dedup.fresh_candidates(matrix, fresh, settings.story_similarity - dedup._MARGIN)
+        found = list(dedup.dated(*dedup.above(matrix, *candidates, settings.story_similarity, dedup.fresh_cosines),
+                                 origins, settings.story_days))
         pairs = np.concatenate([pairs, np.array([link[1:] for link in found], dtype=np.int64).reshape(-1, 2)])
         scores = np.concatenate([scores, np.array([link[0] for link in found], dtype=np.float64)])
     return pairs, scores
@@ -200,9 +196,7 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
     """Average-link's queue at the kept groups: their sums and sizes, the strongest link between each
     linked pair, the kept bounds of whole groups' pairs, and the exact averages of every other pair."""
     groups, inverse, size = np.unique(label, return_inverse=True, return_counts=True)
-    indicator = sparse.csr_matrix((np.ones(len(label)), (inverse, np.arange(len(label)))), shape=(len(groups), len(label)))
-    summed = (indicator @ matrix).tocsr()
-    summed.sort_indices()
+    summed = _group_sums(matrix, inverse.reshape(-1), len(groups))
     sums = {g: (summed.indices[summed.indptr[k]:summed.indptr[k + 1]], summed.data[summed.indptr[k]:summed.indptr[k + 1]])
             for k, g in enumerate(groups.tolist())}
     sizes = dict(zip(groups.tolist(), size.tolist()))
@@ -220,6 +214,17 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
             single = sizes[a] == 1 and sizes[b] == 1
             last[(a, b)] = link[0] if single else average._dots(sums[a], [sums[b]], scratch)[0] / (sizes[a] * sizes[b])
     return average.Queue(matrix, [], unlinked, cohesion, (sums, sizes, last, strongest))
+
+
+def _group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
+    """``rows.group_sums``, by scipy's ``indicator @ matrix`` when ``dedup.sparse_pays`` (the same floats)."""
+    if not dedup.sparse_pays(matrix):
+        return group_sums(matrix, group, groups)
+    indicator = dedup._sparse(Rows(np.ones(len(group)), np.argsort(group, kind="stable"),
+                                   np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups))]), len(group)))
+    summed = (indicator @ dedup._sparse(matrix)).tocsr()
+    summed.sort_indices()
+    return Rows(summed.data, summed.indices, summed.indptr, matrix.shape[1])
 
 
 def _strongest(links, label: np.ndarray, sums: dict) -> tuple[list[tuple[int, int]], dict[int, dict[int, tuple]]]:
