@@ -42,7 +42,8 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.models import Article
-from digest.store import _hash as store_hash, _load as store_load
+from digest.store import _hash as store_hash
+from digest.store import _load as store_load
 from digest.tables import CHUNK, StoreTable, select_in
 
 logger = logging.getLogger(__name__)

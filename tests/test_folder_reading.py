@@ -3,7 +3,6 @@ digest's own output and store never walked into, and unchanged files taken from 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 import yaml

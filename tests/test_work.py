@@ -10,8 +10,8 @@ from digest.models import Block
 from digest.pipeline import find_stories, run_issue
 from digest.sources import judging
 from digest.sources.relevance import judge_all
-from digest.stories import dedup, features
 from digest.store import Store
+from digest.stories import dedup, features
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 
