@@ -279,7 +279,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
         checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
-            _remember(store, articles, reports, now)
+            _remember(store, articles, reports, now, cache.hashed)
             store.record_issue(digest, folder, email)
     return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
@@ -343,8 +343,9 @@ def _recently_sent(store: Store, current: Sequence[Article], now: datetime) -> l
     return [a for a in sent if a.id not in ids]
 
 
-def _remember(store: Store, articles: Sequence[Article], reports: Sequence[SourceReport], now: datetime) -> None:
-    store.keep_articles(articles, now)
+def _remember(store: Store, articles: Sequence[Article], reports: Sequence[SourceReport], now: datetime,
+              hashed: Mapping[int, tuple[Article, str]]) -> None:
+    store.keep_articles(articles, now, hashed)  # folder articles' hashes were made by the work cache
     for r in reports:
         store.record_source_run({"name": r.name, "kind": r.kind, "location": r.location, "last_fetch": now.isoformat(),
                                  "status": r.status, "items": len(r.articles), "inferred": r.inferred,

@@ -5,7 +5,7 @@ hash of what shapes it (the input's content and the settings, sometimes the code
 ``kind`` saying whose it is:
 
 - ``article``: a folder file parsed into an Article (``sources/kept.py``: path, size, mtime_ns,
-  sidecars, folder settings);
+  sidecars, folder settings): its id and store hash, the Article itself being the store's row;
 - ``relevance``: the topic score (splitting every sentence and matching every term:
   ``sources/relevance.py``; key: title, location, blocks, ``include`` flag, topic settings);
 - ``dedup``: dedup's shingles, MinHash signature and word counts (``stories/features.py``);
@@ -41,6 +41,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from digest.errors import DigestError
+from digest.models import Article
+from digest.store import _hash as store_hash
+from digest.store import _load as store_load
 from digest.tables import CHUNK, StoreTable, select_in
 
 logger = logging.getLogger(__name__)
@@ -71,6 +74,9 @@ class WorkCache(StoreTable):
     def __init__(self, path: Path | str, now: datetime):
         self.now = now
         self.hits: Counter[str] = Counter()  # kept values read, by kind
+        # id(Article) -> (Article, its store hash) for the articles loaded or kept by kind "article":
+        # the store then keeps them without hashing them again (Store.keep_articles)
+        self.hashed: dict[int, tuple[Article, str]] = {}
         self._used: set[str] = set()
         self._lock = threading.Lock()
         try:
@@ -91,6 +97,35 @@ class WorkCache(StoreTable):
         self._used.update(key for key, _, used in rows if used < stale)
         logger.debug("work cache: %s: %d of %d kept", kind, len(found), len(keys))
         return found
+
+    def get_articles(self, kind: str, keys: Iterable[str]) -> dict[str, Article]:
+        """The Articles of ``keys`` kept by ``put_articles``: each value is an article's id and
+        its store hash (``store._hash``), and the Article is the store's row (``article_data``)
+        when its hash is that one; a key whose row is missing or holds another hash is left out
+        (its file is read again) and not counted as a hit."""
+        with self._lock:
+            refs = self._get(kind, sorted(set(keys)))
+            try:
+                rows = select_in(self._db, "SELECT d.id, h.hash, d.data FROM article_data d JOIN article_hashes h "
+                                 "ON h.id = d.id WHERE d.id IN ({})", {article_id for article_id, _ in refs.values()})
+            except sqlite3.OperationalError:  # no store tables in this file (yet): nothing to load
+                rows = []
+            stored = {article_id: (hashed, data) for article_id, hashed, data in rows}
+            loaded: dict[str, Article] = {}
+            for key, (article_id, hashed) in refs.items():
+                row = stored.get(article_id)
+                if row and row[0] == hashed:
+                    loaded[key] = article = store_load(row[1])
+                    self.hashed[id(article)] = (article, hashed)
+            self.hits[kind] -= len(refs) - len(loaded)
+            return loaded
+
+    def put_articles(self, kind: str, articles: Mapping[str, Article]) -> None:
+        """Keep, for each key, its article's id and store hash (the store keeps the Article)."""
+        hashes = {key: store_hash(article) for key, article in articles.items()}
+        with self._lock:
+            self.hashed.update((id(article), (article, hashes[key])) for key, article in articles.items())
+        self.put(kind, {key: [article.id, hashes[key]] for key, article in articles.items()})
 
     def put(self, kind: str, values: Mapping[str, object]) -> None:
         """Keep new values, in one transaction, a chunk of rows at a time."""

@@ -3,7 +3,6 @@ digest's own output and store never walked into, and unchanged files taken from 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 import yaml
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from digest.sources import read_folder
 from digest.sources.folder import _plain_front_matter
+from digest.store import Store
 from digest.work import WorkCache
 
 NOW = datetime(2025, 7, 20, 8, 0, tzinfo=timezone.utc)
@@ -58,12 +58,41 @@ def test_unchanged_files_come_from_the_cache_and_a_changed_one_is_read_again(tmp
     first, _ = read_folder(folder)
     with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
         assert read_folder(folder, cache=cache)[0] == first
+        _keep(tmp_path / "store.sqlite", first, cache)
     (folder / "1.md").write_text(ARTICLE.format(title="Story 1, corrected", n=1), encoding="utf-8")
     with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
         again, _ = read_folder(folder, cache=cache)
         assert cache.hits["article"] == 2  # the two unchanged files were not parsed again
     assert [a.title for a in again] == ["Story 0", "Story 1, corrected", "Story 2"]
     assert again[0] == first[0] and again[2] == first[2]
+
+
+def _keep(path, articles, cache=None):
+    """What a run does after its issue: the store keeps every article (the cache names their rows)."""
+    with Store(path) as store:
+        store.keep_articles(articles, NOW, cache.hashed if cache else None)
+
+
+def test_a_kept_file_whose_store_row_is_missing_or_changed_is_read_again(tmp_path):
+    """The cache keeps an article's id and store hash; the Article is the store's row. A run
+    killed before the store kept it, or a row edited since, makes the file be read again."""
+    folder, path = tmp_path / "articles", tmp_path / "store.sqlite"
+    folder.mkdir()
+    for n in range(2):
+        (folder / f"{n}.md").write_text(ARTICLE.format(title=f"Story {n}", n=n), encoding="utf-8")
+    first, _ = read_folder(folder)
+    with Store(path), WorkCache(path, NOW) as cache:
+        assert read_folder(folder, cache=cache)[0] == first and cache.count("article") == 2
+    with WorkCache(path, NOW) as cache:  # the store never kept them: both read again
+        assert read_folder(folder, cache=cache)[0] == first and cache.hits["article"] == 0
+    _keep(path, first)
+    with WorkCache(path, NOW) as cache:
+        assert read_folder(folder, cache=cache)[0] == first and cache.hits["article"] == 2
+    with Store(path) as store, store._db:
+        store._db.execute("UPDATE article_data SET data = replace(data, 'Story 1', 'Edited') WHERE id = ?", (first[1].id,))
+    with WorkCache(path, NOW) as cache:
+        again, _ = read_folder(folder, cache=cache)
+        assert again == first and cache.hits["article"] == 1  # the edited row is not taken for the file
 
 
 
@@ -92,9 +121,12 @@ def test_a_file_rewritten_with_its_size_and_mtime_or_replaced_by_another_is_read
     os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     os.replace(other, target)
     with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
-        assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story C"] and cache.hits["article"] == 0
+        articles = read_folder(folder, cache=cache)[0]
+        assert [a.title for a in articles] == ["Story C"] and cache.hits["article"] == 0
+        _keep(tmp_path / "store.sqlite", articles, cache)
     with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
         assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story C"] and cache.hits["article"] == 1
+
 
 def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
     from dataclasses import replace
@@ -104,11 +136,13 @@ def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
     from tests.conftest import make_article
 
     article = replace(make_article(), dropped=("Share this",), inferred=("outlet",), author="A. Writer")
-    assert kept.from_json(json.loads(json.dumps(kept.to_json(article)))) == article
+    from digest.store import _dump, _load
+
+    assert kept.plain(article) and _load(_dump(article)) == article
     odd = [replace(article, dropped=["Share this"]), replace(article, pinned=1), replace(article, title=None),
            replace(article, blocks=(*article.blocks, ("paragraph", "text"))), replace(article, url=3),
            replace(article, blocks=(Block("paragraph", 3),)), replace(article, published="2025-07-17")]
-    assert [kept.to_json(a) for a in odd] == [None] * len(odd)
+    assert [kept.plain(a) for a in odd] == [False] * len(odd)
 
 
 def test_a_file_id_names_its_path_under_the_folder_as_relative_to_does():

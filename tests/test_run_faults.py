@@ -87,6 +87,30 @@ def test_runs_killed_at_each_point_leave_a_consistent_store_and_the_next_run_com
     assert command(capsys, "status", "--config", str(config), "--now", "2025-07-14T08:00:00+00:00")[0] == 0
 
 
+def test_a_run_killed_after_the_folder_cache_kept_its_files_but_before_the_store_kept_them(tmp_path, capsys):
+    """The folder cache keeps each file's article id and store hash, the store the Article: killed at
+    "written" (the cache's rows are in, the store's articles not yet), the next run reads the files
+    again and makes the issue an unbroken run makes."""
+    unbroken, killed = tmp_path / "unbroken", tmp_path / "killed"
+    for folder in (unbroken, killed):
+        folder.mkdir()
+    assert digest("run", "--config", str(_config(unbroken)), "--now", NOW).returncode == 0
+    expected = _complete(unbroken)
+    config = _config(killed)
+    _kill_at(config, capsys, "written")
+    with sqlite3.connect(killed / "digest.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM article_work WHERE kind = 'article'").fetchone()[0] >= 5
+        assert db.execute("SELECT COUNT(*) FROM article_data").fetchone()[0] == 0
+    again = digest("run", "--config", str(config), "--now", NOW)
+    assert again.returncode == 0, again.stderr
+    record = _complete(killed)
+    assert (record["fingerprint"], record["html_sha256"]) == (expected["fingerprint"], expected["html_sha256"])
+    with sqlite3.connect(killed / "digest.sqlite") as db:
+        kept = [json.loads(v) for (v,) in db.execute("SELECT value FROM article_work WHERE kind = 'article'")]
+        stored = dict(db.execute("SELECT id, hash FROM article_hashes"))
+    assert all(stored.get(article_id) == hashed for article_id, hashed in kept)  # the next run loads every file
+
+
 def test_two_runs_at_once_one_runs_the_other_exits_75_with_the_message(tmp_path):
     config = _config(tmp_path)
     resume = tmp_path / "go"

@@ -10,6 +10,7 @@ from digest.models import Block
 from digest.pipeline import find_stories, run_issue
 from digest.sources import judging
 from digest.sources.relevance import judge_all
+from digest.store import Store
 from digest.stories import dedup, features
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
@@ -128,8 +129,9 @@ def test_one_cache_serves_folders_read_in_threads(tmp_path):
         (tmp_path / name / "story.txt").write_text(f"Story {name}\n\nA studio used AI for the film {name}.\n",
                                                    encoding="utf-8")
     folders = [str(tmp_path / name) for name in ("a", "b", "c")]
-    with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
+    with WorkCache(tmp_path / "store.sqlite", NOW) as cache, Store(tmp_path / "store.sqlite") as store:
         first = gather_paths(folders, None, concurrency=3, cache=cache)
+        store.keep_articles([a for r in first for a in r.articles], NOW, cache.hashed)  # as a run does
     with WorkCache(tmp_path / "store.sqlite", NOW) as cache:
         again = gather_paths(folders, None, concurrency=3, cache=cache)
         assert cache.hits["article"] == 3  # every file read from the cache, whichever thread asked

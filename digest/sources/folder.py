@@ -59,20 +59,19 @@ def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool 
     found, notes = _walk(root, recursive, own)
     shaping = [str(root), source, outlet]
     keys = {path: kept.file_key(path, sidecars, shaping) for path, sidecars in found.items()}
-    known = cache.get(kept.KIND, [k for k in keys.values() if k]) if cache else {}
+    known = cache.get_articles(kept.KIND, [k for k in keys.values() if k]) if cache else {}
     articles, problems, new = [], list(notes), {}
     for path, sidecars in found.items():
         if keys[path] in known:
-            articles.append(kept.from_json(known[keys[path]]))
+            articles.append(known[keys[path]])
             continue
         article = _read_one(path, root, source, outlet, sidecars, problems)
-        value = kept.to_json(article) if article and keys[path] else None
-        if value:
-            new[keys[path]] = value
+        if article and keys[path] and kept.plain(article):
+            new[keys[path]] = article
         if article:
             articles.append(article)
     if cache and new:
-        cache.put(kept.KIND, new)
+        cache.put_articles(kept.KIND, new)
     return articles, problems
 
 

@@ -2,13 +2,18 @@
 
 Reading a folder of 10,000 saved articles (front matter, character set, layout) costs seconds
 that a weekly re-run would spend again on the same files. ``read_folder`` with a ``WorkCache``
-(``digest/work.py``, kind ``article``) keys each file by what shapes its Article: its path, size,
+(``digest/work.py``, kind ``article``) keeps, for each file, only the article's id and the hash of
+it that the store keeps beside its row (``store._hash``): the store holds every article in full,
+so the Article is loaded from there, and one whose row is missing or holds another hash (a run
+killed before the store kept it, a row edited by hand, two files with one URL) is read again.
+Each article is serialised once per run, not twice (10,000 articles: see README "Performance").
+The key is made from what shapes its Article: its path, size,
 modification time, inode and inode change time (nanoseconds), those of its sidecar metadata
 files, the folder it is read from, the source's name and outlet, and ``VERSION`` (change it when
 parsing changes what an Article holds). A changed, touched or replaced file makes a new key and
 is read again, even one written with the same size and its modification time set back (its
 change time moves: no program can set it) or one moved over it (another inode); so does one
-whose Article does not survive the trip through JSON unchanged (it is simply not kept). Files
+whose Article would not survive the trip through the store's JSON unchanged (it is simply not kept). Files
 that cannot be read are not kept either: their problem is reported every run.
 """
 
@@ -19,23 +24,22 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from itertools import starmap
 from pathlib import Path
 from typing import Protocol
 
-from digest.models import Article, Block, article_values, block_of
+from digest.models import Article, Block
 
 
 class Cache(Protocol):
     """What ``read_folder`` needs of ``digest.work.WorkCache`` (sources sit below it)."""
 
-    def get(self, kind: str, keys: Iterable[str]) -> dict[str, object]: ...
+    def get_articles(self, kind: str, keys: Iterable[str]) -> dict[str, Article]: ...
 
-    def put(self, kind: str, values: Mapping[str, object]) -> None: ...
+    def put_articles(self, kind: str, articles: Mapping[str, Article]) -> None: ...
 
 
 KIND = "article"
-VERSION = "folder-1"
+VERSION = "folder-2"  # folder-1 kept the whole Article in the cache
 
 
 def file_key(path: Path, sidecars: Sequence[Path], shaping: Sequence[str]) -> str | None:
@@ -48,10 +52,9 @@ def file_key(path: Path, sidecars: Sequence[Path], shaping: Sequence[str]) -> st
     return hashlib.sha256(json.dumps([VERSION, stats, *shaping]).encode()).hexdigest()[:32]
 
 
-def to_json(article: Article) -> dict | None:
-    """The article as JSON-ready values, or None when they would not come back the same: every
-    field must be of the type ``from_json`` makes (checked field by field, not by a round trip:
-    10,000 articles, 0.35 s of CPU less)."""
+def plain(article: Article) -> bool:
+    """Whether the article comes back the same from JSON: every field of the type loading makes
+    (checked field by field, not by a round trip: 10,000 articles, 0.35 s of CPU less)."""
     texts = (article.id, article.location, article.title, article.outlet, article.source, *article.dropped,
              *article.inferred)
     plain = all(isinstance(v, str) for v in texts) and all(v is None or isinstance(v, str)
@@ -60,15 +63,4 @@ def to_json(article: Article) -> dict | None:
     plain = plain and (article.published is None or type(article.published) is datetime)
     plain = plain and type(article.blocks) is tuple and all(
         type(b) is Block and isinstance(b.kind, str) and isinstance(b.text, str) for b in article.blocks)
-    if not plain:
-        return None
-    return article_values(article)
-
-
-def from_json(value: dict) -> Article:
-    published = value["published"]
-    return Article(id=value["id"], location=value["location"], title=value["title"], outlet=value["outlet"],
-                   blocks=tuple(starmap(block_of, value["blocks"])), url=value["url"],
-                   published=datetime.fromisoformat(published) if published else None, author=value["author"],
-                   source=value["source"], dropped=tuple(value["dropped"]), inferred=tuple(value["inferred"]),
-                   pinned=value["pinned"])
+    return plain
