@@ -18,7 +18,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from contextlib import closing
 from dataclasses import fields
 from datetime import datetime, timezone
@@ -360,6 +360,20 @@ def _hash(article: Article) -> str:
 def _known_hash(article: Article, hashed: Mapping[int, tuple[Article, str]]) -> str:
     known = hashed.get(id(article))
     return known[1] if known and known[0] is article else _hash(article)
+
+
+def load_hashed(db: sqlite3.Connection, refs: Sequence[tuple[str, str]]) -> list[Article | None]:
+    """For each (article id, ``_hash``) of ``refs``, the stored Article when its row holds that
+    hash, else None (no row, an edited row: its hash is gone, or another Article under that id).
+    ``db``: any connection to the store's file (the folder cache's: ``WorkCache.get_articles``)."""
+    try:
+        rows = select_in(db, "SELECT d.id, h.hash, d.data FROM article_data d JOIN article_hashes h "
+                         "ON h.id = d.id WHERE d.id IN ({})", {article_id for article_id, _ in refs})
+    except sqlite3.OperationalError:  # no store tables in this file (yet): nothing to load
+        rows = []
+    stored = {article_id: (hashed, data) for article_id, hashed, data in rows}
+    return [_load(stored[article_id][1]) if stored.get(article_id, ("",))[0] == hashed else None
+            for article_id, hashed in refs]
 
 
 def _load(text: str) -> Article:

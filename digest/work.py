@@ -43,7 +43,7 @@ from pathlib import Path
 from digest.errors import DigestError
 from digest.models import Article
 from digest.store import _hash as store_hash
-from digest.store import _load as store_load
+from digest.store import load_hashed
 from digest.tables import CHUNK, StoreTable, select_in
 
 logger = logging.getLogger(__name__)
@@ -105,17 +105,11 @@ class WorkCache(StoreTable):
         (its file is read again) and not counted as a hit."""
         with self._lock:
             refs = self._get(kind, sorted(set(keys)))
-            try:
-                rows = select_in(self._db, "SELECT d.id, h.hash, d.data FROM article_data d JOIN article_hashes h "
-                                 "ON h.id = d.id WHERE d.id IN ({})", {article_id for article_id, _ in refs.values()})
-            except sqlite3.OperationalError:  # no store tables in this file (yet): nothing to load
-                rows = []
-            stored = {article_id: (hashed, data) for article_id, hashed, data in rows}
+            found = load_hashed(self._db, [tuple(ref) for ref in refs.values()])
             loaded: dict[str, Article] = {}
-            for key, (article_id, hashed) in refs.items():
-                row = stored.get(article_id)
-                if row and row[0] == hashed:
-                    loaded[key] = article = store_load(row[1])
+            for (key, (_, hashed)), article in zip(refs.items(), found):
+                if article:
+                    loaded[key] = article
                     self.hashed[id(article)] = (article, hashed)
             self.hits[kind] -= len(refs) - len(loaded)
             return loaded

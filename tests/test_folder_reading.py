@@ -3,6 +3,7 @@ digest's own output and store never walked into, and unchanged files taken from 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import yaml
@@ -93,6 +94,10 @@ def test_a_kept_file_whose_store_row_is_missing_or_changed_is_read_again(tmp_pat
     with WorkCache(path, NOW) as cache:
         again, _ = read_folder(folder, cache=cache)
         assert again == first and cache.hits["article"] == 1  # the edited row is not taken for the file
+    _keep(path, [first[1], replace(first[0], title="Another file with this id")])  # row 0 now holds another Article
+    with WorkCache(path, NOW) as cache:
+        again, _ = read_folder(folder, cache=cache)
+        assert again == first and cache.hits["article"] == 1  # its hash is not the kept one: the file is read again
 
 
 
@@ -129,8 +134,6 @@ def test_a_file_rewritten_with_its_size_and_mtime_or_replaced_by_another_is_read
 
 
 def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
-    from dataclasses import replace
-
     from digest.models import Block
     from digest.sources import kept
     from tests.conftest import make_article

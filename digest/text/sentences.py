@@ -137,7 +137,7 @@ def _continues(text: str, before: tuple[int, int], span: tuple[int, int]) -> boo
     tail = text[max(before[0], before[1] - _TAIL) : before[1]]
     if _LOWER_START.match(text, start, end) or _NEVER_FINAL.search(tail):
         return True
-    if ("”" in text[start:end] or '"' in text[start:end]) and _closes_quote(text[before[0] : before[1]], text[start:end]):
+    if ("”" in (piece := text[start:end]) or '"' in piece) and _closes_quote(text[before[0] : before[1]], piece):
         return True
     if _NUMBERED.search(tail) and text[start : start + 1].isdigit():
         return True
