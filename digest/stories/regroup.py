@@ -42,7 +42,7 @@ from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
-from digest.stories.rows import Rows, group_sums
+from digest.stories.rows import Rows, group_sums, indptr_of, positions
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -140,10 +140,8 @@ def _matrix(week: Week, old: np.ndarray, fresh: list[Features]):
 
 def _take(indptr: np.ndarray, arrays: list[np.ndarray], order: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Rows ``order`` of arrays laid out as a CSR matrix's values (``indptr``): the new indptr and arrays."""
-    lengths = np.diff(indptr)[order]
-    ends = np.cumsum(lengths)
-    at = np.repeat(indptr[:-1][order] - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
-    return np.concatenate([[0], ends]).astype(np.int64), [a[at] for a in arrays]
+    at, lengths = positions(indptr, order)
+    return indptr_of(lengths), [a[at] for a in arrays]
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
@@ -221,7 +219,7 @@ def _group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
     if not dedup.sparse_pays(matrix):
         return group_sums(matrix, group, groups)
     indicator = dedup._sparse(Rows(np.ones(len(group)), np.argsort(group, kind="stable"),
-                                   np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups))]), len(group)))
+                                   indptr_of(np.bincount(group, minlength=groups)), len(group)))
     summed = (indicator @ dedup._sparse(matrix)).tocsr()
     summed.sort_indices()
     return Rows(summed.data, summed.indices, summed.indptr, matrix.shape[1])

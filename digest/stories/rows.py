@@ -51,13 +51,17 @@ class Rows:
     def take(self, rows: np.ndarray) -> "Rows":
         """The rows ``rows`` (in that order, repeats allowed)."""
         at, lengths = positions(self.indptr, np.asarray(rows, dtype=np.int64))
-        return Rows(self.data[at], self.indices[at], np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-                    self.shape[1])
+        return Rows(self.data[at], self.indices[at], indptr_of(lengths), self.shape[1])
 
     def toarray(self) -> np.ndarray:
         dense = np.zeros(self.shape, dtype=self.data.dtype)
         dense[self.row_of(), self.indices] = self.data
         return dense
+
+
+def indptr_of(lengths: np.ndarray) -> np.ndarray:
+    """The ``indptr`` of rows ``lengths`` long, one after the other: 0, then the running sum."""
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
 
 
 def positions(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +121,7 @@ class _Inverted:
         self.row_ptr = np.searchsorted(rows, np.arange(shape[0] + 1))
         order = np.argsort(cols.astype(np.uint16) if shape[1] <= 1 << 16 else cols, kind="stable")  # 16 bits: a radix sort
         self.by_col_rows, self.by_col_values = rows[order], values[order]
-        self.col_ptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=shape[1]))])
+        self.col_ptr = indptr_of(np.bincount(cols, minlength=shape[1]))
 
     def products(self, block: np.ndarray) -> np.ndarray:
         """The dot products of rows ``block`` with every row over these columns: (len(block), n) dense."""
@@ -159,7 +163,7 @@ def group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, np.int64)
     sums = sequential_sums(matrix.data[order], np.diff(np.concatenate([starts, [len(keys)]])))
     owner, cols = np.divmod(keys[starts], width)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=groups))]).astype(np.int64)
+    indptr = indptr_of(np.bincount(owner, minlength=groups))
     return Rows(sums, cols, indptr, matrix.shape[1])
 
 
