@@ -96,11 +96,16 @@ def products_above(matrix: Rows, rows: np.ndarray, floor: float, dense_share: fl
         product = dense[block] @ dense.T
         product += rare.products(block)
         i, j = np.nonzero(product >= floor)
-        i, keep = block[i], j != block[i]
-        firsts.append(np.minimum(i[keep], j[keep]))
-        seconds.append(np.maximum(i[keep], j[keep]))
-    codes = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds))
-    return np.divmod(codes, n)
+        firsts.append(block[i])
+        seconds.append(j)
+    return unordered_pairs(np.concatenate(firsts), np.concatenate(seconds), n)
+
+
+def unordered_pairs(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (``i[k]``, ``j[k]``) of rows 0..n-1 with i != j, as (first, second) arrays, first < second,
+    each pair once, sorted."""
+    keep = i != j
+    return np.divmod(np.unique(np.minimum(i, j)[keep] * n + np.maximum(i, j)[keep]), n)
 
 
 def _split(matrix: Rows, common: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
