@@ -195,8 +195,7 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
     linked pair, the kept bounds of whole groups' pairs, and the exact averages of every other pair."""
     groups, inverse, size = np.unique(label, return_inverse=True, return_counts=True)
     summed = _group_sums(matrix, inverse.reshape(-1), len(groups))
-    sums = {g: (summed.indices[summed.indptr[k]:summed.indptr[k + 1]], summed.data[summed.indptr[k]:summed.indptr[k + 1]])
-            for k, g in enumerate(groups.tolist())}
+    sums = {g: summed.row(k) for k, g in enumerate(groups.tolist())}
     sizes = dict(zip(groups.tolist(), size.tolist()))
     pairs, strongest = _strongest(links, label, sums)
     last: dict[tuple[int, int], float] = {}

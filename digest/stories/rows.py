@@ -41,6 +41,11 @@ class Rows:
         self.data, self.indices, self.indptr = data, indices, indptr
         self.shape = (len(indptr) - 1, width)
 
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row ``i``'s columns and values (views)."""
+        start, stop = self.indptr[i], self.indptr[i + 1]
+        return self.indices[start:stop], self.data[start:stop]
+
     def lengths(self) -> np.ndarray:
         return np.diff(self.indptr)
 
