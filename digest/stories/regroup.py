@@ -42,7 +42,7 @@ from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
-from digest.stories.rows import Rows, group_sums, indptr_of, positions
+from digest.stories.rows import Rows, group_sums, indptr_of
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -132,16 +132,10 @@ def _matrix(week: Week, old: np.ndarray, fresh: list[Features]):
     order = old.copy()
     order[old < 0] = week.matrix.shape[0] + np.arange(len(fresh))
     indptr = np.concatenate([week.matrix.indptr, week.matrix.indptr[-1] + rows.indptr[1:]])
-    indptr, (tally, cols) = _take(indptr, [np.concatenate([week.tally, tally]),
-                                           np.concatenate([week.matrix.indices, rows.indices])], order)
+    counted = Rows(np.concatenate([week.tally, tally]), np.concatenate([week.matrix.indices, rows.indices]), indptr,
+                   width).take(order)  # the counts' matrix, in this run's row order
     norms = np.concatenate([week.norms, norms])[order]
-    return dedup.rebuilt(tally, cols, indptr, norms, idf, width), tally, norms, words, idf
-
-
-def _take(indptr: np.ndarray, arrays: list[np.ndarray], order: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Rows ``order`` of arrays laid out as a CSR matrix's values (``indptr``): the new indptr and arrays."""
-    at, lengths = positions(indptr, order)
-    return indptr_of(lengths), [a[at] for a in arrays]
+    return dedup.rebuilt(counted.data, counted.indices, counted.indptr, norms, idf, width), counted.data, norms, words, idf
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
