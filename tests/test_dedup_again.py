@@ -410,8 +410,16 @@ def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch
     found = [features.features_of(week, SETTINGS)[0] for week in weeks[:2]]
     _, state, _ = again.group_again(weeks[0], SETTINGS, found[0], None)
     assert not dedup.sparse_pays(again.unpack(state)[1].matrix)
-    numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
+    with monkeypatch.context() as numpy_only:
+        numpy_only.setattr(dedup, "_sparse", _refused)
+        numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
     monkeypatch.setattr(dedup, "_SPARSE_FROM", 0)
+    for module, name in ((dedup, "products_above"), (dedup, "dots"), (regroup, "group_sums")):
+        monkeypatch.setattr(module, name, _refused)  # scipy only: each path really ran
     scipy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
     assert not numpy_made[2].all_pairs and numpy_made[0] == scipy_made[0] and numpy_made[1] == scipy_made[1]
     assert sum(len(s.origins) > 1 for s in numpy_made[0]) > 10
+
+
+def _refused(*args, **kwargs):
+    raise AssertionError("the other way of computing the products was used")

@@ -62,8 +62,7 @@ class Queue:
         groups already joined, by their smallest row (``regroup``); ``last`` then holds upper bounds
         of their averages (exact ones for the pairs queued), and only those >= ``cohesion`` are queued."""
         if groups is None:
-            self.sums = {i: (matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]],
-                             matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]]) for i in range(matrix.shape[0])}
+            self.sums = {i: matrix.row(i) for i in range(matrix.shape[0])}
             self.size = dict.fromkeys(self.sums, 1)
             self.last = {(a, b): score for score, a, b in links}
             self.strongest: dict[int, dict[int, tuple[float, int, int]]] = {i: {} for i in self.sums}

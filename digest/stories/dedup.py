@@ -69,7 +69,7 @@ from digest.config import DedupSettings
 from digest.stories.average import average_link
 from digest.stories.copies import find_copies
 from digest.stories.features import Features, content_words, features_of
-from digest.stories.rows import Rows, dots, products_above, sequential_sums
+from digest.stories.rows import Rows, dots, products_above, sequential_sums, unordered_pairs
 from digest.models import Article, Merge, Origin, Story, stable_id
 
 _IDF_MIN_DOCUMENTS = 50
@@ -234,8 +234,7 @@ def fresh_candidates(matrix: Rows, rows: np.ndarray, floor: float) -> tuple[np.n
     product = _sparse(matrix)
     found = (product[rows] @ product.T).tocoo()
     hit = found.data >= floor
-    i, j, n = rows[found.row[hit]].astype(np.int64), found.col[hit].astype(np.int64), matrix.shape[0]
-    return np.divmod(np.unique(np.minimum(i, j)[i != j] * n + np.maximum(i, j)[i != j]), n)
+    return unordered_pairs(rows[found.row[hit]].astype(np.int64), found.col[hit].astype(np.int64), matrix.shape[0])
 
 
 def fresh_cosines(matrix: Rows, first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
-from digest.stories.rows import Rows, group_sums
+from digest.stories.rows import Rows, group_sums, indptr_of
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -132,18 +132,10 @@ def _matrix(week: Week, old: np.ndarray, fresh: list[Features]):
     order = old.copy()
     order[old < 0] = week.matrix.shape[0] + np.arange(len(fresh))
     indptr = np.concatenate([week.matrix.indptr, week.matrix.indptr[-1] + rows.indptr[1:]])
-    indptr, (tally, cols) = _take(indptr, [np.concatenate([week.tally, tally]),
-                                           np.concatenate([week.matrix.indices, rows.indices])], order)
+    counted = Rows(np.concatenate([week.tally, tally]), np.concatenate([week.matrix.indices, rows.indices]), indptr,
+                   width).take(order)  # the counts' matrix, in this run's row order
     norms = np.concatenate([week.norms, norms])[order]
-    return dedup.rebuilt(tally, cols, indptr, norms, idf, width), tally, norms, words, idf
-
-
-def _take(indptr: np.ndarray, arrays: list[np.ndarray], order: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Rows ``order`` of arrays laid out as a CSR matrix's values (``indptr``): the new indptr and arrays."""
-    lengths = np.diff(indptr)[order]
-    ends = np.cumsum(lengths)
-    at = np.repeat(indptr[:-1][order] - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
-    return np.concatenate([[0], ends]).astype(np.int64), [a[at] for a in arrays]
+    return dedup.rebuilt(counted.data, counted.indices, counted.indptr, norms, idf, width), counted.data, norms, words, idf
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
@@ -197,8 +189,7 @@ def _resume(matrix, links, label: np.ndarray, week: Week, now: np.ndarray, whole
     linked pair, the kept bounds of whole groups' pairs, and the exact averages of every other pair."""
     groups, inverse, size = np.unique(label, return_inverse=True, return_counts=True)
     summed = _group_sums(matrix, inverse.reshape(-1), len(groups))
-    sums = {g: (summed.indices[summed.indptr[k]:summed.indptr[k + 1]], summed.data[summed.indptr[k]:summed.indptr[k + 1]])
-            for k, g in enumerate(groups.tolist())}
+    sums = {g: summed.row(k) for k, g in enumerate(groups.tolist())}
     sizes = dict(zip(groups.tolist(), size.tolist()))
     pairs, strongest = _strongest(links, label, sums)
     last: dict[tuple[int, int], float] = {}
@@ -221,7 +212,7 @@ def _group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
     if not dedup.sparse_pays(matrix):
         return group_sums(matrix, group, groups)
     indicator = dedup._sparse(Rows(np.ones(len(group)), np.argsort(group, kind="stable"),
-                                   np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups))]), len(group)))
+                                   indptr_of(np.bincount(group, minlength=groups)), len(group)))
     summed = (indicator @ dedup._sparse(matrix)).tocsr()
     summed.sort_indices()
     return Rows(summed.data, summed.indices, summed.indptr, matrix.shape[1])

@@ -41,6 +41,11 @@ class Rows:
         self.data, self.indices, self.indptr = data, indices, indptr
         self.shape = (len(indptr) - 1, width)
 
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row ``i``'s columns and values (views)."""
+        start, stop = self.indptr[i], self.indptr[i + 1]
+        return self.indices[start:stop], self.data[start:stop]
+
     def lengths(self) -> np.ndarray:
         return np.diff(self.indptr)
 
@@ -51,13 +56,17 @@ class Rows:
     def take(self, rows: np.ndarray) -> "Rows":
         """The rows ``rows`` (in that order, repeats allowed)."""
         at, lengths = positions(self.indptr, np.asarray(rows, dtype=np.int64))
-        return Rows(self.data[at], self.indices[at], np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-                    self.shape[1])
+        return Rows(self.data[at], self.indices[at], indptr_of(lengths), self.shape[1])
 
     def toarray(self) -> np.ndarray:
         dense = np.zeros(self.shape, dtype=self.data.dtype)
         dense[self.row_of(), self.indices] = self.data
         return dense
+
+
+def indptr_of(lengths: np.ndarray) -> np.ndarray:
+    """The ``indptr`` of rows ``lengths`` long, one after the other: 0, then the running sum."""
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
 
 
 def positions(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -92,11 +101,16 @@ def products_above(matrix: Rows, rows: np.ndarray, floor: float, dense_share: fl
         product = dense[block] @ dense.T
         product += rare.products(block)
         i, j = np.nonzero(product >= floor)
-        i, keep = block[i], j != block[i]
-        firsts.append(np.minimum(i[keep], j[keep]))
-        seconds.append(np.maximum(i[keep], j[keep]))
-    codes = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds))
-    return np.divmod(codes, n)
+        firsts.append(block[i])
+        seconds.append(j)
+    return unordered_pairs(np.concatenate(firsts), np.concatenate(seconds), n)
+
+
+def unordered_pairs(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (``i[k]``, ``j[k]``) of rows 0..n-1 with i != j, as (first, second) arrays, first < second,
+    each pair once, sorted."""
+    keep = i != j
+    return np.divmod(np.unique(np.minimum(i, j)[keep] * n + np.maximum(i, j)[keep]), n)
 
 
 def _split(matrix: Rows, common: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
@@ -117,7 +131,7 @@ class _Inverted:
         self.row_ptr = np.searchsorted(rows, np.arange(shape[0] + 1))
         order = np.argsort(cols.astype(np.uint16) if shape[1] <= 1 << 16 else cols, kind="stable")  # 16 bits: a radix sort
         self.by_col_rows, self.by_col_values = rows[order], values[order]
-        self.col_ptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=shape[1]))])
+        self.col_ptr = indptr_of(np.bincount(cols, minlength=shape[1]))
 
     def products(self, block: np.ndarray) -> np.ndarray:
         """The dot products of rows ``block`` with every row over these columns: (len(block), n) dense."""
@@ -159,7 +173,7 @@ def group_sums(matrix: Rows, group: np.ndarray, groups: int) -> Rows:
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, np.int64)
     sums = sequential_sums(matrix.data[order], np.diff(np.concatenate([starts, [len(keys)]])))
     owner, cols = np.divmod(keys[starts], width)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=groups))]).astype(np.int64)
+    indptr = indptr_of(np.bincount(owner, minlength=groups))
     return Rows(sums, cols, indptr, matrix.shape[1])
 
 
