@@ -222,14 +222,17 @@ class StatementMatcher:
         return agreed(self.anchors[m] for m in members) | pairs, core
 
     def same(self, i: int, j: int) -> bool:
-        clause = self.clause_score(i, j) >= self.clause_threshold
         if self.similar is None:
-            return self._same(i, j) or clause
+            return self._same(i, j) or self._clause(i, j)
         cosine = float(self.similar[i, j])
-        if cosine < self.veto and self.score(i, j) < self.unvetoed and not clause:  # clause_threshold: strong too
-            return False
-        return self._same(i, j) or clause or (cosine >= self.paraphrase and bool(self.anchors[i] & self.anchors[j])
+        if cosine < self.veto and self.score(i, j) < self.unvetoed:  # vetoed: only a clause pair (strong too) stands
+            return self._clause(i, j)
+        return self._same(i, j) or self._clause(i, j) or (cosine >= self.paraphrase and bool(self.anchors[i] & self.anchors[j])
                                     and not self._other_numbers(i, j))
+
+    def _clause(self, i: int, j: int) -> bool:
+        """A clause of each matches (``clause_threshold``); scored only when the sentences did not."""
+        return self.clause_score(i, j) >= self.clause_threshold
 
     def _other_numbers(self, i: int, j: int) -> bool:
         """Both sentences state numbers and none in common ("dropped more than 1,800 points" and "both fell
