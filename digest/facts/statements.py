@@ -173,10 +173,10 @@ class StatementMatcher:
     def clause_score(self, i: int, j: int) -> float:
         """The best IDF-weighted Dice of a clause of ``i`` and a clause of ``j`` that share a rare word and an
         anchor (the same tests ``_same`` makes of sentences; 0.0 if none, or if neither sentence cuts)."""
-        left = self.clauses[i] or [(self.sets[i], self.plain[i], self.anchors[i])]
-        right = self.clauses[j] or [(self.sets[j], self.plain[j], self.anchors[j])]
         if not (self.clauses[i] or self.clauses[j]):
             return 0.0
+        left = self.clauses[i] or [(self.sets[i], self.plain[i], self.anchors[i])]
+        right = self.clauses[j] or [(self.sets[j], self.plain[j], self.anchors[j])]
         best = 0.0
         for words_a, plain_a, anchors_a in left:
             for words_b, plain_b, anchors_b in right:
@@ -190,13 +190,13 @@ class StatementMatcher:
         return best
 
     def _dice(self, a: frozenset[str], b: frozenset[str]) -> float:
-        shared = math.fsum(self.idf[w] for w in a & b)
+        shared = math.fsum(self.idf[w] for w in a & b)  # fsum: order-free
         both = math.fsum(self.idf[w] for w in a) + math.fsum(self.idf[w] for w in b)
         return 2 * shared / both if both else 0.0
 
     def score(self, i: int, j: int) -> float:
         """IDF-weighted Dice overlap of the two sentences' words."""
-        return self._dice(self.sets[i], self.sets[j])  # fsum: order-free
+        return self._dice(self.sets[i], self.sets[j])
 
     def candidates(self) -> list[tuple[int, int]]:
         """Pairs sharing at least ``min_rare`` rare words: the only ones ``same`` can accept."""
