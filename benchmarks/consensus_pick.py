@@ -49,6 +49,7 @@ are unique in a story and ``split`` follows the held-out rule.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -145,13 +146,20 @@ _WORDS = {word: n for n, word in enumerate(("one", "two", "three", "four", "five
                                              "ten", "eleven", "twelve"), start=1)}
 
 
-def _texts(data: Path, story: dict, kind: str) -> dict[str, str]:
-    """Source name -> its text ("0".."2" for NeuS; outlet domain -> its headlines for Emergent), lower-cased."""
+@functools.lru_cache(maxsize=None)
+def _rows_by_id(data: Path, kind: str) -> dict[str, dict]:
+    """Every NeuS row or Emergent claim by its id, read once for all of a gold's stories."""
     if kind == "neus":
         rows = _lines(data / "neus_allsides" / "test.jsonl") + _lines(data / "neus_allsides" / "val.jsonl")
-        row = next(r for r in rows if r["id"] == story["id"])
+        return {r["id"]: r for r in reversed(rows)}  # the first row of an id, as a scan finds it
+    return {r["claim_id"]: r for r in reversed(_lines(data / "emergent" / "emergent_claims.jsonl"))}
+
+
+def _texts(data: Path, story: dict, kind: str) -> dict[str, str]:
+    """Source name -> its text ("0".."2" for NeuS; outlet domain -> its headlines for Emergent), lower-cased."""
+    row = _rows_by_id(data, "neus" if kind == "neus" else "emergent")[story["id"]]
+    if kind == "neus":
         return {str(i): anyascii(a["text"]).lower() for i, a in enumerate(row["source_articles"])}
-    row = next(r for r in _lines(data / "emergent" / "emergent_claims.jsonl") if r["claim_id"] == story["id"])
     texts: dict[str, str] = {}
     for a in row["articles"]:
         domain = a["source"].removeprefix("www.")

@@ -3,6 +3,8 @@ Each test fails without its rule."""
 
 from __future__ import annotations
 
+import numpy
+
 from digest.facts.clauses import clauses
 from digest.facts.statements import StatementMatcher
 
@@ -14,6 +16,12 @@ _REGATTA = [
     "Weather on the bay was calm for the regatta.",
     "The regatta ended before dark on Sunday.",
 ]
+_FRIGATE = ["About 1,200 people gathered at the harbour park on Sunday, where the Royal Navy band played a "
+            "farewell concert for the frigate, while police closed three streets near the old customs house and "
+            "diverted buses through the industrial estate toward the motorway junction.",
+            "Thousands of spectators lined the quay at dawn with flags, picnic hampers and folding chairs, as the "
+            "Royal Navy band played a farewell concert for the frigate, before crowds moved on to fireworks, food "
+            "stalls and a funfair over the marina in the evening.", *_REGATTA]
 
 
 def test_a_long_sentence_is_cut_into_clauses_never_inside_a_number_or_a_quote():
@@ -31,15 +39,17 @@ def test_a_short_piece_stays_with_the_clause_before_it_and_a_short_sentence_is_o
 
 
 def test_one_fact_in_a_clause_of_each_source_s_long_sentence_is_a_match():
-    texts = ["About 1,200 people gathered at the harbour park on Sunday, where the Royal Navy band played a "
-             "farewell concert for the frigate, while police closed three streets near the old customs house and "
-             "diverted buses through the industrial estate toward the motorway junction.",
-             "Thousands of spectators lined the quay at dawn with flags, picnic hampers and folding chairs, as the "
-             "Royal Navy band played a farewell concert for the frigate, before crowds moved on to fireworks, food "
-             "stalls and a funfair over the marina in the evening.", *_REGATTA]
-    matcher = StatementMatcher(texts)
+    matcher = StatementMatcher(_FRIGATE)
     assert matcher.score(0, 1) < matcher.threshold  # the whole sentences' other facts dilute them
     assert matcher.clause_score(0, 1) >= matcher.clause_threshold
+    assert matcher.same(0, 1)
+
+
+def test_the_paraphrase_veto_spares_a_clause_pair():
+    # a low cosine (the model's, here given) refuses a pair of weak word evidence; a clause pair is strong
+    low = numpy.full((len(_FRIGATE), len(_FRIGATE)), 0.1)
+    matcher = StatementMatcher(_FRIGATE, similar=low)
+    assert matcher.score(0, 1) < matcher.unvetoed and low[0, 1] < matcher.veto
     assert matcher.same(0, 1)
 
 

@@ -516,3 +516,10 @@ def test_a_kind_of_people_larger_than_the_whole_is_still_a_dispute(second):
     facts = _headlines(["The stampede at the shrine killed 60 people, officials said on Friday.",
                         f"The stampede at the shrine {second}, officials said on Friday."])
     assert [f.text for f in facts if f.status == "disputed"] == ["Killed"]
+
+
+def test_a_size_has_no_period_so_two_values_are_a_dispute():
+    # a specification is no figure of a quarter or a year: two values of it are a dispute, not two periods
+    facts = _headlines(["Apple Watch to feature 512MB of RAM, report says",
+                        "Apple Watch will feature 2GB of RAM, report says"])
+    assert [(f.status, f.text) for f in facts] == [("disputed", "RAM")]

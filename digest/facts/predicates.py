@@ -94,25 +94,29 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
         found = _nearest([e for e in EVENTS if e[0] == key], before, after)
         return key, found[1] if found else next(e[1] for e in EVENTS if e[0] == key)
     if plain in PEOPLE_LIKE or plain == "people" or not plain:
-        found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)  # its own words first
-        return found if found else ("", "")
+        return _own_event(written, before, after) or ("", "")
     if plain in _PERPETRATORS:  # "police killed five attackers": not the victims' toll (NeuS val-131)
-        found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
+        found = _own_event(written, before, after)
         return (f"attackers {found[0]}", f"{plain.capitalize()} {found[1].lower()}") if found else ("", "")  # one slot
     if re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters" (not "wrists"): people when an event names them
-        found = _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
+        found = _own_event(written, before, after)
         if found:
             return found
     if plain == "jobs":  # jobs, or the workers, employees and staff holding them (``quantities.SAME_NOUN``)
         found = _nearest(_JOB_CUTS, before, after)
         if not found and _STAFF.search(written):  # the workers' own event (three words either side), not a clause's
-            found = _nearest(EVENTS, "", written) or _nearest(EVENTS, " ".join(before.split()[-3:]), " ".join(after.split()[:3]))
+            found = _own_event(written, " ".join(before.split()[-3:]), " ".join(after.split()[:3]))
         if found:  # "laid off 1,500 workers" and "cutting 1,200 jobs" are one slot; "three workers were killed" are dead
             return found
     if plain in _CONTESTED and _WON.search(before):  # "took 156 seats", "projected to win 157 seats"
         return plain, f"{plain.capitalize()} won"
     verb = done or _verb(before, after) or _state(before, after)
     return (plain, f"{plain.capitalize()} {verb}") if verb else ("", "")
+
+
+def _own_event(written: str, before: str, after: str) -> tuple[str, str] | None:
+    """The event a count of people names in its own words ("two workers were killed") or, failing that, near it."""
+    return _nearest(EVENTS, "", written) or _nearest(EVENTS, before, after)
 
 
 _RECOVERED = re.compile(r"\b(?:recover|found|pull|retriev|discover|unearth|exhum)", re.IGNORECASE)  # not "governing bodies"

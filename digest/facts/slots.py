@@ -231,8 +231,8 @@ def _other_people(groups: list[list[tuple[str, _Claims]]]) -> bool:
     killed" names none and may differ, and "1,500 workers" and "1,200 jobs" are one slot."""
     if len(groups) != 2 or groups[0][0][1][0][1].kind != "count":
         return False
-    named = [{_PEOPLE_NOUN.search(f.text)[0].lower() if _PEOPLE_NOUN.search(f.text) else "" for _, items in g
-              for _, f in items} for g in groups]
+    named = [{m[0].lower() if (m := _PEOPLE_NOUN.search(f.text)) else "" for _, items in g for _, f in items}
+             for g in groups]
     generic = [n <= _ANYONE for n in named]
     specific = [bool(n) and not n & _ANYONE and n <= predicates.PEOPLE_LIKE for n in named]
     value = [g[0][1][0][1].value for g in groups]

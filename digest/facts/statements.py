@@ -173,10 +173,10 @@ class StatementMatcher:
     def clause_score(self, i: int, j: int) -> float:
         """The best IDF-weighted Dice of a clause of ``i`` and a clause of ``j`` that share a rare word and an
         anchor (the same tests ``_same`` makes of sentences; 0.0 if none, or if neither sentence cuts)."""
-        left = self.clauses[i] or [(self.sets[i], self.plain[i], self.anchors[i])]
-        right = self.clauses[j] or [(self.sets[j], self.plain[j], self.anchors[j])]
         if not (self.clauses[i] or self.clauses[j]):
             return 0.0
+        left = self.clauses[i] or [(self.sets[i], self.plain[i], self.anchors[i])]
+        right = self.clauses[j] or [(self.sets[j], self.plain[j], self.anchors[j])]
         best = 0.0
         for words_a, plain_a, anchors_a in left:
             for words_b, plain_b, anchors_b in right:
@@ -190,13 +190,13 @@ class StatementMatcher:
         return best
 
     def _dice(self, a: frozenset[str], b: frozenset[str]) -> float:
-        shared = math.fsum(self.idf[w] for w in a & b)
+        shared = math.fsum(self.idf[w] for w in a & b)  # fsum: order-free
         both = math.fsum(self.idf[w] for w in a) + math.fsum(self.idf[w] for w in b)
         return 2 * shared / both if both else 0.0
 
     def score(self, i: int, j: int) -> float:
         """IDF-weighted Dice overlap of the two sentences' words."""
-        return self._dice(self.sets[i], self.sets[j])  # fsum: order-free
+        return self._dice(self.sets[i], self.sets[j])
 
     def candidates(self) -> list[tuple[int, int]]:
         """Pairs sharing at least ``min_rare`` rare words: the only ones ``same`` can accept."""
@@ -222,14 +222,17 @@ class StatementMatcher:
         return agreed(self.anchors[m] for m in members) | pairs, core
 
     def same(self, i: int, j: int) -> bool:
-        clause = self.clause_score(i, j) >= self.clause_threshold
         if self.similar is None:
-            return self._same(i, j) or clause
+            return self._same(i, j) or self._clause(i, j)
         cosine = float(self.similar[i, j])
-        if cosine < self.veto and self.score(i, j) < self.unvetoed and not clause:  # clause_threshold: strong too
-            return False
-        return self._same(i, j) or clause or (cosine >= self.paraphrase and bool(self.anchors[i] & self.anchors[j])
+        if cosine < self.veto and self.score(i, j) < self.unvetoed:  # vetoed: only a clause pair (strong too) stands
+            return self._clause(i, j)
+        return self._same(i, j) or self._clause(i, j) or (cosine >= self.paraphrase and bool(self.anchors[i] & self.anchors[j])
                                     and not self._other_numbers(i, j))
+
+    def _clause(self, i: int, j: int) -> bool:
+        """A clause of each matches (``clause_threshold``); scored only when the sentences did not."""
+        return self.clause_score(i, j) >= self.clause_threshold
 
     def _other_numbers(self, i: int, j: int) -> bool:
         """Both sentences state numbers and none in common ("dropped more than 1,800 points" and "both fell
