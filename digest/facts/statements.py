@@ -113,15 +113,15 @@ and 28). Stemming by Snowball before the six-letter cut ("plunged"/"plunging" me
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 
-from anyascii import anyascii
-
 from digest.facts import claims, clauses, fragments, names
+from digest.facts.anchors import adjacent as _adjacent, anchors as _anchors, compounds as _compounds
+from digest.facts.anchors import names_of as _names, numbers as _numbers, runs as _runs
 from digest.facts.said import Said
+from digest.facts.speakers import speaker
 from digest.models import Fact
 
 IDF_PRIOR = 20  # pseudo-sentences: in a two-article story a shared word is not thereby common
@@ -280,54 +280,6 @@ class StatementMatcher:
         return self.score(i, j) >= (self.run_threshold if weak else self.threshold)
 
 
-def _numbers(text: str) -> frozenset[float]:
-    """The numbers a sentence states ("1,900" -> 1900, "7%" -> 7), years left out ("2020" dates a sentence, it
-    states no figure); ``_other_numbers`` takes two within 5 % for one ("15M", "15.4M")."""
-    found = re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", text)
-    years = {n for n in found if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2099}
-    return frozenset(float(n.replace(",", "")) for n in found if n not in years)
-
-
-def _names(text: str, previous: str | None, canon: Mapping[str, str]) -> set[str]:
-    found = names.names_in(text) or (names.names_in(previous) if previous else ())
-    return {canon.get(n.norm, n.norm) for n in found}
-
-
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
-
-
-def _anchors(text: str, bag: list[str], rare: frozenset[str]) -> frozenset[str]:
-    """Numbers, pairs of adjacent rare words inside quotation marks (the same words quoted), and
-    any three content words quoted in a row: two sources quoting one passage ("acknowledged that
-    they deliberately unplugged the freezer") report one statement, however common its words."""
-    numbers = {f"#{w}" for w in bag if w.isdigit()}
-    quoted = [names.stems(a or b) for a, b in _QUOTED.findall(text)]
-    pairs = {f"^{a} {b}" for words in quoted for a, b in zip(words, words[1:]) if a in rare and b in rare}
-    runs = {f"~{' '.join(words[k:k + 3])}" for words in quoted for k in range(len(words) - 2)}
-    return frozenset(numbers | pairs | runs)
-
-
-def _compounds(text: str) -> frozenset[str]:
-    """Hyphenated compounds of three or more words ("pay-as-you-go", "cap-and-trade"): a term of art
-    two sources both write names one thing; ``StatementMatcher`` keeps only the story's rare ones."""
-    return frozenset(f"-{w.lower()}" for w in re.findall(r"\b[A-Za-z]+(?:-[A-Za-z]+){2,}\b", text))
-
-
-def _runs(bag: list[str], rare: frozenset[str], least: int) -> frozenset[str]:
-    """Three content words in a row, ``least`` of them rare in the story ("foray into generative artificial
-    intelligence" is the topic, not a fact), in a sentence of six content words or more (in "Netflix is using
-    generative AI." the run is the whole claim); ``StatementMatcher`` keeps only the story's rare runs."""
-    if len(bag) < 6:
-        return frozenset()
-    return frozenset(f"={' '.join(bag[k:k + 3])}" for k in range(len(bag) - 2) if len(set(bag[k:k + 3]) & rare) >= least)
-
-
-def _adjacent(text: str, rare: frozenset[str]) -> frozenset[str]:
-    """Pairs of rare words next to each other, no word between ("interactive ads", not "interact with ads")."""
-    words = [w[:6] for w in re.findall(r"[a-z0-9]+", anyascii(text).lower())]
-    return frozenset(f"^{a} {b}" for a, b in zip(words, words[1:]) if a in rare and b in rare)
-
-
 def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str, str], encoder=None) -> list[Fact]:
     """Consensus lines quoting one source's sentence; sentences with figures only support.
     ``encoder`` (``paraphrase.Encoder``): pair sentences by meaning as well as by words."""
@@ -359,30 +311,6 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         who = speaker(pool[seed].text, before[seed])
         facts.append(Fact("consensus", pool[seed].text, origins, total, (), tuple(pool[m].evidence for m in members),
                           f"said by {who}" if who else ""))
-
-
-_SAY = re.compile(r"\b(?:said|says|say|told|added|stressed|emphasi[sz]ed|noted|explained|argued|revealed|"
-                  r"put it|according to|reassured)\b", re.IGNORECASE)
-_PRONOUN_SAYS = re.compile(r"\b(?:he|she|they)\s+(?:said|says|added|told|noted)\b|\b(?:said|says)\s+(?:he|she)\b", re.I)
-
-
-def speaker(text: str, previous: str | None) -> str:
-    """Who a quotation is from: the name next to a saying verb ("Ted Sarandos said", "said Ted
-    Sarandos"), else, for "he said" or a paragraph that is only a quotation, the last name (outside
-    quotes) of the sentences before; "" if none or no quote."""
-    if not _QUOTED.search(text):
-        return ""
-    says = [m.start() for m in _SAY.finditer(text)]
-    outside = re.sub(r"“[^”]*”|\"[^\"]*\"", lambda m: "q" + " " * (len(m[0]) - 1), text)  # names inside the quote said nothing
-    found = [(n, outside.find(n.text)) for n in names.names_in(outside)]
-    near = [(min(abs(at - s) for s in says), n.text) for n, at in found if at >= 0 and says]
-    if near:
-        return min(near)[1]
-    whole_quote = not outside.strip(" q.,")  # a paragraph that is only a quotation
-    if (_PRONOUN_SAYS.search(outside) or whole_quote) and previous:
-        earlier = names.names_in(re.sub(r"“[^”]*”|\"[^\"]*\"", " ", previous))
-        return earlier[-1].text if earlier else ""
-    return ""
 
 
 def _pool(said: list[Said]) -> tuple[list[Said], list[str | None], list[str | None]]:
