@@ -1,12 +1,14 @@
 """How well do pair scores separate sentences stating one gold fact from other cross-source pairs?
 
-    python3 benchmarks/statement_pairs.py DATA_PATH [--gold FILE|all] [--missed]
+    python3 benchmarks/statement_pairs.py DATA_PATH [--gold FILE|all] [--only neus|emergent] [--missed]
 
 Tuning halves only (``split: tuning``; held-out stories are never read). For each required consensus
 fact of a gold story, the pool sentences (``statements._pool``) of its sources holding one of its
 ``match`` alternatives are its sentences; a pair of them from two sources is a positive. Every other
 pair of sentences of two different sources of the story is a negative. Each score is reported as AUC
 (the chance a positive outranks a negative) and as precision at 50 % and 75 % of the positives.
+``--only``: the NeuS stories (three outlets' leads) or the Emergent claims (many outlets' headlines, where
+one fact gives dozens of positives) alone.
 
 Scores: ``words`` (IDF-weighted Dice of whole sentences, ``StatementMatcher.score``), ``clause words``
 (``StatementMatcher.clause_score``: gated by shared anchors and rare words, else 0), ``cosine`` (WordLlama
@@ -39,8 +41,8 @@ from digest.facts import claims, clauses, consensus, fragments, statements  # no
 from digest.facts.consensus import find_facts  # noqa: E402
 
 
-def tuning_stories(data: Path, files) -> list[tuple[dict, object]]:
-    golds = {str(s["id"]): s for s in nfe.load_golds(files) if s["split"] == "tuning"}
+def tuning_stories(data: Path, files, only: str = "") -> list[tuple[dict, object]]:
+    golds = {str(s["id"]): s for s in nfe.load_golds(files) if s["split"] == "tuning" and only in ("", s["data"])}
     stories = nfe.neus_stories(data, {i for i, s in golds.items() if s["data"] == "neus"})
     stories |= ce.emergent_stories(data, {i for i, s in golds.items() if s["data"] == "emergent"})
     return [(golds[i], stories[i]) for i in golds]
@@ -163,10 +165,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
     parser.add_argument("--gold", default="all")
+    parser.add_argument("--only", choices=("neus", "emergent"), default="")
     parser.add_argument("--missed", action="store_true")
     args = parser.parse_args()
     encoder = ce.matcher(False).encoder
-    rows = tuning_stories(args.data, nfe.gold_files(args.gold))
+    rows = tuning_stories(args.data, nfe.gold_files(args.gold), args.only)
     measure(rows, encoder, missed_facts(rows, encoder) if args.missed else {})
     return 0
 
