@@ -8,7 +8,7 @@ import pytest
 
 from conftest import make_article
 from digest.config import ConsensusSettings
-from digest.facts import paraphrase
+from digest.facts import names, paraphrase
 from digest.facts.consensus import find_facts
 from digest.models import Block, Origin, Story
 
@@ -54,3 +54,20 @@ def test_a_third_source_naming_the_same_person_for_another_fact_does_not_join(en
     story = _story(WON, VICTORY, "Sen. Maria Lopez will visit schools in Oregon next month, her office said.")
     assert _statements(find_facts(story, ON, encoder=encoder)) == [(2, VICTORY)]  # the name, cosine 0.61: no
 
+
+
+def test_a_name_after_a_title_inside_a_run_is_the_name_alone():
+    # "Republican Senator Rand Paul" and "Sen. Rand Paul" are one name, so an anchor two sources share
+    found = [[n.norm for n in names.names_in(t)] for t in (
+        "YouTube suspended Republican Senator Jo Harlan for seven days on Tuesday.",
+        "Sen. Jo Harlan has been suspended from YouTube for a week.",
+        "House Judiciary Committee Chairman Jerry Nadler said it.", "It was UK Prime Minister Anna Lind.")]
+    assert found == [["jo harlan"], ["jo harlan"], ["jerry nadler"], ["anna lind"]]
+    assert [[n.norm for n in names.names_in(t)] for t in ("It was Vice President.", "They met President Trump.")] == [[], []]
+
+
+def test_sources_naming_one_person_with_different_titles_state_one_fact():
+    first = "The video app suspended Republican Senator Jo Harlan for seven days over a video about masks."
+    second = "Sen. Jo Harlan, who posted a video claiming masks do not work, has been suspended for a week."
+    story = _story(first, second, "Officials gave no further details.")
+    assert [count for count, _ in _statements(find_facts(story, ON))] == [2]  # words alone: the name is the anchor
