@@ -71,3 +71,15 @@ def test_sources_naming_one_person_with_different_titles_state_one_fact():
     second = "Sen. Jo Harlan, who posted a video claiming masks do not work, has been suspended for a week."
     story = _story(first, second, "Officials gave no further details.")
     assert [count for count, _ in _statements(find_facts(story, ON))] == [2]  # words alone: the name is the anchor
+
+
+def test_two_different_quotations_of_one_speaker_are_two_statements(encoder):
+    first = ("“The framers gave us a clear remedy for a governor who breaks his oath,” House Rules Committee "
+             "Chairman Jo Harlan said on Tuesday.")
+    second = ("\"Today, in service to our duty to the state charter, the House Rules Committee is introducing two "
+              "articles against the governor,\" House Rules Committee Chairman Jo Harlan said on Tuesday.")
+    story = _story(first, second, "Officials gave no further details.")
+    assert _statements(find_facts(story, ON, encoder=encoder)) == []
+    same = "“The framers gave us a clear remedy for a governor who breaks his oath,” Harlan told reporters on Tuesday."
+    assert [n for n, _ in _statements(find_facts(_story(first, same, "Officials gave no further details."), ON,
+                                                 encoder=encoder))] == [2]  # one passage quoted: one statement

@@ -66,3 +66,9 @@ def adjacent(text: str, rare: frozenset[str]) -> frozenset[str]:
     """Pairs of rare words next to each other, no word between ("interactive ads", not "interact with ads")."""
     words = [w[:6] for w in re.findall(r"[a-z0-9]+", anyascii(text).lower())]
     return frozenset(f"^{a} {b}" for a, b in zip(words, words[1:]) if a in rare and b in rare)
+
+
+def speech(text: str) -> bool:
+    """Does the sentence quote speech: a quotation of more than three content words (a shorter one is a term in
+    scare quotes, as ``fragments`` reads it)? Two such sentences sharing no quoted run say two things."""
+    return any(len(names.stems(a or b)) > 3 for a, b in QUOTED.findall(text))
