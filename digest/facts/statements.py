@@ -128,6 +128,8 @@ from itertools import combinations
 from digest.facts import claims, clauses, fragments, names
 from digest.facts.anchors import adjacent as _adjacent, anchors as _anchors, compounds as _compounds
 from digest.facts.anchors import names_of as _names, numbers as _numbers, runs as _runs, speech
+from digest.facts.members import best_seed as _best_seed, joiners as _joiners, members_of as _members
+from digest.facts.members import pool_of as _pool
 from digest.facts.said import Said
 from digest.facts.speakers import speaker
 from digest.models import Fact
@@ -329,53 +331,3 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
         who = speaker(pool[seed].text, before[seed])
         facts.append(Fact("consensus", pool[seed].text, origins, total, (), tuple(pool[m].evidence for m in members),
                           f"said by {who}" if who else ""))
-
-
-def _pool(said: list[Said]) -> tuple[list[Said], list[str | None], list[str | None]]:
-    """Prose statements (no questions, no lead-ins ending in ':'), the sentence before each, and
-    the (up to) three sentences before each, where a speaker named earlier is found."""
-    pool, previous, before, recent = [], [], [], []
-    for s in said:
-        recent = [r for r in recent if r.article_id == s.article_id][-3:]
-        if s.kind in ("paragraph", "bullet") and not s.text.rstrip().endswith(("?", ":")):
-            pool.append(s)
-            previous.append(recent[-1].text if recent else None)
-            before.append(" ".join(r.text for r in recent) or None)
-        recent.append(s)
-    return pool, previous, before
-
-
-def _best_seed(pool: list[Said], links: dict[int, list[int]], used: set[int], matcher,
-               unfit: frozenset[int] | set[int] = frozenset()) -> int | None:
-    """The sentence with most free linked sources; never a fragment (``unfit``), which may still support."""
-    def key(i: int):
-        free = [j for j in links[i] if j not in used]
-        support = math.fsum(matcher.score(i, j) for j in free)
-        return -len({pool[j].source for j in free}), -support, len(pool[i].text), pool[i].text
-
-    free = [i for i in range(len(pool)) if i not in used and i not in unfit]
-    return min(free, key=key) if free else None
-
-
-def _members(pool: list[Said], seed: int, linked: list[int], matcher) -> list[int]:
-    """The seed and, from every other source, its best-matching sentence."""
-    best: dict[str, int] = {}
-    for j in sorted(linked, key=lambda j: (-matcher.score(seed, j), pool[j].text)):
-        best.setdefault(pool[j].source, j)
-    return [seed, *best.values()]
-
-
-def _joiners(pool: list[Said], members: list[int], matcher: StatementMatcher) -> list[int]:
-    """Stage two: from each source the fact lacks, its best sentence holding one of the fact's keys
-    and ``min_rare`` of its core words (``StatementMatcher.keys``) or close in meaning (``close``), if it
-    reaches ``join_threshold``."""
-    counted = {pool[m].source for m in members}
-    keys, core = matcher.keys(members)
-    best: dict[str, tuple[float, int]] = {}
-    for j, said in enumerate(pool):
-        if (said.source not in counted and (matcher.anchors[j] | matcher.pairs[j]) & keys
-                and (len(matcher.plain[j] & core) >= matcher.min_rare or matcher.close(members, j))):
-            score = max(matcher.score(m, j) for m in members)
-            if score >= matcher.join_threshold and score > best.get(said.source, (0.0, 0))[0]:
-                best[said.source] = (score, j)
-    return [j for _, (_, j) in sorted(best.items())]
