@@ -121,7 +121,7 @@ and cosine 0.50 (0.25-0.30, 2-3 words, 0.45-0.50 alike; mutual best match change
 gold 33 lines added of which 5 judged wrong (Trump's plan to sign the border deal paired with his calling
 Democrats "stingy", Garland's priority with the department's inquiry...), no score separating them. Title Case
 headlines (their names read from the story's other sentences, whole however long): tuning recall +1 (the
-Retina MacBook Air, third gold), on the 254 Emergent claims outside every gold (``emergent_outside.py``) 60
+Retina MacBook Air, third gold), on the 254 Emergent claims outside every gold (``consensus_outside.py --emergent``) 60
 lines added, about 10 a claim merged with its debunking ("Comcast Is Threatening..." / "Comcast Denies...");
 vetoing pairs where one headline denies or negates and the other does not cut those to 2 of 40 sampled, but
 then merged "Christian Bale Will Play Steve Jobs" with "...quits..." and "...Bails on..." and dropped the
