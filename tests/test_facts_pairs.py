@@ -1,6 +1,8 @@
-"""Statement lines with the paraphrase model (issue 15, fifth round): a source stating a line's fact in
-other words joins it by meaning (``StatementMatcher.join_cosine``). Sentences are made up, in the shape
-of the news sentences that motivated each rule; the model is the real one (WordLlama, loaded once)."""
+"""Statement lines (issue 15, fifth round): a source stating a line's fact in other words joins it by meaning
+(``StatementMatcher.join_cosine``); a name after a title inside a run is the name alone ("Republican Senator
+Rand Paul"), so sources naming one person differently share it; two different quotations are two statements.
+Sentences are made up, in the shape of the news sentences that motivated each rule; the model is the real one
+(WordLlama, loaded once)."""
 
 from __future__ import annotations
 
