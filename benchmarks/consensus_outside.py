@@ -1,6 +1,6 @@
 """Every consensus-box line on the NeuS stories outside every gold, and what a change does to them.
 
-    python3 benchmarks/consensus_outside.py DATA_PATH --dump FILE [--words]
+    python3 benchmarks/consensus_outside.py DATA_PATH --dump FILE [--words] [--emergent]
     python3 benchmarks/consensus_outside.py --compare BEFORE AFTER [--sample N] [--seed S]
 
 The golds (``tests/gold/*.yaml``) are what rules are tuned on and reported on; the other NeuS stories
@@ -10,6 +10,10 @@ does to stories nobody wrote rules for: the proxy for held-out. ``--dump`` write
 sentences each line rests on, and the cost per story. ``--compare`` counts lines added, removed and
 changed (the same text with other sources) between two dumps, and prints ``--sample`` of the added
 lines drawn at random (``--seed``) with their evidence, to be judged by reading them.
+
+``--emergent``: the Emergent claims outside every gold instead (``emergent/emergent_claims.jsonl``, those with
+two outlets or more, built as ``consensus_eval.emergent_stories`` builds them): many outlets' headlines about
+one rumour, what a change does to headlines nobody wrote rules for.
 """
 
 from __future__ import annotations
@@ -52,10 +56,21 @@ def outside_stories(data: Path) -> dict:
     return stories
 
 
-def dump(data: Path, words: bool) -> dict:
+def outside_claims(data: Path) -> dict:
+    """The Emergent claims no gold names with two outlets or more, in file order."""
+    golds, ids = gold_ids(), []
+    for line in (data / "emergent" / "emergent_claims.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["claim_id"] not in golds and len({a["source"] for a in row["articles"]}) >= 2:
+            ids.append(row["claim_id"])
+    stories = ce.emergent_stories(data, set(ids))
+    return {i: stories[i] for i in ids}
+
+
+def dump(data: Path, words: bool, emergent: bool = False) -> dict:
     used = ce.matcher(words)
     settings = ConsensusSettings(max_facts=50)
-    stories, lines, spent = outside_stories(data), {}, 0.0
+    stories, lines, spent = (outside_claims if emergent else outside_stories)(data), {}, 0.0
     for story_id, story in stories.items():
         start = time.perf_counter()
         facts = find_facts(story, settings, every=True, encoder=used.encoder)
@@ -80,9 +95,10 @@ def compare(before: dict, after: dict) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path, nargs="?", help="the shared data folder (holding neus_allsides/)")
+    parser.add_argument("data", type=Path, nargs="?", help="the shared data folder (holding neus_allsides/ and emergent/)")
     parser.add_argument("--dump", type=Path, help="write every line of every outside story here (JSON)")
     parser.add_argument("--words", action="store_true", help="pair statements by word overlap alone (no model)")
+    parser.add_argument("--emergent", action="store_true", help="the Emergent claims outside every gold, not NeuS")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     parser.add_argument("--sample", type=int, default=20, help="added lines to print, drawn at random")
     parser.add_argument("--seed", type=int, default=15)
@@ -104,7 +120,7 @@ def main() -> int:
         return 0
     if not (args.data and args.dump):
         parser.error("give DATA_PATH and --dump FILE, or --compare BEFORE AFTER")
-    result = dump(args.data, args.words)
+    result = dump(args.data, args.words, args.emergent)
     args.dump.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"{result['stories']} stories, {sum(map(len, result['lines'].values()))} lines, "
           f"{result['ms_per_story']} ms per story ({result['matcher']})")
