@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 
-from digest.facts import claims, names, statements
+from digest.facts import agreed, claims, names, statements
 from digest.facts.claims import Figure
 from digest.text.sentences import split
 from digest.config import ConsensusSettings
@@ -56,6 +56,7 @@ def find_facts(story: Story, settings: ConsensusSettings,
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
     facts = numeric_facts(figures, total, settings.min_origins, common) + variants
     facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon, encoder), facts)
+    facts += agreed.agreed_counts(figures, total, settings.min_origins, facts)
     return _select(facts, None if every else settings.max_facts)
 
 

@@ -1,0 +1,82 @@
+"""Counts that sources state alike but no predicate slots: a consensus line quoting one source's sentence.
+
+A count of things no verb governs ("Of the 11 states with governor races", "in 11 states, voters will
+also pick their next governor") has no slot (``predicates``: a label is never a bare noun), so
+``slots`` lets it only support a slot another source names. When two or more sources give the same
+count of the same noun (values agreeing as ``claims.agree`` says: "2,702 pages" and "some 2,700 pages"),
+that agreement is a fact all the same: the line quotes one source's whole sentence (of those that can
+stand alone, ``fragments.why_not_whole``, the one sharing most words with the others), as a statement line does, so no label is needed, and the
+other sources' sentences are its evidence. Never for a number that is part of a name ("the Group of 20
+major economies"), nor for a sentence another line already rests on or a number another line states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from digest.facts import claims, fragments, names
+from digest.facts.claims import Figure
+from digest.facts.said import Said
+from digest.models import Fact
+
+_Claims = list[tuple[Said, Figure]]
+_IN_NAME = re.compile(r"(?<=\S\s)[A-Z][\w-]*\s+of\s+(?:the\s+)?$")  # "Group of 20", "Council of Ten": a name, no count
+
+
+def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact]) -> list[Fact]:
+    """A statement line for each count of one noun that ``least`` sources give alike and no line of
+    ``shown`` states already."""
+    by_noun: dict[str, _Claims] = defaultdict(list)
+    for said, figure in found:
+        if figure.loose and figure.attribute not in ("", "*") and not _IN_NAME.search(said.text[:figure.start]):
+            by_noun[figure.attribute].append((said, figure))
+    taken = {e.sentence for fact in shown for e in fact.evidence}
+    facts = []
+    for noun in sorted(by_noun):
+        for group in _clusters(by_noun[noun]):
+            fact = _line(group, total, least, taken, shown)
+            if fact is not None:
+                taken |= {e.sentence for e in fact.evidence}
+                facts.append(fact)
+    return facts
+
+
+def _clusters(members: _Claims) -> list[_Claims]:
+    """Figures grouped by agreeing value, the most precise leading; one figure per source in each."""
+    clusters: list[_Claims] = []
+    for said, figure in sorted(members, key=lambda m: (m[1].width, m[1].value, m[0].source, m[0].text)):
+        home = next((c for c in clusters if claims.agree(c[0][1], figure)), None)
+        if home is None:
+            clusters.append([(said, figure)])
+        elif said.source not in {s.source for s, _ in home}:
+            home.append((said, figure))
+    return clusters
+
+
+def _line(group: _Claims, total: int, least: int, taken: set[str], shown: list[Fact]) -> Fact | None:
+    origins = tuple(sorted({said.source for said, _ in group}))
+    if len(origins) < least or any(said.text in taken for said, _ in group):
+        return None
+    if any(_states(fact, figure) for fact in shown for _, figure in group):
+        return None
+    whole = [said for said, _ in group if not fragments.why_not_whole(said.text)]
+    if not whole:
+        return None
+    quoted = min(whole, key=lambda s: (-_shared(s, group), len(s.text), s.text))
+    return Fact("consensus", quoted.text, origins, total, (), tuple(said.evidence for said, _ in group))
+
+
+def _shared(said: Said, group: _Claims) -> int:
+    """How many content words ``said`` shares with the group's other sentences: the one saying most of what all say."""
+    own = set(names.stems(said.text))
+    return sum(len(own & set(names.stems(other.text))) for other, _ in group if other is not said)
+
+
+def _states(fact: Fact, figure: Figure) -> bool:
+    """Does ``fact`` already state ``figure``'s number (as written, in its text or a value)?"""
+    number = re.search(r"\d[\d,.]*\d|\d", figure.text)
+    if number is None:
+        return False
+    pattern = re.compile(r"(?<![\w.,])" + re.escape(number[0]) + r"(?![\w,]|\.\d)")
+    return any(pattern.search(text) for text in (fact.text, *(v.value for v in fact.values)))

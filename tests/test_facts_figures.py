@@ -1,0 +1,50 @@
+"""Issue 15, consensus on figures (fifth round): general rules for figures two sources state alike
+(sentences paraphrased, none copied from the data): each test fails without its rule."""
+
+from __future__ import annotations
+
+from digest.facts.agreed import agreed_counts
+from digest.facts.claims import figures_in
+from digest.facts.said import Said
+from test_facts_rules import _headlines
+
+
+def _agreed(texts: list[str]) -> list[tuple[str, int]]:
+    """The lines ``agreed_counts`` makes of one sentence per source."""
+    found = [(Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text), figure)
+             for i, text in enumerate(texts) for figure in figures_in(text)]
+    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [])]
+
+
+def test_a_count_no_verb_governs_that_two_sources_give_alike_is_a_line_quoting_one_of_them():
+    lines = [(f.text, f.count) for f in _headlines([
+        "Of the 11 states holding races for governor this year, nine have incumbents on the ballot.",
+        "Turnout was expected to be high across the country.",
+        "But in 11 states, voters will also choose their next governor."]) if f.status == "consensus"]
+    assert lines == [("Of the 11 states holding races for governor this year, nine have incumbents on the ballot.", 2)]
+
+
+def test_counts_of_one_noun_that_differ_make_no_line_and_a_name_is_no_count():
+    assert _agreed(["Of the 11 states holding races for governor this year, nine have incumbents on the ballot.",
+                    "Turnout was expected to be high across the country.",
+                    "Voters in 12 states will also choose their next governor."]) == []
+    assert _agreed(["Ministers of the Group of 20 major economies met in Osaka on Sunday to talk trade.",
+                    "The Group of 20 major economies warned of risks to growth from the trade war."]) == []
+
+
+def test_the_line_quotes_the_sentence_saying_most_of_what_the_others_say():
+    lines = _agreed(["An official said the six countries had failed to meet security standards.",
+                     "The president signed an order on Friday extending his travel ban to six new countries.",
+                     "Citizens of six more countries now fall under the ban."])
+    assert lines == [("Citizens of six more countries now fall under the ban.", 3)]  # not the official's: ties by length
+
+
+def test_a_count_another_line_states_makes_no_second_line():
+    from digest.models import Fact
+    texts = ["Of the 11 states holding races for governor this year, nine have incumbents on the ballot.",
+             "Voters in 11 states will also choose their next governor."]
+    found = [(Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text), figure)
+             for i, text in enumerate(texts) for figure in figures_in(text)]
+    shown = [Fact("consensus", "Governor races: 11 states", ("s0", "s1"), 2)]
+    assert agreed_counts(found, 2, 2, shown) == []
+    assert len(agreed_counts(found, 2, 2, [])) == 1
