@@ -11,9 +11,9 @@ from test_facts_rules import _headlines
 
 def _agreed(texts: list[str]) -> list[tuple[str, int]]:
     """The lines ``agreed_counts`` makes of one sentence per source."""
-    found = [(Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text), figure)
-             for i, text in enumerate(texts) for figure in figures_in(text)]
-    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [])]
+    said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
+    found = [(one, figure) for one in said for figure in figures_in(one.text)]
+    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [], said)]
 
 
 def test_a_count_no_verb_governs_that_two_sources_give_alike_is_a_line_quoting_one_of_them():
@@ -48,3 +48,21 @@ def test_a_count_another_line_states_makes_no_second_line():
     shown = [Fact("consensus", "Governor races: 11 states", ("s0", "s1"), 2)]
     assert agreed_counts(found, 2, 2, shown) == []
     assert len(agreed_counts(found, 2, 2, [])) == 1
+
+
+def test_an_amount_no_attribute_names_that_two_sources_give_alike_is_a_line():
+    lines = _agreed(["The Pentagon plans to divert $3.8 billion meant for military equipment to building the wall.",
+                     "The administration told Congress it intends to take $3.8 billion from weapons programs for the wall."])
+    assert [count for _, count in lines] == [2]
+    assert _agreed(["The Pentagon plans to divert $3.8 billion meant for military equipment to building the wall.",
+                    "In 2019 the administration took $3.8 billion from weapons programs for the wall."]) == []  # another time
+    assert _agreed(["The Pentagon plans to divert $3.8 billion meant for military equipment to building the wall.",
+                    "The administration told Congress it intends to take €3.8 billion from weapons programs."]) == []  # another currency
+
+
+def test_how_long_something_lasted_in_hours_is_a_line_when_sources_agree():
+    lines = _agreed(["Services are back up after an outage that lasted almost six hours, the company says.",
+                     "For more than five hours on Monday, users could not reach the site."])
+    assert lines == [("For more than five hours on Monday, users could not reach the site.", 2)]  # two alike: the shorter
+    assert _agreed(["Services are back up after an outage that lasted almost six hours, the company says.",
+                    "For more than two hours on Monday, users could not reach the site."]) == []

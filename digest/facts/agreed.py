@@ -15,22 +15,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from digest.facts import claims, fragments, names
+from digest.facts import claims, fragments, names, predicates, quantities
 from digest.facts.claims import Figure
 from digest.facts.said import Said
 from digest.models import Fact
 
 _Claims = list[tuple[Said, Figure]]
+_SPANS = ("hours", "minutes", "seconds")  # how long something lasted ("an outage that lasted almost six hours")
 _IN_NAME = re.compile(r"(?<=\S\s)[A-Z][\w-]*\s+of\s+(?:the\s+)?$")  # "Group of 20", "Council of Ten": a name, no count
 
 
-def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact]) -> list[Fact]:
-    """A statement line for each count of one noun that ``least`` sources give alike and no line of
-    ``shown`` states already."""
+def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact], said: list[Said] = ()) -> list[Fact]:
+    """A statement line for each count of one noun (or amount of one currency no attribute names, read
+    from ``said``) that ``least`` sources give alike and no line of ``shown`` states already."""
     by_noun: dict[str, _Claims] = defaultdict(list)
-    for said, figure in found:
-        if figure.loose and figure.attribute not in ("", "*") and not _IN_NAME.search(said.text[:figure.start]):
-            by_noun[figure.attribute].append((said, figure))
+    for one, figure in found + unnamed_amounts(list(said), found):
+        if figure.loose and figure.attribute not in ("", "*") and not _IN_NAME.search(one.text[:figure.start]):
+            by_noun[figure.attribute].append((one, figure))
     taken = {e.sentence for fact in shown for e in fact.evidence}
     facts = []
     for noun in sorted(by_noun):
@@ -40,6 +41,25 @@ def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact]) -> 
                 taken |= {e.sentence for e in fact.evidence}
                 facts.append(fact)
     return facts
+
+
+def unnamed_amounts(said: list[Said], found: _Claims) -> _Claims:
+    """Amounts of money no attribute names ("divert $3.8 billion intended for military equipment"), as
+    loose figures of one slot per currency; not one another event governs (``predicates.elsewhere``)."""
+    read = {(s.source, s.text, f.start) for s, f in found}
+    amounts = []
+    for one in said:
+        for q in quantities.find(one.text) if one.kind in ("paragraph", "bullet") else ():
+            span = q.kind == "count" and q.noun in _SPANS
+            if q.kind != "money" and not span or (one.source, one.text, q.start) in read:
+                continue
+            before, after = " ".join(one.text[:q.start].split()[-8:]), " ".join(one.text[q.end:].split()[:5])
+            if predicates.elsewhere(before, after):
+                continue
+            low, high = quantities.interval(q.value, q.step, q.hedge)
+            slot = ("count", q.noun) if span else (f"money {q.currency}", f"amount {q.currency}")
+            amounts.append((one, Figure(*slot, "", q.value, low, high, q.text, q.hedge, None, one.text, q.start, loose=True)))
+    return amounts
 
 
 def _clusters(members: _Claims) -> list[_Claims]:

@@ -56,7 +56,7 @@ def find_facts(story: Story, settings: ConsensusSettings,
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
     facts = numeric_facts(figures, total, settings.min_origins, common) + variants
     facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon, encoder), facts)
-    facts += agreed.agreed_counts(figures, total, settings.min_origins, facts)
+    facts += agreed.agreed_counts(figures, total, settings.min_origins, facts, said)
     return _select(facts, None if every else settings.max_facts)
 
 
