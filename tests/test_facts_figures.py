@@ -66,3 +66,11 @@ def test_how_long_something_lasted_in_hours_is_a_line_when_sources_agree():
     assert lines == [("For more than five hours on Monday, users could not reach the site.", 2)]  # two alike: the shorter
     assert _agreed(["Services are back up after an outage that lasted almost six hours, the company says.",
                     "For more than two hours on Monday, users could not reach the site."]) == []
+
+
+def test_an_amount_no_attribute_names_supports_the_slot_another_source_names_at_that_value():
+    lines = [(f.text, f.count) for f in _headlines([
+        "The White House will send Congress a roughly $15 billion package of spending cuts on Tuesday.",
+        "The president is sending a rescission request for $15 billion to Congress on Tuesday.",
+        "Lawmakers in both parties criticised the plan."]) if f.values]
+    assert lines == [("Package: roughly $15 billion", 2)]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from digest.facts import agreed, claims, names, statements
@@ -54,7 +55,8 @@ def find_facts(story: Story, settings: ConsensusSettings,
     prose = [s for s in said if s.kind in ("paragraph", "bullet")]
     common = names.lower_case_words(s.text for s in prose)
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
-    facts = numeric_facts(figures, total, settings.min_origins, common) + variants
+    unnamed = [(one, replace(figure, attribute="*")) for one, figure in agreed.unnamed_amounts(said, figures)]
+    facts = numeric_facts(figures + unnamed, total, settings.min_origins, common) + variants
     facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon, encoder), facts)
     facts += agreed.agreed_counts(figures, total, settings.min_origins, facts, said)
     return _select(facts, None if every else settings.max_facts)
