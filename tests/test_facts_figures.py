@@ -74,3 +74,13 @@ def test_an_amount_no_attribute_names_supports_the_slot_another_source_names_at_
         "The president is sending a rescission request for $15 billion to Congress on Tuesday.",
         "Lawmakers in both parties criticised the plan."]) if f.values]
     assert lines == [("Package: roughly $15 billion", 2)]
+
+
+def test_people_no_event_is_said_of_are_a_line_but_not_the_people_a_reporter_cites():
+    lines = _agreed(["Ms. Lane said she was leaving the demanding job to spend more time with her four teenage children.",
+                     "Lane cited a need to spend time with her four children in a letter posted on Sunday night."])
+    assert [count for _, count in lines] == [2]
+    assert _agreed(["Two people familiar with the matter said the new party will launch next month.",
+                    "The launch is planned for October, two people familiar with the plan told reporters."]) == []
+    assert _agreed(["The new party will launch next month, according to two people.",
+                    "The party is to launch in October, the newspaper reported, citing two people."]) == []
