@@ -84,3 +84,15 @@ def test_people_no_event_is_said_of_are_a_line_but_not_the_people_a_reporter_cit
                     "The launch is planned for October, two people familiar with the plan told reporters."]) == []
     assert _agreed(["The new party will launch next month, according to two people.",
                     "The party is to launch in October, the newspaper reported, citing two people."]) == []
+
+
+def test_a_named_index_is_read_with_its_ticker_and_beside_another_index():
+    def move(sentence: str) -> tuple[str, str]:
+        figure, = [f for f in figures_in(sentence) if f.kind == "percent"]
+        return figure.attribute, figure.label
+    assert move("The Dow Jones Industrial Average (DJIA) dropped by just under 10% on the day.") == (
+        "Dow decline", "Dow Jones Industrial Average fell")
+    assert move("Both the Dow and the Standard & Poor's 500 closed the day down nearly 10%.") == (
+        "Dow decline", "Dow and the Standard & Poor's 500 fell")
+    assert move("The S&P 500 was flat Thursday and the Nasdaq fell 5.3%.") == ("Nasdaq decline", "Nasdaq fell")  # a day is no index
+    assert move("Stocks and bonds fell 2% on the news.") == ("decline", "")
