@@ -96,3 +96,14 @@ def test_a_named_index_is_read_with_its_ticker_and_beside_another_index():
         "Dow decline", "Dow and the Standard & Poor's 500 fell")
     assert move("The S&P 500 was flat Thursday and the Nasdaq fell 5.3%.") == ("Nasdaq decline", "Nasdaq fell")  # a day is no index
     assert move("Stocks and bonds fell 2% on the news.") == ("decline", "")
+
+
+def test_pays_is_a_price_verb_as_paid_is():
+    figure, = figures_in("Woman pays 20,000 for a third breast")
+    assert (figure.attribute, figure.label) == ("price", "Paid")
+
+
+def test_a_question_states_no_count():
+    assert _agreed(["Woman with three arms: real or hoax?", "Is the woman with three arms a fake?"]) == []
+    assert [count for _, count in _agreed(["Woman with three arms is a fake", "Woman with three arms: real or hoax?",
+                                           "The woman with three arms was a fake, a report says."])] == [2]

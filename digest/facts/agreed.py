@@ -12,7 +12,8 @@ So too (``unnamed_amounts``) for what ``claims`` drops for want of a slot: an am
 names ("divert $3.8 billion intended for military equipment"; per currency), a span of hours ("an outage
 that lasted almost six hours", "for more than five hours") and people of whom no event is said ("her
 four teenage children"), never people a reporter cites ("according to two people familiar with the
-matter") nor numbers of another event (``predicates.elsewhere``).
+matter") nor numbers of another event (``predicates.elsewhere``). A question ("Real or hoax?") states
+nothing: it neither makes nor supports a line.
 
 Measured (issue 15, fifth round): tuning halves of the three news golds, consensus 62/62 -> 63/63,
 recall 60/84 -> 61/84 (NeuS test-149's "11 states" with governor races), support exact 52/66 -> 53/67;
@@ -22,6 +23,12 @@ on $200 billion and on $60 billion of goods; the six-hour outage, 3 sources; Con
 Requiring the sentences to share a word rare in the story as well (measured on the counts) loses "11
 states" ("governor", the story's topic, is common in it) and outside keeps the prosecutors but not the
 travel ban: agreement on the number and its noun is the evidence. Seeds, older gold unchanged.
+On the 277 Emergent claims outside every gold (headlines only) the rules add 5 lines and widen 2: the
+HP split into two companies (7 sources), "Paid: 20,000", the goldfish surgery's 460 against 300 (a
+dispute, with "pays" now a price verb) and two Apple Watch "Cost: 499" lines a seventh source joins are
+right; "At least 10 ISIS fighters caught..." is supported by a headline reporting its denial, and
+"Woman with three breasts is a fake" by "The woman with three breasts", which says no such thing: a
+headline's claim is more than its count.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ _SPANS = ("hours", "minutes", "seconds")  # how long something lasted ("an outag
 _SOURCING = re.compile(r"\W*(?:who\s+(?:were|are|was)\s+)?(?:familiar|briefed|with\s+(?:direct\s+)?knowledge|close\s+to|"
                        r"who\s+(?:spoke|asked|requested|declined|insisted)|involved\s+in|aware\s+of)\b", re.IGNORECASE)
 _CITING = re.compile(r"\b(?:according\s+to|citing|told\s+by|sources?\s+include)\s*$", re.IGNORECASE)
+_ASKED = re.compile(r"\?[\"”’')]*\s*$")
 _IN_NAME = re.compile(r"(?<=\S\s)[A-Z][\w-]*\s+of\s+(?:the\s+)?$")  # "Group of 20", "Council of Ten": a name, no count
 
 
@@ -95,12 +103,13 @@ def _clusters(members: _Claims) -> list[_Claims]:
 
 
 def _line(group: _Claims, total: int, least: int, taken: set[str], shown: list[Fact]) -> Fact | None:
+    group = [(said, figure) for said, figure in group if not _ASKED.search(said.text)]  # "Real or hoax?" asks, states nothing
     origins = tuple(sorted({said.source for said, _ in group}))
     if len(origins) < least or any(said.text in taken for said, _ in group):
         return None
     if any(_states(fact, figure) for fact in shown for _, figure in group):
         return None
-    whole = [said for said, _ in group if not fragments.why_not_whole(said.text)]
+    whole = [said for said, _ in group if not fragments.why_not_whole(said.text) and not _ASKED.search(said.text)]
     if not whole:
         return None
     quoted = min(whole, key=lambda s: (-_shared(s, group), len(s.text), s.text))
