@@ -107,3 +107,15 @@ def test_a_question_states_no_count():
     assert _agreed(["Woman with three arms: real or hoax?", "Is the woman with three arms a fake?"]) == []
     assert [count for _, count in _agreed(["Woman with three arms is a fake", "Woman with three arms: real or hoax?",
                                            "The woman with three arms was a fake, a report says."])] == [2]
+
+
+def test_a_line_stating_the_value_in_words_about_the_same_thing_leaves_no_second_line():
+    from digest.models import Fact
+    texts = ["The maker will split into two businesses, a report says.", "The maker is to split into two separate businesses."]
+    said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
+    found = [(one, figure) for one in said for figure in figures_in(one.text)]
+    assert len(agreed_counts(found, 2, 2, [], said)) == 1
+    split = Fact("consensus", "Hewlett-Packard plans to split into 2 companies", ("s0", "s1"), 2)
+    assert agreed_counts(found, 2, 2, [split], said) == []
+    other = Fact("consensus", "The board met two times in March", ("s0", "s1"), 2)  # the value, about something else
+    assert len(agreed_counts(found, 2, 2, [other], said)) == 1

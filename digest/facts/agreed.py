@@ -62,7 +62,7 @@ def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact], sai
     facts = []
     for noun in sorted(by_noun):
         for group in _clusters(by_noun[noun]):
-            fact = _line(group, total, least, taken, shown)
+            fact = _line(group, total, least, taken, shown + facts)
             if fact is not None:
                 taken |= {e.sentence for e in fact.evidence}
                 facts.append(fact)
@@ -107,7 +107,7 @@ def _line(group: _Claims, total: int, least: int, taken: set[str], shown: list[F
     origins = tuple(sorted({said.source for said, _ in group}))
     if len(origins) < least or any(said.text in taken for said, _ in group):
         return None
-    if any(_states(fact, figure) for fact in shown for _, figure in group):
+    if any(_states(fact, group) for fact in shown):
         return None
     whole = [said for said, _ in group if not fragments.why_not_whole(said.text) and not _ASKED.search(said.text)]
     if not whole:
@@ -122,10 +122,23 @@ def _shared(said: Said, group: _Claims) -> int:
     return sum(len(own & set(names.stems(other.text))) for other, _ in group if other is not said)
 
 
-def _states(fact: Fact, figure: Figure) -> bool:
-    """Does ``fact`` already state ``figure``'s number (as written, in its text or a value)?"""
-    number = re.search(r"\d[\d,.]*\d|\d", figure.text)
-    if number is None:
+def _states(fact: Fact, group: _Claims) -> bool:
+    """Does ``fact`` already state the group's number: written as the group writes it, or the same value
+    (in digits or words) beside a content word of the group's sentences ("Hewlett-Packard plans to split
+    into two companies" beside "HP to split into two businesses")? One fact, one line."""
+    texts = (fact.text, *(v.value for v in fact.values))
+    for _, figure in group:
+        number = re.search(r"\d[\d,.]*\d|\d", figure.text)
+        pattern = number and re.compile(r"(?<![\w.,])" + re.escape(number[0]) + r"(?![\w,]|\.\d)")
+        if pattern and any(pattern.search(text) for text in texts):
+            return True
+    values = {quantities.parse_number(n)[0] for text in texts for n in _NUMBER.findall(text)}
+    if not any(figure.value in values for _, figure in group):
         return False
-    pattern = re.compile(r"(?<![\w.,])" + re.escape(number[0]) + r"(?![\w,]|\.\d)")
-    return any(pattern.search(text) for text in (fact.text, *(v.value for v in fact.values)))
+    words = {w for said, _ in group for w in names.stems(said.text)} - _NUMBER_STEMS
+    return bool(words & set(names.stems(fact.text)))
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w,]|\.\d)|\b(?:" + "|".join(sorted(quantities.WORD_NUMBERS, key=len, reverse=True))
+                     + r")\b", re.IGNORECASE)
+_NUMBER_STEMS = frozenset(w[:6] for w in quantities.WORD_NUMBERS)
