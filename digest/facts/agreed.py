@@ -29,6 +29,9 @@ dispute, with "pays" now a price verb) and two Apple Watch "Cost: 499" lines a s
 right; "At least 10 ISIS fighters caught..." is supported by a headline reporting its denial, and
 "Woman with three breasts is a fake" by "The woman with three breasts", which says no such thing: a
 headline's claim is more than its count.
+Cost: the sentences are read again for amounts, spans and people (only those naming a currency, a span
+or people), which ``quantities.find``'s cache makes a lookup: agreed over the 507 stories 6.9 s ->
+0.8 s (one run, shared machine).
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ _SPANS = ("hours", "minutes", "seconds")  # how long something lasted ("an outag
 _SOURCING = re.compile(r"\W*(?:who\s+(?:were|are|was)\s+)?(?:familiar|briefed|with\s+(?:direct\s+)?knowledge|close\s+to|"
                        r"who\s+(?:spoke|asked|requested|declined|insisted)|involved\s+in|aware\s+of)\b", re.IGNORECASE)
 _CITING = re.compile(r"\b(?:according\s+to|citing|told\s+by|sources?\s+include)\s*$", re.IGNORECASE)
+# a sentence naming none of these holds no amount, span or people count to read again (figures_in read it once)
+_MAY_HOLD = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|JPY|dollars|euros|pounds|yen|" + "|".join(_SPANS + tuple(quantities.PEOPLE))
+                       + r")\b|(?-i:\b[A-Z][a-z]+ans\b)", re.IGNORECASE)
 _ASKED = re.compile(r"\?[\"”’')]*\s*$")
 _IN_NAME = re.compile(r"(?<=\S\s)[A-Z][\w-]*\s+of\s+(?:the\s+)?$")  # "Group of 20", "Council of Ten": a name, no count
 
@@ -75,7 +81,7 @@ def unnamed_amounts(said: list[Said], found: _Claims) -> _Claims:
     read = {(s.source, s.text, f.start) for s, f in found}
     amounts = []
     for one in said:
-        for q in quantities.find(one.text) if one.kind in ("paragraph", "bullet") else ():
+        for q in quantities.find(one.text) if one.kind in ("paragraph", "bullet") and _MAY_HOLD.search(one.text) else ():
             span = q.kind == "count" and q.noun in _SPANS
             people = q.kind == "count" and q.noun.split(" ")[0] == "people"
             if q.kind != "money" and not span and not people or (one.source, one.text, q.start) in read:
