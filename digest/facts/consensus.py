@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
-from digest.facts import claims, names, statements
+from digest.facts import agreed, claims, names, statements
 from digest.facts.claims import Figure
 from digest.text.sentences import split
 from digest.config import ConsensusSettings
@@ -54,8 +55,11 @@ def find_facts(story: Story, settings: ConsensusSettings,
     prose = [s for s in said if s.kind in ("paragraph", "bullet")]
     common = names.lower_case_words(s.text for s in prose)
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
-    facts = numeric_facts(figures, total, settings.min_origins, common) + variants
+    unnamed = [(one, replace(figure, attribute="*")) for one, figure in agreed.unnamed_amounts(said, figures)
+               if figure.kind.startswith("money")]  # an amount may support a money slot; a span or people count none
+    facts = numeric_facts(figures + unnamed, total, settings.min_origins, common) + variants
     facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon, encoder), facts)
+    facts += agreed.agreed_counts(figures, total, settings.min_origins, facts, said)
     return _select(facts, None if every else settings.max_facts)
 
 

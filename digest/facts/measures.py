@@ -26,7 +26,7 @@ _ATTRIBUTES = {
               ("funding", r"funding|raised|investment"), ("fine", r"fined?|penalty|settlement"),
               ("deal value", r"\bdeal\b|acquisition|acquire|bought|buy|purchase"),
               ("payment", r"checks?\b|cheques?\b|payments?"), ("package", r"package|\bbill\b|stimulus|relief"),
-              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpaid\b|\bpay\b|\bspen[dt]|\bblew\b|\bdrops?\b|\bthrows? down\b|\bsplurg|\b(?:forks?|forked|shell\w*) out\b|\bpopped for\b"),
+              ("fee", r"\bfees?\b"), ("damages sought", r"\bdamages\b|\blawsuit\b|\bsu(?:e|es|ed|ing)\b"), ("price", r"\bpa(?:y|ys|id|ying)\b|\bspen[dt]|\bblew\b|\bdrops?\b|\bthrows? down\b|\bsplurg|\b(?:forks?|forked|shell\w*) out\b|\bpopped for\b"),
               ("cost", r"\bprojects?\b|\bpipelines?\b|\bplants?\b|\bfactory\b|\bfacility\b|\bstadium\b|\bbridge\b|"
                        r"\bcost(?:s|ing)?\b|\bpriced\b|\bset \w+ back\b|\bretails?\b|\bstarts? at\b|\bsells? for\b")),
     "percent": (("share of viewing", _SHARE_OF + r"(?:views|viewing|viewership|watch time)"),

@@ -43,6 +43,7 @@ Intervals (what a stated number allows):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -306,8 +307,11 @@ _ANY = re.compile(r"\d|\b(?:" + _alternatives({*_SIMPLE, *MULTIPLES, *FRACTIONS,
 
 def find(text: str) -> list[Quantity]:
     """Every quantity in ``text``, in reading order; an earlier pattern wins an overlap."""
-    if not _ANY.search(text):
-        return []
+    return list(_find(text)) if _ANY.search(text) else []
+
+
+@functools.lru_cache(maxsize=8192)  # a story's sentences are read by claims, then again by agreed: once is enough
+def _find(text: str) -> tuple[Quantity, ...]:
     taken: list[tuple[int, int]] = []
     found = []
     for kind, pattern in _COMPILED:
@@ -317,4 +321,4 @@ def find(text: str) -> list[Quantity]:
                 quantity = _quantity(kind, m)
                 if quantity is not None:
                     found.append(quantity)
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))

@@ -18,7 +18,11 @@ sources agree, the statement saying what lasted so long is the line. A count of 
 governs (``Figure.loose``) only supports a value that another source's labelled figure states; it
 never makes a line or a dispute. So does a bare number ("payrolls increased by 943,000"; not one an
 event word governs, "killed more than 365,000"): it joins the one count slot, of its qualifier, whose
-value another source states, or none.
+value another source states, or none; an amount of money no attribute names ("a rescission request for
+$15 billion", ``agreed.unnamed_amounts``) joins the one slot of its currency another source's figure
+agrees with ("a roughly $15 billion package": "Package", 2 sources). Outside every gold (507 NeuS
+stories): +2 lines, 1 widened, all judged right (the expired $600 weekly payment; the $15 billion
+rescission package; Smartmatic's $2.7 billion suit 2 -> 3 sources); tuning halves unchanged.
 """
 
 from __future__ import annotations
@@ -52,12 +56,13 @@ def numeric_facts(found: _Claims, total: int, least: int, common: frozenset[str]
 
 
 def _to_counts(slots: dict[tuple[str, str, str], _Claims], bare: _Claims) -> None:
-    """A bare number ("increased by 943,000") joins the one count slot, of its qualifier, where another
+    """A bare number ("increased by 943,000"; an amount no attribute names: a slot of its currency) joins the one count slot, of its qualifier, where another
     source's labelled figure agrees with it; none if several. So it does an amount of no written currency
     (Emergent headlines lost their "$": "Shane Smith's 300,000 steak dinner" beside "Spent 300,000 on
     dinner" in ten others)."""
     for said, figure in bare:
-        homes = [k for k, m in slots.items() if k[0] in ("count", "money unstated") and k[2] == figure.qualifier and any(
+        kinds = (figure.kind,) if figure.kind.startswith("money") else ("count", "money unstated")
+        homes = [k for k, m in slots.items() if k[0] in kinds and k[2] == figure.qualifier and any(
             not f.loose and s.source != said.source and claims.agree(f, figure) for s, f in m)]
         if len(homes) == 1:
             slots[homes[0]].append((said, figure))
