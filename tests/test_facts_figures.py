@@ -119,3 +119,12 @@ def test_a_line_stating_the_value_in_words_about_the_same_thing_leaves_no_second
     assert agreed_counts(found, 2, 2, [split], said) == []
     other = Fact("consensus", "The board met two times in March", ("s0", "s1"), 2)  # the value, about something else
     assert len(agreed_counts(found, 2, 2, [other], said)) == 1
+
+
+def test_a_denial_agrees_only_with_denials():
+    assert _agreed(["At least 12 rebels caught trying to cross the border",
+                    "Officials deny a senator's claim that at least 12 rebels were caught crossing the border"]) == []
+    assert _agreed(["At least 12 rebels caught trying to cross the border",
+                    "Senator makes unconfirmed claim that guards caught at least 12 rebels"]) == []
+    assert _agreed(["Woman with three arms is a fake", "The woman with three arms",
+                    "The woman with three arms was a fake, a report says."]) == [("Woman with three arms is a fake", 2)]
