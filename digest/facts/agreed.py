@@ -121,7 +121,7 @@ def _line(group: _Claims, total: int, least: int, taken: set[str], shown: list[F
         return None
     if any(_states(fact, group) for fact in shown):
         return None
-    whole = [said for said, _ in group if not fragments.why_not_whole(said.text) and not _ASKED.search(said.text)]
+    whole = [said for said, _ in group if not fragments.why_not_whole(said.text)]
     if not whole:
         return None
     quoted = min(whole, key=lambda s: (-_shared(s, group), len(s.text), s.text))
