@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from digest.facts.agreed import agreed_counts
+from digest.facts.agreed import agreed_counts, unnamed_amounts
 from digest.facts.claims import figures_in
 from digest.facts.said import Said
 from test_facts_rules import _headlines
@@ -13,7 +13,7 @@ def _agreed(texts: list[str]) -> list[tuple[str, int]]:
     """The lines ``agreed_counts`` makes of one sentence per source."""
     said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
     found = [(one, figure) for one in said for figure in figures_in(one.text)]
-    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [], said)]
+    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [], unnamed_amounts(said, found))]
 
 
 def test_a_count_no_verb_governs_that_two_sources_give_alike_is_a_line_quoting_one_of_them():
@@ -65,11 +65,12 @@ def test_an_amount_another_line_states_or_a_sentence_it_rests_on_makes_no_second
              "The administration told Congress it intends to take $3.8 billion from weapons programs for the wall."]
     said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
     found = [(one, figure) for one in said for figure in figures_in(one.text)]
-    assert len(agreed_counts(found, 2, 2, [], said)) == 1
+    amounts = unnamed_amounts(said, found)
+    assert len(agreed_counts(found, 2, 2, [], amounts)) == 1
     valued = Fact("consensus", "Funds moved", ("s0", "s1"), 2, (FactValue("$3.8 billion", ("s0", "s1")),))  # as written
-    assert agreed_counts(found, 2, 2, [valued], said) == []
+    assert agreed_counts(found, 2, 2, [valued], amounts) == []
     resting = Fact("consensus", "Lawmakers objected", ("s0", "s1"), 2, (), (said[0].evidence,))  # the sentence is taken
-    assert agreed_counts(found, 2, 2, [resting], said) == []
+    assert agreed_counts(found, 2, 2, [resting], amounts) == []
 
 
 def test_an_amount_no_attribute_names_that_two_sources_give_alike_is_a_line():
@@ -138,11 +139,12 @@ def test_a_line_stating_the_value_in_words_about_the_same_thing_leaves_no_second
     texts = ["The maker will split into two businesses, a report says.", "The maker is to split into two separate businesses."]
     said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
     found = [(one, figure) for one in said for figure in figures_in(one.text)]
-    assert len(agreed_counts(found, 2, 2, [], said)) == 1
+    amounts = unnamed_amounts(said, found)
+    assert len(agreed_counts(found, 2, 2, [], amounts)) == 1
     split = Fact("consensus", "Hewlett-Packard plans to split into 2 companies", ("s0", "s1"), 2)
-    assert agreed_counts(found, 2, 2, [split], said) == []
+    assert agreed_counts(found, 2, 2, [split], amounts) == []
     other = Fact("consensus", "The board met two times in March", ("s0", "s1"), 2)  # the value, about something else
-    assert len(agreed_counts(found, 2, 2, [other], said)) == 1
+    assert len(agreed_counts(found, 2, 2, [other], amounts)) == 1
 
 
 def test_a_denial_agrees_only_with_denials():

@@ -63,11 +63,11 @@ _DENIES = re.compile(r"\b(?:fake[sd]?|hoax\w*|false|untrue|den(?:y|ies|ied|ying|
                      re.IGNORECASE)
 
 
-def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact], said: list[Said] = ()) -> list[Fact]:
-    """A statement line for each count of one noun (or amount of one currency no attribute names, read
-    from ``said``) that ``least`` sources give alike and no line of ``shown`` states already."""
+def agreed_counts(found: _Claims, total: int, least: int, shown: list[Fact], amounts: _Claims = ()) -> list[Fact]:
+    """A statement line for each count of one noun (or amount, span or people count of ``amounts``, as
+    ``unnamed_amounts`` reads them) that ``least`` sources give alike and no line of ``shown`` states already."""
     by_noun: dict[tuple[str, bool], _Claims] = defaultdict(list)  # a denial agrees only with denials
-    for one, figure in found + unnamed_amounts(list(said), found):
+    for one, figure in [*found, *amounts]:
         if figure.loose and figure.attribute not in ("", "*") and not _IN_NAME.search(one.text[:figure.start]):
             by_noun[figure.attribute, bool(_DENIES.search(one.text))].append((one, figure))
     taken = {e.sentence for fact in shown for e in fact.evidence}
