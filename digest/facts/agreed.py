@@ -53,7 +53,8 @@ _SPANS = ("hours", "minutes", "seconds")  # how long something lasted ("an outag
 _SOURCING = re.compile(r"\W*(?:who\s+(?:were|are|was)\s+)?(?:familiar|briefed|with\s+(?:direct\s+)?knowledge|close\s+to|"
                        r"who\s+(?:spoke|asked|requested|declined|insisted)|involved\s+in|aware\s+of)\b", re.IGNORECASE)
 _CITING = re.compile(r"\b(?:according\s+to|citing|told\s+by|sources?\s+include)\s*$", re.IGNORECASE)
-# a sentence naming none of these holds no amount, span or people count to read again (figures_in read it once)
+# only a sentence naming one of these is read again; so an amount of no written currency stays out as well (not only
+# speed: without this, Emergent's "Apple Watch to start at 500 in stainless steel" joins two outside "Cost: 499" lines)
 _MAY_HOLD = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|JPY|dollars|euros|pounds|yen|" + "|".join(_SPANS + tuple(quantities.PEOPLE))
                        + r")\b|(?-i:\b[A-Z][a-z]+ans\b)", re.IGNORECASE)
 _ASKED = re.compile(r"\?[\"”’')]*\s*$")
