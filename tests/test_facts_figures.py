@@ -154,3 +154,11 @@ def test_a_denial_agrees_only_with_denials():
                     "Senator makes unconfirmed claim that guards caught at least 12 rebels"]) == []
     assert _agreed(["Woman with three arms is a fake", "The woman with three arms",
                     "The woman with three arms was a fake, a report says."]) == [("Woman with three arms is a fake", 2)]
+
+
+def test_an_amount_of_no_written_currency_supports_the_price_other_headlines_name():
+    # Emergent headlines drop the "$": "to start at 500 in steel" is the price two others give
+    lines = [(f.text, f.count) for f in _headlines(["Steel smartwatch will cost 500, gold 4,000",
+                                                    "Steel smartwatch reportedly priced at 500, gold at 4,000",
+                                                    "Smartwatch to start at 500 in steel, thousands for gold model"])]
+    assert lines == [("Cost: 500", 3)]
