@@ -3,7 +3,7 @@
     python3 benchmarks/statement_pairs.py DATA_PATH [--gold FILE|all] [--only neus|emergent] [--missed]
 
 Tuning halves only (``split: tuning``; held-out stories are never read). For each required consensus
-fact of a gold story, the pool sentences (``statements._pool``) of its sources holding one of its
+fact of a gold story, the pool sentences (``members.pool_of``) of its sources holding one of its
 ``match`` alternatives are its sentences; a pair of them from two sources is a positive. Every other
 pair of sentences of two different sources of the story is a negative. Each score is reported as AUC
 (the chance a positive outranks a negative) and as precision at 50 % and 75 % of the positives.
@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 import consensus_eval as ce  # noqa: E402
 import news_facts_eval as nfe  # noqa: E402
 from digest.config import ConsensusSettings  # noqa: E402
-from digest.facts import claims, clauses, consensus, fragments, statements  # noqa: E402
+from digest.facts import claims, clauses, consensus, fragments, members, names, statements  # noqa: E402
+from digest.facts.speakers import speaker  # noqa: E402
 from digest.facts.consensus import find_facts  # noqa: E402
 
 
@@ -59,10 +60,9 @@ class Scored:
     def __init__(self, story, encoder):
         sources = consensus._sources(story)
         said = consensus._said(story, sources)
-        self.pool, previous, before = statements._pool(said)
+        self.pool, previous, before = members.pool_of(said)
         self.texts = [s.text for s in self.pool]
         names_said = [s for s in said if s.kind in ("paragraph", "bullet")]
-        from digest.facts import names
         common = names.lower_case_words(s.text for s in names_said)
         _, canon = names.variant_facts(names_said, common, len(set(sources.values())), 2)
         similar = encoder.similarity(self.texts) if encoder and self.texts else None
@@ -71,7 +71,7 @@ class Scored:
         self.clause_texts = [clauses.clauses(t) for t in self.texts]
         self.unfit = {i for i, s in enumerate(self.pool)
                       if any(f.kind not in ("direction", "age", "duration") and not f.loose for f in claims.figures_in(s.text))
-                      or fragments.why_not_whole(s.text, statements.speaker(s.text, before[i]), previous[i])}
+                      or fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
 
     def clause_cosine(self, i: int, j: int) -> float:
         a, b = self.clause_texts[i], self.clause_texts[j]
@@ -80,7 +80,7 @@ class Scored:
 
     def clause_dice(self, i: int, j: int) -> float:
         m = self.matcher
-        bags = [[frozenset(statements.names.stems(c)) for c in self.clause_texts[k]] for k in (i, j)]
+        bags = [[frozenset(names.stems(c)) for c in self.clause_texts[k]] for k in (i, j)]
         return max(m._dice(x, y) for x in bags[0] for y in bags[1])
 
     def scores(self, i: int, j: int) -> dict[str, float]:

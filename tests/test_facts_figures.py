@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from digest.facts.agreed import agreed_counts
+from digest.facts.agreed import agreed_counts, unnamed_amounts
 from digest.facts.claims import figures_in
 from digest.facts.said import Said
 from test_facts_rules import _headlines
@@ -13,7 +13,7 @@ def _agreed(texts: list[str]) -> list[tuple[str, int]]:
     """The lines ``agreed_counts`` makes of one sentence per source."""
     said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
     found = [(one, figure) for one in said for figure in figures_in(one.text)]
-    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [], said)]
+    return [(f.text, f.count) for f in agreed_counts(found, len(texts), 2, [], unnamed_amounts(said, found))]
 
 
 def test_a_count_no_verb_governs_that_two_sources_give_alike_is_a_line_quoting_one_of_them():
@@ -37,6 +37,15 @@ def test_the_line_quotes_the_sentence_saying_most_of_what_the_others_say():
                      "The president signed an order on Friday extending his travel ban to six new countries.",
                      "Citizens of six more countries now fall under the ban."])
     assert lines == [("Citizens of six more countries now fall under the ban.", 3)]  # not the official's: ties by length
+    assert _agreed(["An official said six countries had failed.",
+                    "The president signed an order on Friday extending his travel ban to six new countries.",
+                    "Citizens of six more countries now fall under the travel ban the president extended on Friday."]) == [
+        ("The president signed an order on Friday extending his travel ban to six new countries.", 3)]  # not the shortest
+
+
+def test_sentences_that_cannot_stand_alone_make_no_line():
+    assert _agreed(["But in 11 states, voters will also choose their next governor.",
+                    "And in 11 states, voters pick a governor as well."]) == []
 
 
 def test_a_count_another_line_states_makes_no_second_line():
@@ -48,6 +57,20 @@ def test_a_count_another_line_states_makes_no_second_line():
     shown = [Fact("consensus", "Governor races: 11 states", ("s0", "s1"), 2)]
     assert agreed_counts(found, 2, 2, shown) == []
     assert len(agreed_counts(found, 2, 2, [])) == 1
+
+
+def test_an_amount_another_line_states_or_a_sentence_it_rests_on_makes_no_second_line():
+    from digest.models import Fact, FactValue
+    texts = ["The Pentagon plans to divert $3.8 billion meant for military equipment to building the wall.",
+             "The administration told Congress it intends to take $3.8 billion from weapons programs for the wall."]
+    said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
+    found = [(one, figure) for one in said for figure in figures_in(one.text)]
+    amounts = unnamed_amounts(said, found)
+    assert len(agreed_counts(found, 2, 2, [], amounts)) == 1
+    valued = Fact("consensus", "Funds moved", ("s0", "s1"), 2, (FactValue("$3.8 billion", ("s0", "s1")),))  # as written
+    assert agreed_counts(found, 2, 2, [valued], amounts) == []
+    resting = Fact("consensus", "Lawmakers objected", ("s0", "s1"), 2, (), (said[0].evidence,))  # the sentence is taken
+    assert agreed_counts(found, 2, 2, [resting], amounts) == []
 
 
 def test_an_amount_no_attribute_names_that_two_sources_give_alike_is_a_line():
@@ -82,6 +105,8 @@ def test_people_no_event_is_said_of_are_a_line_but_not_the_people_a_reporter_cit
     assert [count for _, count in lines] == [2]
     assert _agreed(["Two people familiar with the matter said the new party will launch next month.",
                     "The launch is planned for October, two people familiar with the plan told reporters."]) == []
+    assert _agreed(["The shooting happened in a town of about 17,000 people near the border.",  # a place's people
+                    "Police said the town of 17,000 people near the border was in shock."]) == []
     assert _agreed(["The new party will launch next month, according to two people.",
                     "The party is to launch in October, the newspaper reported, citing two people."]) == []
 
@@ -114,8 +139,26 @@ def test_a_line_stating_the_value_in_words_about_the_same_thing_leaves_no_second
     texts = ["The maker will split into two businesses, a report says.", "The maker is to split into two separate businesses."]
     said = [Said(f"s{i}", f"s{i}", f"a{i}", "paragraph", text) for i, text in enumerate(texts)]
     found = [(one, figure) for one in said for figure in figures_in(one.text)]
-    assert len(agreed_counts(found, 2, 2, [], said)) == 1
+    amounts = unnamed_amounts(said, found)
+    assert len(agreed_counts(found, 2, 2, [], amounts)) == 1
     split = Fact("consensus", "Hewlett-Packard plans to split into 2 companies", ("s0", "s1"), 2)
-    assert agreed_counts(found, 2, 2, [split], said) == []
+    assert agreed_counts(found, 2, 2, [split], amounts) == []
     other = Fact("consensus", "The board met two times in March", ("s0", "s1"), 2)  # the value, about something else
-    assert len(agreed_counts(found, 2, 2, [other], said)) == 1
+    assert len(agreed_counts(found, 2, 2, [other], amounts)) == 1
+
+
+def test_a_denial_agrees_only_with_denials():
+    assert _agreed(["At least 12 rebels caught trying to cross the border",
+                    "Officials deny a senator's claim that at least 12 rebels were caught crossing the border"]) == []
+    assert _agreed(["At least 12 rebels caught trying to cross the border",
+                    "Senator makes unconfirmed claim that guards caught at least 12 rebels"]) == []
+    assert _agreed(["Woman with three arms is a fake", "The woman with three arms",
+                    "The woman with three arms was a fake, a report says."]) == [("Woman with three arms is a fake", 2)]
+
+
+def test_an_amount_of_no_written_currency_supports_the_price_other_headlines_name():
+    # Emergent headlines drop the "$": "to start at 500 in steel" is the price two others give
+    lines = [(f.text, f.count) for f in _headlines(["Steel smartwatch will cost 500, gold 4,000",
+                                                    "Steel smartwatch reportedly priced at 500, gold at 4,000",
+                                                    "Smartwatch to start at 500 in steel, thousands for gold model"])]
+    assert lines == [("Cost: 500", 3)]

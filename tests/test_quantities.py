@@ -94,3 +94,11 @@ def test_sizes_are_slotted_by_what_they_measure(text, label, written, value):
 
 def test_inches_of_something_else_are_no_screen():
     assert [f for f in figures_in("The storm dropped 8 inches of snow on the city.") if f.kind == "size"] == []
+
+
+def test_a_caller_changing_what_find_returned_does_not_change_the_next_answer():
+    # find caches per sentence text (agreed reads a story's sentences again): each call gets its own list
+    first = find("The company cut 1,200 jobs and spent $3 billion.")
+    assert [q.kind for q in first] == ["count", "money"]
+    first.clear()
+    assert [q.kind for q in find("The company cut 1,200 jobs and spent $3 billion.")] == ["count", "money"]

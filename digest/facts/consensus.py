@@ -55,11 +55,12 @@ def find_facts(story: Story, settings: ConsensusSettings,
     prose = [s for s in said if s.kind in ("paragraph", "bullet")]
     common = names.lower_case_words(s.text for s in prose)
     variants, canon = names.variant_facts(prose, common, total, settings.min_origins)
-    unnamed = [(one, replace(figure, attribute="*")) for one, figure in agreed.unnamed_amounts(said, figures)
+    amounts = agreed.unnamed_amounts(said, figures)
+    unnamed = [(one, replace(figure, attribute="*")) for one, figure in amounts
                if figure.kind.startswith("money")]  # an amount may support a money slot; a span or people count none
     facts = numeric_facts(figures + unnamed, total, settings.min_origins, common) + variants
     facts += _new_statements(statements.statement_facts(said, total, settings.min_origins, canon, encoder), facts)
-    facts += agreed.agreed_counts(figures, total, settings.min_origins, facts, said)
+    facts += agreed.agreed_counts(figures, total, settings.min_origins, facts, amounts)
     return _select(facts, None if every else settings.max_facts)
 
 
