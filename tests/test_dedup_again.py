@@ -15,7 +15,7 @@ import pytest
 from digest.config import DedupSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories
-from digest.stories import again, average, dedup, features, regroup
+from digest.stories import again, average, dedup, features, regroup, rows
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 from tests.test_work import NOW, week_of
@@ -414,11 +414,33 @@ def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch
         numpy_only.setattr(dedup, "_sparse", _refused)
         numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
     monkeypatch.setattr(dedup, "_SPARSE_FROM", 0)
-    for module, name in ((dedup, "products_above"), (dedup, "dots"), (regroup, "group_sums")):
-        monkeypatch.setattr(module, name, _refused)  # scipy only: each path really ran
+    for module, name in ((dedup, "products_above"), (dedup, "dots")):
+        monkeypatch.setattr(module, name, _refused)  # scipy only: each path really ran (group sums: ``regroup.Sums``)
     scipy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
     assert not numpy_made[2].all_pairs and numpy_made[0] == scipy_made[0] and numpy_made[1] == scipy_made[1]
     assert sum(len(s.origins) > 1 for s in numpy_made[0]) > 10
+
+
+def test_a_rerun_sums_only_the_groups_it_reads_and_each_as_all_groups_at_once(weeks, monkeypatch):
+    """``regroup.Sums``: a re-run with a few new rows sums the rows of the groups average-link reads,
+    not every group; each sum is the one ``rows.group_sums`` gives summing all groups at once, bit for bit."""
+    found = [features.features_of(week, SETTINGS)[0] for week in weeks[1:]]
+    _, state, _ = again.group_again(weeks[1], SETTINGS, found[0], None)
+    made = []
+    monkeypatch.setattr(regroup, "Sums", lambda *args: made.append((args, Sums(*args))) or made[-1][1])
+    _, _, work = again.group_again(weeks[2], SETTINGS, found[1], state)
+    (matrix, label), used = made[0]
+    groups = np.unique(label)
+    assert not work.all_pairs and len(groups) > 30 and 0 < used.computed < len(groups)  # the benchmark's 1,010: 16 of 245 summed
+    every = rows.group_sums(matrix, np.searchsorted(groups, label), len(groups))
+    fresh = Sums(matrix, label)
+    for k, group in enumerate(groups.tolist()):
+        columns, values = fresh[group]
+        assert columns.tolist() == every.row(k)[0].tolist() and values.tobytes() == every.row(k)[1].tobytes()
+    assert fresh.computed == len(groups) and fresh.sizes() == dict(zip(groups.tolist(), np.bincount(label)[groups].tolist()))
+
+
+Sums = regroup.Sums
 
 
 def _refused(*args, **kwargs):
