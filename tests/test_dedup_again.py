@@ -15,7 +15,7 @@ import pytest
 from digest.config import DedupSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories
-from digest.stories import again, average, dedup, features, regroup, rows
+from digest.stories import again, average, copies, dedup, features, regroup, rows
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 from tests.test_work import NOW, week_of
@@ -441,6 +441,27 @@ def test_a_rerun_sums_only_the_groups_it_reads_and_each_as_all_groups_at_once(we
 
 
 Sums = regroup.Sums
+
+
+def test_a_rerun_finds_again_only_the_boilerplate_of_outlets_with_a_new_article(weeks, seed_articles, monkeypatch):
+    """Each outlet's boilerplate is kept with its articles' keys: a re-run whose new articles are all
+    one outlet's sorts that outlet's shingles again, not the others' (Wire's footer, Test Outlet's);
+    the week's boilerplate is the one found from scratch."""
+    week = weeks[1]
+    _, state, _ = again.group_again(week, SETTINGS, features.features_of(week, SETTINGS)[0], None,
+                                    features.work_keys(week, SETTINGS))
+    solo = [replace(a, outlet="Solo Times") for a in grown_week(seed_articles, 6, 700)[:6]]
+    later = [*week, *solo]
+    found = features.features_of(later, SETTINGS)[0]
+    sorted_outlets = []
+    real = copies._boilerplate
+    monkeypatch.setattr(copies, "_boilerplate", lambda members, least: sorted_outlets.append(members[0].outlet) or
+                        real(members, least))
+    stories, following, work = again.group_again(later, SETTINGS, found, state, features.work_keys(later, SETTINGS))
+    assert sorted_outlets == ["solo times"] and not work.all_pairs
+    expected = copies.raw_profiles(sorted(later, key=lambda a: a.id), SETTINGS, found)[1]
+    assert len(expected) and again.unpack(following)[0].boilerplate.tolist() == expected.tolist()
+    assert len(again.unpack(following)[0].plates) == 3  # Wire, Test Outlet, Solo Times: each five articles or more
 
 
 def _refused(*args, **kwargs):
