@@ -39,7 +39,7 @@ class Cache(Protocol):
 
 
 KIND = "article"
-VERSION = "folder-2"  # folder-1 kept the whole Article in the cache
+VERSION = "folder-3"  # folder-1 kept the whole Article in the cache; folder-2 no "clean" mark (digest/work.py)
 
 
 def file_key(path: Path, sidecars: Sequence[Path], shaping: Sequence[str]) -> str | None:
