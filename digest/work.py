@@ -130,14 +130,17 @@ class WorkCache(StoreTable):
         """Keep, for each key, its article's id and store hash (the store keeps the Article), and
         ``hygiene_print()`` when ``clean_article`` leaves it as it is (``clean``)."""
         hashes = {key: store_hash(article) for key, article in articles.items()}
+        rules = hygiene_print()
+        clean = {key: article for key, article in articles.items() if rules and clean_article(article) is article}
         with self._lock:
             self.hashed.update((id(article), (article, hashes[key])) for key, article in articles.items())
-        rules = hygiene_print()
-        self.put(kind, {key: [article.id, hashes[key], *([rules] if rules and clean_article(article) is article else [])]
+            self.clean.update((id(article), article) for article in clean.values())  # not cleaned again this run
+        self.put(kind, {key: [article.id, hashes[key], *([rules] if key in clean else [])]
                         for key, article in articles.items()})
 
     def is_clean(self, article: Article) -> bool:
-        """Whether ``article`` was loaded by ``get_articles`` as one ``clean_article`` leaves as it is."""
+        """Whether ``article`` was loaded by ``get_articles`` or kept by ``put_articles`` as one
+        ``clean_article`` leaves as it is."""
         return self.clean.get(id(article)) is article
 
     def put(self, kind: str, values: Mapping[str, object]) -> None:
