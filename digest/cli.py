@@ -7,7 +7,12 @@ anything unexpected keeps its traceback. Nothing heavy is imported here: each co
 
 digest uses no pydantic plugin: unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise, ``main`` sets it
 to ``__all__``, so pydantic does not read every installed package's entry points for plugins when
-the config's validator is built (~15-25 ms of every command that reads the config).
+the config's validator is built (~15-25 ms of every command that reads the config). Likewise
+``OPENBLAS_NUM_THREADS`` defaults to 1: digest spreads its work over processes (``judging.workers``),
+and numpy's BLAS starting a thread per core when it loads cost ~55 ms of CPU on a 2-core machine
+(its idle thread spins), a tenth of a re-run's imports, for dedup's few single-precision products
+(OpenBLAS splits a product's rows and columns among threads, not its sums: the benchmark's issue
+of 1,000 articles came out the same, byte for byte, with one thread or two).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ GROUPS = (run, sources, read, inspect, mail, desk, schedule, status, archive)
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads (see above)
     args = _parser().parse_args(argv)
     logs.setup(args.log_format, args.verbose, args.quiet)
     if args.log_format == "json":

@@ -78,7 +78,8 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
     ``cache`` keeps each article's assessment between runs (digest/work.py); ``fix`` holds the
     editor's corrections for the week (excluded articles and stories, featured off-topic ones)."""
     fix = fix or WeekCorrections()
-    read = [clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
+    known = cache.is_clean if cache else lambda article: False  # a folder file unchanged since it was found clean
+    read = [a if known(a) else clean_article(a) for a in articles]  # the one boundary for text hygiene (text/hygiene.py)
     topic = config.topic.model_copy(update={"include": [*config.topic.include, *fix.featured_ids()]})
     fresh = [a for a in read if a.id not in context]
     with stage(progress, "relevance", len(fresh)) as judging_stage:

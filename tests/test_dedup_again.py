@@ -15,7 +15,7 @@ import pytest
 from digest.config import DedupSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories
-from digest.stories import again, average, dedup, features, regroup
+from digest.stories import again, average, copies, dedup, features, regroup, rows
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 from tests.test_work import NOW, week_of
@@ -414,11 +414,54 @@ def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch
         numpy_only.setattr(dedup, "_sparse", _refused)
         numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
     monkeypatch.setattr(dedup, "_SPARSE_FROM", 0)
-    for module, name in ((dedup, "products_above"), (dedup, "dots"), (regroup, "group_sums")):
-        monkeypatch.setattr(module, name, _refused)  # scipy only: each path really ran
+    for module, name in ((dedup, "products_above"), (dedup, "dots")):
+        monkeypatch.setattr(module, name, _refused)  # scipy only: each path really ran (group sums: ``regroup.Sums``)
     scipy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
     assert not numpy_made[2].all_pairs and numpy_made[0] == scipy_made[0] and numpy_made[1] == scipy_made[1]
     assert sum(len(s.origins) > 1 for s in numpy_made[0]) > 10
+
+
+def test_a_rerun_sums_only_the_groups_it_reads_and_each_as_all_groups_at_once(weeks, monkeypatch):
+    """``regroup.Sums``: a re-run with a few new rows sums the rows of the groups average-link reads,
+    not every group; each sum is the one ``rows.group_sums`` gives summing all groups at once, bit for bit."""
+    found = [features.features_of(week, SETTINGS)[0] for week in weeks[1:]]
+    _, state, _ = again.group_again(weeks[1], SETTINGS, found[0], None)
+    made = []
+    monkeypatch.setattr(regroup, "Sums", lambda *args: made.append((args, Sums(*args))) or made[-1][1])
+    _, _, work = again.group_again(weeks[2], SETTINGS, found[1], state)
+    (matrix, label), used = made[0]
+    groups = np.unique(label)
+    assert not work.all_pairs and len(groups) > 30 and 0 < used.computed < len(groups)  # the benchmark's 1,010: 16 of 245 summed
+    every = rows.group_sums(matrix, np.searchsorted(groups, label), len(groups))
+    fresh = Sums(matrix, label)
+    for k, group in enumerate(groups.tolist()):
+        columns, values = fresh[group]
+        assert columns.tolist() == every.row(k)[0].tolist() and values.tobytes() == every.row(k)[1].tobytes()
+    assert fresh.computed == len(groups) and fresh.sizes() == dict(zip(groups.tolist(), np.bincount(label)[groups].tolist()))
+
+
+Sums = regroup.Sums
+
+
+def test_a_rerun_finds_again_only_the_boilerplate_of_outlets_with_a_new_article(weeks, seed_articles, monkeypatch):
+    """Each outlet's boilerplate is kept with its articles' keys: a re-run whose new articles are all
+    one outlet's sorts that outlet's shingles again, not the others' (Wire's footer, Test Outlet's);
+    the week's boilerplate is the one found from scratch."""
+    week = weeks[1]
+    _, state, _ = again.group_again(week, SETTINGS, features.features_of(week, SETTINGS)[0], None,
+                                    features.work_keys(week, SETTINGS))
+    solo = [replace(a, outlet="Solo Times") for a in grown_week(seed_articles, 6, 700)[:6]]
+    later = [*week, *solo]
+    found = features.features_of(later, SETTINGS)[0]
+    sorted_outlets = []
+    real = copies._boilerplate
+    monkeypatch.setattr(copies, "_boilerplate", lambda members, least: sorted_outlets.append(members[0].outlet) or
+                        real(members, least))
+    stories, following, work = again.group_again(later, SETTINGS, found, state, features.work_keys(later, SETTINGS))
+    assert sorted_outlets == ["solo times"] and not work.all_pairs
+    expected = copies.raw_profiles(sorted(later, key=lambda a: a.id), SETTINGS, found)[1]
+    assert len(expected) and again.unpack(following)[0].boilerplate.tolist() == expected.tolist()
+    assert len(again.unpack(following)[0].plates) == 3  # Wire, Test Outlet, Solo Times: each five articles or more
 
 
 def _refused(*args, **kwargs):

@@ -52,6 +52,17 @@ def test_minhash_values_are_datasketchs(seed_articles, num_perm):
         assert np.array_equal(signer.sign(own), reference.hashvalues)
 
 
+@pytest.mark.parametrize("seed", [1, 0, 18, 2**32 - 1])
+def test_the_signers_draws_are_numpys_mersenne_twister_outputs(seed):
+    """``mersenne_outputs`` (Python's MT19937 set to the state numpy's ``RandomState(seed)`` starts
+    from) gives numpy's draws, the full 32 bits and the 31 of ``randint(0, 2**31)``."""
+    drawn = np.random.RandomState(seed)
+    expected = [*drawn.randint(0, 1 << 31, 700, dtype=np.uint32).tolist(),
+                *drawn.randint(0, 1 << 32, 700, dtype=np.uint32).tolist()]
+    found = features.mersenne_outputs(seed, 1400)
+    assert [v & 0x7FFFFFFF for v in found[:700]] == expected[:700] and found[700:] == expected[700:]
+
+
 def test_lsh_candidates_are_those_of_datasketchs_index(seed_articles):
     articles = sorted(made_week(seed_articles), key=lambda a: a.id)
     signer = features.Signer(SETTINGS.num_perm)

@@ -20,6 +20,7 @@ from tests.conftest import ROOT, SEEDS
 UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.summarizers", "digest.summary.themes",
           "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich",
           "datasketch", "scipy",  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does, numpy rows
+          "numpy.random",  # those permutations drawn by Python's Mersenne Twister (features.mersenne_outputs)
           "multiprocessing", "concurrent.futures.process",  # pools start only for many new articles or stories
           "smtplib", "ssl", "digest.mail.smtp", "digest.mail.ledger")  # a run composes the email, sends nothing
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
@@ -56,3 +57,42 @@ def test_an_unchanged_rerun_of_a_folder_loads_no_feed_summary_or_consensus_code(
                             env={**env, "FORCE_COLOR": "1"})  # rich's own switch: a terminal, bars and colours
     assert json.loads(forced.stdout.strip().splitlines()[-2]) == [0, sorted([*USED, "rich"])]
     assert "\x1b[" in forced.stderr and "unchanged since 2025-07-20T08:00:00+00:00" in forced.stderr
+
+
+_LOADING = """
+import gc, json, os, sys
+os.environ.pop("OPENBLAS_NUM_THREADS", None)
+during = []  # collections started while digest's config or pipeline module was still loading
+
+
+def started(phase, info):
+    loading = [name for name, made in (("digest.config", "load"), ("digest.pipeline", "run_issue"))
+               if name in sys.modules and not hasattr(sys.modules[name], made)]
+    if phase == "start" and loading:
+        during.append(loading[0])
+
+
+gc.callbacks.append(started)
+from digest.cli import main
+code = main(["-q", "run", "--config", sys.argv[1], "--now", "2025-07-20T08:00:00+00:00"])
+threads = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("Threads:"))
+print(json.dumps([code, len(during), threads, os.environ.get("OPENBLAS_NUM_THREADS")]))
+"""
+
+
+def test_a_run_loads_its_code_without_collections_and_numpy_without_a_blas_thread_pool(tmp_path):
+    """The ~400 modules a run loads make only objects that live to its end: no garbage collection
+    walks them while they load (~80 did, ~40 ms). numpy's BLAS starts no thread of its own (digest
+    uses processes; the idle thread spun, ~55 ms of CPU): the run process has one thread (a
+    re-run starts no pool), on any machine with two cores or more."""
+    shutil.copytree(SEEDS, tmp_path / "saved")
+    config = tmp_path / "config.yaml"
+    config.write_text("sources:\n  folders:\n    - path: saved\noutput: out\nstore: digest.sqlite\n", encoding="utf-8")
+    assert main(["-q", "run", "--config", str(config), "--now", "2025-07-20T08:00:00+00:00"]) == 0
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", _LOADING, str(config)], capture_output=True, text=True, env=env,
+                          check=True)
+    code, collections, threads, blas = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (code, collections, blas) == (0, 0, "1")
+    if (os.cpu_count() or 1) > 1 and os.path.exists("/proc/self/status"):
+        assert threads == 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from digest import pipeline, work
 from digest.config import load
 from digest.models import Block
 from digest.pipeline import find_stories, run_issue
@@ -175,3 +177,29 @@ def test_a_row_read_is_marked_again_only_when_its_mark_is_old_and_unread_rows_st
         plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN DELETE FROM article_work WHERE used < ?", ("x",)))
     assert used == {"fresh": (NOW - timedelta(days=MARK_DAYS - 1)).isoformat(), "stale": NOW.isoformat()}
     assert "article_work_used" in plan  # forgetting rows reads the index, not every row's value
+
+
+def test_a_rerun_cleans_only_the_folder_articles_not_found_clean_before(tmp_path, monkeypatch):
+    """A folder file kept since a run found it clean (``clean_article`` left it as it was, when it
+    was kept) is not searched for characters to clean again, that run or later; one that held some
+    is cleaned every run, and a change of the cleaning rules (their hash) cleans them all again."""
+    shutil.copytree(ROOT / "seeds", tmp_path / "saved")
+    dirty = tmp_path / "saved" / "zz_dirty.txt"
+    dirty.write_text("title: Netflix dubs a series with AI\u200b\n\n" + (ROOT / "seeds" / "000_c7e0382a186865a9.txt")
+                     .read_text(encoding="utf-8").split("\n\n", 1)[1].replace("AI", "A\u200bI", 1), encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("sources:\n  folders:\n    - path: saved\noutput: out\nstore: s.sqlite\n",
+                                          encoding="utf-8")
+    config = load(tmp_path / "config.yaml")
+    cleaned = []
+    clean = pipeline.clean_article
+    monkeypatch.setattr(pipeline, "clean_article", lambda article: cleaned.append(article.location) or clean(article))
+    first = run_issue(config, NOW)
+    assert cleaned == [str(dirty)] and first.articles_read > 5  # the others found clean as they were kept
+    cleaned.clear()
+    again = run_issue(config, NOW)
+    assert cleaned == [str(dirty)] and again.email.html == first.email.html and "\u200b" not in again.email.text
+    work.hygiene_print.cache_clear()
+    monkeypatch.setattr(work, "hygiene_print", lambda: "other rules")
+    cleaned.clear()
+    run_issue(config, NOW)
+    assert len(cleaned) == first.articles_read

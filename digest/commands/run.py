@@ -40,14 +40,17 @@ def add_commands(commands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from digest import config as config_module
-    from digest.lock import RunLock
-    from digest.runs.runlog import RunLog
-    from digest.weeks import local
+    from digest import heap
 
     if args.week and args.source:
         raise DigestError("--week rebuilds a week from the store and reads no source: drop --source")
-    config = config_module.load(args.config)
+    with heap.reading():  # loading code and config makes only objects that live to the end: no collection walks them
+        from digest import config as config_module
+        from digest.lock import RunLock
+        from digest.runs.runlog import RunLog
+        from digest.weeks import local
+
+        config = config_module.load(args.config)
     now = local(args.now or datetime.now(timezone.utc), config.schedule.timezone)  # the week of the zone's calendar
     started = time.perf_counter()
     with RunLock(config.store, "run", wait=args.wait):
@@ -84,9 +87,12 @@ def _stages(args: argparse.Namespace):
 
 
 def _build(args: argparse.Namespace, config, now: datetime, stages):
-    from digest.pipeline import run_issue
-    from digest.email.publish import publish
-    from digest.store import Store
+    from digest import heap
+
+    with heap.reading():  # ~400 modules: CPython's collector walked their objects ~100 times while they loaded
+        from digest.pipeline import run_issue
+        from digest.email.publish import publish
+        from digest.store import Store
 
     result = run_issue(config, now, sources=args.source, out=args.out, strict=args.strict, week=args.week,
                        force=args.force, progress=stages)

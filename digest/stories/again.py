@@ -37,7 +37,7 @@ from digest.stories import dedup, recopy, regroup
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 5
+_VERSION = 6  # 6: each outlet's boilerplate kept (recopy.Kept.plates)
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ def pack(kept: recopy.Kept, week: regroup.Week) -> bytes:
               "boilerplate": kept.boilerplate if kept.boilerplate is not None else np.zeros(0, np.uint64),
               "articles": _halves(kept.articles), "profiled": _halves(kept.profiled if kept.articles else []),
               "codes": kept.codes.astype(np.int8), "sizes": kept.sizes.astype(np.int64),
+              "outlets": _halves(list(kept.plates)), "plates": _joined(list(kept.plates.values())),
+              "plate_sizes": np.array([len(p) for p in kept.plates.values()], dtype=np.int64),
               "rows": _halves(week.keys), "tally": _narrow(week.tally), "indices": _narrow(week.matrix.indices),
               "indptr": week.matrix.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
               "links": week.links.astype(np.int32), "scores": week.scores, "joins": week.joins.astype(np.int32),
@@ -110,7 +112,8 @@ def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None
                                arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
                                dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
                                boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
-                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"])
+                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"],
+                               plates=_parts(_whole(arrays["outlets"]), arrays["plates"], arrays["plate_sizes"]))
             if not len(kept.profiled) == len(kept.articles) <= min(len(kept.codes), len(kept.sizes)):
                 return None, None
             words = arrays["words"].tobytes().decode()
@@ -141,6 +144,18 @@ def _text(text: str) -> np.ndarray:
 def _halves(keys: list[bytes]) -> np.ndarray:
     """16-byte keys as one array of them."""
     return np.frombuffer(b"".join(keys), dtype="V16") if keys else np.zeros(0, dtype="V16")
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate([np.zeros(0, np.uint64), *arrays]).astype(np.uint64)
+
+
+def _parts(keys: list[bytes], joined: np.ndarray, sizes: np.ndarray) -> dict[bytes, np.ndarray]:
+    """``_joined``'s arrays again, by key."""
+    if len(keys) != len(sizes) or int(sizes.sum()) != len(joined):
+        raise ValueError("a damaged state")
+    ends = np.cumsum(sizes)
+    return {key: joined[end - size:end] for key, end, size in zip(keys, ends.tolist(), sizes.tolist())}
 
 
 def _whole(array: np.ndarray) -> list[bytes]:

@@ -144,15 +144,31 @@ def profiles_of(articles: Sequence[Article], settings: DedupSettings,
 def raw_profiles(articles: Sequence[Article], settings: DedupSettings,
                  features: Mapping[str, Features] | None = None) -> tuple[list[_Profile], np.ndarray]:
     """The profiles with their boilerplate still in, and the week's boilerplate (sorted shingles)."""
+    found = untrimmed(articles, settings, features)
+    return found, week_boilerplate([_boilerplate(members, settings.boilerplate_articles)
+                                    for members in by_outlet(found).values()])
+
+
+def untrimmed(articles: Sequence[Article], settings: DedupSettings,
+              features: Mapping[str, Features] | None = None) -> list[_Profile]:
+    """Each article's profile, its outlet's boilerplate still in."""
     features = features if features is not None else features_of(articles, settings)[0]
-    found = [_Profile(a.id, features[a.id].shingles, canonical_url(a.url), " ".join(a.outlet.lower().split()),
-                      dateline(_opening(a)), features[a.id].signature) for a in articles]
-    by_outlet: dict[str, list[_Profile]] = {}
-    for profile in found:
-        by_outlet.setdefault(profile.outlet, []).append(profile)
-    boilerplate = np.unique(np.concatenate([_EMPTY, *(_boilerplate(members, settings.boilerplate_articles)
-                                                      for outlet, members in by_outlet.items() if outlet)]))
-    return found, boilerplate
+    return [_Profile(a.id, features[a.id].shingles, canonical_url(a.url), " ".join(a.outlet.lower().split()),
+                     dateline(_opening(a)), features[a.id].signature) for a in articles]
+
+
+def by_outlet(profiles: Sequence[_Profile]) -> dict[str, list[_Profile]]:
+    """The profiles of each outlet that has a name (in order of first appearance)."""
+    found: dict[str, list[_Profile]] = {}
+    for profile in profiles:
+        if profile.outlet:
+            found.setdefault(profile.outlet, []).append(profile)
+    return found
+
+
+def week_boilerplate(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The week's boilerplate (sorted shingles) from each outlet's (``_boilerplate``)."""
+    return np.unique(np.concatenate([_EMPTY, *parts]))
 
 
 def _opening(article: Article, size: int = 200) -> str:

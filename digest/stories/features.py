@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import struct
 import sys
@@ -89,9 +90,13 @@ class Signer:
     SEED = 1  # datasketch's default
 
     def __init__(self, num_perm: int):
-        draw = np.random.RandomState(self.SEED)  # datasketch's ``MinHash._init_permutations``, bit for bit
-        a = draw.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-        self.permutations = (a, draw.randint(0, 1 << 32, num_perm, dtype=np.uint32))
+        # datasketch's ``MinHash._init_permutations``, bit for bit: numpy's ``RandomState(1)`` draws
+        # ``randint(0, 2**31)`` then ``randint(0, 2**32)`` (uint32), one 32-bit Mersenne Twister output
+        # each (the first masked to 31 bits); ``mersenne_outputs`` makes them without loading numpy.random
+        # (~20 ms of a re-run; tests/test_dedup_scale.py checks them against numpy's)
+        drawn = np.array(mersenne_outputs(self.SEED, 2 * num_perm), dtype=np.uint32)
+        a = (drawn[:num_perm] & np.uint32(0x7FFFFFFF)) * np.uint32(2) + np.uint32(1)
+        self.permutations = (a, drawn[num_perm:])
 
     def sign(self, values: np.ndarray) -> np.ndarray:
         """The MinHash values of a non-empty set of 64-bit hashes."""
@@ -110,6 +115,18 @@ class Signer:
             hashvalues = self.sign(np.asarray(sorted(values), dtype=np.uint64))
         return MinHash(num_perm=len(self.permutations[0]), hashvalues=hashvalues, permutations=np.array(self.permutations),
                        scheme=self.scheme, hashfunc=_low_bits)
+
+
+def mersenne_outputs(seed: int, count: int) -> list[int]:
+    """The first ``count`` 32-bit outputs of MT19937 seeded with the 32-bit ``seed`` as numpy's
+    ``RandomState(seed)`` seeds it (the reference ``init_genrand``), by Python's own MT19937 (the
+    same generator: ``random.Random.getrandbits(32)`` is its next output) set to that state."""
+    state = [seed & 0xFFFFFFFF]
+    for n in range(1, 624):
+        state.append((1812433253 * (state[-1] ^ (state[-1] >> 30)) + n) & 0xFFFFFFFF)
+    twister = random.Random()
+    twister.setstate((3, (*state, 624), None))  # position 624: the next output first twists the state
+    return [twister.getrandbits(32) for _ in range(count)]
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
