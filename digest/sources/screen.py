@@ -162,7 +162,7 @@ def _whole(text: Text, block: int, topic: Topic, lead: bool = False) -> list[Uni
     raw, (context, context_stems) = text.raw[block], text.context(block)
     unit = Unit(*(("lead", LEAD) if lead else ("body", BODY)), text.words[block], context, block, context_stems,
                 context_stems)
-    present = set(context_stems)
+    present = terms.context_stems(unit, text.beside)  # made once per paragraph: its sentences' traps read it too
     found = terms.matches(unit, topic, present)
     if not found or text.cjk[block]:
         return None  # a term only in a piece of a word, or CJK text: split it
