@@ -9,7 +9,7 @@ import re
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from digest.config import load
@@ -106,12 +106,14 @@ def test_words_are_found_and_counted_as_the_unicode_pattern_finds_them(raw):
     from digest.sources import phrases
 
     assert phrases.part_pattern(raw).findall(raw) == phrases.PART.findall(raw)
+    written, stems = phrases.stemmed(raw)
+    assert stems == tuple(phrases.light_stem(word) for word in written)  # each word's own stem, from the lookup
     starts = [m.start() for m in phrases.PART.finditer(raw)]
     counted, count = [], 0
     for piece in screen._BREAK.split(raw)[:-1]:
         count += len(phrases.PART.findall(piece))
         counted.append(count)
-    assert screen._cuts(raw, starts) == counted
+    assert screen._cuts(raw) == counted
     colon = raw.find(":")
     if colon >= 0 and len(raw[:colon].split()) <= screen.LABEL_WORDS:
         for first in range(4):
@@ -133,3 +135,40 @@ def test_a_phrase_is_found_where_every_word_fits(written):
                     if all(phrases.same(stems[at + k], written[at + k], phrase[k]) for k in range(len(phrase)))]
         assert phrases.find(written, stems, phrase) == expected
         assert phrases.seek(written, stems, phrase) == bool(expected)
+
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "Z9", "_", ".", "’", "'", " ", "é", "x.y", "U.S.", "Next", "-", "3.5", "a.b.c", "\u0301"]),
+                max_size=14).map("".join))
+def test_the_dotted_words_are_the_ones_the_pattern_finds(raw):
+    """``_pieces`` takes the words with an inner "." from the block's words: the ones the pattern it
+    replaced (a second pass over the text) found."""
+    pattern = re.compile(r"(?<![^\W_])[^\W_]++(?:['’.][^\W_]++)+")
+    assume(raw.strip())
+    text = screen.Text(make_article(title="Weather", text=raw))
+    expected = [word for word in pattern.findall(raw) if "." in word] if screen._dotted(raw) else []
+    pieces = {screen.light_stem("".join(parts[2 * i: 2 * j - 1])) for parts in map(screen._INNER.split, expected)
+              for i in range(len(parts) // 2 + 1) for j in range(i + 1, len(parts) // 2 + 2)}
+    assert screen._pieces(text, 0) == pieces
+
+
+_PIECES = ["The film was long.", "He bought a video. Game over.", "The video game sold.", "Critics saw the film",
+           "in Cannes.", "The game changer came.", "The league game ended.", "It rained.", "Film fans sang", "and danced.",
+           "Music.", "The show went on.", "Series A funding closed."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map(" ".join))
+def test_a_split_paragraphs_sentences_have_the_hits_matching_them_finds(paragraph):
+    """A sentence of a paragraph ``_whole`` matched takes its hits from the paragraph's terms that lie
+    in it: they are what matching the sentence's own words finds (a term across a cut in none)."""
+    from dataclasses import replace
+
+    article = make_article(title="Weather", text=f"Rain fell. Wind blew.\nIt rained.\n{paragraph}")
+    text = screen.Text(article)
+    quiet = screen.quiet(article, text, TOPIC)
+    assume(quiet is not None)
+    for unit in screen.screened_units(article, text, quiet, TOPIC):
+        if unit.found is not None:
+            assert unit.found == terms.hits(replace(unit, found=None), TOPIC, beside={})

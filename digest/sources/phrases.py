@@ -7,7 +7,7 @@ A phrase matches a run of tokens whose stems are equal; a phrase word written wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from digest.text.sentences import words
@@ -42,6 +42,19 @@ def tokens(text: str) -> tuple[Token, ...]:
     return tuple(zip(stems, found))
 
 
+class _Stems(dict):
+    """``light_stem`` of each word, made once per process: ``map`` over a dict's ``__getitem__``
+    passes the word as is, where a ``functools.cache`` wrapper is handed a new argument tuple
+    per word (stemming a 10,000-article week looks up 6.5 million words: 35,000 distinct)."""
+
+    def __missing__(self, word: str) -> str:
+        stem = self[word] = light_stem(word)
+        return stem
+
+
+_stem = _Stems().__getitem__
+
+
 def stemmed(text: str, cjk: bool | None = None) -> tuple[list[str], tuple[str, ...]]:
     """Words split at hyphens and their stems; ``PART`` finds the same parts in one pass when
     there is no CJK character to split further (``cjk``: whether there is, if known), and
@@ -52,7 +65,7 @@ def stemmed(text: str, cjk: bool | None = None) -> tuple[list[str], tuple[str, .
         parts = PART.findall(text)
     else:
         parts = [part for word in words(text) for part in word.split("-") if part]
-    return parts, tuple(map(light_stem, parts))
+    return parts, tuple(map(_stem, parts))
 
 
 def part_pattern(text: str) -> re.Pattern:
@@ -65,31 +78,34 @@ def find(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) 
     """Start positions of ``phrase`` in the words ``written``: stems equal, capitals as written.
     ``stems`` are the words' stems (they may go on past them: a paragraph's title after it), so
     the phrase is tried only where its first stem is."""
-    return list(_places(written, stems, phrase))
+    return _places(written, stems, phrase, len(written))
 
 
 def seek(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> bool:
     """Whether ``phrase`` is in ``written`` (``stems``: theirs), as ``find`` finds it."""
-    return next(_places(written, stems, phrase), -1) >= 0
+    return bool(_places(written, stems, phrase, 1))
 
 
-def _places(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token]) -> Iterator[int]:
-    """Where the first stem is (its stem needs no second look), its spelling and the other words fit;
-    most terms are one word, tried without a generator of the others."""
+def _places(written: Sequence[str], stems: Sequence[str], phrase: Sequence[Token], most: int) -> list[int]:
+    """The first ``most`` places where the first stem is (its stem needs no second look), its
+    spelling and the other words fit; most terms are one word, tried without a look at the others.
+    A loop, not a generator: ``find`` and ``seek`` run ~250,000 times on 10,000 articles."""
+    found: list[int] = []
     at, first, size = -1, phrase[0][0], len(phrase)
     spelled = phrase[0][1]
     anyhow = spelled.islower()
     end = len(written) - size
-    while True:
+    while len(found) < most:
         try:
             at = stems.index(first, at + 1)
         except ValueError:
-            return
+            break
         if at > end:
-            return
+            break
         if ((anyhow or _spelled(written[at], spelled))
                 and (size == 1 or all(same(stems[at + k], written[at + k], phrase[k]) for k in range(1, size)))):
-            yield at
+            found.append(at)
+    return found
 
 
 def same(stem: str, written: str, wanted: Token) -> bool:

@@ -7,7 +7,6 @@ terms in one sentence (``screen``); terms are matched as ``phrases`` match them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,9 +44,10 @@ class Topic:
     by_first: dict[str, tuple[tuple[int, int, str, Phrase], ...]]  # first stem -> (group no., term no., group, term)
     stems: tuple[frozenset[str], ...]  # per group, every stem of its terms
     firsts: frozenset[str]  # the first stem of every term and exclusion
+    first_stems: frozenset[str]  # the first stem of every term (``by_first``'s keys, as a set)
 
 
-Hits = tuple[dict[str, list[Match]], Counter]  # per group the terms that count; the senses not counted
+Hits = tuple[dict[str, list[Match]], dict[str, int]]  # per group the terms that count; the senses not counted
 
 
 def compile_topic(settings: TopicSettings) -> Topic:
@@ -74,20 +74,24 @@ def compile_topic(settings: TopicSettings) -> Topic:
         by_first=by_first,
         stems=tuple(frozenset(stem for term in terms for stem, _ in term.tokens) for _, terms in groups),
         firsts=frozenset(by_first) | {p.tokens[0][0] for p in exclusions},
+        first_stems=frozenset(by_first),
     )
 
 
-def hits(unit: Unit, topic: Topic, found: list[Match] | None = None, beside: dict | None = None) -> Hits:
+def hits(unit: Unit, topic: Topic, found: list[Match] | None = None, beside: dict | None = None,
+         present: set[str] | None = None) -> Hits:
     """The terms of each group that count in ``unit`` (of ``found``, its ``matches``), and the
-    senses that were not counted. ``beside`` keeps the ``not_with`` words found per paragraph
-    and term between calls for the units of one article."""
+    senses that were not counted (a dict, not a Counter: most units have none, and making a
+    Counter was 2 % of relevance). ``beside`` keeps the ``not_with`` words found per paragraph
+    and term between calls for the units of one article; ``present`` is ``unit.stems`` as a set,
+    when the caller has it."""
     if unit.found is not None:
         return unit.found
     per_group: dict[str, list[Match]] = {name: [] for name, _ in topic.groups}
     covered: set[int] = set()
-    traps: Counter = Counter()
+    traps: dict[str, int] = {}
     beside = {} if beside is None else beside
-    present = set(unit.stems)
+    present = set(unit.stems) if present is None else present
     for name, term, start in matches(unit, topic, present) if found is None else found:
         span = set(range(start, start + len(term.tokens)))
         if span & covered:
@@ -95,7 +99,8 @@ def hits(unit: Unit, topic: Topic, found: list[Match] | None = None, beside: dic
         covered |= span
         trap = _trap(unit, term, start, topic, beside, present)
         if trap:
-            traps[f"'{term.text}' {trap}"] += 1
+            trapped = f"'{term.text}' {trap}"
+            traps[trapped] = traps.get(trapped, 0) + 1
         else:
             per_group[name].append((name, term, start))
     return per_group, traps
@@ -105,7 +110,7 @@ def matches(unit: Unit, topic: Topic, present: set[str] | None = None) -> list[M
     """Every (group, term, start) in the unit (``present``: its stems), longest terms first so
     they win overlaps."""
     present = set(unit.stems) if present is None else present
-    found = [(len(term.tokens), start, g, t, name, term) for stem in present & topic.by_first.keys()
+    found = [(len(term.tokens), start, g, t, name, term) for stem in present & topic.first_stems
              for g, t, name, term in topic.by_first[stem] if term.stems <= present
              for start in phrases.find(unit.words, unit.stems, term.tokens)]
     return [(name, term, start) for _, start, _, _, name, term in sorted(found, key=lambda m: (-m[0], *m[1:4]))]
