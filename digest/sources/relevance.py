@@ -46,8 +46,9 @@ from pathlib import PurePath
 from digest.config import TopicSettings
 from digest.models import Article, Relevance
 from digest.sources import phrases, terms
-from digest.sources.screen import BODY, LEAD, LEAD_SENTENCES, TITLE, Text, article_units, quiet, screened_units
+from digest.sources.screen import LEAD_SENTENCES, article_units, quiet, screened_units
 from digest.sources.terms import Topic, Unit, compile_topic
+from digest.sources.wording import BODY, LEAD, TITLE, Text
 
 __all__ = ["BODY", "LEAD", "LEAD_SENTENCES", "PARAGRAPH", "TITLE", "Topic", "Unit", "article_units", "assess",
            "compile_topic", "judge", "judge_all", "verdict"]
