@@ -172,3 +172,14 @@ def test_a_split_paragraphs_sentences_have_the_hits_matching_them_finds(paragrap
     for unit in screen.screened_units(article, text, quiet, TOPIC):
         if unit.found is not None:
             assert unit.found == terms.hits(replace(unit, found=None), TOPIC, beside={})
+
+
+def test_the_stem_lookup_is_emptied_at_its_limit_and_still_stems_right():
+    """A process that scores week after week keeps at most ``limit`` words' stems."""
+    from digest.sources import phrases
+
+    stems = phrases._Stems()
+    stems.limit = 3
+    words = ["running", "films", "studios", "actors", "running", "voices"]
+    assert [stems[w] for w in words] == [phrases.light_stem(w) for w in words]
+    assert len(stems) <= 3
