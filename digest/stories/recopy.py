@@ -127,7 +127,7 @@ def _boilerplate(raw: list, lookups: list[bytes] | None, kept: Kept, least: int)
             continue  # none: fewer articles than a shingle must be in
         key = outlet_key(outlet, [lookups[where[id(p)]] for p in members]) if where else None
         plate = kept.plates.get(key) if key is not None else None
-        plate = copies._boilerplate(members, least) if plate is None else plate
+        plate = copies.outlet_boilerplate(members, least) if plate is None else plate
         parts.append(plate)
         if key is not None:
             plates[key] = plate
