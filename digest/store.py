@@ -170,7 +170,7 @@ class Store:
         else changes the row): an article whose hash matches is its row, so a re-run's unchanged
         articles cost a hash each instead of their JSON and a read of their rows (10,000 articles:
         0.65-1.0 -> 0.5 s of CPU, measured); the others are compared in full. ``hashed``:
-        id(Article) -> (that Article, its ``_hash``), hashes already made (``WorkCache.hashed``)."""
+        id(Article) -> (that Article, its ``article_hash``), hashes already made (``WorkCache.hashed``)."""
         given = {a.id: a for a in articles}
         hashed = hashed or {}
         hashes = {key: _known_hash(article, hashed) for key, article in given.items()}
@@ -349,7 +349,7 @@ _SMALL_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in ("blocks",
 _HASHED = "article-1"  # change with _dump's format, so rows are written again in the new one
 
 
-def _hash(article: Article) -> str:
+def article_hash(article: Article) -> str:
     """A hash of every field of ``article``: the small ones as JSON, the blocks' kinds and texts
     each prefixed by its length (hashing the blocks' JSON would cost what ``_dump`` costs)."""
     small = [getattr(article, name) for name in _SMALL_FIELDS]
@@ -359,11 +359,11 @@ def _hash(article: Article) -> str:
 
 def _known_hash(article: Article, hashed: Mapping[int, tuple[Article, str]]) -> str:
     known = hashed.get(id(article))
-    return known[1] if known and known[0] is article else _hash(article)
+    return known[1] if known and known[0] is article else article_hash(article)
 
 
 def load_hashed(db: sqlite3.Connection, refs: Sequence[tuple[str, str]]) -> list[Article | None]:
-    """For each (article id, ``_hash``) of ``refs``, the stored Article when its row holds that
+    """For each (article id, ``article_hash``) of ``refs``, the stored Article when its row holds that
     hash, else None (no row, an edited row: its hash is gone, or another Article under that id).
     ``db``: any connection to the store's file (the folder cache's: ``WorkCache.get_articles``)."""
     try:

@@ -46,8 +46,7 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.models import Article
-from digest.store import _hash as store_hash
-from digest.store import load_hashed
+from digest.store import article_hash, load_hashed
 from digest.tables import CHUNK, StoreTable, select_in
 from digest.text import hygiene
 from digest.text.hygiene import clean_article
@@ -109,7 +108,7 @@ class WorkCache(StoreTable):
 
     def get_articles(self, kind: str, keys: Iterable[str]) -> dict[str, Article]:
         """The Articles of ``keys`` kept by ``put_articles``: each value is an article's id and
-        its store hash (``store._hash``), and the Article is the store's row (``article_data``)
+        its store hash (``store.article_hash``), and the Article is the store's row (``article_data``)
         when its hash is that one; a key whose row is missing or holds another hash is left out
         (its file is read again) and not counted as a hit."""
         with self._lock:
@@ -129,7 +128,7 @@ class WorkCache(StoreTable):
     def put_articles(self, kind: str, articles: Mapping[str, Article]) -> None:
         """Keep, for each key, its article's id and store hash (the store keeps the Article), and
         ``hygiene_print()`` when ``clean_article`` leaves it as it is (``clean``)."""
-        hashes = {key: store_hash(article) for key, article in articles.items()}
+        hashes = {key: article_hash(article) for key, article in articles.items()}
         rules = hygiene_print()
         clean = {key: article for key, article in articles.items() if rules and clean_article(article) is article}
         with self._lock:

@@ -454,8 +454,8 @@ def test_a_rerun_finds_again_only_the_boilerplate_of_outlets_with_a_new_article(
     later = [*week, *solo]
     found = features.features_of(later, SETTINGS)[0]
     sorted_outlets = []
-    real = copies._boilerplate
-    monkeypatch.setattr(copies, "_boilerplate", lambda members, least: sorted_outlets.append(members[0].outlet) or
+    real = copies.outlet_boilerplate
+    monkeypatch.setattr(copies, "outlet_boilerplate", lambda members, least: sorted_outlets.append(members[0].outlet) or
                         real(members, least))
     stories, following, work = again.group_again(later, SETTINGS, found, state, features.work_keys(later, SETTINGS))
     assert sorted_outlets == ["solo times"] and not work.all_pairs

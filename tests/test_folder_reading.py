@@ -100,6 +100,26 @@ def test_a_kept_file_whose_store_row_is_missing_or_changed_is_read_again(tmp_pat
         assert again == first and cache.hits["article"] == 1  # its hash is not the kept one: the file is read again
 
 
+def test_the_store_keeps_folder_articles_with_the_hashes_the_cache_made(tmp_path, monkeypatch):
+    """``Store.keep_articles`` takes the hashes ``WorkCache.put_articles`` made (``cache.hashed``)
+    instead of hashing those Articles again; an equal Article that is another object is hashed."""
+    from digest import store as store_module
+
+    folder, path = tmp_path / "articles", tmp_path / "store.sqlite"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.md").write_text(ARTICLE.format(title=f"Story {n}", n=n), encoding="utf-8")
+    with WorkCache(path, NOW) as cache:
+        articles = read_folder(folder, cache=cache)[0]
+    hashed = []
+    real = store_module.article_hash
+    monkeypatch.setattr(store_module, "article_hash", lambda article: hashed.append(article.id) or real(article))
+    copy = replace(articles[0])
+    with Store(path) as store:
+        assert store.keep_articles([copy, *articles[1:]], NOW, cache.hashed) == 3
+        kept = dict(store._db.execute("SELECT id, hash FROM article_hashes"))
+    assert hashed == [copy.id] and kept == {a.id: real(a) for a in articles}
+
 
 def test_a_file_rewritten_with_its_size_and_mtime_or_replaced_by_another_is_read_again(tmp_path):
     """The kept Article is keyed by size, mtime, inode and change time: a rewrite that keeps the

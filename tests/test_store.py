@@ -256,16 +256,16 @@ def test_a_row_changed_by_anything_else_is_compared_in_full_and_written_again(tm
 def test_every_field_of_an_article_is_in_its_hash():
     """Two articles that differ in any one field have different hashes (so neither row is skipped)."""
     from digest.models import Block
-    from digest.store import _hash
+    from digest.store import article_hash
 
     base = make_article(location="a", text="One.\nTwo.", published=NOW)
     changes = dict(id="x", location="b", title="Other", outlet="Other", url="https://e.example/a",
                    published=NOW.replace(day=21), author="Ann", source="feed", dropped=("Share this",),
                    inferred=("title",), pinned=True, blocks=(Block("paragraph", "One.Two."),))
-    hashes = {name: _hash(dataclasses.replace(base, **{name: value})) for name, value in changes.items()}
+    hashes = {name: article_hash(dataclasses.replace(base, **{name: value})) for name, value in changes.items()}
     assert set(changes) == {f.name for f in dataclasses.fields(base)}
-    assert len(set(hashes.values()) | {_hash(base)}) == len(changes) + 1
-    assert _hash(dataclasses.replace(base, published=None)) != _hash(base) == _hash(dataclasses.replace(base))
+    assert len(set(hashes.values()) | {article_hash(base)}) == len(changes) + 1
+    assert article_hash(dataclasses.replace(base, published=None)) != article_hash(base) == article_hash(dataclasses.replace(base))
 
 
 def test_a_rerun_of_unchanged_articles_reads_no_article_row(tmp_path):

@@ -145,7 +145,7 @@ def raw_profiles(articles: Sequence[Article], settings: DedupSettings,
                  features: Mapping[str, Features] | None = None) -> tuple[list[_Profile], np.ndarray]:
     """The profiles with their boilerplate still in, and the week's boilerplate (sorted shingles)."""
     found = untrimmed(articles, settings, features)
-    return found, week_boilerplate([_boilerplate(members, settings.boilerplate_articles)
+    return found, week_boilerplate([outlet_boilerplate(members, settings.boilerplate_articles)
                                     for members in by_outlet(found).values()])
 
 
@@ -167,7 +167,7 @@ def by_outlet(profiles: Sequence[_Profile]) -> dict[str, list[_Profile]]:
 
 
 def week_boilerplate(parts: Sequence[np.ndarray]) -> np.ndarray:
-    """The week's boilerplate (sorted shingles) from each outlet's (``_boilerplate``)."""
+    """The week's boilerplate (sorted shingles) from each outlet's (``outlet_boilerplate``)."""
     return np.unique(np.concatenate([_EMPTY, *parts]))
 
 
@@ -206,7 +206,7 @@ def _shared(a: np.ndarray, b: np.ndarray) -> int:
     return int(_within(a, b).sum()) if len(a) else 0
 
 
-def _boilerplate(members: list[_Profile], least: int) -> np.ndarray:
+def outlet_boilerplate(members: list[_Profile], least: int) -> np.ndarray:
     """Shingles in ``least`` or more articles of one outlet: its footer, its sign-up line."""
     if len(members) < least:
         return _EMPTY

@@ -127,7 +127,7 @@ def _boilerplate(raw: list, lookups: list[bytes] | None, kept: Kept, least: int)
             continue  # none: fewer articles than a shingle must be in
         key = outlet_key(outlet, [lookups[where[id(p)]] for p in members]) if where else None
         plate = kept.plates.get(key) if key is not None else None
-        plate = copies._boilerplate(members, least) if plate is None else plate
+        plate = copies.outlet_boilerplate(members, least) if plate is None else plate
         parts.append(plate)
         if key is not None:
             plates[key] = plate
@@ -182,7 +182,12 @@ def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirme
 def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
     """Pairs of ids as numbers i * n + j, i < j."""
     found = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
-    return np.unique(np.minimum(found[:, 0], found[:, 1]) * n + np.maximum(found[:, 0], found[:, 1]))
+    return np.unique(_pair_codes(found[:, 0], found[:, 1], n))
+
+
+def _pair_codes(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
+    """Each pair (``i[k]``, ``j[k]``) of positions 0..n-1 as one number: smaller * n + larger."""
+    return np.minimum(i, j) * n + np.maximum(i, j)
 
 
 def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list, sizes: np.ndarray) -> np.ndarray:
@@ -241,7 +246,7 @@ def _kept_pairs(old: np.ndarray, signatures: list, kept: Kept) -> tuple[np.ndarr
     present = (counts[first] > 0) & (counts[second] > 0) if len(first) else np.zeros(0, bool)
     single = present & (counts[first] == 1) & (counts[second] == 1)
     a, b = holders[starts[first[single]]], holders[starts[second[single]]]
-    codes, verdicts = [np.minimum(a, b) * n + np.maximum(a, b)], [kept.verdict[single]]
+    codes, verdicts = [_pair_codes(a, b, n)], [kept.verdict[single]]
     for p, q, v in zip(first[present & ~single].tolist(), second[present & ~single].tolist(),
                        kept.verdict[present & ~single].tolist()):
         for x in holders[starts[p]:starts[p] + counts[p]].tolist():
@@ -270,7 +275,7 @@ def _lsh_codes(signatures: list, known: np.ndarray, settings: DedupSettings) -> 
     else:
         i, j = _fresh_collisions(table, np.flatnonzero(~known[signed]), bands)
     i, j = signed[i], signed[j]
-    return np.unique(np.minimum(i, j) * n + np.maximum(i, j))
+    return np.unique(_pair_codes(i, j, n))
 
 
 def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
