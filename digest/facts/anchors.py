@@ -33,7 +33,8 @@ def names_of(text: str, previous: str | None, canon: Mapping[str, str]) -> set[s
     return {canon.get(n.norm, n.norm) for n in found}
 
 
-QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")  # what is quoted, as groups
+QUOTATION = re.compile(r"“[^”]*”|\"[^\"]*\"")  # a quotation with its marks, to mask or remove
 
 
 def anchors(text: str, bag: list[str], rare: frozenset[str]) -> frozenset[str]:
