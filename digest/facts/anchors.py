@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from anyascii import anyascii
 
-from digest.facts import names
+from digest.facts import fragments, names
 
 
 def numbers(text: str) -> frozenset[float]:
@@ -70,6 +70,7 @@ def adjacent(text: str, rare: frozenset[str]) -> frozenset[str]:
 
 
 def speech(text: str) -> bool:
-    """Does the sentence quote speech: a quotation of more than three content words (a shorter one is a term in
-    scare quotes, as ``fragments`` reads it)? Two such sentences sharing no quoted run say two things."""
-    return any(len(names.stems(a or b)) > 3 for a, b in QUOTED.findall(text))
+    """Does the sentence quote speech: a quotation of more than ``fragments.TERM`` (three) content words (a shorter
+    one is a term in scare quotes; ``fragments`` counts all its words)? Two such sentences sharing no quoted run say
+    two things."""
+    return any(len(names.stems(a or b)) > fragments.TERM for a, b in QUOTED.findall(text))
