@@ -37,8 +37,7 @@ sys.path.insert(0, str(ROOT))
 import consensus_eval as ce  # noqa: E402
 import news_facts_eval as nfe  # noqa: E402
 from digest.config import ConsensusSettings  # noqa: E402
-from digest.facts import claims, clauses, consensus, fragments, members, names, statements  # noqa: E402
-from digest.facts.speakers import speaker  # noqa: E402
+from digest.facts import clauses, consensus, members, names, statements  # noqa: E402
 from digest.facts.consensus import find_facts  # noqa: E402
 
 
@@ -69,9 +68,7 @@ class Scored:
         self.matcher = statements.StatementMatcher(self.texts, canon, previous, similar)
         self.encoder = encoder
         self.clause_texts = [clauses.clauses(t) for t in self.texts]
-        self.unfit = {i for i, s in enumerate(self.pool)
-                      if any(f.kind not in ("direction", "age", "duration") and not f.loose for f in claims.figures_in(s.text))
-                      or fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
+        self.unfit = statements.unfit_seeds(self.pool, previous, before)
 
     def clause_cosine(self, i: int, j: int) -> float:
         a, b = self.clause_texts[i], self.clause_texts[j]

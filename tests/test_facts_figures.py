@@ -83,6 +83,15 @@ def test_an_amount_no_attribute_names_that_two_sources_give_alike_is_a_line():
                     "The administration told Congress it intends to take €3.8 billion from weapons programs."]) == []  # another currency
 
 
+def test_the_box_makes_the_agreed_amount_line_that_no_statement_or_slot_makes():
+    # through find_facts: without agreed_counts in the box these sentences give no line at all
+    facts = _headlines(["The Pentagon plans to divert $3.8 billion meant for military equipment to building the wall.",
+                        "Officials said $3.8 billion would be moved from other programmes to the barrier.",
+                        "Lawmakers objected."])
+    assert [(f.status, f.text, f.count) for f in facts] == [
+        ("consensus", "Officials said $3.8 billion would be moved from other programmes to the barrier.", 2)]
+
+
 def test_how_long_something_lasted_in_hours_is_a_line_when_sources_agree():
     lines = _agreed(["Services are back up after an outage that lasted almost six hours, the company says.",
                      "For more than five hours on Monday, users could not reach the site."])

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from anyascii import anyascii
 
-from digest.facts import names
+from digest.facts import fragments, names
 
 
 def numbers(text: str) -> frozenset[float]:
@@ -33,7 +33,8 @@ def names_of(text: str, previous: str | None, canon: Mapping[str, str]) -> set[s
     return {canon.get(n.norm, n.norm) for n in found}
 
 
-QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")  # what is quoted, as groups
+QUOTATION = re.compile(r"“[^”]*”|\"[^\"]*\"")  # a quotation with its marks, to mask or remove
 
 
 def anchors(text: str, bag: list[str], rare: frozenset[str]) -> frozenset[str]:
@@ -69,6 +70,7 @@ def adjacent(text: str, rare: frozenset[str]) -> frozenset[str]:
 
 
 def speech(text: str) -> bool:
-    """Does the sentence quote speech: a quotation of more than three content words (a shorter one is a term in
-    scare quotes, as ``fragments`` reads it)? Two such sentences sharing no quoted run say two things."""
-    return any(len(names.stems(a or b)) > 3 for a, b in QUOTED.findall(text))
+    """Does the sentence quote speech: a quotation of more than ``fragments.TERM`` (three) content words (a shorter
+    one is a term in scare quotes; ``fragments`` counts all its words)? Two such sentences sharing no quoted run say
+    two things."""
+    return any(len(names.stems(a or b)) > fragments.TERM for a, b in QUOTED.findall(text))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from digest.facts import names
+from digest.facts.anchors import QUOTATION
 
 LONG = 12  # content words: a shorter sentence is one clause
 SHORTEST = 4  # content words: a shorter piece joins the piece before it
@@ -24,14 +25,13 @@ SHORTEST = 4  # content words: a shorter piece joins the piece before it
 _CUT = re.compile(r"[;:](?!\d)|[—–]|\s--\s|,(?!\d{3})"  # punctuation that may end a clause (not "1,200")
                   r"|\s(?=(?:while|whereas|although|though|because|after|which|despite|amid)\s)"  # an opener, no comma
                   r"|\s(?=and\s(?:has|have|had|is|was|were|will|would|could|can|said|says|\w+ed)\s)")  # "... and has sidelined"
-_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def clauses(text: str) -> tuple[str, ...]:
     """The clauses of ``text`` in order (``text`` itself for a short sentence or one that does not cut)."""
     if len(names.stems(text)) < LONG:
         return (text,)
-    masked = _QUOTE.sub(lambda m: "q" * len(m[0]), text)  # never cut inside a quotation
+    masked = QUOTATION.sub(lambda m: "q" * len(m[0]), text)  # never cut inside a quotation
     bounds = [0, *(cut.start() for cut in _CUT.finditer(masked)), len(text)]
     spans: list[list[int]] = []
     for start, end in zip(bounds, bounds[1:]):

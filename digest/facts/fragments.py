@@ -17,7 +17,7 @@ import re
 NEEDS_BEFORE = frozenset(("he she it they this that these those but and also however meanwhile still then so "
                           "his her their its such yet or nor instead besides moreover furthermore").split())
 _LONG = 12  # words: a line this long with no closing stop was cut
-_TERM = 3  # words: a shorter quotation is a term in scare quotes (the 15-minute “circuit breaker,”), not speech
+TERM = 3  # words: a shorter quotation is a term in scare quotes (the 15-minute “circuit breaker,”), not speech
 
 
 _ABBREVIATION_END = re.compile(r"\b(?:[ap]\.m|Mr|Mrs|Ms|Dr|St|No|Gov|Sen|Rep|Gen|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|"
@@ -40,7 +40,7 @@ def why_not_whole(text: str, speaker: str = "", previous: str | None = None) -> 
     first = re.findall(r"[A-Za-z']+", text)[:1]
     if first and first[0].lower() in NEEDS_BEFORE and not re.match(r"[\"“‘]", text):  # a quote's own "This..." is whole
         return "needs previous sentence"
-    if any(len(q.split()) > _TERM for q in _quotations(text)) and not speaker:
+    if any(len(q.split()) > TERM for q in _quotations(text)) and not speaker:
         return "quote without speaker"
     return ""
 

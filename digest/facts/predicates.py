@@ -57,6 +57,7 @@ PEOPLE_LIKE = frozenset(("people persons residents citizens individuals adults c
                          "teens soldiers troops officers patients americans aliens detainees inmates prisoners "
                          "hostages survivors tourists worshippers congregants pilgrims fans spectators "
                          "protesters demonstrators").split())
+_DOER_NOUN = re.compile(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$")  # a noun of people who do something
 NOUN_EVENTS = {"deaths": "dead", "fatalities": "dead", "dead": "dead", "arrests": "arrested",
                "encounters": "arrested", "injuries": "injured", "cases": "cases", "layoffs": "jobs"}
 _VERB = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
@@ -93,12 +94,12 @@ def event(noun: str, done: str, written: str, before: str, after: str) -> tuple[
         key = NOUN_EVENTS[plain]
         found = _nearest([e for e in EVENTS if e[0] == key], before, after)
         return key, found[1] if found else next(e[1] for e in EVENTS if e[0] == key)
-    if plain in PEOPLE_LIKE or plain == "people" or not plain:
+    if plain in PEOPLE_LIKE or not plain:
         return _own_event(written, before, after) or ("", "")
     if plain in _PERPETRATORS:  # "police killed five attackers": not the victims' toll (NeuS val-131)
         found = _own_event(written, before, after)
         return (f"attackers {found[0]}", f"{plain.capitalize()} {found[1].lower()}") if found else ("", "")  # one slot
-    if re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain):  # "sailors", "protesters" (not "wrists"): people when an event names them
+    if _DOER_NOUN.search(plain):  # "sailors", "protesters" (not "wrists"): people when an event names them
         found = _own_event(written, before, after)
         if found:
             return found
@@ -146,7 +147,7 @@ def thing(noun: str) -> str:
     slots are what happened to them): such a count may only support a slot that another source's
     verb names ("Doses supplied", "Volunteers involved"), never make a line or a dispute of its own."""
     plain = noun.split()[0] if noun else ""
-    people = plain in PEOPLE_LIKE or plain == "people"
+    people = plain in PEOPLE_LIKE
     return "" if not plain or people or plain in NOUN_EVENTS or plain in ("hours", "hour") else plain
 
 
@@ -224,7 +225,7 @@ def not_theirs(noun: str, before: str) -> bool:
     was shot to death by two congregants": they shot, they did not die; NeuS test-9) and a place's
     population ("a town of about 17,000 people near Fort Worth", beside "fatally shooting him")."""
     plain = noun.split()[0] if noun else ""
-    people = plain in PEOPLE_LIKE or plain == "people" or bool(re.search(r"[a-z]{3,}(?:er|or|ist|ant|ent)s$", plain))
+    people = plain in PEOPLE_LIKE or bool(_DOER_NOUN.search(plain))
     return people and bool(_AGENT.search(before) or _PLACE_OF.search(before))
 
 

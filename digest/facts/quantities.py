@@ -55,8 +55,8 @@ _COMPOUNDS = {f"{ten}-{unit}": value + i + 1 for ten, value in {"twenty": 20, **
 _SIMPLE = {**{w: i + 1 for i, w in enumerate(_UNITS)}, **_TENS, "hundred": 100, "a dozen": 12}
 WORD_NUMBERS = {**_SIMPLE, **_COMPOUNDS}
 # the compounds as one group: as 72 more alternatives in every count pattern they cost the box 15-45 % more CPU
-_WORDS = (f"(?:{'|'.join(['twenty', *_TENS])})-(?:{'|'.join(_UNITS[:9])})" + r"\b|"
-          + "|".join(sorted(_SIMPLE, key=len, reverse=True)))
+WORDS_PATTERN = (f"(?:{'|'.join(['twenty', *_TENS])})-(?:{'|'.join(_UNITS[:9])})" + r"\b|"
+                 + "|".join(sorted(_SIMPLE, key=len, reverse=True)))
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
            "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 FRACTIONS = {"one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3, "one-quarter": 0.25,
@@ -125,7 +125,7 @@ _PATTERNS = (
      r"[^.;\d]{0,60}?\bfor\s+" + _HEDGE + r"(?P<num>" + _NUM + r")\s?(?P<scale>trillion|billion|million|bn|b|mn|m)\b"),
     ("points", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:percentage[- ]points?\b|pp\b|% points?\b)"),
     ("percent", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)"),
-    ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + _WORDS + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
+    ("multiple", _HEDGE + r"(?<![\w.])(?P<num>\d+(?:\.\d+)?|" + WORDS_PATTERN + r")(?:\s?(?:times\b|x\b|×)|-?fold\b)"),
     ("multiple", _HEDGE + r"\b(?P<word>" + _alternatives(MULTIPLES) + r")\b(?!-)"),
     ("age", r"(?<![\w.,$])(?P<num>\d{1,3})-year-old\b|(?<=[A-Z][a-z]), (?P<num3>\d{1,3})(?:,(?= [a-z]| of\b)|\.?$)|"
      r"\bage[sd]? (?P<num4>\d{1,2})\b|\bat the age of (?P<num5>\d{1,3})\b|"
@@ -134,7 +134,7 @@ _PATTERNS = (
     ("size", _HEDGE + r"(?<![\w.$])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>KB|MB|GB|TB)\b(?:\s+of)?\s+(?P<noun>RAM|storage|memory)\b|"
      r"(?<![\w.$])(?P<num2>\d+(?:\.\d+)?)[- ](?P<inch>inch(?:es)?)\b(?=[^.;]{0,40}?\b(?P<noun2>iPhone|iPad|MacBook|phone|"
      r"smartphone|tablet|laptop|display|screen|TV|television|monitor|Watch)\b)"),  # "512MB of RAM", "a 4-inch iPhone"
-    ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + _WORDS + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
+    ("duration", r"\bfor\s+" + _HEDGE + r"(?P<num>\d{1,3}|" + WORDS_PATTERN + r")\s+(?P<noun>years?|months?|weeks?|days?)\b"),
     ("tally", r"(?<![\w.,$/-])(?P<num>\d{1,3})\s?(?:-to-|\s+to\s+|[-–—])\s?(?P<num2>\d{1,3})(?![\w%/-]|[.,]\d)"),  # "21 to 19." ends a sentence; "21-19.5" is no tally
     ("count", _CLAIMS + r"\b[^.;]{0,80}?(?:\b(?:to|at|of|hit|reached|totaled|totalled)\s+|"
      r"(?=\b(?:over|above|more than|nearly|almost|about|roughly|topped|exceeded|surpassed)\b))" + _HEDGE + r"(?P<num>" + _NUM + r")"
@@ -145,20 +145,20 @@ _PATTERNS = (
     ("count", r"\b(?:death toll|number of (?:confirmed |known |reported )?(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
      r"\b(?:to|of|at|reached|hit|stands at|rose to|climbing to|(?:is|was|has been)(?:\s+now)?)\s+" + _HEDGE +
      r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<toll>)(?![\d,]*\s*(?:%|percent))"),
-    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)\s+(?:(?:others|more)\s+)?(?:(?:are|were|have\s+been|had\s+been|"
+    ("count", _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + WORDS_PATTERN + r")(?P<those>)\s+(?:(?:others|more)\s+)?(?:(?:are|were|have\s+been|had\s+been|"
      r"remain|remained)\s+)?(?:(?:now|officially|confirmed|reported|believed|feared|known|presumed|still)\s+)*"
      r"(?P<state>dead|killed|injured|wounded|hurt|missing|unaccounted)\b(?=\s*(?:$|[.,;:!?)—–-]|(?:and|or|in|on|at|for|after|"
      r"as|from|the|a|an|of|to|with|by|since|while|when|during|following|amid|including|so|but)\b))"),  # "three missing soldiers": soldiers
     ("count", r"\band\s+(?=(?P<state>killed|injured|wounded|hurt|killing|injuring|wounding|hurting)\b)(?P<before>\w+)\s+"
-     + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")(?P<those>)(?:\s+(?:others|more))?"  # "killed 60 people
+     + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + WORDS_PATTERN + r")(?P<those>)(?:\s+(?:others|more))?"  # "killed 60 people
      # and injured 155", "killing 50 people and wounding at least 53 more": the people left unsaid
      r"(?=\s*(?:$|[.,;:!?)—–-]|(?:and|in|on|at|after|as|when|while|during|across)\b))"),
-    ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?:the\s+)?"
+    ("count", r"(?P<before>)(?P<done>)(?P<state>)" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>\d[\d,]*|" + WORDS_PATTERN + r")\s+of\s+(?:the\s+)?"
      r"\d[\d,]*\s+(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[a-z]+s))\b"),  # "157 of 338 seats": 157 seats
-    ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + _WORDS + r")\s+of\s+(?P<those>those|them|whom)\b"
+    ("count", _HEDGE + r"(?<![\w.$€£¥])(?P<num>\d[\d,]*|" + WORDS_PATTERN + r")\s+of\s+(?P<those>those|them|whom)\b"
      r"(?:\s+(?P<state>fatally|killed|dead|injured|wounded))?"),
     ("count", r"(?:\b(?P<before>" + _alternatives(_DONE_BEFORE) + r")\s+)?" + _HEDGE + r"(?<![\w.$€£¥/-])(?P<num>"
-     + _NUM + "|" + _WORDS + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
+     + _NUM + "|" + WORDS_PATTERN + r")(?:\s+(?P<scale>trillion|billion|million|thousand))?\s+(?:(?P<adj>(?:of\s+(?:his|her|their|its|our)|" + _ADJ + r")(?:\s+" + _ADJ + r"){0,2})\s+)??"
      r"(?P<noun>" + _alternatives(COUNTED + PEOPLE) + r"|(?-i:[A-Z][a-z]+ans)|(?-i:[a-z]+s))\b"
      r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+(?P<done>(?-i:[a-z]+ed))|(?P<state>"
      + _alternatives(_STATES) + r")\b))?"),

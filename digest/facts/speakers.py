@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from digest.facts import names
-from digest.facts.anchors import QUOTED
+from digest.facts.anchors import QUOTATION, QUOTED
 
 
 _SAY = re.compile(r"\b(?:said|says|say|told|added|stressed|emphasi[sz]ed|noted|explained|argued|revealed|"
@@ -25,13 +25,13 @@ def speaker(text: str, previous: str | None) -> str:
     if not QUOTED.search(text):
         return ""
     says = [m.start() for m in _SAY.finditer(text)]
-    outside = re.sub(r"“[^”]*”|\"[^\"]*\"", lambda m: "q" + " " * (len(m[0]) - 1), text)  # names inside the quote said nothing
+    outside = QUOTATION.sub(lambda m: "q" + " " * (len(m[0]) - 1), text)  # names inside the quote said nothing
     found = [(n, outside.find(n.text)) for n in names.names_in(outside)]
     near = [(min(abs(at - s) for s in says), n.text) for n, at in found if at >= 0 and says]
     if near:
         return min(near)[1]
     whole_quote = not outside.strip(" q.,")  # a paragraph that is only a quotation
     if (_PRONOUN_SAYS.search(outside) or whole_quote) and previous:
-        earlier = names.names_in(re.sub(r"“[^”]*”|\"[^\"]*\"", " ", previous))
+        earlier = names.names_in(QUOTATION.sub(" ", previous))
         return earlier[-1].text if earlier else ""
     return ""

@@ -310,6 +310,14 @@ class StatementMatcher:
         return self.score(i, j) >= (self.run_threshold if weak else self.threshold)
 
 
+def unfit_seeds(pool: list[Said], previous: list[str | None], before: list[str | None]) -> set[int]:
+    """The pool's sentences that may support a line but never seed one: those stating a figure (the figure's
+    line is the numeric one) and fragments (``fragments.why_not_whole``, with the quotation's speaker)."""
+    figured = {i for i, s in enumerate(pool)
+               if any(f.kind not in ("direction", "age", "duration") and not f.loose for f in claims.figures_in(s.text))}
+    return figured | {i for i, s in enumerate(pool) if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
+
+
 def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str, str], encoder=None) -> list[Fact]:
     """Consensus lines quoting one source's sentence; sentences with figures only support.
     ``encoder`` (``paraphrase.Encoder``): pair sentences by meaning as well as by words."""
@@ -322,10 +330,7 @@ def statement_facts(said: list[Said], total: int, least: int, canon: Mapping[str
             links[i].append(j)
             links[j].append(i)
     used: set[int] = set()
-    figured = {i for i, s in enumerate(pool)
-               if any(f.kind not in ("direction", "age", "duration") and not f.loose for f in claims.figures_in(s.text))}
-    unfit = figured | {i for i, s in enumerate(pool)
-                       if fragments.why_not_whole(s.text, speaker(s.text, before[i]), previous[i])}
+    unfit = unfit_seeds(pool, previous, before)
     facts, stated = [], []
     while True:
         seed = _best_seed(pool, links, used, matcher, unfit)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from digest.facts.quantities import _WORDS, Quantity, parse_number
+from digest.facts.quantities import WORDS_PATTERN, Quantity, parse_number
 
-_PART = r"(?:\d[\d,]*|" + _WORDS + ")"  # the compounds as one group, as quantities reads them: half the time
+_PART = r"(?:\d[\d,]*|" + WORDS_PATTERN + ")"  # the compounds as one group, as quantities reads them: half the time
 _NOUN = r"[a-z]{2,}s"
 _WHOLE = re.compile(r"(?<![\w.$€£¥/-])(?P<part>" + _PART + r")\s+(?:(?P<noun1>" + _NOUN + r")\s+)?(?:out\s+)?of\s+"
                     r"(?:the\s+|all\s+)?(?P<num>\d{1,3}(?:,\d{3})*|\d+)(?![\d.,]*\d|\s*(?:%|percent|million|billion))"
