@@ -274,7 +274,7 @@ def box(data: Path, nlp, encoder) -> None:
     from digest.config import ConsensusSettings
     from digest.facts import clauses
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def parse_cut(text: str) -> tuple[str, ...]:
         if len(names.stems(text)) < clauses.LONG:
             return (text,)
