@@ -197,6 +197,20 @@ def score(data: Path, sample: Path, which: str) -> dict:
     return totals
 
 
+def dump(data: Path, path: Path) -> None:
+    """Every line of every MSRP pair (two sources each), for ``consensus_outside.py --compare``: what a
+    rule does to disputes on sentences nobody wrote rules for."""
+    import json
+    from digest.facts.consensus import find_facts
+    lines = {}
+    for sid, story in msrp_stories(data).items():
+        facts = find_facts(story, ConsensusSettings(max_facts=50), every=True)
+        lines[sid] = [{"status": f.status, "text": f.text, "sources": list(f.origin_ids),
+                       "evidence": [e.sentence for e in f.evidence]} for f in facts]
+    path.write_text(json.dumps({"matcher": "words", "stories": len(lines), "ms_per_story": 0, "lines": lines},
+                               indent=1, ensure_ascii=False), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
@@ -205,8 +219,11 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=40)
     parser.add_argument("--score", type=Path)
     parser.add_argument("--half", choices=("tune", "report", "all"), default="all")
+    parser.add_argument("--dump", type=Path, help="every MSRP pair's lines, as consensus_outside.py --dump writes them")
     args = parser.parse_args()
-    if args.score:
+    if args.dump:
+        dump(args.data, args.dump)
+    elif args.score:
         score(args.data, args.score, args.half)
     else:
         listing(args.data, args.seed, args.stories)

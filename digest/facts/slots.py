@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from digest.facts import changes, claims, names, predicates
+from digest.facts import bounds, changes, claims, names, predicates
 from digest.facts.claims import Figure
 from digest.facts.periods import Period
 from digest.facts.said import Said
@@ -177,7 +177,8 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
         return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
                                                        total, least, common)]
     lead = groups[0][0][1][0][1] if groups else None
-    if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)):
+    if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)
+                            or bounds.one_way(groups) and changes.in_order(groups) is None):  # "at least 40", "at least 42"
         if len(groups[0]) == len(groups[1]):
             return []
         groups = groups[:1]  # no period stated anywhere: another value may be another period

@@ -1,0 +1,35 @@
+"""Issue 15, dispute rules measured on mined candidates outside every gold (benchmarks/dispute_sample.yaml):
+when differing figures are a dispute and when they are not. Sentences are made up, in the shape of the
+news sentences that motivated each rule; each test fails without its rule."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from digest.config import ConsensusSettings
+from digest.facts.consensus import find_facts
+from test_consensus import article, story_of
+
+WIDE = ConsensusSettings(max_facts=50)
+
+
+def _lines(texts: list[str], published: list[datetime] | None = None) -> list[tuple[str, str]]:
+    story = story_of([article(text, name) for text, name in zip(texts, "abc")])
+    dates = {a.id: d for a, d in zip(story.articles, published)} if published else None
+    return [(f.status, f.text.split(":")[0]) for f in find_facts(story, WIDE, dates) if f.values]
+
+
+def test_two_lower_bounds_do_not_dispute():
+    lower = ["Police said at least 30 people had been killed in the raid.",
+             "A spokesman said at least 33 people had been killed in the raid."]
+    assert _lines(lower) == []  # both hold if 33 or more died: one source knows more, none contradicts
+    exact = [lower[0], "A spokesman said 26 people had been killed in the raid."]
+    assert _lines(exact) == [("disputed", "Killed")]  # a bound against a value below it: they differ
+    upper = ["Callers could face fines of up to $9,000 per call.", "Callers could face fines of up to $90,000."]
+    assert _lines(upper) == []
+
+
+def test_lower_bounds_published_in_order_are_still_a_change():
+    monday, tuesday = datetime(2026, 3, 2, tzinfo=timezone.utc), datetime(2026, 3, 3, tzinfo=timezone.utc)
+    texts = ["The quake killed at least 60 people, officials said.", "The quake killed at least 67 people, police said."]
+    assert _lines(texts, [monday, tuesday]) == [("changed", "Killed")]
