@@ -33,3 +33,13 @@ def test_lower_bounds_published_in_order_are_still_a_change():
     monday, tuesday = datetime(2026, 3, 2, tzinfo=timezone.utc), datetime(2026, 3, 3, tzinfo=timezone.utc)
     texts = ["The quake killed at least 60 people, officials said.", "The quake killed at least 67 people, police said."]
     assert _lines(texts, [monday, tuesday]) == [("changed", "Killed")]
+
+
+def test_a_scale_after_a_hyphen_is_part_of_the_amount():
+    texts = ["The bank paid a $12-million penalty to settle the charges.", "The bank paid a $12 million fine to settle the charges."]
+    assert _lines(texts) == [("consensus", "Fine")]  # not "$12" against "$12 million"
+
+
+def test_a_tally_written_either_way_round_is_one_vote():
+    texts = ["The amendment failed by a vote of 190 to 231.", "The amendment failed on a 231-190 vote."]
+    assert _lines(texts) == [("consensus", "Vote")]
