@@ -43,3 +43,18 @@ def test_a_scale_after_a_hyphen_is_part_of_the_amount():
 def test_a_tally_written_either_way_round_is_one_vote():
     texts = ["The amendment failed by a vote of 190 to 231.", "The amendment failed on a 231-190 vote."]
     assert _lines(texts) == [("consensus", "Vote")]
+
+
+def test_a_title_case_headline_is_read_as_a_sentence():
+    texts = ["Twelve Rebel Fighters Were Apprehended Near The Border", "Police say 12 rebel fighters were apprehended near the border"]
+    assert _lines(texts) == [("consensus", "Fighters arrested")]  # "Fighters" capitalised was taken for a name
+    from digest.facts.headlines import plain
+    assert plain("Twelve ISIS Fighters Were Apprehended") == "twelve ISIS fighters were apprehended"  # acronyms kept
+    assert plain("Police said 12 fighters were apprehended in Texas.") == "Police said 12 fighters were apprehended in Texas."
+
+
+def test_two_kinds_of_people_killed_are_two_groups_not_a_dispute():
+    texts = ["The airstrike killed 10 senior commanders at the meeting.", "The executioner had killed 4 hostages."]
+    assert _lines(texts) == []
+    same = ["The airstrike killed 10 senior commanders at the meeting.", "The airstrike killed 14 senior commanders."]
+    assert _lines(same) == [("disputed", "Killed")]
