@@ -58,3 +58,12 @@ def test_two_kinds_of_people_killed_are_two_groups_not_a_dispute():
     assert _lines(texts) == []
     same = ["The airstrike killed 10 senior commanders at the meeting.", "The airstrike killed 14 senior commanders."]
     assert _lines(same) == [("disputed", "Killed")]
+
+
+def test_values_more_than_four_times_apart_count_different_things():
+    texts = ["Officials said 12 people died of the fever in the province.", "The fever has killed 480 people across the region."]
+    assert _lines(texts) == []  # a province and the region, not two counts of one toll
+    close = ["Officials said 12 people died of the fever in the province.", "The fever has killed 40 people in the province."]
+    assert _lines(close) == [("disputed", "Died")]  # 3.3 times apart: still a dispute
+    monday, friday = datetime(2026, 3, 2, tzinfo=timezone.utc), datetime(2026, 3, 6, tzinfo=timezone.utc)
+    assert _lines(texts, [monday, friday]) == [("changed", "Died")]  # a toll rising over a week

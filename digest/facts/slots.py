@@ -178,7 +178,7 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
                                                        total, least, common)]
     lead = groups[0][0][1][0][1] if groups else None
     if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)
-                            or bounds.one_way(groups) and changes.in_order(groups) is None):  # "at least 40", "at least 42"
+                            or (bounds.one_way(groups) or bounds.far_apart(groups)) and changes.in_order(groups) is None):
         if len(groups[0]) == len(groups[1]):
             return []
         groups = groups[:1]  # no period stated anywhere: another value may be another period
