@@ -22,7 +22,9 @@ value another source states, or none; an amount of money no attribute names ("a 
 $15 billion", ``agreed.unnamed_amounts``) joins the one slot of its currency another source's figure
 agrees with ("a roughly $15 billion package": "Package", 2 sources). Outside every gold (507 NeuS
 stories): +2 lines, 1 widened, all judged right (the expired $600 weekly payment; the $15 billion
-rescission package; Smartmatic's $2.7 billion suit 2 -> 3 sources); tuning halves unchanged.
+rescission package; Smartmatic's $2.7 billion suit 2 -> 3 sources); tuning halves unchanged. Bounds
+pointing one way ("at least 40", "at least 42") and values more than four times apart never dispute
+unless dated in order (``digest.facts.bounds`` states both with what was measured).
 """
 
 from __future__ import annotations
