@@ -1,7 +1,9 @@
-"""Candidate disputes on the NeuS stories outside every gold, mined without the box's rules.
+"""Candidate disputes in stories no rule was written for, mined without the box's rules: the NeuS
+stories and Emergent claims outside every gold (``consensus_outside``) and the MSRP pairs.
 
     python3 benchmarks/dispute_mine.py DATA_PATH --list [--seed S --stories N]
     python3 benchmarks/dispute_mine.py DATA_PATH --score benchmarks/dispute_sample.yaml [--half tune|report|all]
+    python3 benchmarks/dispute_mine.py DATA_PATH --dump FILE   (every MSRP pair's lines, for consensus_outside --compare)
 
 A candidate is two sentences of different sources of one story, each with a number of the same unit
 (money, percent, or the plural noun right after the number: "people", "seats", "votes"; a number with
@@ -10,9 +12,9 @@ eight words of the number (the predicate, most often: "killed", "won", "raised")
 The miner reads words only (its own regular expressions, not ``digest.facts``), so what it finds does
 not depend on the rules being measured.
 
-``--list`` draws ``--stories`` stories with a candidate at random (``--seed``) and prints every
-candidate of each, to be labelled by reading (the frozen sample, ``dispute_sample.yaml``, was written
-this way, before any rule was changed). ``--score`` runs the box (``find_facts``, every line) on the
+``--list`` draws ``--stories`` candidates at random (``--seed``) from the pool (``pool``: once per story
+and pair of values; MSRP money and percentages left out) and prints them, to be labelled by reading
+(the frozen sample, ``dispute_sample.yaml``, was written this way, before any rule was changed). ``--score`` runs the box (``find_facts``, every line) on the
 labelled stories and reports, per half (SHA-1 of the story id even: tune, odd: report):
 - dispute recall: candidates labelled ``dispute`` that some disputed or changed line shows, that is a
   line with both candidate values, each in its own value (numbers compared, words read as digits);
@@ -51,7 +53,7 @@ _NUMBER = re.compile(r"(?P<cur>\$|€|£)?(?<![\w.,/-])(?P<num>\d[\d,]*(?:\.\d+)
 _STOP = frozenset("that this with from have been were they their there which about more than said says also into "
                   "after before over under when what while would could will some other others most least nearly "
                   "almost around according including among since just only many much those these them being".split())
-REQUIRE = True
+REQUIRE = True  # a content word in common near both numbers (without it: 108 candidates, not 77, on NeuS+Emergent)
 _SKIP = frozenset("more other others additional new of the".split())
 
 
