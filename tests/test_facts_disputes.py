@@ -67,3 +67,9 @@ def test_values_more_than_four_times_apart_count_different_things():
     assert _lines(close) == [("disputed", "Died")]  # 3.3 times apart: still a dispute
     monday, friday = datetime(2026, 3, 2, tzinfo=timezone.utc), datetime(2026, 3, 6, tzinfo=timezone.utc)
     assert _lines(texts, [monday, friday]) == [("changed", "Died")]  # a toll rising over a week
+
+
+def test_a_far_value_leaves_the_near_ones_disputing():
+    texts = ["Officials said 60 people were killed in the fire.", "Police said 65 people were killed in the fire.",
+             "The fire killed 300 people across the province over the decade."]
+    assert _lines(texts) == [("disputed", "Killed")]  # 60 against 65; the 300 is another count

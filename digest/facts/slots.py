@@ -179,6 +179,8 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
         return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
                                                        total, least, common)]
     lead = groups[0][0][1][0][1] if groups else None
+    if len(groups) > 2 and changes.in_order(groups) is None:  # 60, 65 and a misread 300: 60 against 65 stays
+        groups = [g for g in groups if g is groups[0] or not bounds.far_apart([groups[0], g])]
     if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)
                             or (bounds.one_way(groups) or bounds.far_apart(groups)) and changes.in_order(groups) is None):
         if len(groups[0]) == len(groups[1]):
