@@ -18,8 +18,9 @@ def when(date: datetime) -> str:
     return f"{date:%a} {date.day} {date:%b}"
 
 
-def change(text: str, groups, origins: tuple[str, ...], total: int) -> Fact | None:
-    """The change line for ``groups`` (lists of (source, [(Said, Figure)...])), or None."""
+def in_order(groups) -> list | None:
+    """(first date, last date, group) per group, earliest first, if every group's sources were published
+    before the next group's (on an earlier day); None if a date is missing or the days overlap."""
     spans = []
     for group in groups:
         dates = [f.published for _, items in group for _, f in items]
@@ -28,6 +29,14 @@ def change(text: str, groups, origins: tuple[str, ...], total: int) -> Fact | No
         spans.append((min(dates), max(dates), group))
     spans.sort(key=lambda span: (span[0], span[1]))
     if any(earlier[1].date() >= later[0].date() for earlier, later in zip(spans, spans[1:])):
+        return None
+    return spans
+
+
+def change(text: str, groups, origins: tuple[str, ...], total: int) -> Fact | None:
+    """The change line for ``groups`` (lists of (source, [(Said, Figure)...])), or None."""
+    spans = in_order(groups)
+    if spans is None:
         return None
     values = []
     for first, _, group in spans:

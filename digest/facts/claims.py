@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from digest.facts import names, predicates, quantities, wholes
+from digest.facts import headlines, names, predicates, quantities, wholes
 from digest.models import Article
 from digest.facts.periods import Context, Period, article_context, lead_in, nearest, resolve
 from digest.facts.quantities import Quantity, interval
@@ -199,7 +199,9 @@ def _bounds(found: list[Quantity], i: int, end: int) -> tuple[int, int, int, int
 
 def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
                context: Context = Context()) -> list[Figure]:
-    """Every figure in ``sentence`` whose attribute can be told; the others are dropped."""
+    """Every figure in ``sentence`` whose attribute can be told; the others are dropped. A headline in
+    Title Case is read in lower case (``headlines``)."""
+    original, sentence = sentence, headlines.plain(sentence)
     found = quantities.find(sentence)
     named = [q for q in found if q.noun != "*"]  # a bare number bounds no other figure's words
     figures = []
@@ -215,7 +217,10 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
         low, high = interval(whole.value, whole.step, "")
         figures.append(Figure("count", whole.noun, "", whole.value, low, high, whole.text, "", None, sentence, whole.start,
                               names.subjects(sentence), whole.noun.capitalize(), published=context.published))
-    return figures
+    if sentence == original:
+        return figures
+    subjects = names.subjects(original)
+    return [headlines.restored(f, original, subjects) for f in figures if not f.loose]  # a slot, not a bare noun
 
 
 _WITH_KILLER = re.compile(r"\W*(?:[\w-]+\W+){0,3}?\(?including\s+(?:the\s+|a\s+)?(?:lone\s+)?(?:gunman|shooter|"

@@ -220,13 +220,17 @@ _PLACE_OF = re.compile(r"\b(?:town|city|village|country|nation|community|county|
                        re.IGNORECASE)
 
 
+def people(noun: str) -> bool:
+    """Is a plural noun one of people ("pilgrims", "hostages", "commanders"; not "acres", "jobs")?"""
+    return noun in PEOPLE_LIKE or noun in _PERPETRATORS or bool(_DOER_NOUN.search(noun))
+
+
 def not_theirs(noun: str, before: str) -> bool:
     """People the sentence counts who are not those the event happened to: the doers after "by" ("he
     was shot to death by two congregants": they shot, they did not die; NeuS test-9) and a place's
     population ("a town of about 17,000 people near Fort Worth", beside "fatally shooting him")."""
     plain = noun.split()[0] if noun else ""
-    people = plain in PEOPLE_LIKE or bool(_DOER_NOUN.search(plain))
-    return people and bool(_AGENT.search(before) or _PLACE_OF.search(before))
+    return people(plain) and bool(_AGENT.search(before) or _PLACE_OF.search(before))
 
 
 def elsewhere(before: str, after: str) -> bool:

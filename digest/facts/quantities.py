@@ -7,7 +7,10 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   ("11.08 billion dollars"); all three spellings of one amount are one value. An amount a verb spends
   or asks with no currency written ("Spent 300,000 on dinner", "could cost 5,000", "buy Mojang for
   2.5B": headlines often drop the symbol) is money of an "unstated" currency, a slot of its own. Currencies are
-  normalised to a symbol ("USD" -> "$"), so amounts in different currencies never meet.
+  normalised to a symbol ("USD" -> "$"), so amounts in different currencies never meet. A scale word
+  after a hyphen is the amount's ("a $10-million penalty" is $10 million: outside every gold, two MSRP
+  pairs' "$10-million" / "$10 million" and "$53.7-million" / "$53.7 million" were disputes of $10 against
+  $10 million).
 - Percentages ("16%", "16 per cent") and percentage points ("2 percentage points", "2pp") are
   different kinds: a 2-point rise is not a 2 % rise.
 - Multiples: "10 times", "ten times", "tenfold", "10x", "double(d)", "twice", "triple(d)".
@@ -26,6 +29,8 @@ writing implies; what the quantity is *about* (its slot) is ``digest.claims``' b
   device's screen ("a 4-inch iPhone", "12.9-inch iPad Pro"; not "8 inches of snow"): tech reports'
   specifications, slotted by what they measure.
 - Durations: "for 24 years", "for nearly six months" (how long something lasted, in its unit).
+- Tallies: "5-4", "371-18", "19-to-0", "186 to 237": a vote's two sides, larger first whichever way it is
+  written ("failed by a vote of 186 to 237" is the "237-186 vote": an MSRP pair disputed them).
 - Fractions of something: "one-third of all views", "half of Americans" (never "first half of").
 - Directions: "at a lower cost", "cost a lot less", "cost-efficiency", "cheaper" (cost lower) and
   "more expensive" (cost higher): a comparison with no number, compared by its sign only.
@@ -96,7 +101,8 @@ def _alternatives(words) -> str:
 
 _HEDGE = r"(?:\b(?P<hedge>" + _alternatives(_HEDGE_KINDS) + r")\s+)?"
 _NUM = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # "499" in "priced at 499, gold at 4,999": a comma ends a number unless a digit follows
-_SCALE = r"(?:\s*(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k)\b)?"
+_SCALE = (r"(?:(?:\s*|-(?=(?:trillion|billion|million|thousand)\b))"  # "a $10-million penalty": the scale after a hyphen
+          r"(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k)\b)?")
 _LOWER_COST = (r"(?:at\s+a\s+)?lower(?:ing)?\s+(?:the\s+)?costs?|costs?\s+(?:a\s+lot\s+|much\s+|far\s+)?less|"
                r"cost[- ]efficien(?:cy|t)|cheaper|less\s+expensive|reduc(?:e|es|ed|ing)\s+(?:the\s+)?costs?|"
                r"cost[- ]cutting|cut(?:s|ting)?\s+costs|cost\s+savings?|low[- ]cost")
@@ -239,7 +245,7 @@ def _quantity(kind: str, m: re.Match) -> Quantity | None:
         start = m.start("hedge") if m["hedge"] else m.start("num")
         return Quantity(kind, value, step, hedge, m.string[start:m.end()], start, m.end(), noun=noun.rstrip("s") + "s")
     if kind == "tally":
-        a, b = int(m["num"]), int(m["num2"])
+        a, b = sorted((int(m["num"]), int(m["num2"])), reverse=True)  # "failed 186 to 237" is the "237-186 vote"
         return Quantity(kind, a * 1000.0 + b, 0.5, "", m[0], m.start(), m.end(), noun="tally")
     if kind == "direction":
         return Quantity(kind, -1.0 if m["lower"] else 1.0, 1.0, "", m[0], m.start(), m.end(), noun="cost")

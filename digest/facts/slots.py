@@ -22,7 +22,9 @@ value another source states, or none; an amount of money no attribute names ("a 
 $15 billion", ``agreed.unnamed_amounts``) joins the one slot of its currency another source's figure
 agrees with ("a roughly $15 billion package": "Package", 2 sources). Outside every gold (507 NeuS
 stories): +2 lines, 1 widened, all judged right (the expired $600 weekly payment; the $15 billion
-rescission package; Smartmatic's $2.7 billion suit 2 -> 3 sources); tuning halves unchanged.
+rescission package; Smartmatic's $2.7 billion suit 2 -> 3 sources); tuning halves unchanged. Bounds
+pointing one way ("at least 40", "at least 42") and values more than four times apart never dispute
+unless dated in order (``digest.facts.bounds`` states both with what was measured).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from digest.facts import changes, claims, names, predicates
+from digest.facts import bounds, changes, claims, names, predicates
 from digest.facts.claims import Figure
 from digest.facts.periods import Period
 from digest.facts.said import Said
@@ -177,7 +179,10 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
         return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
                                                        total, least, common)]
     lead = groups[0][0][1][0][1] if groups else None
-    if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)):
+    if len(groups) > 2 and changes.in_order(groups) is None:  # 60, 65 and a misread 300: 60 against 65 stays
+        groups = [g for g in groups if g is groups[0] or not bounds.far_apart([groups[0], g])]
+    if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)
+                            or (bounds.one_way(groups) or bounds.far_apart(groups)) and changes.in_order(groups) is None):
         if len(groups[0]) == len(groups[1]):
             return []
         groups = groups[:1]  # no period stated anywhere: another value may be another period
@@ -233,7 +238,9 @@ def _other_people(groups: list[list[tuple[str, _Claims]]]) -> bool:
     shot). Only two values, one naming anyone ("people", "victims"), the other a kind of people
     ("officers"), and the part no larger than its whole: "killed 60 people" and "killed 65 pilgrims" (or
     "65 victims") are the issue's disputed toll, as "162 people" and "About 180 people" are. "Five were
-    killed" names none and may differ, and "1,500 workers" and "1,200 jobs" are one slot."""
+    killed" names none and may differ, and "1,500 workers" and "1,200 jobs" are one slot. Two kinds of people
+    and no one in common are two groups: "killed 4 hostages" and "killed 10 top ISIS commanders" (an Emergent
+    claim outside every gold, once its Title-case headlines were read)."""
     if len(groups) != 2 or groups[0][0][1][0][1].kind != "count":
         return False
     named = [{m[0].lower() if (m := _PEOPLE_NOUN.search(f.text)) else "" for _, items in g for _, f in items}
@@ -241,7 +248,9 @@ def _other_people(groups: list[list[tuple[str, _Claims]]]) -> bool:
     generic = [n <= _ANYONE for n in named]
     specific = [bool(n) and not n & _ANYONE and n <= predicates.PEOPLE_LIKE for n in named]
     value = [g[0][1][0][1].value for g in groups]
-    return any(generic[whole] and specific[1 - whole] and value[1 - whole] < value[whole] for whole in (0, 1))
+    kinds = [{n for n in names if predicates.people(n)} for names in named]  # "4 hostages", "10 commanders"
+    apart = all(k and k == n - {""} and not k & _ANYONE for k, n in zip(kinds, named)) and not kinds[0] & kinds[1]
+    return apart or any(generic[whole] and specific[1 - whole] and value[1 - whole] < value[whole] for whole in (0, 1))
 
 
 _ANYONE = frozenset(("people", "persons", "individuals", "victims", "casualties"))
