@@ -34,7 +34,6 @@ def names_of(text: str, previous: str | None, canon: Mapping[str, str]) -> set[s
 
 
 QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")  # what is quoted, as groups
-QUOTATION = re.compile(r"“[^”]*”|\"[^\"]*\"")  # a quotation with its marks, to mask or remove
 
 
 def anchors(text: str, bag: list[str], rare: frozenset[str]) -> frozenset[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from digest.facts import names
-from digest.facts.anchors import QUOTATION
+from digest.text.sentences import QUOTATION
 
 LONG = 12  # content words: a shorter sentence is one clause
 SHORTEST = 4  # content words: a shorter piece joins the piece before it

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from digest.facts import names
-from digest.facts.anchors import QUOTATION, QUOTED
+from digest.facts.anchors import QUOTED
+from digest.text.sentences import QUOTATION
 
 
 _SAY = re.compile(r"\b(?:said|says|say|told|added|stressed|emphasi[sz]ed|noted|explained|argued|revealed|"

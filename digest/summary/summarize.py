@@ -61,7 +61,7 @@ from digest.summary.rankers import (EdmundsonSummarizer, KLSummarizer, LexRankSu
                                     LuhnSummarizer, SumBasicSummarizer, TextRankSummarizer)
 from digest.summary.salience import Concept, bigrams, concepts, content_stems, support
 from digest.text.words import STOP_WORDS, stem
-from digest.text.sentences import SumyTokenizer, article_sentences, words
+from digest.text.sentences import QUOTATION, SumyTokenizer, article_sentences, words
 
 MIN_WORDS = 6
 TITLE_CASE_SHARE = 0.5
@@ -93,7 +93,6 @@ _BOILERPLATE = re.compile(
     r"contributed to this report|©",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PERSONAL = re.compile(r"\b(?:I|me|my|mine|[Yy]ou|[Yy]our|[Yy]ours)\b")
 _OPENER = re.compile(
     r"^[“\"‘']?(?:(?:However|But|And|Or|So|Yet|Still|Instead|Also|Thus|Hence|Therefore|Meanwhile|"
@@ -135,7 +134,7 @@ def eligible(sentence: Sentence) -> bool:
         return False
     if _title_case(tokens) or _BYLINE.match(text) or _BOILERPLATE.search(text) or _SUBJECTLESS.match(text):
         return False
-    return not _PERSONAL.search(_QUOTED.sub("", text))
+    return not _PERSONAL.search(QUOTATION.sub("", text))
 
 
 def _title_case(tokens: list[str]) -> bool:
@@ -150,7 +149,7 @@ def dangling(sentence: Sentence) -> bool:
     text = sentence.text
     if _OPENER.match(text) or _CLAUSE_THEN_PRONOUN.match(text) or _UNATTRIBUTED.search(text):
         return True
-    return not any(c.isalnum() for c in _QUOTED.sub("", text))  # a bare quote: who said it?
+    return not any(c.isalnum() for c in QUOTATION.sub("", text))  # a bare quote: who said it?
 
 
 def near_repeat(a: frozenset[str], b: frozenset[str], redundancy: float) -> bool:

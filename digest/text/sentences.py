@@ -45,6 +45,7 @@ from functools import lru_cache
 from digest.models import Article, Sentence
 from digest.text.scripts import cjk_words, has_cjk, split_at_marks
 
+QUOTATION = re.compile(r"“[^”]*”|\"[^\"]*\"")  # a quotation with its marks (facts mask it, summaries look outside it)
 _LINE = re.compile(r"[^\s](?:[^\n]*[^\s])?")  # a line's text without its surrounding white space
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
 _NEVER_FINAL = re.compile(r"\b(?:approx|ca|cf|vs|est|feat|prod)\.$")
