@@ -252,7 +252,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     book = corrections_file.load(config.corrections)
     with Store(config.store) as store, WorkCache(config.store, now) as cache, heap.run():  # one per run: one prune
         previous = store.issue(week) if week else None
-        with stage(progress, "collect", 0) as collecting, heap.reading():
+        with stage(progress, "collect", 0) as collecting, heap.reading(then_keep=True):
             if week:
                 now, articles, problems, reports = *_stored_week(store, week, config.schedule.timezone), [], []
             else:
@@ -262,7 +262,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
             collecting.items = len(articles)  # known only now
-        heap.keep()  # the week's articles live to the end: no collection walks them again (heap.py)
+        # the week's articles live to the end, kept as the reading ends: no collection walks them again (heap.py)
         checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
