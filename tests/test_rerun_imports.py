@@ -21,6 +21,7 @@ UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.sum
           "digest.facts.consensus", "digest.sources.feed", "nupunkt", "apscheduler", "rich",
           "datasketch", "scipy",  # dedup: pinned LSH bands, MinHash permutations drawn as datasketch does, numpy rows
           "numpy.random",  # those permutations drawn by Python's Mersenne Twister (features.mersenne_outputs)
+          "numpy.ma",  # np.unique imported it on its first call (stories/sets.py)
           "multiprocessing", "concurrent.futures.process",  # pools start only for many new articles or stories
           "smtplib", "ssl", "digest.mail.smtp", "digest.mail.ledger")  # a run composes the email, sends nothing
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
