@@ -272,6 +272,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         fix = book.week(iso_week(now))
         found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
+        cache.flush()  # the folder files', relevance's and dedup's new work, in one transaction
         work = IssueWork(config, published_dates(found), cache)
         digest, email = render_fitting(found, config, now, problems, progress, fix, work)
         work.keep()
