@@ -281,8 +281,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
         checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
-            _remember(store, articles, reports, now, cache.hashed)
-            store.record_issue(digest, folder, email)
+            with store.one_transaction():
+                _remember(store, articles, reports, now, cache.hashed)
+                store.record_issue(digest, folder, email)
     return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
 
