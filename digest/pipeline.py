@@ -252,7 +252,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
     book = corrections_file.load(config.corrections)
     with Store(config.store) as store, WorkCache(config.store, now) as cache, heap.run():  # one per run: one prune
         previous = store.issue(week) if week else None
-        with stage(progress, "collect", 0) as collecting, heap.reading():
+        with stage(progress, "collect", 0) as collecting, heap.reading(then_keep=True):
             if week:
                 now, articles, problems, reports = *_stored_week(store, week, config.schedule.timezone), [], []
             else:
@@ -262,7 +262,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                 reports = _date_feed_items(gathered, store, now)
                 articles, problems = flatten(reports)
             collecting.items = len(articles)  # known only now
-        heap.keep()  # the week's articles live to the end: no collection walks them again (heap.py)
+        # the week's articles live to the end, kept as the reading ends: no collection walks them again (heap.py)
         checkpoint("collected")
         if strict and problems:
             raise StrictModeError("\n".join(str(p) for p in problems))
@@ -272,6 +272,7 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
                     in store.first_featured([a.id for a in (*current, *context)], iso_week(now)).items()}
         fix = book.week(iso_week(now))
         found = find_stories([*current, *context], config, featured, {a.id for a in context}, progress, cache, fix)
+        cache.flush()  # the folder files', relevance's and dedup's new work, in one transaction
         work = IssueWork(config, published_dates(found), cache)
         digest, email = render_fitting(found, config, now, problems, progress, fix, work)
         work.keep()
@@ -280,8 +281,9 @@ def run_issue(config: Config, now: datetime, sources: Sequence[str] = (), out: P
         files = timed(progress, "write", len(digest.articles), lambda: _write(folder, digest, email, config, now, counts))
         checkpoint("written")
         if not sources:  # an ad-hoc --source run never replaces the week's real issue record
-            _remember(store, articles, reports, now, cache.hashed)
-            store.record_issue(digest, folder, email)
+            with store.one_transaction():
+                _remember(store, articles, reports, now, cache.hashed)
+                store.record_issue(digest, folder, email)
     return RunResult(digest, email, folder, files, len(articles), tuple(reports), counts, previous, work)
 
 

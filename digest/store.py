@@ -18,8 +18,8 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence, Set
-from contextlib import closing
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -140,6 +140,7 @@ class Store:
         except (OSError, sqlite3.Error) as error:
             raise DigestError(f"{path}: cannot open the store: {error} (check store: in config.yaml)") from None
         self._lock = threading.Lock()
+        self._batched = False  # inside one_transaction(): writes commit at its end
         if version == 1:  # before foreign keys are enforced: old rows may name articles kept only in schema 1
             with self._db:
                 self._db.executescript(_COLLECT_SCHEMA + _MIGRATE_1_TO_2)
@@ -155,6 +156,22 @@ class Store:
 
     def __enter__(self) -> Store:
         return self
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """What ``keep_articles``, ``record_source_run`` and ``record_issue`` write inside is one
+        transaction, committed at the end, none of it kept after an error (a run's end wrote
+        three, each four syncs to disk in SQLite's rollback journal)."""
+        self._batched = True
+        try:
+            with self._db:
+                yield
+        finally:
+            self._batched = False
+
+    def _writing(self):
+        """The transaction of one write: its own, or ``one_transaction``'s."""
+        return nullcontext() if self._batched else self._db
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -174,7 +191,7 @@ class Store:
         given = {a.id: a for a in articles}
         hashed = hashed or {}
         hashes = {key: _known_hash(article, hashed) for key, article in given.items()}
-        with self._lock, self._db:
+        with self._lock, self._writing():
             kept = dict(select_in(self._db, "SELECT id, hash FROM article_hashes WHERE id IN ({})", hashes))
             rest = {key: (a.source, _when(a.published), _dump(a)) for key, a in given.items() if kept.get(key) != hashes[key]}
             stored = self._rows(rest)
@@ -242,7 +259,7 @@ class Store:
 
     def record_source_run(self, run: dict) -> None:
         """One source's last fetch: name, kind, location, last_fetch, status, items, inferred, problems."""
-        with self._lock, self._db:
+        with self._lock, self._writing():
             self._db.execute("INSERT OR REPLACE INTO source_runs VALUES (:name,:kind,:location,:last_fetch,"
                              ":status,:items,:inferred,:problems)", run)
 
@@ -280,7 +297,7 @@ class Store:
     def record_issue(self, digest: Digest, folder: Path, email: Email) -> None:
         """Remember an issue, the hashes of its files and what it featured (a rebuilt week replaces
         its old record; an approval stays, and holds only while the fingerprint is the same)."""
-        with self._db:
+        with self._writing():
             self._db.execute("DELETE FROM issues WHERE week = ?", (digest.week,))
             self._db.execute(
                 "INSERT INTO issues (week, created, folder, html_sha256, stories, facts, text_sha256, subject,"

@@ -282,3 +282,28 @@ def test_a_rerun_of_unchanged_articles_reads_no_article_row(tmp_path):
         assert store.keep_articles([a, dataclasses.replace(b, title="Two, updated")], NOW) == 0
         reads = [s for s in statements if "FROM article_data" in s]
         assert len(reads) == 1 and b.id in reads[0] and a.id not in reads[0]
+
+
+def test_one_transaction_keeps_a_runs_articles_and_issue_together_or_not_at_all(tmp_path):
+    """A run's end (articles, source runs, the issue record) is one transaction: one COMMIT, and
+    an error inside keeps none of it."""
+    path = tmp_path / "digest.sqlite"
+    run = {"name": "saved", "kind": "folder", "location": "saved", "last_fetch": "2025-07-20T08:00:00+00:00",
+           "status": "ok", "items": 1, "inferred": 0, "problems": 0}
+    with Store(path) as store:
+        commits: list[str] = []
+        store._db.set_trace_callback(lambda statement: commits.append(statement) if statement == "COMMIT" else None)
+        with store.one_transaction():
+            store.keep_articles([make_article(id="kept", location="saved/kept.txt")], datetime(2025, 7, 20, tzinfo=timezone.utc))
+            store.record_source_run(run)
+        assert commits == ["COMMIT"]
+        try:
+            with store.one_transaction():
+                store.keep_articles([make_article(id="lost", location="saved/lost.txt")], datetime(2025, 7, 20, tzinfo=timezone.utc))
+                store.record_source_run({**run, "name": "lost"})
+                raise RuntimeError("the issue could not be recorded")
+        except RuntimeError:
+            pass
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM article_data").fetchone()[0] == 1
+        assert [name for (name,) in db.execute("SELECT name FROM source_runs")] == ["saved"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -203,3 +204,33 @@ def test_a_rerun_cleans_only_the_folder_articles_not_found_clean_before(tmp_path
     cleaned.clear()
     run_issue(config, NOW)
     assert len(cleaned) == first.articles_read
+
+
+def _rows(path) -> int:
+    with sqlite3.connect(path) as other:
+        return other.execute("SELECT COUNT(*) FROM article_work").fetchone()[0]
+
+
+def test_values_put_are_read_at_once_and_written_together_by_one_flush(tmp_path):
+    """A re-run's few new values of each kind (folder files, relevance, dedup, the week's state)
+    are one transaction, not one each; a context left with an error still keeps the work put."""
+    path = tmp_path / "digest.sqlite"
+    with WorkCache(path, NOW) as cache:
+        cache.put("relevance", {"r": [0.5, "why"]})
+        cache.put("dedup", {"d": b"\x00\x01"})
+        assert cache.get("relevance", ["r", "d"]) == {"r": [0.5, "why"]} and cache.get("dedup", ["d"]) == {"d": b"\x00\x01"}
+        assert _rows(path) == 0
+        commits: list[str] = []
+        cache._db.set_trace_callback(lambda statement: commits.append(statement) if statement == "COMMIT" else None)
+        cache.flush()
+        assert commits == ["COMMIT"] and _rows(path) == 2
+        cache.put("dedup", {f"k{n}": b"" for n in range(work.CHUNK)})  # many at once are written at once
+        assert _rows(path) == 2 + work.CHUNK
+    try:
+        with WorkCache(path, NOW) as cache:
+            cache.put("relevance", {"late": [0.0, "kept"]})
+            raise RuntimeError("a later step failed")
+    except RuntimeError:
+        pass
+    with WorkCache(path, NOW) as cache:
+        assert cache.get("relevance", ["late"]) == {"late": [0.0, "kept"]}

@@ -44,13 +44,21 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.week and args.source:
         raise DigestError("--week rebuilds a week from the store and reads no source: drop --source")
-    with heap.reading():  # loading code and config makes only objects that live to the end: no collection walks them
-        from digest import config as config_module
-        from digest.lock import RunLock
-        from digest.runs.runlog import RunLog
-        from digest.weeks import local
+    with heap.run():  # what the run loads lives to its end: frozen (heap.keep), the collector's again after it
+        with heap.reading(then_keep=True):  # code and config live to the end: no collection walks them
+            from digest import config as config_module, lock, weeks  # noqa: F401 (_locked's, loaded here)
+            from digest.runs import runlog  # noqa: F401
 
-        config = config_module.load(args.config)
+            config = config_module.load(args.config)
+        return _locked(args, config)
+
+
+def _locked(args: argparse.Namespace, config) -> int:
+    """The run under the run lock, recorded in the store's run history."""
+    from digest.lock import RunLock
+    from digest.runs.runlog import RunLog
+    from digest.weeks import local
+
     now = local(args.now or datetime.now(timezone.utc), config.schedule.timezone)  # the week of the zone's calendar
     started = time.perf_counter()
     with RunLock(config.store, "run", wait=args.wait):
@@ -89,7 +97,7 @@ def _stages(args: argparse.Namespace):
 def _build(args: argparse.Namespace, config, now: datetime, stages):
     from digest import heap
 
-    with heap.reading():  # ~400 modules: CPython's collector walked their objects ~100 times while they loaded
+    with heap.reading(then_keep=True):  # ~400 modules: CPython's collector walked their objects ~100 times while they loaded
         from digest.pipeline import run_issue
         from digest.email.publish import publish
         from digest.store import Store

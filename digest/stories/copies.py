@@ -65,6 +65,7 @@ import numpy as np
 
 from digest.config import DedupSettings
 from digest.models import Article, Merge
+from digest.stories import sets
 from digest.stories.features import WORD, Features, Signer, features_of, shingles
 
 __all__ = ["WORD", "canonical_url", "confirm", "dateline", "find_copies", "profiles_of", "shingles"]
@@ -168,7 +169,7 @@ def by_outlet(profiles: Sequence[_Profile]) -> dict[str, list[_Profile]]:
 
 def week_boilerplate(parts: Sequence[np.ndarray]) -> np.ndarray:
     """The week's boilerplate (sorted shingles) from each outlet's (``outlet_boilerplate``)."""
-    return np.unique(np.concatenate([_EMPTY, *parts]))
+    return sets.unique(np.concatenate([_EMPTY, *parts]))
 
 
 def _opening(article: Article, size: int = 200) -> str:
@@ -226,7 +227,7 @@ def _candidates(profiles: list[_Profile], settings: DedupSettings, signer: Signe
     table = np.stack([p.signature if p.signature is not None else signer.sign(p.shingles) for p in signed])
     bands, rows = _bands(settings.lsh_threshold, settings.num_perm)
     found = [_colliding(table[:, band * rows:(band + 1) * rows]) for band in range(bands)]
-    pairs = np.unique(np.concatenate(found))
+    pairs = sets.unique(np.concatenate(found))
     ids = [p.id for p in signed]
     return {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in zip(*np.divmod(pairs, len(signed)))}
 

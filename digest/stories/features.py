@@ -39,6 +39,7 @@ import xxhash
 from digest.config import DedupSettings
 from digest.models import Article
 from digest.sources import judging
+from digest.stories import sets
 from digest.text.words import STOP_WORDS
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -251,7 +252,7 @@ def _shingles(tokens: Sequence[str], size: int) -> np.ndarray:
     if len(tokens) < size:
         return np.array([xxhash.xxh64_intdigest(" ".join(tokens).encode())], dtype=np.uint64) if tokens else _EMPTY
     runs = map(" ".join, zip(*(tokens[i:len(tokens) - size + 1 + i] for i in range(size))))
-    return np.unique(np.fromiter((xxhash.xxh64_intdigest(run.encode()) for run in runs), dtype=np.uint64,
+    return sets.unique(np.fromiter((xxhash.xxh64_intdigest(run.encode()) for run in runs), dtype=np.uint64,
                                  count=len(tokens) - size + 1))
 
 

@@ -31,7 +31,7 @@ import xxhash
 
 from digest.config import DedupSettings
 from digest.models import Article, Merge
-from digest.stories import copies
+from digest.stories import copies, sets
 from digest.stories.features import Features, Signer
 
 
@@ -91,10 +91,10 @@ def find_copies(articles: Sequence[Article], settings: DedupSettings, features: 
     old = np.array([before.get(k, -1) for k in where], dtype=np.int64)[key_of] if keys else key_of  # in kept.keys
     signatures, signed_again = _signatures(profiles, keys, signed, kept, Signer(settings.num_perm))
     known_codes, known_verdicts = _kept_pairs(old, signatures, kept)
-    others = np.union1d(_lsh_codes(signatures, old >= 0, settings),
-                        _codes(len(profiles), copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline"),
-                               {p.id: n for n, p in enumerate(profiles)}))
-    todo = np.setdiff1d(others, known_codes)
+    others = np.concatenate([_lsh_codes(signatures, old >= 0, settings),
+                             _codes(len(profiles), copies._sharing(profiles, "url") | copies._sharing(profiles, "dateline"),
+                                    {p.id: n for n, p in enumerate(profiles)})])
+    todo = sets.without(others, known_codes)  # np.setdiff1d(np.union1d(...), known_codes)
     first, second = np.divmod(todo, max(len(profiles), 1))
     both = np.array([a in lazy and b in lazy for a, b in zip(first.tolist(), second.tolist())], dtype=bool)
     for n in set(first[both].tolist() + second[both].tolist()):
@@ -148,7 +148,7 @@ def _profiles(raw: list, boilerplate: np.ndarray, lookups: list[bytes] | None, k
     shingles joined or left the boilerplate since)."""
     usable = lookups is not None and kept.boilerplate is not None
     before = {k: n for n, k in enumerate(kept.articles)} if usable else {}
-    moved = _touching(raw, np.setxor1d(kept.boilerplate, boilerplate)) if before else np.zeros(len(raw), dtype=bool)
+    moved = _touching(raw, sets.either(kept.boilerplate, boilerplate)) if before else np.zeros(len(raw), dtype=bool)
     profiles, keys, codes, sizes, lazy = [], [], np.zeros(len(raw), dtype=np.int8), np.zeros(len(raw), np.int64), set()
     for n, profile in enumerate(raw):
         at = before.get(lookups[n], -1) if before and not moved[n] else -1
@@ -172,7 +172,7 @@ def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirme
     pairs, at = np.unique(a[a != b] * max(len(keys), 1) + b[a != b], return_index=True)
     first, second = np.divmod(pairs, max(len(keys), 1))
     kept = verdicts[a != b][at]
-    used = np.unique(kept[kept > 0])
+    used = sets.unique(kept[kept > 0])
     renumbered = np.zeros(len(found) + 1, dtype=np.int64)
     renumbered[used] = np.arange(1, len(used) + 1)
     return Kept(keys, first, second, renumbered[kept], [found[v - 1] for v in used.tolist()], signatures, fresh=fresh,
@@ -182,7 +182,7 @@ def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirme
 def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
     """Pairs of ids as numbers i * n + j, i < j."""
     found = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
-    return np.unique(_pair_codes(found[:, 0], found[:, 1], n))
+    return sets.unique(_pair_codes(found[:, 0], found[:, 1], n))
 
 
 def _pair_codes(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
@@ -212,7 +212,7 @@ def _touching(raw: list, shingles: np.ndarray) -> np.ndarray:
     lengths = np.fromiter((len(p.shingles) for p in raw), dtype=np.int64, count=len(raw))
     if not len(shingles) or not lengths.sum():
         return np.zeros(len(raw), dtype=bool)
-    hit = np.isin(np.concatenate([p.shingles for p in raw]), shingles)  # a few: compared one by one, ~20x a search
+    hit = sets.member(np.concatenate([p.shingles for p in raw]), shingles)  # a few: compared one by one, ~20x a search
     filled = np.flatnonzero(lengths > 0)
     found = np.zeros(len(raw), dtype=bool)
     found[filled] = np.logical_or.reduceat(hit, (np.cumsum(lengths) - lengths)[filled])
@@ -270,12 +270,12 @@ def _lsh_codes(signatures: list, known: np.ndarray, settings: DedupSettings) -> 
     table = np.stack([signatures[k] for k in signed.tolist()]).astype(np.uint64)
     bands, rows = copies._bands(settings.lsh_threshold, settings.num_perm)
     if rows != 2 or known[signed].sum() < 0.8 * len(signed):  # few known: every pair again costs less
-        found = np.unique(np.concatenate([copies._colliding(table[:, b * rows:(b + 1) * rows]) for b in range(bands)]))
+        found = sets.unique(np.concatenate([copies._colliding(table[:, b * rows:(b + 1) * rows]) for b in range(bands)]))
         i, j = np.divmod(found, len(signed))
     else:
         i, j = _fresh_collisions(table, np.flatnonzero(~known[signed]), bands)
     i, j = signed[i], signed[j]
-    return np.unique(_pair_codes(i, j, n))
+    return sets.unique(_pair_codes(i, j, n))
 
 
 def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:

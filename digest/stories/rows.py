@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from digest.stories import sets
+
 _PAIRS_AT_ONCE = 20_000
 
 
@@ -110,7 +112,7 @@ def unordered_pairs(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, n
     """The pairs (``i[k]``, ``j[k]``) of rows 0..n-1 with i != j, as (first, second) arrays, first < second,
     each pair once, sorted."""
     keep = i != j
-    return np.divmod(np.unique(np.minimum(i, j)[keep] * n + np.maximum(i, j)[keep]), n)
+    return np.divmod(sets.unique(np.minimum(i, j)[keep] * n + np.maximum(i, j)[keep]), n)
 
 
 def _split(matrix: Rows, common: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
