@@ -530,3 +530,19 @@ def test_a_size_has_no_period_so_two_values_are_a_dispute():
     facts = _headlines(["Apple Watch to feature 512MB of RAM, report says",
                         "Apple Watch will feature 2GB of RAM, report says"])
     assert [(f.status, f.text) for f in facts] == [("disputed", "RAM")]
+
+
+def test_one_question_rule_for_pooling_and_agreed_lines():
+    # A question states nothing: the statement pool (members.pool_of) and the agreed lines read one
+    # definition, fragments.asks, which also sees a question mark inside closing quotes. pool_of's own
+    # test, `endswith("?")`, let 'Who pays?”' into the pool before.
+    from digest.facts import fragments
+    from digest.facts.members import pool_of
+    from digest.facts.said import Said
+
+    assert fragments.asks("Real or hoax?") and fragments.asks("“Who pays?”") and fragments.asks("(Is it over?) ")
+    assert not fragments.asks("The studio asked why? It did not say.") and not fragments.asks("It said no.")
+    texts = ["“Who pays for the new studio?”", "The studio will open in May.", "Details follow:"]
+    said = [Said("s", "s", "a", "paragraph", text) for text in texts]
+    pool, _, _ = pool_of(said)
+    assert [s.text for s in pool] == ["The studio will open in May."]

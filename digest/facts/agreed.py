@@ -57,7 +57,6 @@ _SPANS = ("hours", "minutes", "seconds")  # how long something lasted ("an outag
 _SOURCING = re.compile(r"\W*(?:who\s+(?:were|are|was)\s+)?(?:familiar|briefed|with\s+(?:direct\s+)?knowledge|close\s+to|"
                        r"who\s+(?:spoke|asked|requested|declined|insisted)|involved\s+in|aware\s+of)\b", re.IGNORECASE)
 _CITING = re.compile(r"\b(?:according\s+to|citing|told\s+by|sources?\s+include)\s*$", re.IGNORECASE)
-_ASKED = re.compile(r"\?[\"”’')]*\s*$")
 _IN_NAME = re.compile(r"(?<=\S\s)[A-Z][\w-]*\s+of\s+(?:the\s+)?$")  # "Group of 20", "Council of Ten": a name, no count
 # a sentence calling a claim false or unproven ("Obama administration DENIES congressman's claim", "...is a fake")
 _DENIES = re.compile(r"\b(?:fake[sd]?|hoax\w*|false|untrue|den(?:y|ies|ied|ying|ial)|debunk\w*|unconfirmed|unverified)\b",
@@ -116,7 +115,7 @@ def _clusters(members: _Claims) -> list[_Claims]:
 
 
 def _line(group: _Claims, total: int, least: int, taken: set[str], shown: list[Fact]) -> Fact | None:
-    group = [(said, figure) for said, figure in group if not _ASKED.search(said.text)]  # "Real or hoax?" asks, states nothing
+    group = [(said, figure) for said, figure in group if not fragments.asks(said.text)]  # "Real or hoax?" asks, states nothing
     origins = tuple(sorted({said.source for said, _ in group}))
     if len(origins) < least or any(said.text in taken for said, _ in group):
         return None

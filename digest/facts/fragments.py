@@ -24,6 +24,14 @@ _ABBREVIATION_END = re.compile(r"\b(?:[ap]\.m|Mr|Mrs|Ms|Dr|St|No|Gov|Sen|Rep|Gen
                                r"U\.S|Inc|Corp|Ltd|vs?)\.$")
 
 
+_ASKED = re.compile(r"\?[\"”’')]*\s*$")  # a question mark, maybe inside closing quotes or brackets
+
+
+def asks(text: str) -> bool:
+    """Does the sentence end in a question ("Real or hoax?", 'Who pays?”')? It states nothing."""
+    return bool(_ASKED.search(text))
+
+
 def why_not_whole(text: str, speaker: str = "", previous: str | None = None) -> str:
     """"" if the sentence can stand alone, else why not ("unclosed quote", "cut sentence"...);
     ``previous``: the sentence before it, to see a split after an abbreviation ("11:59 p.m. | Saturday")."""

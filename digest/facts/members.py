@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from digest.facts import fragments
 from digest.facts.said import Said
 
 
@@ -19,7 +20,7 @@ def pool_of(said: list[Said]) -> tuple[list[Said], list[str | None], list[str | 
     pool, previous, before, recent = [], [], [], []
     for s in said:
         recent = [r for r in recent if r.article_id == s.article_id][-3:]
-        if s.kind in ("paragraph", "bullet") and not s.text.rstrip().endswith(("?", ":")):
+        if s.kind in ("paragraph", "bullet") and not fragments.asks(s.text) and not s.text.rstrip().endswith(":"):
             pool.append(s)
             previous.append(recent[-1].text if recent else None)
             before.append(" ".join(r.text for r in recent) or None)
