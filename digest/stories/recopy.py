@@ -286,14 +286,20 @@ def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> tuple
         order = np.argsort(values, kind="stable")
         ordered = values[order]
         low = np.searchsorted(ordered, values[fresh], "left")
-        high = np.searchsorted(ordered, values[fresh], "right")
-        for row, start, stop in zip(fresh.tolist(), low.tolist(), high.tolist()):
-            if stop - start > 1:
-                first.append(np.full(stop - start, row))
-                second.append(order[start:stop])
+        counts = np.searchsorted(ordered, values[fresh], "right") - low
+        hit = counts > 1  # each fresh row with the rows of its value (itself too), all at once
+        first.append(np.repeat(fresh[hit], counts[hit]))
+        second.append(order[_ranges(low[hit], counts[hit])])
     same = _same_rows(table)
     first, second = np.concatenate([*first, same[0]]), np.concatenate([*second, same[1]])
     return first[first != second], second[first != second]
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[k]``, ``starts[k] + 1``... (``counts[k]`` numbers) for each k, one after the other:
+    a Python loop over the fresh rows of each of 64 bands took ~0.1 s of a 10,000-article re-run."""
+    ends = np.cumsum(counts)
+    return np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(starts - (ends - counts), counts)
 
 
 def _same_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
