@@ -149,20 +149,22 @@ def _profiles(raw: list, boilerplate: np.ndarray, lookups: list[bytes] | None, k
     usable = lookups is not None and kept.boilerplate is not None
     before = {k: n for n, k in enumerate(kept.articles)} if usable else {}
     moved = _touching(raw, sets.either(kept.boilerplate, boilerplate)) if before else np.zeros(len(raw), dtype=bool)
-    profiles, keys, codes, sizes, lazy = [], [], np.zeros(len(raw), dtype=np.int8), np.zeros(len(raw), np.int64), set()
-    for n, profile in enumerate(raw):
-        at = before.get(lookups[n], -1) if before and not moved[n] else -1
-        if at >= 0 and (kept.codes[at] != SIGNED or kept.profiled[at] in kept.signatures):
+    profiles, keys, codes, sizes, lazy = [], [], [], [], set()
+    kept_codes, kept_sizes = kept.codes.tolist(), kept.sizes.tolist()  # Python ints: no numpy scalar per article
+    for n, (profile, unmoved) in enumerate(zip(raw, (~moved).tolist())):
+        at = before.get(lookups[n], -1) if before and unmoved else -1
+        if at >= 0 and (kept_codes[at] != SIGNED or kept.profiled[at] in kept.signatures):
             keys.append(kept.profiled[at])
-            codes[n], sizes[n] = kept.codes[at], kept.sizes[at]
+            codes.append(kept_codes[at])
+            sizes.append(kept_sizes[at])
             lazy.add(n)
         else:
             profile = copies.trimmed(profile, boilerplate)
             keys.append(profile_key(profile))
-            codes[n] = OWN if profile is raw[n] else SIGNED if len(profile.shingles) else EMPTY
-            sizes[n] = len(profile.shingles)
+            codes.append(OWN if profile is raw[n] else SIGNED if len(profile.shingles) else EMPTY)
+            sizes.append(len(profile.shingles))
         profiles.append(profile)
-    return profiles, keys, codes, sizes, lazy
+    return profiles, keys, np.array(codes, dtype=np.int8), np.array(sizes, dtype=np.int64), lazy
 
 
 def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirmed: int) -> Kept:
