@@ -99,7 +99,7 @@ def find_stories(articles: Sequence[Article], config: Config, featured: Mapping[
 def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step: Stage) -> tuple[Story, ...]:
     """dedup.group with each article's shingles, signature and word counts kept between runs, and the
     week's grouping state (stories/again.py: copy verdicts, idf, links, groups) so a re-run works only what is new."""
-    keys = features.work_keys(articles, settings)
+    keys = features.work_keys(articles, settings, cache.text_hash if cache else lambda article: None)
     found = _kept_work("dedup", articles, keys.values(), features.POOL_MIN, cache, step,
                        lambda part, known: features.features_of(part, settings, known, keys=keys))
     if cache is None:
@@ -116,7 +116,8 @@ def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step:
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
     """Each article's relevance, kept ones read from ``cache``."""
     stamp = judging.fingerprint(topic)
-    keys = {a.id: judging.work_key(a, stamp) for a in articles}
+    known = cache.content_hash if cache else lambda article: None
+    keys = {a.id: judging.work_key(a, stamp, known(a)) for a in articles}
     return _kept_work("relevance", articles, keys.values(), judging.POOL_MIN, cache, step,
                       lambda part, known: judging.judge_many(part, topic, known, keys=keys)[:2])
 

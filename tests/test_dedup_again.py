@@ -15,7 +15,7 @@ import pytest
 from digest.config import DedupSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories
-from digest.stories import again, average, copies, dedup, features, regroup, rows
+from digest.stories import again, average, copies, dedup, features, recopy, regroup, rows
 from digest.work import WorkCache
 from tests.conftest import ROOT, make_article
 from tests.test_work import NOW, week_of
@@ -466,3 +466,19 @@ def test_a_rerun_finds_again_only_the_boilerplate_of_outlets_with_a_new_article(
 
 def _refused(*args, **kwargs):
     raise AssertionError("the other way of computing the products was used")
+
+
+def test_fresh_rows_collide_with_every_row_sharing_a_band_and_equal_rows_with_each_other():
+    """``recopy._fresh_collisions`` (all fresh rows of a band at once) against pair-by-pair: each
+    fresh row with every other row holding its two values in some band, and equal rows."""
+    generator = np.random.default_rng(18)
+    for _ in range(40):
+        n = int(generator.integers(2, 120))
+        table = generator.integers(0, 3, size=(n, 6)).astype(np.uint64)
+        fresh = np.flatnonzero(generator.random(n) < 0.3)
+        first, second = recopy._fresh_collisions(table, fresh, 3)
+        expected = {(i, j) for i in fresh.tolist() for j in range(n) if i != j and any(
+            (table[i, 2 * b:2 * b + 2] == table[j, 2 * b:2 * b + 2]).all() for b in range(3))}
+        expected |= {(i, j) for i in range(n) for j in range(i + 1, n) if (table[i] == table[j]).all()}
+        assert set(zip(first.tolist(), second.tolist())) == expected
+        assert len(first) == len(second) and (first != second).all()

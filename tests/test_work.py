@@ -234,3 +234,26 @@ def test_values_put_are_read_at_once_and_written_together_by_one_flush(tmp_path)
         pass
     with WorkCache(path, NOW) as cache:
         assert cache.get("relevance", ["late"]) == {"late": [0.0, "kept"]}
+
+
+def test_a_rerun_takes_the_work_keys_hashes_of_kept_folder_articles_from_the_cache(tmp_path, monkeypatch):
+    """A folder file kept clean keeps its relevance and dedup hashes (``content_hash``,
+    ``text_hash``) with it: a re-run hashes none of them again and finds the same kept work (no new
+    rows); a value kept without them (an older digest's) is hashed as before."""
+    shutil.copytree(ROOT / "seeds", tmp_path / "saved")
+    (tmp_path / "config.yaml").write_text("sources:\n  folders:\n    - path: saved\noutput: out\nstore: s.sqlite\n",
+                                          encoding="utf-8")
+    config = load(tmp_path / "config.yaml")
+    first = run_issue(config, NOW)
+    rows = _rows(tmp_path / "s.sqlite")
+    hashed = []
+    content_hash, text_hash = judging.content_hash, features.text_hash
+    monkeypatch.setattr(judging, "content_hash", lambda head, blocks: hashed.append(head) or content_hash(head, blocks))
+    monkeypatch.setattr(features, "text_hash", lambda title, text: hashed.append(title) or text_hash(title, text))
+    again = run_issue(config, NOW)
+    assert hashed == [] and again.email.html == first.email.html and _rows(tmp_path / "s.sqlite") == rows
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:  # as an older digest kept them: id, store hash, clean mark
+        db.execute("UPDATE article_work SET value = json_remove(value, '$[4]', '$[3]') WHERE kind = 'article'")
+    older = run_issue(config, NOW)
+    assert len(hashed) == 2 * first.articles_read and older.email.html == first.email.html
+    assert _rows(tmp_path / "s.sqlite") == rows

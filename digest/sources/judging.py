@@ -42,9 +42,10 @@ def fingerprint(settings: TopicSettings) -> str:
     return hashlib.sha256(json.dumps([_VERSION, shaping], sort_keys=True).encode()).hexdigest()[:16]
 
 
-def work_key(article: Article, settings_print: str) -> str:
-    """The title's and blocks' ``content_hash`` (paid on every article a re-run kept) after the settings'."""
-    return f"{settings_print}:{content_hash(article.title, article.blocks)}"
+def work_key(article: Article, settings_print: str, content: str | None = None) -> str:
+    """The title's and blocks' ``content_hash`` after the settings' (``content``: that hash, if
+    known: a folder article a re-run kept, ``WorkCache.content_hash``)."""
+    return f"{settings_print}:{content or content_hash(article.title, article.blocks)}"
 
 
 def workers() -> int:
