@@ -183,3 +183,16 @@ def test_the_stem_lookup_is_emptied_at_its_limit_and_still_stems_right():
     words = ["running", "films", "studios", "actors", "running", "voices"]
     assert [stems[w] for w in words] == [phrases.light_stem(w) for w in words]
     assert len(stems) <= 3
+
+
+def test_a_split_paragraphs_sentences_take_their_hits_from_the_paragraph():
+    """The property above holds vacuously if no sentence takes its paragraph's hits: here each does
+    ("video. Game" is a term across a cut, so the paragraph is split)."""
+    from dataclasses import replace
+
+    article = make_article(title="Weather",
+                           text="Rain fell. Wind blew.\nIt rained.\nHe bought a video. Game over. The video game sold.")
+    text = screen.Text(article)
+    units = [u for u in screen.screened_units(article, text, screen.quiet(article, text, TOPIC), TOPIC) if u.where == "body"]
+    assert len(units) == 3 and all(u.found is not None for u in units)
+    assert [u.found for u in units] == [terms.hits(replace(u, found=None), TOPIC, beside={}) for u in units]
