@@ -137,7 +137,6 @@ def test_a_phrase_is_found_where_every_word_fits(written):
         assert phrases.seek(written, stems, phrase) == bool(expected)
 
 
-
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["ab", "Z9", "_", ".", "’", "'", " ", "é", "x.y", "U.S.", "Next", "-", "3.5", "a.b.c", "\u0301"]),
                 max_size=14).map("".join))
