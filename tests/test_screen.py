@@ -182,6 +182,9 @@ def test_the_stem_lookup_is_emptied_at_its_limit_and_still_stems_right():
     words = ["running", "films", "studios", "actors", "running", "voices"]
     assert [stems[w] for w in words] == [phrases.light_stem(w) for w in words]
     assert len(stems) <= 3
+    cached = phrases.light_stem.cache_info().currsize
+    assert stems["unboundedcacheprobes"] == phrases.light_stem.__wrapped__("unboundedcacheprobes")
+    assert phrases.light_stem.cache_info().currsize == cached  # not kept a second time, beyond ``limit``
 
 
 def test_a_split_paragraphs_sentences_take_their_hits_from_the_paragraph():
