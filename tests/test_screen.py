@@ -137,7 +137,6 @@ def test_a_phrase_is_found_where_every_word_fits(written):
         assert phrases.seek(written, stems, phrase) == bool(expected)
 
 
-
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["ab", "Z9", "_", ".", "’", "'", " ", "é", "x.y", "U.S.", "Next", "-", "3.5", "a.b.c", "\u0301"]),
                 max_size=14).map("".join))
@@ -183,3 +182,19 @@ def test_the_stem_lookup_is_emptied_at_its_limit_and_still_stems_right():
     words = ["running", "films", "studios", "actors", "running", "voices"]
     assert [stems[w] for w in words] == [phrases.light_stem(w) for w in words]
     assert len(stems) <= 3
+    cached = phrases.light_stem.cache_info().currsize
+    assert stems["unboundedcacheprobes"] == phrases.light_stem.__wrapped__("unboundedcacheprobes")
+    assert phrases.light_stem.cache_info().currsize == cached  # not kept a second time, beyond ``limit``
+
+
+def test_a_split_paragraphs_sentences_take_their_hits_from_the_paragraph():
+    """The property above holds vacuously if no sentence takes its paragraph's hits: here each does
+    ("video. Game" is a term across a cut, so the paragraph is split)."""
+    from dataclasses import replace
+
+    article = make_article(title="Weather",
+                           text="Rain fell. Wind blew.\nIt rained.\nHe bought a video. Game over. The video game sold.")
+    text = screen.Text(article)
+    units = [u for u in screen.screened_units(article, text, screen.quiet(article, text, TOPIC), TOPIC) if u.where == "body"]
+    assert len(units) == 3 and all(u.found is not None for u in units)
+    assert [u.found for u in units] == [terms.hits(replace(u, found=None), TOPIC, beside={}) for u in units]

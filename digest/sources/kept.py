@@ -4,7 +4,9 @@ Reading a folder of 10,000 saved articles (front matter, character set, layout) 
 that a weekly re-run would spend again on the same files. ``read_folder`` with a ``WorkCache``
 (``digest/work.py``, kind ``article``) keeps, for each file, only the article's id and the hash of
 it that the store keeps beside its row (``store.article_hash``), and whether ``clean_article`` leaves it as
-it is (a re-run then does not clean it again): the store holds every article in full,
+it is (a re-run then does not clean it again), and for such an article the content hashes of its
+relevance and dedup work keys (``WorkCache.content_hash``, ``text_hash``: a re-run hashes no kept
+article again): the store holds every article in full,
 so the Article is loaded from there, and one whose row is missing or holds another hash (a run
 killed before the store kept it, a row edited by hand, two files with one URL) is read again.
 Each article is serialised once per run, not twice (10,000 articles: see README "Performance").

@@ -12,7 +12,8 @@ into sentences only the paragraphs where the splitter's cuts decide it:
 - a later paragraph whose terms of each group, and the ``not_in`` phrases around them, each sit
   in one stretch where no sentence can end is one unit, unsplit (``_whole``): "film" twice in one
   sentence is 1 body unit, "film" in two sentences is 2, and that paragraph is split to tell;
-- a split paragraph's sentences take their tokens from the paragraph's (``_sentences``).
+- a split paragraph's sentences take their tokens from the paragraph's (``_sentences``), and
+  their terms from those ``_whole`` matched in it (``_sentence``), not matched again.
 
 The result is exactly the full scorer's (``article_units``): tests/test_relevance.py and
 ``benchmarks/relevance_screen.py`` compare scores and reasons.
