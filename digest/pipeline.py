@@ -116,8 +116,8 @@ def _group(articles: Sequence[Article], settings, cache: WorkCache | None, step:
 def _judge(articles: Sequence[Article], topic, cache: WorkCache | None, step: Stage) -> dict[str, Relevance]:
     """Each article's relevance, kept ones read from ``cache``."""
     stamp = judging.fingerprint(topic)
-    known = cache.content_hash if cache else lambda article: None
-    keys = {a.id: judging.work_key(a, stamp, known(a)) for a in articles}
+    hashed = cache.content_hash if cache else lambda article: None  # not the lambda's ``known`` (kept values)
+    keys = {a.id: judging.work_key(a, stamp, hashed(a)) for a in articles}
     return _kept_work("relevance", articles, keys.values(), judging.POOL_MIN, cache, step,
                       lambda part, known: judging.judge_many(part, topic, known, keys=keys)[:2])
 

@@ -402,8 +402,8 @@ def _load(text: str) -> Article:
 
 
 _new_article = object.__new__
-_FIELD_NAMES = frozenset(f.name for f in fields(Article))
-_SETTERS = tuple((f.name, getattr(Article, f.name).__set__) for f in fields(Article))  # the slots' own setters
+_FIELD_NAMES = frozenset(_ARTICLE_FIELDS)
+_SETTERS = tuple((name, getattr(Article, name).__set__) for name in _ARTICLE_FIELDS)  # the slots' own setters
 
 
 def _article_of(data: dict) -> Article:

@@ -88,12 +88,11 @@ class WorkCache(StoreTable):
         # id(Article) -> (Article, its store hash) for the articles loaded or kept by kind "article":
         # the store then keeps them without hashing them again (Store.keep_articles)
         self.hashed: dict[int, tuple[Article, str]] = {}
-        # id(Article) -> Article, for those loaded by kind "article" that ``clean_article`` leaves as they are
-        # (under the same hygiene rules): a re-run does not look for characters to clean in them again
-        self.clean: dict[int, Article] = {}
-        # id(Article) -> (Article, its ``content_hash`` of title and blocks, its ``text_hash``) for the clean
-        # ones of those: kept with them (relevance's and dedup's work keys, not hashed again on a re-run)
-        self.contents: dict[int, tuple[Article, str, str]] = {}
+        # id(Article) -> (Article, its ``content_hash`` of title and blocks, its ``text_hash``), for those
+        # loaded or kept by kind "article" that ``clean_article`` leaves as they are (under the same hygiene
+        # rules): not searched for characters to clean again, nor hashed again for relevance's and dedup's
+        # work keys (the hashes None for a value kept without them, by an older digest)
+        self.clean: dict[int, tuple[Article, str | None, str | None]] = {}
         self._used: set[str] = set()
         self._pending: dict[str, tuple[str, object]] = {}  # key -> (kind, value) put and not yet written
         self._lock = threading.Lock()
@@ -134,9 +133,7 @@ class WorkCache(StoreTable):
                     loaded[key] = article
                     self.hashed[id(article)] = (article, ref[1])
                     if rules and ref[2:3] == [rules]:
-                        self.clean[id(article)] = article
-                        if len(ref) == 5:
-                            self.contents[id(article)] = (article, ref[3], ref[4])
+                        self.clean[id(article)] = (article, *(ref[3:5] if len(ref) == 5 else (None, None)))
             self.hits[kind] -= len(refs) - len(loaded)
             return loaded
 
@@ -152,25 +149,28 @@ class WorkCache(StoreTable):
                  for key, article in articles.items() if rules and clean_article(article) is article}
         with self._lock:
             self.hashed.update((id(article), (article, hashes[key])) for key, article in articles.items())
-            self.clean.update((id(article), article) for article, *_ in clean.values())  # not cleaned again this run
-            self.contents.update((id(found[0]), found) for found in clean.values())
+            self.clean.update((id(found[0]), found) for found in clean.values())  # not cleaned or hashed again this run
         self.put(kind, {key: [article.id, hashes[key], *([rules, *clean[key][1:]] if key in clean else [])]
                         for key, article in articles.items()})
 
     def is_clean(self, article: Article) -> bool:
         """Whether ``article`` was loaded by ``get_articles`` or kept by ``put_articles`` as one
         ``clean_article`` leaves as it is."""
-        return self.clean.get(id(article)) is article
+        return self._clean(article) is not None
 
     def content_hash(self, article: Article) -> str | None:
         """``models.content_hash(article.title, article.blocks)`` for a clean article loaded or kept here, else None."""
-        found = self.contents.get(id(article))
-        return found[1] if found and found[0] is article else None
+        found = self._clean(article)
+        return found[1] if found else None
 
     def text_hash(self, article: Article) -> str | None:
         """``stories.features.text_hash(article.title, article.text)`` for a clean article loaded or kept here, else None."""
-        found = self.contents.get(id(article))
-        return found[2] if found and found[0] is article else None
+        found = self._clean(article)
+        return found[2] if found else None
+
+    def _clean(self, article: Article) -> tuple[Article, str | None, str | None] | None:
+        found = self.clean.get(id(article))
+        return found if found and found[0] is article else None
 
     def put(self, kind: str, values: Mapping[str, object]) -> None:
         """Keep new values: written by the next ``flush`` (or when the context is left), at once

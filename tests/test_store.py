@@ -332,3 +332,7 @@ def test_articles_read_back_from_their_rows_equal_articles_made_the_usual_way(tm
     assert _load(json.dumps(data)) == kept
     with pytest.raises(KeyError):
         _article_of({"id": "x"})  # a partial row is never made this way: Article(**data) says what is missing
+    from digest.models import Article, Block
+
+    for made in (Article, Block):  # store._article_of and models.block_of set the slots, skipping __init__:
+        assert not hasattr(made, "__post_init__") and all(f.init for f in dataclasses.fields(made))  # none to skip

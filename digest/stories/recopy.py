@@ -33,6 +33,7 @@ from digest.config import DedupSettings
 from digest.models import Article, Merge
 from digest.stories import copies, sets
 from digest.stories.features import Features, Signer
+from digest.stories.rows import pair_codes
 
 
 
@@ -184,12 +185,7 @@ def _kept(keys, first, second, verdicts, found, signatures, fresh: int, confirme
 def _codes(n: int, pairs, position: Mapping[str, int]) -> np.ndarray:
     """Pairs of ids as numbers i * n + j, i < j."""
     found = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
-    return sets.unique(_pair_codes(found[:, 0], found[:, 1], n))
-
-
-def _pair_codes(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
-    """Each pair (``i[k]``, ``j[k]``) of positions 0..n-1 as one number: smaller * n + larger."""
-    return np.minimum(i, j) * n + np.maximum(i, j)
+    return sets.unique(pair_codes(found[:, 0], found[:, 1], n))
 
 
 def _confirm(profiles, codes: np.ndarray, settings: DedupSettings, found: list, sizes: np.ndarray) -> np.ndarray:
@@ -248,7 +244,7 @@ def _kept_pairs(old: np.ndarray, signatures: list, kept: Kept) -> tuple[np.ndarr
     present = (counts[first] > 0) & (counts[second] > 0) if len(first) else np.zeros(0, bool)
     single = present & (counts[first] == 1) & (counts[second] == 1)
     a, b = holders[starts[first[single]]], holders[starts[second[single]]]
-    codes, verdicts = [_pair_codes(a, b, n)], [kept.verdict[single]]
+    codes, verdicts = [pair_codes(a, b, n)], [kept.verdict[single]]
     for p, q, v in zip(first[present & ~single].tolist(), second[present & ~single].tolist(),
                        kept.verdict[present & ~single].tolist()):
         for x in holders[starts[p]:starts[p] + counts[p]].tolist():
@@ -277,7 +273,7 @@ def _lsh_codes(signatures: list, known: np.ndarray, settings: DedupSettings) -> 
     else:
         i, j = _fresh_collisions(table, np.flatnonzero(~known[signed]), bands)
     i, j = signed[i], signed[j]
-    return sets.unique(_pair_codes(i, j, n))
+    return sets.unique(pair_codes(i, j, n))
 
 
 def _fresh_collisions(table: np.ndarray, fresh: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:

@@ -112,7 +112,12 @@ def unordered_pairs(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, n
     """The pairs (``i[k]``, ``j[k]``) of rows 0..n-1 with i != j, as (first, second) arrays, first < second,
     each pair once, sorted."""
     keep = i != j
-    return np.divmod(sets.unique(np.minimum(i, j)[keep] * n + np.maximum(i, j)[keep]), n)
+    return np.divmod(sets.unique(pair_codes(i[keep], j[keep], n)), n)
+
+
+def pair_codes(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
+    """Each pair (``i[k]``, ``j[k]``) of positions 0..n-1 as one number: smaller * n + larger."""
+    return np.minimum(i, j) * n + np.maximum(i, j)
 
 
 def _split(matrix: Rows, common: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
