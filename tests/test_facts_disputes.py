@@ -27,6 +27,11 @@ def test_two_lower_bounds_do_not_dispute():
     assert _lines(exact) == [("disputed", "Killed")]  # a bound against a value below it: they differ
     upper = ["Callers could face fines of up to $9,000 per call.", "Callers could face fines of up to $90,000."]
     assert _lines(upper) == []
+    # review pass: two upper bounds close enough not to be far apart (bounds.far_apart alone kept the pair
+    # above out, so the upper-bound rule went untested); fails with "up to" read as no bound (checked)
+    close = [upper[0], "Callers could face fines of up to $12,000 per call."]
+    assert _lines(close) == []
+    assert _lines([upper[0], "Callers could face fines of $12,000 per call."]) == [("disputed", "Fine")]
 
 
 def test_lower_bounds_published_in_order_are_still_a_change():
