@@ -25,23 +25,13 @@ only those far from the most stated one leave (60 and 65 killed still dispute be
 
 from __future__ import annotations
 
-import re
-
 from digest.facts import quantities
-
-_UPPER = re.compile(r"^(?:up to|under|less than)$", re.IGNORECASE)  # not "nearly": close below, not any below
-
-
-def _direction(figure) -> str:
-    """"over" for a lower bound, "under" for an upper one, "" for a value (exact, rounded, about, nearly)."""
-    if quantities.hedge_kind(figure.hedge) == "over":
-        return "over"
-    return "under" if _UPPER.match(figure.hedge or "") else ""
 
 
 def one_way(groups) -> bool:
-    """Are all groups' figures bounds of one direction (each source's every figure), so none contradicts?"""
-    directions = {_direction(f) for group in groups for _, items in group for _, f in items}
+    """Are all groups' figures bounds of one direction (``quantities.bound``; each source's every figure),
+    so none contradicts?"""
+    directions = {quantities.bound(f.hedge) for group in groups for _, items in group for _, f in items}
     return len(groups) > 1 and len(directions) == 1 and "" not in directions
 
 
