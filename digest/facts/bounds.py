@@ -25,7 +25,7 @@ only those far from the most stated one leave (60 and 65 killed still dispute be
 
 from __future__ import annotations
 
-from digest.facts import quantities
+from digest.facts import changes, quantities
 
 
 def one_way(groups) -> bool:
@@ -42,6 +42,6 @@ def far_apart(groups) -> bool:
     """Do the groups' values lie more than ``FAR`` times apart? Then they count different things (a place
     and the world: "13 deaths" in Taiwan, "514 deaths" worldwide; two products priced $44 and $949), or
     one source's figure is another slot's, not a different count of the same one."""
-    values = [abs(group[0][1][0][1].value) for group in groups]
+    values = [abs(changes.leading(group).value) for group in groups]
     kinds = {f.kind for group in groups for _, items in group for _, f in items}
     return len(groups) > 1 and "tally" not in kinds and min(values) > 0 and max(values) > FAR * min(values)
