@@ -58,6 +58,18 @@ def test_a_title_case_headline_is_read_as_a_sentence():
     assert plain("Police said 12 fighters were apprehended in Texas.") == "Police said 12 fighters were apprehended in Texas."
 
 
+def test_a_title_case_headline_s_figure_keeps_its_words_as_written_and_no_bare_count():
+    # review pass: headlines.restored and claims.figures_in's dropping of a headline's loose counts had no
+    # test; each assertion below fails with its piece removed (checked)
+    from digest.facts.claims import figures_in
+    from digest.facts.headlines import plain
+    headline = "Twelve Rebel Fighters Were Apprehended Near The Border"
+    assert [(f.text, f.sentence) for f in figures_in(headline)] == [("Twelve Rebel Fighters", headline)]
+    fake = "Woman With Three Breasts Is A Fake"
+    assert [(f.text, f.loose) for f in figures_in(plain(fake))] == [("three breasts", True)]  # as prose: a bare count
+    assert figures_in(fake) == []  # a headline's count no verb governs is no slot
+
+
 def test_two_kinds_of_people_killed_are_two_groups_not_a_dispute():
     texts = ["The airstrike killed 10 senior commanders at the meeting.", "The executioner had killed 4 hostages."]
     assert _lines(texts) == []
