@@ -70,13 +70,18 @@ def _story(story_id: str, named: list[tuple[str, Article]]) -> Story:
     return Story(story_id, story_id, origins)
 
 
+def neus_story(row: dict) -> Story:
+    """A NeuS row (``neus_allsides/*.jsonl``) as a story: its source articles, named by position, deduplicated."""
+    named = [(str(i), _article(str(i), f"outlet {i}", a["text"])) for i, a in enumerate(row["source_articles"])]
+    return _story(row["id"], named)
+
+
 def neus_stories(data: Path, ids: set[str]) -> dict[str, Story]:
     stories = {}
     for line in (data / "neus_allsides" / "test.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["id"] in ids:
-            named = [(str(i), _article(str(i), f"outlet {i}", a["text"])) for i, a in enumerate(row["source_articles"])]
-            stories[row["id"]] = _story(row["id"], named)
+            stories[row["id"]] = neus_story(row)
     return stories
 
 

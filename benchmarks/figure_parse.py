@@ -88,9 +88,7 @@ def measure(rows, nlp, encoder) -> None:
     mentions, facts = Counter(), Counter()
     for gold, story in rows:
         scored = sp.Scored(story, encoder)
-        for fact in gold.get("facts", []):
-            if fact.get("optional") or fact.get("status", "consensus") != "consensus":
-                continue
+        for fact in sp.required(gold):
             numbers = {n for alt in fact["match"] for w in alt for n in _NUMBER.findall(w)}
             if not numbers:
                 continue

@@ -90,9 +90,8 @@ def story_pairs(gold, story, encoder, missed: set[str]) -> tuple[list[dict], lis
     scored = sp.Scored(story, encoder)
     where = positions(story, scored.pool)
     m = scored.matcher
-    required = [g for g in gold.get("facts", []) if g.get("status", "consensus") == "consensus" and not g.get("optional")]
-    holding = {g["id"]: {i for i, s in enumerate(scored.pool) if s.source.split("#")[0] in g["sources"]
-                         and sp.holds(s.text, g)} for g in required}
+    required = sp.required(gold)
+    holding = {g["id"]: sp.holding(scored, g) for g in required}
     every = [(i, j) for i, j in combinations(range(len(scored.pool)), 2) if scored.pool[i].source != scored.pool[j].source]
     taken = {p: m.same(*p) for p in every}  # as the box pairs them, before the datelines go
     stripped = [DATELINE.sub("", t) for t in scored.texts]

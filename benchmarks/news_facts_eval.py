@@ -56,9 +56,7 @@ def neus_stories(data: Path, ids: set[str]) -> dict:
         for line in (data / "neus_allsides" / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             if row["id"] in ids:
-                named = [(str(i), ce._article(str(i), f"outlet {i}", a["text"]))
-                         for i, a in enumerate(row["source_articles"])]
-                stories[row["id"]] = ce._story(row["id"], named)
+                stories[row["id"]] = ce.neus_story(row)
     return stories
 
 

@@ -53,6 +53,16 @@ def holds(text: str, fact: dict) -> bool:
     return any(all(anyascii(w).lower() in words for w in alternative) for alternative in fact["match"])
 
 
+def required(gold: dict) -> list[dict]:
+    """A gold story's required consensus facts (neither optional nor disputed)."""
+    return [g for g in gold.get("facts", []) if g.get("status", "consensus") == "consensus" and not g.get("optional")]
+
+
+def holding(scored: "Scored", fact: dict) -> set[int]:
+    """The pool sentences (indices) of the fact's gold sources that hold it (``holds``)."""
+    return {i for i, s in enumerate(scored.pool) if s.source.split("#")[0] in fact["sources"] and holds(s.text, fact)}
+
+
 class Scored:
     """One story's pool, matcher and every pair score."""
 
@@ -116,9 +126,8 @@ def measure(rows, encoder, missed_ids: dict[str, set[str]]) -> None:
     negatives: dict[str, list[float]] = {}
     for gold, story in rows:
         scored = Scored(story, encoder)
-        required = [g for g in gold.get("facts", []) if g.get("status", "consensus") == "consensus" and not g.get("optional")]
-        members = {g["id"]: {i for i, s in enumerate(scored.pool) if s.source.split("#")[0] in g["sources"]
-                             and holds(s.text, g)} for g in required}
+        facts = required(gold)
+        members = {g["id"]: holding(scored, g) for g in facts}
         positive = {tuple(sorted(p)) for ids in members.values() for p in combinations(sorted(ids), 2)
                     if scored.pool[p[0]].source != scored.pool[p[1]].source}
         for i, j in combinations(range(len(scored.pool)), 2):
@@ -127,7 +136,7 @@ def measure(rows, encoder, missed_ids: dict[str, set[str]]) -> None:
             target = positives if (i, j) in positive else negatives
             for name, value in scored.scores(i, j).items():
                 target.setdefault(name, []).append(value)
-        for g in required:
+        for g in facts:
             if g["id"] in missed_ids.get(str(gold["id"]), ()):
                 show_missed(gold, g, scored, members[g["id"]])
     print(f"\npairs: {len(next(iter(positives.values())))} positive, {len(next(iter(negatives.values())))} negative")

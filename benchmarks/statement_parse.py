@@ -205,10 +205,9 @@ class Parsed:
 
 def gold_pairs(gold: dict, scored: sp.Scored) -> dict[tuple[int, int], set[str]]:
     """Each positive pair with the ids of the required facts it states."""
-    required = [g for g in gold.get("facts", []) if g.get("status", "consensus") == "consensus" and not g.get("optional")]
     out: dict[tuple[int, int], set[str]] = {}
-    for g in required:
-        ids = sorted(i for i, s in enumerate(scored.pool) if s.source.split("#")[0] in g["sources"] and sp.holds(s.text, g))
+    for g in sp.required(gold):
+        ids = sorted(sp.holding(scored, g))
         for i, j in combinations(ids, 2):
             if scored.pool[i].source != scored.pool[j].source:
                 out.setdefault((i, j), set()).add(f"{gold['id']}/{g['id']}")

@@ -27,6 +27,11 @@ def test_two_lower_bounds_do_not_dispute():
     assert _lines(exact) == [("disputed", "Killed")]  # a bound against a value below it: they differ
     upper = ["Callers could face fines of up to $9,000 per call.", "Callers could face fines of up to $90,000."]
     assert _lines(upper) == []
+    # review pass: two upper bounds close enough not to be far apart (bounds.far_apart alone kept the pair
+    # above out, so the upper-bound rule went untested); fails with "up to" read as no bound (checked)
+    close = [upper[0], "Callers could face fines of up to $12,000 per call."]
+    assert _lines(close) == []
+    assert _lines([upper[0], "Callers could face fines of $12,000 per call."]) == [("disputed", "Fine")]
 
 
 def test_lower_bounds_published_in_order_are_still_a_change():
@@ -51,6 +56,18 @@ def test_a_title_case_headline_is_read_as_a_sentence():
     from digest.facts.headlines import plain
     assert plain("Twelve ISIS Fighters Were Apprehended") == "twelve ISIS fighters were apprehended"  # acronyms kept
     assert plain("Police said 12 fighters were apprehended in Texas.") == "Police said 12 fighters were apprehended in Texas."
+
+
+def test_a_title_case_headline_s_figure_keeps_its_words_as_written_and_no_bare_count():
+    # review pass: headlines.restored and claims.figures_in's dropping of a headline's loose counts had no
+    # test; each assertion below fails with its piece removed (checked)
+    from digest.facts.claims import figures_in
+    from digest.facts.headlines import plain
+    headline = "Twelve Rebel Fighters Were Apprehended Near The Border"
+    assert [(f.text, f.sentence) for f in figures_in(headline)] == [("Twelve Rebel Fighters", headline)]
+    fake = "Woman With Three Breasts Is A Fake"
+    assert [(f.text, f.loose) for f in figures_in(plain(fake))] == [("three breasts", True)]  # as prose: a bare count
+    assert figures_in(fake) == []  # a headline's count no verb governs is no slot
 
 
 def test_two_kinds_of_people_killed_are_two_groups_not_a_dispute():

@@ -151,6 +151,5 @@ def _states(fact: Fact, group: _Claims) -> bool:
     return bool(words & set(names.stems(fact.text)))
 
 
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w,]|\.\d)|\b(?:" + "|".join(sorted(quantities.WORD_NUMBERS, key=len, reverse=True))
-                     + r")\b", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w,]|\.\d)|\b(?:" + quantities.WORDS_PATTERN + r")\b", re.IGNORECASE)
 _NUMBER_STEMS = frozenset(w[:6] for w in quantities.WORD_NUMBERS)

@@ -25,23 +25,13 @@ only those far from the most stated one leave (60 and 65 killed still dispute be
 
 from __future__ import annotations
 
-import re
-
-from digest.facts import quantities
-
-_UPPER = re.compile(r"^(?:up to|under|less than)$", re.IGNORECASE)  # not "nearly": close below, not any below
-
-
-def _direction(figure) -> str:
-    """"over" for a lower bound, "under" for an upper one, "" for a value (exact, rounded, about, nearly)."""
-    if quantities.hedge_kind(figure.hedge) == "over":
-        return "over"
-    return "under" if _UPPER.match(figure.hedge or "") else ""
+from digest.facts import changes, quantities
 
 
 def one_way(groups) -> bool:
-    """Are all groups' figures bounds of one direction (each source's every figure), so none contradicts?"""
-    directions = {_direction(f) for group in groups for _, items in group for _, f in items}
+    """Are all groups' figures bounds of one direction (``quantities.bound``; each source's every figure),
+    so none contradicts?"""
+    directions = {quantities.bound(f.hedge) for group in groups for _, items in group for _, f in items}
     return len(groups) > 1 and len(directions) == 1 and "" not in directions
 
 
@@ -52,6 +42,6 @@ def far_apart(groups) -> bool:
     """Do the groups' values lie more than ``FAR`` times apart? Then they count different things (a place
     and the world: "13 deaths" in Taiwan, "514 deaths" worldwide; two products priced $44 and $949), or
     one source's figure is another slot's, not a different count of the same one."""
-    values = [abs(group[0][1][0][1].value) for group in groups]
+    values = [abs(changes.leading(group).value) for group in groups]
     kinds = {f.kind for group in groups for _, items in group for _, f in items}
     return len(groups) > 1 and "tally" not in kinds and min(values) > 0 and max(values) > FAR * min(values)

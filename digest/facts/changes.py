@@ -18,6 +18,12 @@ def when(date: datetime) -> str:
     return f"{date:%a} {date.day} {date:%b}"
 
 
+def leading(group):
+    """The figure leading a group of sources agreeing on one value (a list of (source, [(Said, Figure)...]),
+    the most precise figure first, as ``slots`` groups them): its first source's first figure."""
+    return group[0][1][0][1]
+
+
 def in_order(groups) -> list | None:
     """(first date, last date, group) per group, earliest first, if every group's sources were published
     before the next group's (on an earlier day); None if a date is missing or the days overlap."""
@@ -40,7 +46,7 @@ def change(text: str, groups, origins: tuple[str, ...], total: int) -> Fact | No
         return None
     values = []
     for first, _, group in spans:
-        lead = group[0][1][0][1]
+        lead = leading(group)
         evidence = tuple(said.evidence for _, items in group for said, _ in items)
         values.append(FactValue(lead.shown, tuple(sorted(source for source, _ in group)), evidence, when(first)))
     line = " → ".join(f"{v.value} on {v.note}" for v in values)

@@ -18,6 +18,7 @@ _TITLE = re.compile(r"\b[A-Z][a-z]+(?:['’-][A-Za-z]+)*\b")  # "Fighters", "Yea
 
 
 def is_headline(sentence: str) -> bool:
+    """Is the sentence in Title Case: at least three words of four letters or more capitalised, and 70 % of them?"""
     long = [w for w in _WORD.findall(sentence) if len(w) >= 4]
     capital = sum(w[0].isupper() for w in long)
     return capital >= 3 and capital >= 0.7 * len(long)

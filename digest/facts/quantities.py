@@ -93,6 +93,7 @@ _HEDGE_KINDS = {"about": "about", "around": "about", "approximately": "about", "
                 "exceeded": "over", "surpassed": "over",
                 "at least": "over", "nearly": "nearly", "almost": "nearly", "up to": "nearly",
                 "close to": "nearly", "under": "nearly", "less than": "nearly"}
+_UPPER_BOUNDS = frozenset(("up to", "under", "less than"))  # any value below, not only close below ("nearly")
 
 
 def _alternatives(words) -> str:
@@ -210,6 +211,13 @@ def parse_number(text: str) -> tuple[float, float]:
 def hedge_kind(hedge: str) -> str:
     """"about", "over" or "nearly" for a hedge word ("roughly" -> "about"); "" for none."""
     return _HEDGE_KINDS.get(hedge.lower(), "")
+
+
+def bound(hedge: str) -> str:
+    """"over" for a lower bound ("at least 40"), "under" for an upper one ("up to 300"), "" for a value
+    (exact, rounded, "about", "nearly": close below, not any below)."""
+    kind = hedge_kind(hedge)
+    return kind if kind == "over" else "under" if hedge.lower() in _UPPER_BOUNDS else ""
 
 
 def interval(value: float, step: float, hedge: str) -> tuple[float, float]:

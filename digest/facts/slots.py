@@ -150,16 +150,16 @@ def _groups(entries: list[tuple[str, _Claims]], common: frozenset[str]) -> list[
 
     for source, items in sorted(entries, key=order):
         best = items[0][1]
-        fits = [g for g in groups if claims.agree(g[0][1][0][1], best)]
-        if best.attribute in _MOVES and not all(_same_subject(g[0][1][0][1], best, common) for g in fits):
+        fits = [g for g in groups if claims.agree(changes.leading(g), best)]
+        if best.attribute in _MOVES and not all(_same_subject(changes.leading(g), best, common) for g in fits):
             continue
         if len(fits) == 1 and source not in {s for s, _ in fits[0]}:
             fits[0].append((source, items))
         elif not fits:
             groups.append([(source, items)])
-    groups.sort(key=lambda g: (-len(g), g[0][1][0][1].width, g[0][1][0][1].value))
-    anchor = groups[0][0][1][0][1] if groups else None  # the value most sources give says whose the slot is
-    return [g for i, g in enumerate(groups) if i == 0 or _same_subject(anchor, g[0][1][0][1], common)]
+    groups.sort(key=lambda g: (-len(g), changes.leading(g).width, changes.leading(g).value))
+    anchor = changes.leading(groups[0]) if groups else None  # the value most sources give says whose the slot is
+    return [g for i, g in enumerate(groups) if i == 0 or _same_subject(anchor, changes.leading(g), common)]
 
 
 def _label(slot: tuple[str, str, str], members: _Claims = ()) -> str:  # "Revenue", "Growth (year-over-year)", "Killed"
@@ -178,7 +178,7 @@ def _slot_facts(slot, period: Period | None, members: _Claims, total: int, least
     if several and len(groups) > 1:  # "100 million more doses" and "200 million doses" in all: each may be a fact
         return [f for g in groups for f in _slot_facts(slot, period, [i for _, items in g for i in items],
                                                        total, least, common)]
-    lead = groups[0][0][1][0][1] if groups else None
+    lead = changes.leading(groups[0]) if groups else None
     if len(groups) > 2 and changes.in_order(groups) is None:  # 60, 65 and a misread 300: 60 against 65 stays
         groups = [g for g in groups if g is groups[0] or not bounds.far_apart([groups[0], g])]
     if len(groups) > 1 and (period is None and lead.periodic or not lead.disputable or _other_people(groups)
@@ -241,13 +241,13 @@ def _other_people(groups: list[list[tuple[str, _Claims]]]) -> bool:
     killed" names none and may differ, and "1,500 workers" and "1,200 jobs" are one slot. Two kinds of people
     and no one in common are two groups: "killed 4 hostages" and "killed 10 top ISIS commanders" (an Emergent
     claim outside every gold, once its Title-case headlines were read)."""
-    if len(groups) != 2 or groups[0][0][1][0][1].kind != "count":
+    if len(groups) != 2 or changes.leading(groups[0]).kind != "count":
         return False
     named = [{m[0].lower() if (m := _PEOPLE_NOUN.search(f.text)) else "" for _, items in g for _, f in items}
              for g in groups]
     generic = [n <= _ANYONE for n in named]
     specific = [bool(n) and not n & _ANYONE and n <= predicates.PEOPLE_LIKE for n in named]
-    value = [g[0][1][0][1].value for g in groups]
+    value = [changes.leading(g).value for g in groups]
     kinds = [{n for n in names if predicates.people(n)} for names in named]  # "4 hostages", "10 commanders"
     apart = all(k and k == n - {""} and not k & _ANYONE for k, n in zip(kinds, named)) and not kinds[0] & kinds[1]
     return apart or any(generic[whole] and specific[1 - whole] and value[1 - whole] < value[whole] for whole in (0, 1))
@@ -288,7 +288,7 @@ def _per_verb(slot, period: Period | None, members: _Claims, total: int, least: 
 
 def _values(group: list[tuple[str, _Claims]], period: Period | None, disputing: bool) -> list[FactValue]:
     """One value per way of stating the group's figure: exact ones first, then rounded or hedged."""
-    lead = group[0][1][0][1]
+    lead = changes.leading(group)
     ways: dict[tuple[str, str], list[tuple[str, _Claims]]] = defaultdict(list)
     for source, items in group:
         best = items[0][1]
