@@ -18,9 +18,11 @@ of 1,000 articles came out the same, byte for byte, with one thread or two).
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 
 from digest import logs
@@ -57,6 +59,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         console().print("interrupted: files are written whole or not at all; run the command again to finish",
                         markup=False)
         return 130
+
+
+def entry() -> None:
+    """The ``digest`` script and ``python -m digest``: ``main``, then ``leave`` with its exit code."""
+    leave(main())
+
+
+def leave(code: int) -> None:
+    """Exit with ``code``, skipping the interpreter's teardown when nothing else runs.
+
+    Tearing down ~450 loaded modules and the run's objects cost a re-run ~0.2 s, an eighth of it,
+    and does nothing for digest: every file and store connection is closed by its ``with`` block
+    (files.write_atomic, Store, WorkCache, the process pools) before ``main`` returns. What an
+    exit must still do is done first: the ``atexit`` handlers (logging's flush, finalizers such as
+    a temporary folder's removal) and flushing stdout and stderr. With another thread alive, or
+    if a flush fails (a closed pipe), the exit is Python's own, which waits for the thread and
+    reports the failure."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()  # noqa: SLF001 (the handlers Python's own exit would run, in the same order)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
 
 
 def _json_errors(args: argparse.Namespace) -> int:
