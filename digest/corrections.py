@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -40,6 +41,7 @@ from digest.files import write_atomic
 from digest.models import Article, Fact, Problem, Story, Theme
 from digest.weeks import week_window
 
+_Model = TypeVar("_Model", bound=BaseModel)
 HEADER = """\
 # Editor's corrections, per ISO week: `digest run`, the scheduler and `digest preview` honour them.
 # Keys: subject, exclude_articles, exclude_stories, feature, lead, move (with theme), drop_facts.
@@ -84,7 +86,7 @@ class WeekCorrections(BaseModel):
         return value.strip()
 
     def is_empty(self) -> bool:
-        return self == WeekCorrections()
+        return self == none(WeekCorrections)
 
     # -- applied by pipeline.build_digest, in the order of its stages --
 
@@ -99,6 +101,8 @@ class WeekCorrections(BaseModel):
     def keep_stories(self, stories: Sequence[Story]) -> tuple[tuple[Story, ...], dict[str, str]]:
         """The stories the editor did not exclude, and each article of the others -> why it is out."""
         gone = {r.article for r in self.exclude_stories}
+        if not gone:
+            return tuple(stories), {}
         kept, out = [], {}
         for story in stories:
             if gone & {a.id for a in story.articles}:
@@ -124,11 +128,15 @@ class WeekCorrections(BaseModel):
 
     def keep_facts(self, facts: Iterable[Fact]) -> tuple[Fact, ...]:
         gone = {_norm(text) for text in self.drop_facts}
+        if not gone:
+            return tuple(facts)
         return tuple(f for f in facts if _norm(f.text) not in gone)
 
     def unmatched(self, where: str, articles: Sequence[Article], stories: Sequence[Story],
                   facts: Sequence[Fact], themes: Sequence[Theme]) -> list[Problem]:
         """Corrections that matched nothing this build: reported, never silently dropped."""
+        if self.is_empty():
+            return []
         ids = {a.id for a in articles}
         in_stories = {a.id for s in stories for a in s.articles}
         names = {key.casefold() for t in themes for key in (t.slug, t.name)}
@@ -153,7 +161,7 @@ class Corrections(BaseModel):
     weeks: dict[str, WeekCorrections] = Field(default_factory=dict)
 
     def week(self, week: str) -> WeekCorrections:
-        return self.weeks.get(week, WeekCorrections())
+        return self.weeks[week] if week in self.weeks else none(WeekCorrections)
 
     def with_week(self, week: str, corrections: WeekCorrections) -> Corrections:
         weeks = {k: v for k, v in self.weeks.items() if k != week}
@@ -167,9 +175,9 @@ def load(path: Path) -> Corrections:
     try:
         raw = read_yaml(path)
     except FileNotFoundError:
-        return Corrections()
+        return none(Corrections)
     if raw is None:
-        return Corrections()
+        return none(Corrections)
     if not isinstance(raw, dict):
         raise ConfigError([f"{path}: expected ISO weeks (2025-W30:) at the top level"])
     problems, weeks = [], {}
@@ -182,6 +190,12 @@ def load(path: Path) -> Corrections:
     if problems:
         raise ConfigError(problems)
     return Corrections(weeks=weeks)
+
+
+def none(model: type[_Model]) -> _Model:
+    """``model()``, every field at its default, made without the validator pydantic builds on a
+    model's first use (~5 ms each: a run without a corrections file built two for nothing)."""
+    return model.model_construct()
 
 
 def save(path: Path, corrections: Corrections) -> None:

@@ -17,8 +17,10 @@ A story's content is every field of every member article (title, outlet, blocks,
 the origins they are grouped in, so a changed article, a new copy or a regrouping makes a new key.
 Every key also holds a hash of the source of the code that computes the value (``facts/``,
 ``summary/``, ``text/``, ``models.py``) and the versions of the libraries behind it, so a changed
-rule or upgraded library never reads an old answer. Values are the frozen dataclasses as JSON
-(pydantic's ``TypeAdapter``), rebuilt into the same dataclasses when read.
+rule or upgraded library never reads an old answer. Values are the frozen dataclasses as JSON,
+rebuilt into the same dataclasses when read, field by field as their type hints say (``_reader``;
+pydantic's ``TypeAdapter`` did the same, but building its validators cost a re-run ~18 ms, more
+than reading and rebuilding every kept value).
 
 ``computed`` and ``kept`` count what was computed this run and what was read from the cache;
 ``keep()`` writes what was computed, once the issue is composed.
@@ -30,15 +32,20 @@ import hashlib
 import json
 import logging
 import os
+import re
+import sys
+import types
+import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from digest.config import Config
-from digest.models import Article, Fact, Lead, Story, ThemeSection, article_values
+from digest.models import Article, Fact, Lead, Story, ThemeSection
+from digest.store import article_hash
 from digest.work import WorkCache
 
 logger = logging.getLogger(__name__)
@@ -47,6 +54,7 @@ PACKAGE = Path(__file__).resolve().parent
 _CODE = {"facts": ("facts", "text", "models.py"), "sections": ("summary", "text", "models.py")}
 _LIBRARIES = {"facts": ("nupunkt", "wordllama"), "sections": ("nupunkt", "sumy", "snowballstemmer")}  # wordllama: the paraphrase model's code
 
+Facts = tuple[Fact, ...]
 Composition = tuple[tuple[ThemeSection, ...], Lead | None]
 
 
@@ -62,60 +70,69 @@ class IssueWork:
         self.kept: Counter[str] = Counter()  # by kind: values read from the cache
         self._known: dict[str, object] = {}  # key -> value, this run
         self._new: dict[str, dict[str, object]] = {}  # kind -> key -> value computed this run, for keep()
+        self._prints: dict[int, tuple[Story, str]] = {}  # id(story) -> (story, story_print), this run
 
     def facts(self, stories: Sequence[Story], tick: Callable[[int], None] = lambda n=1: None) -> tuple[Fact, ...]:
         """Every story's consensus box, in story order; ``tick`` after each story (kept ones at once)."""
         from digest.facts import paraphrase
 
         settings = self.config.consensus
-        stamp = _stamp("facts", [settings.model_dump(mode="json"), paraphrase.identity(settings, self.environ)])
-        keys = {story.id: f"{stamp}:{story_print(story, self.published)}" for story in stories}
-        found = self._recall("facts", keys.values(), _adapter("facts"))
+        stamp = _stamp("facts", [settings_json(self.config, "consensus"), paraphrase.identity(settings, self.environ)])
+        keys = {story.id: f"{stamp}:{self._print(story)}" for story in stories}
+        found = self._recall("facts", keys.values(), Facts)
         tick(sum(1 for s in stories if keys[s.id] in found))
         missing = [s for s in stories if keys[s.id] not in found]
         boxes = _boxes(missing, settings, self.published, self.environ, tick) if missing else []
         new = {keys[story.id]: box for story, box in zip(missing, boxes)}
-        self._learn("facts", new, _adapter("facts"))
+        self._learn("facts", new)
         found.update(new)
         return tuple(f for story in stories for f in found[keys[story.id]])
 
     def sections(self, stories: Sequence[Story], moves: Mapping[str, str], pinned: str | None) -> Composition:
         """The theme sections of this selection and its lead story."""
         config = self.config
-        shaping = [[asdict(t) for t in config.theme_list], config.summary.model_dump(mode="json"),
+        shaping = [[asdict(t) for t in config.theme_list], settings_json(config, "summary"),
                    sorted(moves.items()), pinned]
-        selection = hashlib.sha256(" ".join(story_print(s, self.published) for s in stories).encode()).hexdigest()
+        selection = hashlib.sha256(" ".join(map(self._print, stories)).encode()).hexdigest()
         key = f"{_stamp('sections', shaping)}:{selection[:32]}"
-        found = self._recall("sections", [key], _adapter("sections"))
+        found = self._recall("sections", [key], Composition)
         if key not in found:  # the summarisers (sumy, numpy; not NLTK: summary/rankers.py) load only now
             from digest.summary import themes
             from digest.summary.lead import lead_story
 
             sections = themes.build_sections(stories, config.theme_list, config.summary, moves)
             found[key] = (sections, lead_story(stories, sections, config.summary, pinned))
-            self._learn("sections", {key: found[key]}, _adapter("sections"))
+            self._learn("sections", {key: found[key]})
         return found[key]
 
-    def _recall(self, kind: str, keys, adapter) -> dict[str, object]:
+    def _print(self, story: Story) -> str:
+        """``story_print`` of ``story``, made once a run (facts and sections both key by it), with
+        the article hashes the work cache made when it read the articles."""
+        known = self._prints.get(id(story))
+        if known is None or known[0] is not story:
+            hashed = self.cache.hashed if self.cache else {}
+            known = self._prints[id(story)] = (story, story_print(story, self.published, hashed))
+        return known[1]
+
+    def _recall(self, kind: str, keys, shape) -> dict[str, object]:
         found = {k: self._known[k] for k in keys if k in self._known}
         missing = [k for k in keys if k not in found]
         if self.cache and missing:
             for key, value in self.cache.get(kind, missing).items():
                 try:
-                    found[key] = self._known[key] = adapter.validate_python(value)
-                except ValueError as error:  # a damaged row costs its recomputation, nothing else
+                    found[key] = self._known[key] = _reader(shape)(value)
+                except (KeyError, TypeError, ValueError) as error:  # a damaged row costs its recomputation, nothing else
                     logger.warning("work cache: %s %s unreadable, computed again: %s", kind, key, error)
                     continue
                 self.kept[kind] += 1
         return found
 
-    def _learn(self, kind: str, values: Mapping[str, object], adapter) -> None:
+    def _learn(self, kind: str, values: Mapping[str, object]) -> None:
         if not values:
             return
         self._known.update(values)
         self.computed[kind] += len(values)
-        self._new.setdefault(kind, {}).update((key, adapter.dump_python(value, mode="json"))
-                                              for key, value in values.items())
+        self._new.setdefault(kind, {}).update((key, _plain(value)) for key, value in values.items())
 
     def keep(self) -> None:
         """Write what this run computed to the cache, one ``put`` per kind, once per run (not once
@@ -179,18 +196,28 @@ def _box(index: int, job: tuple | None = None) -> tuple[Fact, ...]:
     return consensus.find_facts(stories[index], settings, published, encoder=encoder)
 
 
-def story_print(story: Story, published: Mapping[str, datetime | None]) -> str:
+def story_print(story: Story, published: Mapping[str, datetime | None],
+                hashed: Mapping[int, tuple[Article, str]] = {}) -> str:
     """A hash of everything about a story the featured work reads: its id, title and origins, and
-    every field of their articles (with ``published`` overriding an article's own date)."""
-    content = [story.id, story.title, [[o.id, [_article(a, published) for a in o.articles]] for o in story.origins]]
+    every field of their articles (``store.article_hash``; ``hashed``: the hashes known already, by
+    ``id(article)``, as ``WorkCache.hashed`` keeps them), with ``published`` overriding an
+    article's own date. Hashing each article's JSON cost a re-run ~10 ms of its 72 articles."""
+    content = [story.id, story.title, [[o.id, [_article(a, published, hashed) for a in o.articles]]
+                                       for o in story.origins]]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
-def _article(article: Article, published: Mapping[str, datetime | None]) -> list:
-    values = article_values(article)
+def _article(article: Article, published: Mapping[str, datetime | None],
+             hashed: Mapping[int, tuple[Article, str]]) -> list:
+    known = hashed.get(id(article))
     when = published.get(article.id, article.published)
-    values["published"] = when.isoformat() if when else None
-    return list(values.values())
+    return [known[1] if known and known[0] is article else article_hash(article), when.isoformat() if when else None]
+
+
+def settings_json(config: Config, part: str) -> dict:
+    """``config.<part>.model_dump(mode="json")``, through Config's serializer: the part's model
+    builds its own on its first model_dump (~5 ms each here; config.load builds only Config's)."""
+    return config.model_dump(mode="json", include={part})[part]
 
 
 def _stamp(kind: str, settings: object) -> str:
@@ -200,23 +227,103 @@ def _stamp(kind: str, settings: object) -> str:
 @cache
 def code_print(kind: str) -> str:
     """A hash of the source of the code behind ``kind`` and the versions of its libraries."""
-    from importlib import metadata
-
     digest = hashlib.sha256()
     for name in _CODE[kind]:
         path = PACKAGE / name
         for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
             digest.update(file.relative_to(PACKAGE).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
     for library in _LIBRARIES[kind]:
-        try:
-            digest.update(f"{library}=={metadata.version(library)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library} missing\0".encode())
+        version = library_version(library)
+        digest.update(f"{library}=={version}\0".encode() if version else f"{library} missing\0".encode())
     return digest.hexdigest()[:16]
 
 
-@cache
-def _adapter(kind: str):
-    from pydantic import TypeAdapter
+def library_version(name: str) -> str | None:
+    """The installed version of distribution ``name`` (None: not installed), from the name of its
+    ``name-version.dist-info`` folder (how wheels are installed, PEP 427) or else its metadata.
+    ``importlib.metadata.version`` alone parses each METADATA file: the four libraries above cost
+    a re-run ~10 ms; one listing of the folders on sys.path ~1 ms."""
+    found = _dist_info_versions().get(_normal(name))
+    if found:
+        return found
+    from importlib import metadata
 
-    return TypeAdapter(tuple[Fact, ...] if kind == "facts" else Composition)
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@cache
+def _dist_info_versions() -> dict[str, str]:
+    """Normalised distribution name -> version of every ``.dist-info`` folder on sys.path, the first
+    one on the path for a name (as ``importlib.metadata`` finds it)."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, a path hook's name, a folder that is gone
+            continue
+        for name in names:
+            stem = name.removesuffix(".dist-info")
+            if stem != name and "-" in stem:
+                project, _, version = stem.partition("-")
+                found.setdefault(_normal(project), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    """A distribution name as PEP 503 compares them (``Snowball.Stemmer`` and ``snowball-stemmer`` are one)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _plain(value: object) -> object:
+    """A value of the shapes ``_reader`` reads as JSON-ready lists and dicts (pydantic's dump)."""
+    if is_dataclass(value):
+        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
+
+
+@cache
+def _reader(shape) -> Callable[[object], object]:
+    """A function from JSON (``_plain``'s lists and dicts) to ``shape``: a frozen dataclass of
+    ``models``, ``tuple[X, ...]``, a tuple of fixed parts, ``X | None``, a Literal or str, int,
+    float, bool. A value of another shape raises KeyError, TypeError or ValueError."""
+    origin, args = typing.get_origin(shape), typing.get_args(shape)
+    if is_dataclass(shape):
+        parts = tuple((name, _reader(hint)) for name, hint in _hints(shape).items())
+        return lambda value: shape(*[read(value[name]) for name, read in parts])
+    if origin is tuple and args[1:] == (Ellipsis,):
+        item = _reader(args[0])
+        return lambda value: tuple(map(item, _items(value)))
+    if origin is tuple:
+        parts = tuple(map(_reader, args))
+        return lambda value: tuple(read(part) for read, part in zip(parts, _items(value), strict=True))
+    if origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = _reader(args[0] if args[1] is type(None) else args[1])
+        return lambda value: None if value is None else inner(value)
+    if origin is typing.Literal:
+        return lambda value: value if value in args else _wrong(shape, value)
+    if shape in (str, int, bool):
+        return lambda value: value if type(value) is shape else _wrong(shape, value)
+    if shape is float:
+        return lambda value: float(value) if type(value) in (int, float) else _wrong(shape, value)
+    raise TypeError(f"no reader for {shape!r}")
+
+
+def _hints(cls: type) -> dict[str, object]:
+    """A dataclass's field types, its annotations evaluated in its module (``typing.get_type_hints``
+    does the same through ForwardRefs, three times slower)."""
+    namespace = vars(sys.modules[cls.__module__])
+    return {field.name: eval(field.type, namespace) if isinstance(field.type, str) else field.type  # noqa: S307
+            for field in fields(cls)}
+
+
+def _items(value: object) -> list | tuple:
+    return value if isinstance(value, (list, tuple)) else _wrong("a list", value)
+
+
+def _wrong(shape, value: object):
+    raise ValueError(f"{str(value)[:40]!r} is not {shape}")

@@ -10,6 +10,8 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime, timezone
 
+import pytest
+
 
 from digest.config import load
 from digest.email import render
@@ -157,3 +159,52 @@ def test_a_change_to_the_code_behind_a_value_makes_a_new_key(tmp_path, monkeypat
     issue_work.code_print.cache_clear()
     assert issue_work.code_print("facts") != facts and issue_work.code_print("sections") == sections
     issue_work.code_print.cache_clear()
+
+
+def test_kept_values_are_rebuilt_as_the_dataclasses_they_were(seed_articles, tmp_path):
+    """What ``keep`` writes (JSON) reads back as equal values of the same types, None and empty
+    fields included; a value of another shape is refused, not rebuilt into something else."""
+    import json
+
+    config, week = config_in(tmp_path), week_of(seed_articles)
+    work = IssueWork(config, published_dates(week))
+    facts = work.facts(week.stories)
+    sections, lead = work.sections(week.stories, {}, None)
+    assert facts and any(f.values for f in facts) and lead is not None
+    for shape, value in ((issue_work.Facts, facts), (issue_work.Composition, (sections, lead)),
+                         (issue_work.Composition, (sections, None))):
+        stored = json.loads(json.dumps(issue_work._plain(value)))
+        assert repr(issue_work._reader(shape)(stored)) == repr(value)
+    read = issue_work._reader(issue_work.Facts)
+    wrong = json.loads(json.dumps(issue_work._plain(facts)))
+    for damage in ({"status": "agreed"}, {"total": "3"}, {"origin_ids": "abc"}):
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            read([{**wrong[0], **damage}])
+
+
+def test_a_storys_print_is_the_same_with_or_without_the_hashes_known(seed_articles):
+    from digest.store import article_hash
+
+    story = week_of(seed_articles).stories[0]
+    articles = [a for o in story.origins for a in o.articles]
+    published = {a.id: a.published for a in articles}
+    known = {id(a): (a, article_hash(a)) for a in articles}
+    assert issue_work.story_print(story, published, known) == issue_work.story_print(story, published)
+    wrong = {id(articles[0]): (articles[0], "0" * 32)}
+    assert issue_work.story_print(story, published, wrong) != issue_work.story_print(story, published)
+    later = {**published, articles[0].id: NOW}
+    assert issue_work.story_print(story, later) != issue_work.story_print(story, published)
+
+
+def test_library_versions_are_the_installed_ones():
+    from importlib import metadata
+
+    for name in (*issue_work._LIBRARIES["facts"], *issue_work._LIBRARIES["sections"], "jinja2", "charset-normalizer"):
+        assert issue_work.library_version(name) == metadata.version(name)
+    assert issue_work.library_version("no-such-library-here") is None
+
+
+def test_settings_are_keyed_as_their_own_model_dumps_them(tmp_path):
+    config = config_in(tmp_path, max_stories=3)
+    for part in ("consensus", "summary"):
+        assert issue_work.settings_json(config, part) == getattr(config, part).model_dump(mode="json")

@@ -27,7 +27,8 @@ UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.sum
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 # pydantic models build their validators on first use (defer_build); config's parts are built with Config's
 DEFERRED = ("digest.config:Sources", "digest.config:FolderSource", "digest.config:FeedSource", "digest.config:ThemeConfig",
-            "digest.corrections:Ref", "digest.corrections:Move")  # (a default made by a factory is built)
+            "digest.corrections:Ref", "digest.corrections:Move",  # (a default made by a factory is built)
+            "digest.corrections:Corrections", "digest.corrections:WeekCorrections")  # no corrections file: none made
 _RUN = f"""
 import json, sys
 from digest.cli import main

@@ -21,7 +21,6 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,6 +30,7 @@ from mjml import mjml2html
 from digest.config import EmailSettings
 from digest.errors import RenderError
 from digest.models import Digest, Email
+from digest.email import wrap
 from digest.email.view import IssueView, build_view
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,10 @@ def _largest_parts(html: str, count: int = 3) -> list[tuple[str, int]]:
 
 
 def _text(markup: str) -> str:
-    """A heading's words: tags dropped, entities decoded (no HTML parser to load for one message)."""
+    """A heading's words: tags dropped, entities decoded (no HTML parser to load for one message;
+    ``html`` and its 2,000 entities load only for an issue this close to the clip)."""
+    from html import unescape
+
     return " ".join(unescape(_TAG.sub(" ", markup)).split())
 
 
@@ -166,7 +169,7 @@ def _environment(folders: tuple[Path, ...], escape: bool, contents: str) -> jinj
     fitting, the desk at every build) and an edited template is compiled again (the archive's pages too). Not Jinja's
     auto_reload: it compares modification times, which two saves within a few milliseconds share.
     Compiled code is also kept between processes (``bytecode_cache``)."""
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=template_loader(folders),
         autoescape=escape,
         undefined=jinja2.StrictUndefined,
@@ -176,6 +179,8 @@ def _environment(folders: tuple[Path, ...], escape: bool, contents: str) -> jinj
         auto_reload=False,
         bytecode_cache=bytecode_cache(),
     )
+    environment.filters["wordwrap"] = wrap.wordwrap  # Jinja's, the same text faster (email/wrap.py)
+    return environment
 
 
 def template_contents(folders: tuple[Path, ...]) -> str:

@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
@@ -48,6 +49,7 @@ FOOTER_TEXTS = ("Unsubscribe", "Manage preferences", "View this issue online", "
 
 # C0/C1 controls (tab, newline, carriage return kept) and U+FFFD make Gmail clip (EMAIL.md S2).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_SOURCE_N = re.compile(r"source \d+")  # an outlet the sources did not name
 _STATUS_LABEL = {"consensus": "Agreed", "disputed": "Disputed", "changed": "Changed", "variant": "Spelling varies"}
 
 # label: the accessible name, unique per URL; text: what is shown (url None = plain text).
@@ -151,9 +153,8 @@ class _Names:
 
     def unique(self, text: str, label: str, url: str | None) -> Link:
         """A label no other URL uses: as is, then with the host, then numbered."""
-        candidates = [label, f"{label} ({urlsplit(url).hostname})" if url else label]
-        candidates += [f"{label} ({n})" for n in range(2, len(self.taken) + 3)]
-        for candidate in candidates:
+        numbered = (f"{label} ({n})" for n in range(2, len(self.taken) + 3))  # made only as far as needed
+        for candidate in chain([label, f"{label} ({urlsplit(url).hostname})" if url else label], numbered):
             if self.taken.get(candidate, url) == url:
                 self.taken[candidate] = url
                 return Link(text if text in candidate else candidate, url, candidate)
@@ -313,9 +314,12 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def _names(names: Iterable[str]) -> str:
     """Outlets joined by commas; unnamed ones compacted: "Variety, sources 2, 4" not "source 2, source 4"."""
-    names = list(names)
-    numbers = [n.removeprefix("source ") for n in names if re.fullmatch(r"source \d+", n)]
-    named = [n for n in names if not re.fullmatch(r"source \d+", n)]
+    numbers, named = [], []
+    for name in names:
+        if _SOURCE_N.fullmatch(name):
+            numbers.append(name.removeprefix("source "))
+        else:
+            named.append(name)
     if len(numbers) > 1:
         named.append("sources " + ", ".join(numbers))
     elif numbers:
