@@ -10,7 +10,7 @@ features an article whatever its topic score (see ``digest/sources/relevance.py`
 
 digest's own output folder and store file are never walked into (a note says so; ``own.py`` does
 the same for other sources), and with a work cache an unchanged file's Article is taken from the
-store instead of being parsed again (``kept.py``).
+cache instead of being parsed again (``kept.py``).
 
 A file over ``MAX_BYTES`` (2 MB) is refused with a problem: the largest seed is 4.5 KB and the
 largest BBC article record in shared/data 25 KB, so a file eighty times that is a book, a log or
@@ -57,8 +57,7 @@ def read_folder(root: Path, source: str = "", outlet: str = "", recursive: bool 
     (a note says so, as ``own.leave_out`` does). ``cache``: unchanged files' Articles are taken from it and new
     ones kept in it (``sources/kept.py``)."""
     found, notes = _walk(root, recursive, own)
-    shaping = [str(root), source, outlet]
-    keys = {path: kept.file_key(path, sidecars, shaping) for path, sidecars in found.items()}
+    keys = kept.file_keys(found, [str(root), source, outlet])
     known = cache.get_articles(kept.KIND, [k for k in keys.values() if k]) if cache else {}
     articles, problems, new = [], list(notes), {}
     for path, sidecars in found.items():
