@@ -211,11 +211,23 @@ class WorkCache(StoreTable):
 
     def __exit__(self, *exc) -> None:
         try:
-            self.flush()  # work done is kept, even when a later step failed
-            if exc[0] is None:
-                self.prune()
+            self._keep(failed=exc[0] is not None)
         finally:
             super().__exit__(*exc)
+
+    def _keep(self, failed: bool) -> None:
+        """Write what was put (work done is kept, even when a later step failed) and, after a run
+        that did not fail, prune. After a failure, one of the writing is logged, not raised: the
+        run's own error is the one to see."""
+        try:
+            self.flush()
+            if not failed:
+                self.prune()
+        except Exception as error:  # noqa: BLE001 - whatever it is, the run's error goes on; without one, it is raised
+            if not failed:
+                raise
+            logger.warning("work cache: the work put was not kept (%s: %s); the next run does it again",
+                           type(error).__name__, error)
 
     def count(self, kind: str) -> int:
         """How many values of ``kind`` are kept (those put and not yet written are written first)."""

@@ -237,6 +237,22 @@ def test_values_put_are_read_at_once_and_written_together_by_one_flush(tmp_path)
         assert cache.get("relevance", ["late"]) == {"late": [0.0, "kept"]}
 
 
+def test_a_failed_run_raises_its_own_error_when_its_work_cannot_be_written_either(tmp_path, caplog):
+    """Leaving the cache after an error writes the work put; if that fails too, it is logged and the
+    run's own error is the one raised, not the writing's; without an error before, the writing's is raised."""
+    import pytest
+
+    path = tmp_path / "digest.sqlite"
+    with pytest.raises(RuntimeError, match="the run's own error"):
+        with WorkCache(path, NOW) as cache:
+            cache.put("relevance", {"ok": [0.5, "kept"], "bad": {"a set", "JSON refuses"}})
+            raise RuntimeError("the run's own error")
+    assert "work cache: the work put was not kept (TypeError" in caplog.text and _rows(path) == 0
+    with pytest.raises(TypeError):
+        with WorkCache(path, NOW) as cache:
+            cache.put("relevance", {"bad": {"a set"}})
+
+
 def test_a_rerun_takes_the_work_keys_hashes_of_kept_folder_articles_from_the_cache(tmp_path, monkeypatch):
     """A folder file kept clean keeps its relevance and dedup hashes (``content_hash``,
     ``text_hash``) with it: a re-run hashes none of them again and finds the same kept work (no new
