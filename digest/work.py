@@ -23,7 +23,7 @@ hash of what shapes it (the input's content and the settings, sometimes the code
 A changed input or changed settings make a new key, and the old row is simply never read again.
 The table is created with ``CREATE TABLE IF NOT EXISTS`` beside the store's own (no schema
 version of its own: dropping it loses nothing but time). Values are JSON, or bytes stored as a
-BLOB (dedup's packed arrays). Reading does not write: the rows read are marked as used, and rows
+BLOB (dedup's packed arrays, folder articles in ``marshal``'s bytes). Reading does not write: the rows read are marked as used, and rows
 not read for ``KEEP_DAYS`` deleted, once per context, when it is left without an error. A row's
 mark is moved only when it is over ``MARK_DAYS`` old (so a row may go after 45 days unread, not
 60): moving it rewrites the whole row, value included, and a weekly run of 10,000 articles
@@ -223,7 +223,7 @@ class WorkCache(StoreTable):
             self.flush()
             if not failed:
                 self.prune()
-        except Exception as error:  # noqa: BLE001 - whatever it is, the run's error goes on; without one, it is raised
+        except Exception as error:  # whatever it is, the run's error goes on; without one, it is raised
             if not failed:
                 raise
             logger.warning("work cache: the work put was not kept (%s: %s); the next run does it again",

@@ -243,14 +243,12 @@ def test_a_failed_run_raises_its_own_error_when_its_work_cannot_be_written_eithe
     import pytest
 
     path = tmp_path / "digest.sqlite"
-    with pytest.raises(RuntimeError, match="the run's own error"):
-        with WorkCache(path, NOW) as cache:
-            cache.put("relevance", {"ok": [0.5, "kept"], "bad": {"a set", "JSON refuses"}})
-            raise RuntimeError("the run's own error")
+    with pytest.raises(RuntimeError, match="the run's own error"), WorkCache(path, NOW) as cache:
+        cache.put("relevance", {"ok": [0.5, "kept"], "bad": {"a set", "JSON refuses"}})
+        raise RuntimeError("the run's own error")
     assert "work cache: the work put was not kept (TypeError" in caplog.text and _rows(path) == 0
-    with pytest.raises(TypeError):
-        with WorkCache(path, NOW) as cache:
-            cache.put("relevance", {"bad": {"a set"}})
+    with pytest.raises(TypeError), WorkCache(path, NOW) as cache:
+        cache.put("relevance", {"bad": {"a set"}})
 
 
 def test_a_rerun_takes_the_work_keys_hashes_of_kept_folder_articles_from_the_cache(tmp_path, monkeypatch):

@@ -32,7 +32,6 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
-from pathlib import Path
 from typing import Protocol
 
 from digest.models import Article, Block
@@ -51,13 +50,13 @@ VERSION = "folder-4"  # folder-1 kept the whole Article as JSON; folder-2 no "cl
 FORMAT = json.dumps([VERSION, [f.name for f in fields(Article)], marshal.version, sys.version_info[:2]])
 
 
-def file_keys(files: Mapping[Path, Sequence[Path]], shaping: Sequence[str]) -> dict[Path, str | None]:
+def file_keys(files: Mapping[str, Sequence[str]], shaping: Sequence[str]) -> dict[str, str | None]:
     """Each file's key (its sidecars' stats in it), or None when it cannot be stat'ed (the reader then reports why)."""
     head = json.dumps([FORMAT, *shaping])  # JSON: no raw NUL, so the NUL-joined stats after it cannot run into it
     return {path: _key(head, path, sidecars) for path, sidecars in files.items()}
 
 
-def _key(head: str, path: Path, sidecars: Sequence[Path]) -> str | None:
+def _key(head: str, path: str, sidecars: Sequence[str]) -> str | None:
     try:
         stats = [f"{p}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ino}\0{s.st_ctime_ns}" for p in (path, *sidecars)
                  for s in [os.stat(p)]]  # a path holds no NUL
