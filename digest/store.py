@@ -379,18 +379,27 @@ def _known_hash(article: Article, hashed: Mapping[int, tuple[Article, str]]) -> 
     return known[1] if known and known[0] is article else article_hash(article)
 
 
-def load_hashed(db: sqlite3.Connection, refs: Sequence[tuple[str, str]]) -> list[Article | None]:
-    """For each (article id, ``article_hash``) of ``refs``, the stored Article when its row holds that
-    hash, else None (no row, an edited row: its hash is gone, or another Article under that id).
-    ``db``: any connection to the store's file (the folder cache's: ``WorkCache.get_articles``)."""
-    try:
-        rows = select_in(db, "SELECT d.id, h.hash, d.data FROM article_data d JOIN article_hashes h "
-                         "ON h.id = d.id WHERE d.id IN ({})", {article_id for article_id, _ in refs})
-    except sqlite3.OperationalError:  # no store tables in this file (yet): nothing to load
-        rows = []
-    stored = {article_id: (hashed, data) for article_id, hashed, data in rows}
-    return [_load(stored[article_id][1]) if stored.get(article_id, ("",))[0] == hashed else None
-            for article_id, hashed in refs]
+def article_record(article: Article) -> tuple:
+    """The article as a tuple of plain values, every field in ``Article``'s order (blocks as
+    (kind, text) pairs, ``published`` as ISO text): what ``WorkCache.put_articles`` keeps with
+    ``marshal`` (its JSON, ``_dump``, is the store's row)."""
+    record = [getattr(article, name) for name in _ARTICLE_FIELDS]
+    record[_BLOCKS] = tuple([(b.kind, b.text) for b in article.blocks])
+    record[_PUBLISHED] = article.published.isoformat() if article.published else None
+    return tuple(record)
+
+
+def article_of_record(record: Sequence) -> Article:
+    """The Article of an ``article_record``; ValueError if it is not one (another number of fields)."""
+    if len(record) != len(_SETTERS):
+        raise ValueError(f"an article record of {len(record)} fields, not {len(_SETTERS)}")
+    values = list(record)
+    values[_BLOCKS] = tuple([block_of(kind, text) for kind, text in values[_BLOCKS]])
+    values[_PUBLISHED] = datetime.fromisoformat(values[_PUBLISHED]) if values[_PUBLISHED] else None
+    article = _new_article(Article)
+    for (_, setter), value in zip(_SETTERS, values):
+        setter(article, value)
+    return article
 
 
 def _load(text: str) -> Article:
@@ -404,6 +413,7 @@ def _load(text: str) -> Article:
 _new_article = object.__new__
 _FIELD_NAMES = frozenset(_ARTICLE_FIELDS)
 _SETTERS = tuple((name, getattr(Article, name).__set__) for name in _ARTICLE_FIELDS)  # the slots' own setters
+_BLOCKS, _PUBLISHED = _ARTICLE_FIELDS.index("blocks"), _ARTICLE_FIELDS.index("published")
 
 
 def _article_of(data: dict) -> Article:

@@ -4,6 +4,7 @@ digest's own output and store never walked into, and unchanged files taken from 
 from __future__ import annotations
 
 from dataclasses import replace
+import sqlite3
 from datetime import datetime, timezone
 
 import yaml
@@ -74,9 +75,11 @@ def _keep(path, articles, cache=None):
         store.keep_articles(articles, NOW, cache.hashed if cache else None)
 
 
-def test_a_kept_file_whose_store_row_is_missing_or_changed_is_read_again(tmp_path):
-    """The cache keeps an article's id and store hash; the Article is the store's row. A run
-    killed before the store kept it, or a row edited since, makes the file be read again."""
+def test_a_kept_file_is_its_own_article_whatever_the_store_row_and_a_damaged_value_is_read_again(tmp_path):
+    """The cache keeps the Article itself: a run killed before the store kept it, or a row edited
+    since, still takes the unchanged file from the cache, and the store's next keep writes the
+    file's Article over the edited row. A value that is not one (another Python's ``marshal``,
+    a damaged row) reads as absent: the file is read again and kept anew."""
     folder, path = tmp_path / "articles", tmp_path / "store.sqlite"
     folder.mkdir()
     for n in range(2):
@@ -84,20 +87,27 @@ def test_a_kept_file_whose_store_row_is_missing_or_changed_is_read_again(tmp_pat
     first, _ = read_folder(folder)
     with Store(path), WorkCache(path, NOW) as cache:
         assert read_folder(folder, cache=cache)[0] == first and cache.count("article") == 2
-    with WorkCache(path, NOW) as cache:  # the store never kept them: both read again
-        assert read_folder(folder, cache=cache)[0] == first and cache.hits["article"] == 0
-    _keep(path, first)
-    with WorkCache(path, NOW) as cache:
-        assert read_folder(folder, cache=cache)[0] == first and cache.hits["article"] == 2
+    with WorkCache(path, NOW) as cache:  # the store never kept them: the cache has them all the same
+        again = read_folder(folder, cache=cache)[0]
+        assert again == first and cache.hits["article"] == 2
+        _keep(path, again, cache)
     with Store(path) as store, store._db:
         store._db.execute("UPDATE article_data SET data = replace(data, 'Story 1', 'Edited') WHERE id = ?", (first[1].id,))
     with WorkCache(path, NOW) as cache:
-        again, _ = read_folder(folder, cache=cache)
-        assert again == first and cache.hits["article"] == 1  # the edited row is not taken for the file
-    _keep(path, [first[1], replace(first[0], title="Another file with this id")])  # row 0 now holds another Article
+        again = read_folder(folder, cache=cache)[0]
+        assert again == first and cache.hits["article"] == 2
+        _keep(path, again, cache)  # the edited row has lost its hash (the trigger): written again
+    with Store(path) as store:
+        assert store.stored_articles(NOW.replace(year=1900), NOW, undated=True) == sorted(first, key=lambda a: a.id)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE article_work SET value = substr(value, 1, 40) WHERE kind = 'article' AND rowid = "
+                   "(SELECT MIN(rowid) FROM article_work WHERE kind = 'article')")  # cut short, as a torn value
+        db.execute("UPDATE article_work SET value = X'0102' WHERE kind = 'article' AND rowid = "
+                   "(SELECT MAX(rowid) FROM article_work WHERE kind = 'article')")  # no marshal value at all
     with WorkCache(path, NOW) as cache:
-        again, _ = read_folder(folder, cache=cache)
-        assert again == first and cache.hits["article"] == 1  # its hash is not the kept one: the file is read again
+        assert read_folder(folder, cache=cache)[0] == first and cache.hits["article"] == 0
+    with WorkCache(path, NOW) as cache:  # kept anew by the run that read them
+        assert read_folder(folder, cache=cache)[0] == first and cache.hits["article"] == 2
 
 
 def test_the_store_keeps_folder_articles_with_the_hashes_the_cache_made(tmp_path, monkeypatch):
@@ -153,16 +163,24 @@ def test_a_file_rewritten_with_its_size_and_mtime_or_replaced_by_another_is_read
         assert [a.title for a in read_folder(folder, cache=cache)[0]] == ["Story C"] and cache.hits["article"] == 1
 
 
-def test_an_article_is_kept_only_when_it_comes_back_from_json_the_same():
+def test_an_article_is_kept_only_when_it_comes_back_from_json_and_marshal_the_same():
     from digest.models import Block
     from digest.sources import kept
     from tests.conftest import make_article
 
     article = replace(make_article(), dropped=("Share this",), inferred=("outlet",), author="A. Writer")
-    from digest.store import _dump, _load
+    import marshal
+
+    from digest.store import _dump, _load, article_of_record, article_record
 
     assert kept.plain(article) and _load(_dump(article)) == article
-    odd = [replace(article, dropped=["Share this"]), replace(article, pinned=1), replace(article, title=None),
+    assert article_of_record(marshal.loads(marshal.dumps(article_record(article)))) == article
+
+    class Text(str):
+        pass
+
+    odd = [replace(article, title=Text("A title")), replace(article, dropped=(Text("Share"),)),  # marshal: a str
+           replace(article, dropped=["Share this"]), replace(article, pinned=1), replace(article, title=None),
            replace(article, blocks=(*article.blocks, ("paragraph", "text"))), replace(article, url=3),
            replace(article, blocks=(Block("paragraph", 3),)), replace(article, published="2025-07-17")]
     assert [kept.plain(a) for a in odd] == [False] * len(odd)

@@ -310,24 +310,29 @@ def test_one_transaction_keeps_a_runs_articles_and_issue_together_or_not_at_all(
 
 
 def test_articles_read_back_from_their_rows_equal_articles_made_the_usual_way(tmp_path):
-    """The store loads a row holding every field without ``Article.__init__`` (``store._article_of``):
-    the Article equals the one kept, hashes alike and stays frozen; a row without a field that has
-    a default (an older digest's) still loads, with that default."""
+    """The store loads a row holding every field without ``Article.__init__`` (``store._article_of``),
+    and so does the work cache its ``article_record`` (``store.article_of_record``): the Article
+    equals the one kept, hashes alike and stays frozen; a row without a field that has a default
+    (an older digest's) still loads, with that default; a record of another shape is refused."""
+    import marshal
+
     import pytest
 
-    from digest.store import _article_of, _load, load_hashed
+    from digest.store import _article_of, _load, article_of_record, article_record
 
     kept = make_article(location="a", text="One.\nTwo.", published=NOW.replace(day=17), url="https://x.example/a",
                         source="feed", dropped=("Share this",), inferred=("title",), author="Ann")
     with Store(tmp_path / "s.sqlite") as store:
         store.keep_articles([kept], NOW)
     with sqlite3.connect(tmp_path / "s.sqlite") as db:
-        hashed = db.execute("SELECT hash FROM article_hashes WHERE id = ?", (kept.id,)).fetchone()[0]
-        [loaded] = load_hashed(db, [(kept.id, hashed)])
+        data = db.execute("SELECT data FROM article_data WHERE id = ?", (kept.id,)).fetchone()[0]
+    for loaded in (_load(data), article_of_record(marshal.loads(marshal.dumps(article_record(kept))))):
         assert loaded == kept and hash(loaded) == hash(kept) and dataclasses.astuple(loaded) == dataclasses.astuple(kept)
         with pytest.raises(dataclasses.FrozenInstanceError):
             loaded.title = "changed"
-        data = json.loads(db.execute("SELECT data FROM article_data WHERE id = ?", (kept.id,)).fetchone()[0])
+    with pytest.raises(ValueError):
+        article_of_record(article_record(kept)[:-1])
+    data = json.loads(data)
     del data["pinned"]
     assert _load(json.dumps(data)) == kept
     with pytest.raises(KeyError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -236,10 +237,24 @@ def test_values_put_are_read_at_once_and_written_together_by_one_flush(tmp_path)
         assert cache.get("relevance", ["late"]) == {"late": [0.0, "kept"]}
 
 
+def test_a_failed_run_raises_its_own_error_when_its_work_cannot_be_written_either(tmp_path, caplog):
+    """Leaving the cache after an error writes the work put; if that fails too, it is logged and the
+    run's own error is the one raised, not the writing's; without an error before, the writing's is raised."""
+    import pytest
+
+    path = tmp_path / "digest.sqlite"
+    with pytest.raises(RuntimeError, match="the run's own error"), WorkCache(path, NOW) as cache:
+        cache.put("relevance", {"ok": [0.5, "kept"], "bad": {"a set", "JSON refuses"}})
+        raise RuntimeError("the run's own error")
+    assert "work cache: the work put was not kept (TypeError" in caplog.text and _rows(path) == 0
+    with pytest.raises(TypeError), WorkCache(path, NOW) as cache:
+        cache.put("relevance", {"bad": {"a set"}})
+
+
 def test_a_rerun_takes_the_work_keys_hashes_of_kept_folder_articles_from_the_cache(tmp_path, monkeypatch):
     """A folder file kept clean keeps its relevance and dedup hashes (``content_hash``,
     ``text_hash``) with it: a re-run hashes none of them again and finds the same kept work (no new
-    rows); a value kept without them (an older digest's) is hashed as before."""
+    rows); one kept without them (not found clean) is hashed as before."""
     shutil.copytree(ROOT / "seeds", tmp_path / "saved")
     (tmp_path / "config.yaml").write_text("sources:\n  folders:\n    - path: saved\noutput: out\nstore: s.sqlite\n",
                                           encoding="utf-8")
@@ -252,8 +267,11 @@ def test_a_rerun_takes_the_work_keys_hashes_of_kept_folder_articles_from_the_cac
     monkeypatch.setattr(features, "text_hash", lambda title, text: hashed.append(title) or text_hash(title, text))
     again = run_issue(config, NOW)
     assert hashed == [] and again.email.html == first.email.html and _rows(tmp_path / "s.sqlite") == rows
-    with sqlite3.connect(tmp_path / "s.sqlite") as db:  # as an older digest kept them: id, store hash, clean mark
-        db.execute("UPDATE article_work SET value = json_remove(value, '$[4]', '$[3]') WHERE kind = 'article'")
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:  # each kept as one not found clean: no mark, no hashes
+        values = db.execute("SELECT key, value FROM article_work WHERE kind = 'article'").fetchall()
+        db.executemany("UPDATE article_work SET value = ? WHERE key = ?",
+                       [(marshal.dumps((hashed, None, record)), key)
+                        for key, (hashed, _, record) in ((key, marshal.loads(value)) for key, value in values)])
     older = run_issue(config, NOW)
     assert len(hashed) == 2 * first.articles_read and older.email.html == first.email.html
     assert _rows(tmp_path / "s.sqlite") == rows
