@@ -4,6 +4,7 @@ Chinese and Hebrew text (fixtures in tests/fixtures/pages, written like the page
 from __future__ import annotations
 
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,7 +18,8 @@ from digest.models import Sentence, Theme, ThemeSection
 from digest.sources.folder import read_file, read_folder
 from digest.sources.fetch import Fetcher
 from digest.sources.pages import PageReader
-from digest.text.scripts import count_words, direction
+from digest.text import scripts
+from digest.text.scripts import count_words, direction, has_cjk
 from digest.text.sentences import article_sentences, split
 from issues import NOW, SETTINGS, article, make_digest
 
@@ -100,6 +102,15 @@ def test_a_chinese_page_is_prose_in_sentences_and_counted_in_characters():
     assert sentences[1] == "工作室负责人说，这一做法把背景绘制的时间从十四个月缩短到五个月！"
     assert sentences[-1] == "该片计划于明年春节档上映。"
     assert count_words("该片计划于明年春节档上映。") == 12 and count_words("two words") == 2
+
+
+def test_has_cjk_tells_every_character_as_the_cjk_class_does():
+    """``has_cjk`` compiles the CJK class only for a text with a character past U+3004 (a cheaper
+    class looks for one first): every BMP code point, and astral ones, must still be told right."""
+    cjk = re.compile(f"[{scripts._CJK}]")
+    points = [*range(0x10000), *range(0x10000, 0x110000, 97)]
+    assert [hex(c) for c in points if has_cjk(chr(c)) != bool(cjk.search(chr(c)))] == []
+    assert has_cjk("Â£264m, “AI” 人") and not has_cjk("Â£264m, “AI” 😀") and not has_cjk("AI")
 
 
 def test_chinese_text_in_a_text_file_is_not_taken_for_headings(tmp_path):

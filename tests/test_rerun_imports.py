@@ -23,7 +23,8 @@ UNUSED = ("httpx", "feedparser", "trafilatura", "lxml", "bs4", "nltk", "sumy.sum
           "numpy.random",  # those permutations drawn by Python's Mersenne Twister (features.mersenne_outputs)
           "numpy.ma",  # np.unique imported it on its first call (stories/sets.py)
           "multiprocessing", "concurrent.futures.process",  # pools start only for many new articles or stories
-          "smtplib", "ssl", "digest.mail.smtp", "digest.mail.ledger")  # a run composes the email, sends nothing
+          "smtplib", "ssl", "digest.mail.smtp", "digest.mail.ledger",  # a run composes the email, sends nothing
+          "email.parser")  # read only for a saved .eml file (sources/eml.py)
 USED = ("digest.pipeline", "jinja2")  # the probe sees what the run loaded
 # pydantic models build their validators on first use (defer_build); config's parts are built with Config's
 DEFERRED = ("digest.config:Sources", "digest.config:FolderSource", "digest.config:FeedSource", "digest.config:ThemeConfig",

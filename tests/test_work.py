@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import marshal
 import shutil
 import sqlite3
@@ -9,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from digest import pipeline, work
-from digest.config import load
+from digest.config import ConceptGroup, Sense, TopicSettings, load
 from digest.models import Block
 from digest.pipeline import find_stories, run_issue
 from digest.sources import judging
@@ -52,6 +54,19 @@ def test_kept_assessments_are_used_and_only_new_articles_are_assessed(seed_artic
     assert {k: again[k] for k in first if k != changed.id} == {k: v for k, v in first.items() if k != changed.id}
     other = topic.model_copy(update={"exclusions": ["sponsored content", "dubbing"]})
     assert judging.work_key(articles[0], judging.fingerprint(other)) != keys[articles[0].id]
+
+
+def test_the_topic_fingerprint_hashes_the_settings_as_pydantic_dumps_them():
+    """``fingerprint`` reads the settings without pydantic's serializer; it must hash exactly what
+    ``model_dump`` gives, the keys a store already holds, or every kept assessment is redone."""
+    topic = load(ROOT / "config.yaml").topic
+    changed = topic.model_copy(update={"senses": [Sense(term="film", not_with=["golf"])], "exclusions": [],
+                                       "groups": [ConceptGroup(name="AI", terms=["AI"]), *topic.groups[1:]]})
+    for settings in (topic, TopicSettings(threshold=0.9, include=["a.txt"]), changed):
+        dumped = settings.model_dump(mode="json", include={"groups", "senses", "exclusions"})
+        expected = hashlib.sha256(json.dumps([judging._VERSION, dumped], sort_keys=True).encode()).hexdigest()[:16]
+        assert judging.fingerprint(settings) == expected
+    assert judging.fingerprint(changed) != judging.fingerprint(topic)
 
 
 def test_a_second_run_reads_the_store_and_gives_the_same_issue(tmp_path, monkeypatch):

@@ -28,8 +28,8 @@ class Phrase:
 
 
 def phrase(text: str) -> Phrase:
-    found = tokens(text)
-    return Phrase(text, found, frozenset(stem for stem, _ in found), " ".join(stem for stem, _ in found))
+    written, stems = stemmed(text)
+    return Phrase(text, tuple(zip(stems, written)), frozenset(stems), " ".join(stems))
 
 
 def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
