@@ -43,7 +43,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from digest.config import Config
+from digest.config import Config, as_json
 from digest.models import Article, Fact, Lead, Story, ThemeSection
 from digest.store import article_hash
 from digest.work import WorkCache
@@ -77,7 +77,7 @@ class IssueWork:
         from digest.facts import paraphrase
 
         settings = self.config.consensus
-        stamp = _stamp("facts", [settings_json(self.config, "consensus"), paraphrase.identity(settings, self.environ)])
+        stamp = _stamp("facts", [as_json(settings), paraphrase.identity(settings, self.environ)])
         keys = {story.id: f"{stamp}:{self._print(story)}" for story in stories}
         found = self._recall("facts", keys.values(), Facts)
         tick(sum(1 for s in stories if keys[s.id] in found))
@@ -91,7 +91,7 @@ class IssueWork:
     def sections(self, stories: Sequence[Story], moves: Mapping[str, str], pinned: str | None) -> Composition:
         """The theme sections of this selection and its lead story."""
         config = self.config
-        shaping = [[asdict(t) for t in config.theme_list], settings_json(config, "summary"),
+        shaping = [[asdict(t) for t in config.theme_list], as_json(config.summary),
                    sorted(moves.items()), pinned]
         selection = hashlib.sha256(" ".join(map(self._print, stories)).encode()).hexdigest()
         key = f"{_stamp('sections', shaping)}:{selection[:32]}"
@@ -212,12 +212,6 @@ def _article(article: Article, published: Mapping[str, datetime | None],
     known = hashed.get(id(article))
     when = published.get(article.id, article.published)
     return [known[1] if known and known[0] is article else article_hash(article), when.isoformat() if when else None]
-
-
-def settings_json(config: Config, part: str) -> dict:
-    """``config.<part>.model_dump(mode="json")``, through Config's serializer: the part's model
-    builds its own on its first model_dump (~5 ms each here; config.load builds only Config's)."""
-    return config.model_dump(mode="json", include={part})[part]
 
 
 def _stamp(kind: str, settings: object) -> str:

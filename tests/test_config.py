@@ -118,3 +118,17 @@ def test_the_fast_yaml_parser_reads_the_shipped_config_as_the_pure_one_and_error
     broken.write_text("topic:\n  threshold: 0.3\n\tx: 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config.yaml:3: not valid YAML: found character '\\t' that cannot start"):
         read_yaml(broken)
+
+
+def test_as_json_is_model_dump_for_every_settings_part():
+    """The keys of kept work hash ``as_json`` of the settings: it must give what pydantic's
+    ``model_dump(mode="json")`` gives, or kept work would silently go stale or be refused."""
+    from digest.config import as_json
+
+    config = load(ROOT / "config.yaml")
+    parts = [getattr(config, name) for name in Config.model_fields]
+    parts.append(config.consensus.model_copy(update={"paraphrase_model": Path("/models/wordllama")}))
+    for part in parts:
+        if hasattr(part, "model_dump"):
+            assert as_json(part) == part.model_dump(mode="json"), part
+    assert as_json(parts[-1])["paraphrase_model"] == "/models/wordllama"

@@ -202,9 +202,3 @@ def test_library_versions_are_the_installed_ones():
     for name in (*issue_work._LIBRARIES["facts"], *issue_work._LIBRARIES["sections"], "jinja2", "charset-normalizer"):
         assert issue_work.library_version(name) == metadata.version(name)
     assert issue_work.library_version("no-such-library-here") is None
-
-
-def test_settings_are_keyed_as_their_own_model_dumps_them(tmp_path):
-    config = config_in(tmp_path, max_stories=3)
-    for part in ("consensus", "summary"):
-        assert issue_work.settings_json(config, part) == getattr(config, part).model_dump(mode="json")

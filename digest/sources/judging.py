@@ -26,9 +26,7 @@ import os
 from collections.abc import Mapping, Sequence
 from itertools import repeat
 
-from pydantic import BaseModel
-
-from digest.config import TopicSettings
+from digest.config import TopicSettings, as_json
 from digest.models import Article, Relevance, content_hash
 from digest.sources import relevance
 
@@ -42,21 +40,8 @@ _articles: list[Article] = []  # what the pool's workers assess, inherited when 
 def fingerprint(settings: TopicSettings) -> str:
     """A hash of ``_VERSION`` and the settings that shape an assessment: the topic's groups, senses
     and exclusions, as ``model_dump(mode="json")`` gives them."""
-    shaping = {name: _plain(getattr(settings, name)) for name in ("groups", "senses", "exclusions")}
+    shaping = {name: as_json(getattr(settings, name)) for name in ("groups", "senses", "exclusions")}
     return hashlib.sha256(json.dumps([_VERSION, shaping], sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _plain(value: object) -> object:
-    """``value`` (models, lists and JSON scalars) as ``model_dump(mode="json")`` gives it, without
-    pydantic's serializer: the config's models are built lazily (``defer_build``), and the first
-    dump of the topic built its serializer, ~4 ms of a re-run that dumps nothing else of it."""
-    if isinstance(value, BaseModel):
-        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    raise TypeError(f"{type(value).__name__} in the topic settings: fingerprint knows models, lists and JSON scalars")
 
 
 def work_key(article: Article, settings_print: str, content: str | None = None) -> str:
