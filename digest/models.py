@@ -95,17 +95,6 @@ class Article:
         return tuple(b for b in self.blocks if b.kind in ("paragraph", "bullet"))
 
 
-def article_values(article: Article) -> dict:
-    """Every field of ``article`` as JSON-ready values, in field order (blocks as [kind, text]
-    pairs, ``published`` in ISO form): what ``sources/kept.py`` keeps of a folder's article and
-    ``issue_work.story_print`` hashes."""
-    return {"id": article.id, "location": article.location, "title": article.title, "outlet": article.outlet,
-            "blocks": [[b.kind, b.text] for b in article.blocks], "url": article.url,
-            "published": article.published.isoformat() if article.published else None, "author": article.author,
-            "source": article.source, "dropped": list(article.dropped), "inferred": list(article.inferred),
-            "pinned": article.pinned}
-
-
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence exactly as it stands in ``article.blocks[block]`` (verbatim, never rewritten)."""
