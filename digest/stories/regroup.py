@@ -44,7 +44,7 @@ from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
-from digest.stories.rows import Rows, group_sums
+from digest.stories.rows import Rows, group_sums, indptr_of, positions
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -134,10 +134,10 @@ def _matrix(week: Week, old: np.ndarray, fresh: list[Features]):
     order = old.copy()
     order[old < 0] = week.matrix.shape[0] + np.arange(len(fresh))
     indptr = np.concatenate([week.matrix.indptr, week.matrix.indptr[-1] + rows.indptr[1:]])
-    counted = Rows(np.concatenate([week.tally, tally]), np.concatenate([week.matrix.indices, rows.indices]), indptr,
-                   width).take(order)  # the counts' matrix, in this run's row order
-    norms = np.concatenate([week.norms, norms])[order]
-    return dedup.rebuilt(counted.data, counted.indices, counted.indptr, norms, idf, width), counted.data, norms, words, idf
+    at, lengths = positions(indptr, order)  # the kept rows' values are as they were: their words' idf is frozen
+    matrix = Rows(np.concatenate([week.matrix.data, rows.data])[at], np.concatenate([week.matrix.indices, rows.indices])[at],
+                  indptr_of(lengths), width)
+    return matrix, np.concatenate([week.tally, tally])[at], np.concatenate([week.norms, norms])[order], words, idf
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
