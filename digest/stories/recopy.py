@@ -301,7 +301,10 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _same_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of rows with equal signatures (articles of one profile collide in every band)."""
-    _, bucket = np.unique(table, axis=0, return_inverse=True)
-    found = copies._colliding(bucket.reshape(-1, 1))
-    return np.divmod(found, len(table))
+    """Pairs of rows with equal signatures (articles of one profile collide in every band): of the
+    pairs equal in the first band, those equal in all (``np.unique`` of whole rows took ~7 ms of a
+    1,010-article re-run)."""
+    _, bucket = np.unique((table[:, 0] << np.uint64(32)) | table[:, 1], return_inverse=True)
+    first, second = np.divmod(copies.bucket_pairs(bucket.ravel()), len(table))
+    same = (table[first] == table[second]).all(axis=1)
+    return first[same], second[same]
