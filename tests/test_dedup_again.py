@@ -369,8 +369,8 @@ def test_an_article_changed_under_its_id_is_weighed_again(weeks, keyed):
     assert dedup.find_origins(week, SETTINGS, found)[0][n].lead.id == lead.id and set(found[lead.id].terms) <= set(before.words)
     columns = np.array([after.words.index(w) for w in found[lead.id].terms], dtype=np.int64)
     expected = dedup.weighed_parts([found[lead.id].terms], [found[lead.id].counts], columns, after.idf, len(after.words))[0]
-    assert np.allclose(after.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-12)
-    assert not np.allclose(before.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-6)
+    assert np.allclose(after.matrix().take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert not np.allclose(before.matrix().take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-6)
 
 
 def test_an_article_moved_in_time_is_linked_again(weeks):
@@ -409,7 +409,7 @@ def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch
     ``dedup._SPARSE_FROM`` values, scipy's for a larger one: the same stories and state, byte for byte."""
     found = [features.features_of(week, SETTINGS)[0] for week in weeks[:2]]
     _, state, _ = again.group_again(weeks[0], SETTINGS, found[0], None)
-    assert not dedup.sparse_pays(again.unpack(state)[1].matrix)
+    assert not dedup.sparse_pays(again.unpack(state)[1].matrix())
     with monkeypatch.context() as numpy_only:
         numpy_only.setattr(dedup, "_sparse", _refused)
         numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)

@@ -35,6 +35,7 @@ import xxhash
 from digest.config import DedupSettings
 from digest.models import Article, Story
 from digest.stories import dedup, recopy, regroup
+from digest.stories.rows import Rows
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
@@ -91,8 +92,8 @@ def pack(kept: recopy.Kept, week: regroup.Week) -> bytes:
               "codes": kept.codes.astype(np.int8), "sizes": kept.sizes.astype(np.int64),
               "outlets": _halves(list(kept.plates)), "plates": _joined(list(kept.plates.values())),
               "plate_sizes": np.array([len(p) for p in kept.plates.values()], dtype=np.int64),
-              "rows": _halves(week.keys), "tally": _narrow(week.tally), "indices": _narrow(week.matrix.indices),
-              "indptr": week.matrix.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
+              "rows": _halves(week.keys), "tally": _narrow(week.counts.data), "indices": _narrow(week.counts.indices),
+              "indptr": week.counts.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
               "links": week.links.astype(np.int32), "scores": week.scores, "joins": week.joins.astype(np.int32),
               "averages": week.averages, "last": week.last}
     return _packed(arrays)
@@ -128,12 +129,11 @@ def _week_of(arrays: Mapping[str, np.ndarray], documents: int, changed: int) -> 
     words = arrays["words"].tobytes().decode()
     words = words.split("\n") if words else []
     rows = _whole(arrays["rows"])
-    tally, norms = arrays["tally"].astype(np.int64), arrays["norms"]
-    if len(norms) != len(rows):
+    tally, indptr, norms = arrays["tally"], arrays["indptr"], arrays["norms"]
+    if not len(norms) == len(rows) == len(indptr) - 1 or indptr[-1] != len(tally):
         raise ValueError("a damaged state")
-    matrix = dedup.rebuilt(tally, arrays["indices"].astype(np.int32), arrays["indptr"], norms, arrays["idf"],
-                           max(len(words), 1))
-    return regroup.Week(rows, matrix, tally, norms, words, arrays["idf"], documents, arrays["links"].astype(np.int64),
+    counts = Rows(tally, arrays["indices"], indptr, max(len(words), 1))  # weighed by regroup when needed
+    return regroup.Week(rows, counts, norms, words, arrays["idf"], documents, arrays["links"].astype(np.int64),
                         arrays["scores"], arrays["joins"].astype(np.int64), arrays["averages"], arrays["last"], changed)
 
 

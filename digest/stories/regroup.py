@@ -44,7 +44,7 @@ from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
-from digest.stories.rows import Rows, group_sums, indptr_of, positions
+from digest.stories.rows import Rows, group_sums
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -54,8 +54,7 @@ class Week:
     """What a run leaves for the next: its rows, their vectors under the frozen idf, links and groups."""
 
     keys: list[bytes]  # each row's ``row_key``, in row order
-    matrix: Rows  # the rows' unit TF-IDF vectors; columns: ``words``
-    tally: np.ndarray  # each of its values' count of the word in the lead (``dedup.rebuilt`` makes the matrix again)
+    counts: Rows  # each row's words (columns: ``words``) and their counts in its lead: ``matrix`` weighs them
     norms: np.ndarray  # each row's norm before it was made a unit row
     words: list[str]  # in order of their columns (the full computation's sorted, then new ones as seen)
     idf: np.ndarray  # each word's frozen idf
@@ -66,6 +65,11 @@ class Week:
     averages: np.ndarray  # (p, 2): that link's cosine and the join's average
     last: np.ndarray  # (m, 3) float: pairs of linked final groups (their smallest rows) and an upper bound of their average
     changed: int  # rows new or gone since the full computation
+
+    def matrix(self) -> Rows:
+        """The rows' unit TF-IDF vectors (made again from the counts: a re-run weighs only its new rows)."""
+        counts = self.counts
+        return dedup.rebuilt(counts.data, counts.indices, counts.indptr, self.norms, self.idf, counts.shape[1])
 
 
 def row_key(lead: Origin, features: Features, work_key: str | None = None) -> bytes:
@@ -92,8 +96,8 @@ def related(origins: list[Origin], leads: list[Features], keys: list[bytes], set
     links = list(dedup._links(matrix, origins, settings))
     queue = average.Queue(matrix, links, dedup.unlinked(origins, settings), settings.story_cohesion)
     done = list(average.joins(queue, settings.story_cohesion))
-    fresh = Week(keys, matrix, tally, norms, words, idf, len(origins), *_link_arrays(links), *_join_arrays(done),
-                 _last(queue), 0)
+    counts = Rows(tally, matrix.indices, matrix.indptr, matrix.shape[1])
+    fresh = Week(keys, counts, norms, words, idf, len(origins), *_link_arrays(links), *_join_arrays(done), _last(queue), 0)
     return _merges(origins, done), fresh, True
 
 
@@ -108,36 +112,37 @@ def _again(origins, leads, keys, settings: DedupSettings, week: Week):
         return None
     now = np.full(len(week.keys), -1, dtype=np.int64)  # each kept row's position in this run
     now[old[old >= 0]] = np.flatnonzero(old >= 0)
-    matrix, tally, norms, words, idf = _matrix(week, old, [leads[i] for i in fresh])
+    matrix, counts, norms, words, idf = _matrix(week, old, [leads[i] for i in fresh])
     links = _links(week, now, matrix, fresh, origins, settings)
     whole, label = _whole_groups(week, now, len(origins))
     kept = _kept_joins(week, now, whole)
     queue = _resume(matrix, links, label, week, now, whole, dedup.unlinked(origins, settings), settings.story_cohesion)
     done = kept + list(average.joins(queue, settings.story_cohesion))
-    following = Week(keys, matrix, tally, norms, words, idf, week.documents, *_link_arrays(links), *_join_arrays(done), _last(queue),
+    following = Week(keys, counts, norms, words, idf, week.documents, *_link_arrays(links), *_join_arrays(done), _last(queue),
                      changed)
     return _merges(origins, done), following
 
 
 def _matrix(week: Week, old: np.ndarray, fresh: list[Features]):
     """This run's rows (matrix, counts, norms, words, idf): the kept ones as they were, the fresh ones
-    weighed with the frozen idf (new words appended to the columns)."""
-    position = {w: i for i, w in enumerate(week.words)}
+    weighed with the frozen idf (new words appended to the columns); weighed all at once, in this run's
+    row order (the kept rows' values are those of the last run: their words' idf is frozen)."""
+    position = dict(zip(week.words, range(len(week.words))))
     new = sorted({w for f in fresh for w in f.terms if w not in position})
     words = week.words + new
-    position.update((w, len(week.words) + n) for n, w in enumerate(new))
+    position.update(zip(new, range(len(week.words), len(words))))
     cols = np.fromiter((position[w] for f in fresh for w in f.terms), dtype=np.int64)
     seen = np.bincount(cols, minlength=len(words))[len(week.words):]
     idf = np.concatenate([week.idf, dedup.idf_of(seen, week.documents)])
     width = max(len(words), 1)
     rows, tally, norms = dedup.weighed_parts([f.terms for f in fresh], [f.counts for f in fresh], cols, idf, width)
     order = old.copy()
-    order[old < 0] = week.matrix.shape[0] + np.arange(len(fresh))
-    indptr = np.concatenate([week.matrix.indptr, week.matrix.indptr[-1] + rows.indptr[1:]])
-    at, lengths = positions(indptr, order)  # the kept rows' values are as they were: their words' idf is frozen
-    matrix = Rows(np.concatenate([week.matrix.data, rows.data])[at], np.concatenate([week.matrix.indices, rows.indices])[at],
-                  indptr_of(lengths), width)
-    return matrix, np.concatenate([week.tally, tally])[at], np.concatenate([week.norms, norms])[order], words, idf
+    order[old < 0] = week.counts.shape[0] + np.arange(len(fresh))
+    kept = week.counts
+    counts = Rows(np.concatenate([kept.data, tally]), np.concatenate([kept.indices, rows.indices]),
+                  np.concatenate([kept.indptr, kept.indptr[-1] + rows.indptr[1:]]), width).take(order)
+    norms = np.concatenate([week.norms, norms])[order]
+    return dedup.rebuilt(counts.data, counts.indices, counts.indptr, norms, idf, width), counts, norms, words, idf
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
