@@ -482,3 +482,22 @@ def test_fresh_rows_collide_with_every_row_sharing_a_band_and_equal_rows_with_ea
         expected |= {(i, j) for i in range(n) for j in range(i + 1, n) if (table[i] == table[j]).all()}
         assert set(zip(first.tolist(), second.tolist())) == expected
         assert len(first) == len(second) and (first != second).all()
+
+
+def test_merged_rows_are_the_rows_taken_from_kept_then_fresh():
+    """``regroup._merged`` copies runs of consecutive rows: the same arrays as ``Rows.take`` of the kept
+    rows and then the fresh ones, in any order, with rows left out, empty rows and no rows at all."""
+    rng = np.random.default_rng(3)
+
+    def some_rows(n):
+        lengths = rng.integers(0, 4, n)
+        return rows.Rows(rng.integers(1, 9, lengths.sum()), rng.integers(0, 20, lengths.sum()), rows.indptr_of(lengths), 20)
+
+    for _ in range(300):
+        kept, fresh = some_rows(rng.integers(0, 8)), some_rows(rng.integers(0, 5))
+        order = rng.permutation(kept.shape[0] + fresh.shape[0])[:rng.integers(0, kept.shape[0] + fresh.shape[0] + 1)]
+        order = np.sort(order) if rng.random() < 0.5 else order
+        both = rows.Rows(np.concatenate([kept.data, fresh.data]), np.concatenate([kept.indices, fresh.indices]),
+                    np.concatenate([kept.indptr, kept.indptr[-1] + fresh.indptr[1:]]), 20)
+        expected, merged = both.take(order), regroup._merged(kept, fresh, order.astype(np.int64))
+        assert all(np.array_equal(getattr(expected, name), getattr(merged, name)) for name in ("data", "indices", "indptr"))

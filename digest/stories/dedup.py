@@ -317,7 +317,9 @@ def weighed_parts(terms: Sequence[Sequence[str]], counts: Sequence[np.ndarray], 
 def rebuilt(tally: np.ndarray, cols: np.ndarray, indptr: np.ndarray, norms: np.ndarray, idf: np.ndarray,
             width: int) -> Rows:
     """The unit rows of ``weighed_parts`` from its counts, columns and norms (the same values, bit for bit)."""
-    values = _tf(tally)[tally] * idf[cols] / np.repeat(norms, np.diff(indptr))
+    values = _tf(tally)[tally]
+    values *= idf[cols]  # in place: the same floats as ``tf * idf / norm``, without two more arrays of every value
+    values /= np.repeat(norms, np.diff(indptr))
     return Rows(values, cols, indptr, width)
 
 

@@ -44,7 +44,7 @@ from digest.config import DedupSettings
 from digest.models import Merge, Origin
 from digest.stories import average, dedup
 from digest.stories.features import Features
-from digest.stories.rows import Rows, group_sums
+from digest.stories.rows import Rows, group_sums, indptr_of
 
 REFRESH = 0.1  # share of the rows new or gone since the full computation at which a run computes all again
 
@@ -138,11 +138,26 @@ def _matrix(week: Week, old: np.ndarray, fresh: list[Features]):
     rows, tally, norms = dedup.weighed_parts([f.terms for f in fresh], [f.counts for f in fresh], cols, idf, width)
     order = old.copy()
     order[old < 0] = week.counts.shape[0] + np.arange(len(fresh))
-    kept = week.counts
-    counts = Rows(np.concatenate([kept.data, tally]), np.concatenate([kept.indices, rows.indices]),
-                  np.concatenate([kept.indptr, kept.indptr[-1] + rows.indptr[1:]]), width).take(order)
+    counts = _merged(week.counts, Rows(tally, rows.indices, rows.indptr, width), order)
     norms = np.concatenate([week.norms, norms])[order]
     return dedup.rebuilt(counts.data, counts.indices, counts.indptr, norms, idf, width), counts, norms, words, idf
+
+
+def _merged(kept: Rows, fresh: Rows, order: np.ndarray) -> Rows:
+    """The rows ``order`` of ``kept`` and then ``fresh`` (row ``len(kept) + k``: fresh row ``k``), as
+    ``Rows.take`` of the two one after the other, but copied a run of consecutive rows at a time: a
+    re-run keeps most rows in their order (gathering each of 261,000 values took ~10 ms)."""
+    n = kept.shape[0]
+    lengths = np.concatenate([kept.lengths(), fresh.lengths()])[order]
+    breaks = np.flatnonzero((np.diff(order) != 1) | (order[1:] == n)) + 1  # a run never crosses from kept to fresh
+    data, indices = [kept.data[:0], fresh.data[:0]], [kept.indices[:0], fresh.indices[:0]]
+    for start, stop in zip([0, *breaks.tolist()], [*breaks.tolist(), len(order)]):
+        first = int(order[start]) if stop > start else 0
+        source, at = (kept, first) if first < n else (fresh, first - n)
+        lo, hi = source.indptr[at], source.indptr[at + stop - start]
+        data.append(source.data[lo:hi])
+        indices.append(source.indices[lo:hi])
+    return Rows(np.concatenate(data), np.concatenate(indices), indptr_of(lengths), fresh.shape[1])
 
 
 def _links(week: Week, now: np.ndarray, matrix, fresh: np.ndarray, origins, settings: DedupSettings):
