@@ -39,7 +39,7 @@ from digest.stories.rows import Rows
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 7  # 7: the arrays in ``_packed``'s layout, not an .npz
+_VERSION = 7  # 7: the arrays in ``_packed``'s layout, not an .npz; row keys of a date's instant
 
 
 @dataclass(frozen=True)

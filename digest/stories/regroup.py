@@ -34,8 +34,10 @@ change or the kept week cannot be read, a run computes everything again and equa
 
 from __future__ import annotations
 
+import struct
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import xxhash
@@ -76,13 +78,27 @@ def row_key(lead: Origin, features: Features, work_key: str | None = None) -> by
     """What a row is made of: its lead's id and date, and its words and counts (``work_key``, a hash of
     what they are computed from, stands for them when given)."""
     article = lead.lead
-    digest = xxhash.xxh3_128(f"{article.id}\n{article.published}\n".encode())
+    when = _instant(article.published)
+    digest = xxhash.xxh3_128(b"%s\n%d:%s" % (article.id.encode(), len(when), when))
     if work_key is not None:
         digest.update(work_key.encode())
     else:
         digest.update("\n".join(features.terms).encode())  # words hold no line break
         digest.update(features.counts.astype("<u4").tobytes())
     return digest.digest()
+
+
+def _instant(published: datetime | None) -> bytes:
+    """A date as its row is made of it: the instant of an aware one (links compare instants), a
+    naive one as written. ``str`` of an aware datetime took ~3.5 us, of 1,000 rows a re-run."""
+    if published is None:
+        return b""
+    if published.utcoffset() is None:
+        return published.isoformat().encode()
+    return _SECONDS.pack(published.timestamp())  # exact: microseconds of 2025 need 51 of a double's 53 bits
+
+
+_SECONDS = struct.Struct("<d")
 
 
 def related(origins: list[Origin], leads: list[Features], keys: list[bytes], settings: DedupSettings,
