@@ -210,24 +210,24 @@ def test_an_unreadable_state_means_working_everything(weeks, state):
 
 
 def test_a_damaged_state_means_working_everything_never_a_crash():
-    """Bytes changed in the state's zip headers (no checksum guards them) make a state that cannot be
-    read, so a run that works everything again (or, for a byte no reader uses, the intact state):
-    zipfile and numpy's header parser fail in many ways, none may escape."""
+    """Any byte of the state changed, or the state cut short, makes a state that cannot be read (a
+    checksum guards all but its first 12 bytes, the tag and the checksum itself), so a run that works
+    everything again and equals ``group``."""
     week = [make_article(text=f"Netflix used generative AI in series {n % 7}. Scene {n} was done in {n % 3} days.",
                          location=f"{n}.txt") for n in range(30)]
     found = features.features_of(week, SETTINGS)[0]
     _, state, _ = again.group_again(week[:28], SETTINGS, found, None)
-    heads = [at for at in range(len(state) - 1) if state[at:at + 2] == b"PK"]
-    rng, refused, read = random.Random(18), [], []
-    for _ in range(400):
-        damaged = bytearray(state)
-        damaged[min(rng.choice(heads) + rng.randrange(160), len(state) - 1)] = rng.randrange(256)
-        (refused if again.unpack(bytes(damaged)) == (None, None) else read).append(bytes(damaged))
-    assert len(refused) > 100 and read
-    intact = again.group_again(week, SETTINGS, found, state)[0]
-    for damaged, expected in ((refused[0], dedup.group(week, SETTINGS, found)), *((d, intact) for d in read[:3])):
-        stories, _, work = again.group_again(week, SETTINGS, found, damaged)
-        assert stories == expected and work.all_pairs is (damaged is refused[0])
+    assert again.pack(*again.unpack(state)) == state  # read back whole
+    rng, damaged = random.Random(18), [state[:end] for end in (4, 12, 20, len(state) // 2, len(state) - 1)]
+    for _ in range(300):
+        changed = bytearray(state)
+        at = rng.randrange(len(state))
+        changed[at] = (changed[at] + rng.randrange(1, 256)) % 256
+        damaged.append(bytes(changed))
+    assert all(again.unpack(value) == (None, None) for value in damaged)
+    for value in damaged[:2] + damaged[-2:]:
+        stories, _, work = again.group_again(week, SETTINGS, found, value)
+        assert work.all_pairs and stories == dedup.group(week, SETTINGS, found)
 
 
 @pytest.mark.parametrize("name", sorted(DedupSettings.model_fields))
@@ -369,8 +369,8 @@ def test_an_article_changed_under_its_id_is_weighed_again(weeks, keyed):
     assert dedup.find_origins(week, SETTINGS, found)[0][n].lead.id == lead.id and set(found[lead.id].terms) <= set(before.words)
     columns = np.array([after.words.index(w) for w in found[lead.id].terms], dtype=np.int64)
     expected = dedup.weighed_parts([found[lead.id].terms], [found[lead.id].counts], columns, after.idf, len(after.words))[0]
-    assert np.allclose(after.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-12)
-    assert not np.allclose(before.matrix.take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-6)
+    assert np.allclose(after.matrix().take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert not np.allclose(before.matrix().take([n]).toarray(), expected.toarray(), rtol=0, atol=1e-6)
 
 
 def test_an_article_moved_in_time_is_linked_again(weeks):
@@ -409,7 +409,7 @@ def test_a_reruns_products_by_numpy_and_by_scipy_are_the_same(weeks, monkeypatch
     ``dedup._SPARSE_FROM`` values, scipy's for a larger one: the same stories and state, byte for byte."""
     found = [features.features_of(week, SETTINGS)[0] for week in weeks[:2]]
     _, state, _ = again.group_again(weeks[0], SETTINGS, found[0], None)
-    assert not dedup.sparse_pays(again.unpack(state)[1].matrix)
+    assert not dedup.sparse_pays(again.unpack(state)[1].matrix())
     with monkeypatch.context() as numpy_only:
         numpy_only.setattr(dedup, "_sparse", _refused)
         numpy_made = again.group_again(weeks[1], SETTINGS, found[1], state)
@@ -482,3 +482,22 @@ def test_fresh_rows_collide_with_every_row_sharing_a_band_and_equal_rows_with_ea
         expected |= {(i, j) for i in range(n) for j in range(i + 1, n) if (table[i] == table[j]).all()}
         assert set(zip(first.tolist(), second.tolist())) == expected
         assert len(first) == len(second) and (first != second).all()
+
+
+def test_merged_rows_are_the_rows_taken_from_kept_then_fresh():
+    """``regroup._merged`` copies runs of consecutive rows: the same arrays as ``Rows.take`` of the kept
+    rows and then the fresh ones, in any order, with rows left out, empty rows and no rows at all."""
+    rng = np.random.default_rng(3)
+
+    def some_rows(n):
+        lengths = rng.integers(0, 4, n)
+        return rows.Rows(rng.integers(1, 9, lengths.sum()), rng.integers(0, 20, lengths.sum()), rows.indptr_of(lengths), 20)
+
+    for _ in range(300):
+        kept, fresh = some_rows(rng.integers(0, 8)), some_rows(rng.integers(0, 5))
+        order = rng.permutation(kept.shape[0] + fresh.shape[0])[:rng.integers(0, kept.shape[0] + fresh.shape[0] + 1)]
+        order = np.sort(order) if rng.random() < 0.5 else order
+        both = rows.Rows(np.concatenate([kept.data, fresh.data]), np.concatenate([kept.indices, fresh.indices]),
+                    np.concatenate([kept.indptr, kept.indptr[-1] + fresh.indptr[1:]]), 20)
+        expected, merged = both.take(order), regroup._merged(kept, fresh, order.astype(np.int64))
+        assert all(np.array_equal(getattr(expected, name), getattr(merged, name)) for name in ("data", "indices", "indptr"))

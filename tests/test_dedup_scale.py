@@ -139,9 +139,13 @@ def test_packed_features_come_back_as_they_were(seed_articles):
         value = features.compute(article, SETTINGS, signer)
         back = features.decode(features.encode(value))
         assert np.array_equal(back.shingles, value.shingles) and back.terms == value.terms
-        assert np.array_equal(back.counts, value.counts)
+        assert np.array_equal(back.counts, value.counts) and back.counts.dtype == value.counts.dtype == np.uint32
+        assert back.shingles.dtype == np.uint64
         assert (back.signature is None) == (value.signature is None)
         assert value.signature is None or np.array_equal(back.signature, value.signature)
+        for damaged in (features.encode(value)[:-1], features.encode(value) + bytes(4)):
+            with pytest.raises(ValueError):
+                features.decode(damaged)
     with pytest.raises(ValueError):
         features.decode(b"JSON" + bytes(12))
 

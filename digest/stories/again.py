@@ -24,20 +24,22 @@ a run that works everything again.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import xxhash
 
 from digest.config import DedupSettings
 from digest.models import Article, Story
 from digest.stories import dedup, recopy, regroup
+from digest.stories.rows import Rows
 from digest.stories.features import Features
 
 KIND = "dedup-week"  # the work cache's kind for the state
-_VERSION = 6  # 6: each outlet's boilerplate kept (recopy.Kept.plates)
+_VERSION = 7  # 7: the arrays in ``_packed``'s layout, not an .npz; row keys of a date's instant
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,11 @@ def pack(kept: recopy.Kept, week: regroup.Week) -> bytes:
               "codes": kept.codes.astype(np.int8), "sizes": kept.sizes.astype(np.int64),
               "outlets": _halves(list(kept.plates)), "plates": _joined(list(kept.plates.values())),
               "plate_sizes": np.array([len(p) for p in kept.plates.values()], dtype=np.int64),
-              "rows": _halves(week.keys), "tally": _narrow(week.tally), "indices": _narrow(week.matrix.indices),
-              "indptr": week.matrix.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
+              "rows": _halves(week.keys), "tally": _narrow(week.counts.data), "indices": _narrow(week.counts.indices),
+              "indptr": week.counts.indptr.astype(np.int64), "norms": week.norms, "words": _text("\n".join(week.words)), "idf": week.idf,
               "links": week.links.astype(np.int32), "scores": week.scores, "joins": week.joins.astype(np.int32),
               "averages": week.averages, "last": week.last}
-    out = io.BytesIO()
-    np.savez(out, **arrays)
-    return out.getvalue()
+    return _packed(arrays)
 
 
 def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None]:
@@ -104,32 +104,71 @@ def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None
     if not state:
         return None, None
     try:
-        with np.load(io.BytesIO(state), allow_pickle=False) as arrays:
-            version, found, documents, changed = json.loads(arrays["found"].tobytes())
-            if version != _VERSION:
-                return None, None
-            kept = recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
-                               arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
-                               dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
-                               boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
-                               profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"],
-                               plates=_parts(_whole(arrays["outlets"]), arrays["plates"], arrays["plate_sizes"]))
-            if not len(kept.profiled) == len(kept.articles) <= min(len(kept.codes), len(kept.sizes)):
-                return None, None
-            words = arrays["words"].tobytes().decode()
-            words = words.split("\n") if words else []
-            rows = _whole(arrays["rows"])
-            tally, norms = arrays["tally"].astype(np.int64), arrays["norms"]
-            if len(norms) != len(rows):
-                return None, None
-            matrix = dedup.rebuilt(tally, arrays["indices"].astype(np.int32), arrays["indptr"], norms, arrays["idf"],
-                                   max(len(words), 1))
-            week = regroup.Week(rows, matrix, tally, norms, words, arrays["idf"], int(documents), arrays["links"].astype(np.int64),
-                                arrays["scores"], arrays["joins"].astype(np.int64), arrays["averages"], arrays["last"],
-                                int(changed))
-            return kept, week
-    except Exception:  # a damaged value fails in zipfile, numpy's header parser... each its own way (EOFError,
-        return None, None  # NotImplementedError, RuntimeError, tokenize.TokenError were seen): all mean "work it all"
+        arrays = _unpacked(state)
+        version, found, documents, changed = json.loads(arrays["found"].tobytes())
+        if version != _VERSION:
+            return None, None
+        return _kept_of(arrays, found), _week_of(arrays, int(documents), int(changed))
+    except Exception:  # a damaged value fails its checksum; one this version did not write fails on its way, each
+        return None, None  # its own way: all mean "work it all"
+
+
+def _kept_of(arrays: Mapping[str, np.ndarray], found: list) -> recopy.Kept:
+    kept = recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
+                       arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
+                       dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
+                       boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
+                       profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"],
+                       plates=_parts(_whole(arrays["outlets"]), arrays["plates"], arrays["plate_sizes"]))
+    if not len(kept.profiled) == len(kept.articles) <= min(len(kept.codes), len(kept.sizes)):
+        raise ValueError("a damaged state")
+    return kept
+
+
+def _week_of(arrays: Mapping[str, np.ndarray], documents: int, changed: int) -> regroup.Week:
+    words = arrays["words"].tobytes().decode()
+    words = words.split("\n") if words else []
+    rows = _whole(arrays["rows"])
+    tally, indptr, norms = arrays["tally"], arrays["indptr"], arrays["norms"]
+    if not len(norms) == len(rows) == len(indptr) - 1 or indptr[-1] != len(tally):
+        raise ValueError("a damaged state")
+    counts = Rows(tally, arrays["indices"], indptr, max(len(words), 1))  # weighed by regroup when needed
+    return regroup.Week(rows, counts, norms, words, arrays["idf"], documents, arrays["links"].astype(np.int64),
+                        arrays["scores"], arrays["joins"].astype(np.int64), arrays["averages"], arrays["last"], changed)
+
+
+_MAGIC = b"DDW1"
+_HEAD = struct.Struct("<4sQ")  # magic, xxh3_64 of all that follows
+_SIZE = struct.Struct("<Q")  # the length of the JSON table of arrays
+
+
+def _packed(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """The arrays as one value: a table of them (name, dtype, shape, where) in JSON, then each
+    array's bytes, at a multiple of 8, all under a checksum. ``np.savez`` wrote a zip, whose reading
+    (zipfile, and numpy's header parser per array) took ~7 ms of a re-run's 28 arrays; ``_unpacked``
+    reads these as views of the value."""
+    table, parts, at = [], [], 0
+    for name, array in arrays.items():
+        data = np.ascontiguousarray(array).tobytes()
+        table.append([name, array.dtype.str, list(array.shape), at])
+        parts += [data, bytes(-len(data) % 8)]
+        at += len(data) + (-len(data) % 8)
+    head = json.dumps(table).encode()
+    body = b"".join([_SIZE.pack(len(head)), head, bytes(-len(head) % 8), *parts])
+    return _HEAD.pack(_MAGIC, xxhash.xxh3_64_intdigest(body)) + body
+
+
+def _unpacked(state: bytes) -> dict[str, np.ndarray]:
+    """``_packed``'s arrays by name (read-only views of ``state``); a ValueError for a value it did not
+    write or one with any byte changed or missing."""
+    magic, checksum = _HEAD.unpack_from(state)
+    body = memoryview(state)[_HEAD.size:]
+    if magic != _MAGIC or xxhash.xxh3_64_intdigest(body) != checksum:
+        raise ValueError("not a dedup state, or a damaged one")
+    (size,) = _SIZE.unpack_from(body)
+    start = _SIZE.size + size + (-size % 8)
+    return {name: np.frombuffer(body, dtype=np.dtype(kind), count=int(np.prod(shape)), offset=start + at).reshape(shape)
+            for name, kind, shape, at in json.loads(bytes(body[_SIZE.size:_SIZE.size + size]))}
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:

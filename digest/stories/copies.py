@@ -249,10 +249,15 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 def _colliding(band: np.ndarray) -> np.ndarray:
     """Pairs i < j (as i * n + j) of rows with the same values in ``band``."""
-    n = len(band)
     _, bucket = np.unique(band, axis=0, return_inverse=True)
-    order = np.argsort(bucket.ravel(), kind="stable")  # rows of one bucket together, ascending
-    sizes = np.bincount(bucket.ravel())
+    return bucket_pairs(bucket.ravel())
+
+
+def bucket_pairs(bucket: np.ndarray) -> np.ndarray:
+    """Pairs i < j (as i * n + j) of positions with the same number in ``bucket`` (0, 1... each used)."""
+    n = len(bucket)
+    order = np.argsort(bucket, kind="stable")  # rows of one bucket together, ascending
+    sizes = np.bincount(bucket)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     two = starts[sizes == 2]
     pairs = [order[two].astype(np.int64) * n + order[two + 1]]

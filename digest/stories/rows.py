@@ -122,11 +122,14 @@ def pair_codes(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
 
 def _split(matrix: Rows, common: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, "_Inverted"]:
     """The ``wanted`` common words' columns as a dense single-precision matrix, and the other wanted
-    words' inverted index."""
+    words' inverted index. The values of each kind are found by position, once (boolean masks of
+    every value, nine of them, took ~10 ms of a 1,010-article re-run)."""
     common = common & wanted
-    row, shared, rare = matrix.row_of(), common[matrix.indices], (wanted & ~common)[matrix.indices]
-    dense = np.zeros((matrix.shape[0], int(common.sum())), dtype=np.float32)
-    dense[row[shared], (np.cumsum(common) - 1)[matrix.indices[shared]]] = matrix.data[shared]
+    kind = (common.astype(np.int8) + 2 * (wanted & ~common).astype(np.int8))[matrix.indices]  # 1: dense, 2: rare
+    shared, rare = np.flatnonzero(kind == 1), np.flatnonzero(kind == 2)
+    row, width = matrix.row_of(), int(common.sum())
+    dense = np.zeros((matrix.shape[0], width), dtype=np.float32)
+    dense.reshape(-1)[row[shared] * width + (np.cumsum(common) - 1)[matrix.indices[shared]]] = matrix.data[shared]
     return dense, _Inverted(row[rare], matrix.indices[rare], matrix.data[rare].astype(np.float32), matrix.shape)
 
 
