@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
-from digest.config import DedupSettings
+from digest.config import DedupSettings, as_json
 from digest.models import Article, Story
 from digest.stories import dedup, recopy, regroup
 from digest.stories.rows import Rows
@@ -60,7 +60,7 @@ class Work:
 
 def state_key(settings: DedupSettings) -> str:
     """The work cache key of the state: every dedup setting shapes it."""
-    shaping = json.dumps([_VERSION, settings.model_dump(mode="json")], sort_keys=True)
+    shaping = json.dumps([_VERSION, as_json(settings)], sort_keys=True)
     return f"week:{hashlib.sha256(shaping.encode()).hexdigest()[:16]}"
 
 
