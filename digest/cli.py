@@ -73,10 +73,10 @@ def leave(code: int) -> None:
     and does nothing for digest: every file and store connection is closed by its ``with`` block
     (files.write_atomic, Store, WorkCache, the process pools) before ``main`` returns. What an
     exit must still do is done first: the ``atexit`` handlers (logging's flush, finalizers such as
-    a temporary folder's removal) and flushing stdout and stderr. With another thread alive, or
-    if a flush fails (a closed pipe), the exit is Python's own, which waits for the thread and
-    reports the failure."""
-    if threading.active_count() > 1:
+    a temporary folder's removal) and flushing stdout and stderr. With another thread alive, if
+    a flush fails (a closed pipe), or under a profiler or tracer (``python -m cProfile``, a
+    debugger: they write their results as the interpreter ends), the exit is Python's own."""
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
         sys.exit(code)
     atexit._run_exitfuncs()  # noqa: SLF001 (the handlers Python's own exit would run, in the same order)
     try:

@@ -49,3 +49,29 @@ def test_python_m_digest_exits_with_the_commands_code(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stderr
     assert "config.yaml" in result.stdout + result.stderr
+
+
+LEFT_BEHIND = """
+import os, sys
+from digest.cli import leave
+
+class Mark:  # writes to its file when the interpreter tears its module down
+    def __init__(self):
+        self.write, self.fd = os.write, os.open({path!r}, os.O_WRONLY | os.O_CREAT)
+
+    def __del__(self):
+        self.write(self.fd, b"torn down")
+
+mark = Mark()
+{before}
+leave(0)
+"""
+
+
+def test_leave_skips_the_teardown_but_not_under_a_profiler(tmp_path):
+    quick, profiled = tmp_path / "quick", tmp_path / "profiled"
+    assert python(LEFT_BEHIND.format(path=str(quick), before="")).returncode == 0
+    assert quick.read_text() == ""  # the quick exit: no teardown
+    result = python(LEFT_BEHIND.format(path=str(profiled), before="sys.setprofile(lambda *args: None)"))
+    assert result.returncode == 0, result.stderr
+    assert profiled.read_text() == "torn down"  # python -m cProfile writes its report in the teardown
