@@ -67,3 +67,12 @@ def test_summarising_loads_neither_nltk_nor_scipy_stats_and_sumy_keeps_its_stemm
     assert len(made) == len(algorithms) and all(made)
     assert loaded == []  # sumy's summarizers came without sumy.nlp.stemmers (NLTK, scipy.stats, sklearn)
     assert real  # imported afterwards, sumy's own module: the stand-in is gone
+
+
+def test_the_stem_caches_are_bounded():
+    from digest.text.words import light_stem, stem
+
+    for cached in (light_stem, stem):
+        for number in range(cached.cache_info().maxsize + 1000):
+            cached(f"word{number}s")
+        assert cached.cache_info().currsize == cached.cache_info().maxsize

@@ -49,9 +49,11 @@ def stem(word: str) -> str:
     return word if len(word) <= 2 else _stemmer()(word.translate(_APOSTROPHES))
 
 
-@cache
+@lru_cache(maxsize=65536)
 def light_stem(word: str) -> str:
-    """An inflection-only stem: "unions" -> "union"; "age", "aged", "aging" -> "ag"."""
+    """An inflection-only stem: "unions" -> "union"; "age", "aged", "aging" -> "ag". Cached like
+    ``stem``, and bounded like it: a long-lived process (the desk, the scheduler) meets new words
+    every week."""
     word = word.lower().replace("’", "'")
     for suffix in ("'s", "'"):
         word = word.removesuffix(suffix)
