@@ -28,6 +28,7 @@ class Phrase:
 
 
 def phrase(text: str) -> Phrase:
+    """``text``'s words split at hyphens, with their stems."""
     written, stems = stemmed(text)
     return Phrase(text, tuple(zip(stems, written)), frozenset(stems), " ".join(stems))
 
@@ -36,19 +37,13 @@ def phrases(texts: Iterable[str]) -> tuple[Phrase, ...]:
     return tuple(p for p in map(phrase, texts) if p.tokens)
 
 
-def tokens(text: str) -> tuple[Token, ...]:
-    """Words split at hyphens, with their stems."""
-    found, stems = stemmed(text)
-    return tuple(zip(stems, found))
-
-
 class _Stems(dict):
     """``light_stem`` of each word, made once per process: ``map`` over a dict's ``__getitem__``
     passes the word as is, where a ``functools.cache`` wrapper is handed a new argument tuple
     per word (stemming a 10,000-article week looks up 6.5 million words: 35,000 distinct).
     Emptied when it reaches ``limit`` words, so a long-lived process (the scheduler's daemon,
     the editor's desk) that scores week after week in its own process keeps at most ~13 MB of stems:
-    it stems with ``light_stem`` unwrapped, so its words do not also fill that function's unbounded cache."""
+    it stems with ``light_stem`` unwrapped, so its words do not also fill that function's own cache."""
 
     limit = 100_000
 
@@ -59,7 +54,7 @@ class _Stems(dict):
         return stem
 
 
-_light_stem = light_stem.__wrapped__  # the function under ``functools.cache``
+_light_stem = light_stem.__wrapped__  # the function under its ``lru_cache``
 _stem = _Stems().__getitem__
 
 
