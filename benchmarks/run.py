@@ -8,8 +8,8 @@ syndicated copies, dates inside the week; ``--mix newsroom`` is 5 % on topic) is
 temporary folder with a config that is the shipped ``config.yaml`` pointed at it. Then ``python
 -m digest run --timings`` runs in a child process and the report gives, for the whole run and each
 stage it recorded (collect, relevance, dedup, themes, consensus, render, write): wall and CPU
-seconds, peak memory (the child's maximum resident set), articles per second, and what the run
-spent outside the stages (interpreter start, imports, config, the store's reads and writes
+seconds, peak memory (the child's maximum resident set; ``os.wait4`` gives this run's alone,
+with its worker processes'), articles per second, and what the run spent outside the stages (interpreter start, imports, config, the store's reads and writes
 around the stages: ``outside_stages``); whether an issue
 came out and its HTML size; and the **floor**, reading and splitting the corpus once
 (``read_folder`` and ``sentences.split`` of every block, in this process), with the run's ratio
@@ -87,30 +87,24 @@ def run_digest(config: Path, work: Path, label: str) -> dict:
     timings = work / f"timings-{label}.json"
     command = [sys.executable, "-m", "digest", "run", "--config", str(config), "--now", corpus.NOW.isoformat()]
     env = child_env()
-    usage = subprocess.run([*command[:4], "--help"], env=env, capture_output=True, text=True).stdout
-    command += ["--timings", str(timings)] if "--timings" in usage else []  # an older digest has none
+    usage_text = subprocess.run([*command[:4], "--help"], env=env, capture_output=True, text=True).stdout
+    command += ["--timings", str(timings)] if "--timings" in usage_text else []  # an older digest has none
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = child.communicate()
-    wall = time.perf_counter() - started
-    usage = resource_of(child)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own usage (with its pool's), not the --help probe's
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        out, err = out.read(), err.read()
     stages = json.loads(timings.read_text()) if timings.exists() else []
     html = work / "out" / iso_week(corpus.NOW) / "digest.html"
-    return {"label": label, "exit": child.returncode, "wall": round(wall, 3), "cpu": usage[0],
-            "peak_mb": usage[1], "issue": child.returncode == 0 and html.exists(),
+    return {"label": label, "exit": child.returncode, "wall": round(wall, 3),
+            "cpu": round(usage.ru_utime + usage.ru_stime, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "issue": child.returncode == 0 and html.exists(),
             "html_kb": round(html.stat().st_size / 1024, 1) if html.exists() else None,
             "stages": stages, "summary": out.strip().splitlines()[:1], "errors": err.strip().splitlines()[-3:]}
-
-
-def resource_of(child: subprocess.Popen) -> tuple[float, float]:
-    """CPU seconds and peak MB of the finished child (and its own children, e.g. a process pool)."""
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before = getattr(resource_of, "seen", 0.0)
-    total = usage.ru_utime + usage.ru_stime
-    resource_of.seen = total
-    return round(total - before, 3), round(usage.ru_maxrss / 1024, 1)
 
 
 def with_rates(run: dict, articles: int, base: dict) -> dict:
