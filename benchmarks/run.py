@@ -11,9 +11,9 @@ stage it recorded (collect, relevance, dedup, themes, consensus, render, write):
 seconds, peak memory (the child's maximum resident set; ``os.wait4`` gives this run's alone,
 with its worker processes), articles per second, and what the run spent outside the stages
 (interpreter start, imports, config, the store's reads and writes around the stages:
-``outside_stages``); whether an issue came out and its HTML size; and the **floor**, reading and splitting the corpus once
-(``read_folder`` and ``sentences.split`` of every block, in this process), with the run's ratio
-to it. ``--rerun 0.01`` then adds 1 % new articles (new stories) and runs again on the same store:
+``outside_stages``); whether an issue came out and its HTML size; and the **floor**, reading and
+splitting the corpus once (``read_folder`` and ``sentences.split`` of every block, in this
+process), with the run's ratio to it. ``--rerun 0.01`` then adds 1 % new articles (new stories) and runs again on the same store:
 the incremental cost (``share_of_first``: wall, ``cpu_share_of_first``: CPU). The machine's load
 average is in the report: timings on a shared machine are noisy, compare ratios measured in one run.
 
