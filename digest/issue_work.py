@@ -286,7 +286,8 @@ def _reader(shape) -> Callable[[object], object]:
     float, bool. A value of another shape raises KeyError, TypeError or ValueError."""
     origin, args = typing.get_origin(shape), typing.get_args(shape)
     if is_dataclass(shape):
-        parts = tuple((name, _reader(hint)) for name, hint in _hints(shape).items())
+        hints = typing.get_type_hints(shape)  # once a process: _reader is cached
+        parts = tuple((field.name, _reader(hints[field.name])) for field in fields(shape))
         return lambda value: shape(*[read(value[name]) for name, read in parts])
     if origin is tuple and args[1:] == (Ellipsis,):
         item = _reader(args[0])
@@ -304,14 +305,6 @@ def _reader(shape) -> Callable[[object], object]:
     if shape is float:
         return lambda value: float(value) if type(value) in (int, float) else _wrong(shape, value)
     raise TypeError(f"no reader for {shape!r}")
-
-
-def _hints(cls: type) -> dict[str, object]:
-    """A dataclass's field types, its annotations evaluated in its module (``typing.get_type_hints``
-    does the same through ForwardRefs, three times slower)."""
-    namespace = vars(sys.modules[cls.__module__])
-    return {field.name: eval(field.type, namespace) if isinstance(field.type, str) else field.type  # noqa: S307
-            for field in fields(cls)}
 
 
 def _items(value: object) -> list | tuple:
