@@ -45,7 +45,7 @@ from pathlib import Path
 
 from digest.config import Config, as_json
 from digest.models import Article, Fact, Lead, Story, ThemeSection
-from digest.store import article_hash
+from digest.store import _known_hash
 from digest.work import WorkCache
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def _box(index: int, job: tuple | None = None) -> tuple[Fact, ...]:
 def story_print(story: Story, published: Mapping[str, datetime | None],
                 hashed: Mapping[int, tuple[Article, str]] = {}) -> str:
     """A hash of everything about a story the featured work reads: its id, title and origins, and
-    every field of their articles (``store.article_hash``; ``hashed``: the hashes known already, by
+    every field of their articles (``store.article_hash``, or from ``hashed``: the hashes known already, by
     ``id(article)``, as ``WorkCache.hashed`` keeps them), with ``published`` overriding an
     article's own date. Hashing each article's JSON cost a re-run ~10 ms of its 72 articles."""
     content = [story.id, story.title, [[o.id, [_article(a, published, hashed) for a in o.articles]]
@@ -209,9 +209,8 @@ def story_print(story: Story, published: Mapping[str, datetime | None],
 
 def _article(article: Article, published: Mapping[str, datetime | None],
              hashed: Mapping[int, tuple[Article, str]]) -> list:
-    known = hashed.get(id(article))
     when = published.get(article.id, article.published)
-    return [known[1] if known and known[0] is article else article_hash(article), when.isoformat() if when else None]
+    return [_known_hash(article, hashed), when.isoformat() if when else None]
 
 
 def _stamp(kind: str, settings: object) -> str:
@@ -287,7 +286,8 @@ def _reader(shape) -> Callable[[object], object]:
     float, bool. A value of another shape raises KeyError, TypeError or ValueError."""
     origin, args = typing.get_origin(shape), typing.get_args(shape)
     if is_dataclass(shape):
-        parts = tuple((name, _reader(hint)) for name, hint in _hints(shape).items())
+        hints = typing.get_type_hints(shape)  # once a process: _reader is cached
+        parts = tuple((field.name, _reader(hints[field.name])) for field in fields(shape))
         return lambda value: shape(*[read(value[name]) for name, read in parts])
     if origin is tuple and args[1:] == (Ellipsis,):
         item = _reader(args[0])
@@ -305,14 +305,6 @@ def _reader(shape) -> Callable[[object], object]:
     if shape is float:
         return lambda value: float(value) if type(value) in (int, float) else _wrong(shape, value)
     raise TypeError(f"no reader for {shape!r}")
-
-
-def _hints(cls: type) -> dict[str, object]:
-    """A dataclass's field types, its annotations evaluated in its module (``typing.get_type_hints``
-    does the same through ForwardRefs, three times slower)."""
-    namespace = vars(sys.modules[cls.__module__])
-    return {field.name: eval(field.type, namespace) if isinstance(field.type, str) else field.type  # noqa: S307
-            for field in fields(cls)}
 
 
 def _items(value: object) -> list | tuple:

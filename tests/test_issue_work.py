@@ -201,4 +201,5 @@ def test_library_versions_are_the_installed_ones():
 
     for name in (*issue_work._LIBRARIES["facts"], *issue_work._LIBRARIES["sections"], "jinja2", "charset-normalizer"):
         assert issue_work.library_version(name) == metadata.version(name)
+        assert issue_work._dist_info_versions()[issue_work._normal(name)] == metadata.version(name)  # from the folder name
     assert issue_work.library_version("no-such-library-here") is None

@@ -35,6 +35,10 @@ def test_the_text_of_jinjas_wordwrap_for_words_parted_by_spaces(text, width):
     whole, no hyphen breaks."""
     expected = do_wordwrap(ENV, text, width, False, None, False)
     assert wrap.wordwrap(ENV, text, width, False, None, False) == expected
+    words = wrap._words(text, width)  # the fast path takes them (an indent may need Jinja's)
+    assert words is not None or text.startswith(" ")
+    if words is not None:
+        assert "\n".join(wrap._fill(words, width)) == expected
 
 
 def test_the_text_part_is_the_one_jinjas_filter_gives():
