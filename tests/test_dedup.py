@@ -161,11 +161,3 @@ def test_a_copy_never_adds_an_origin_or_raises_a_source_count(seed_articles, see
     after = find_facts(with_copy, ConsensusSettings())
     assert all(f.total == 5 and f.count <= before.get(f.text, f.count) for f in after)
     assert max((f.count for f in after), default=0) <= max(before.values(), default=0)
-
-
-@given(st.lists(st.text(max_size=5), max_size=4))
-def test_text_length_is_the_joined_texts_length(texts):
-    from digest.stories.dedup import text_length
-
-    article = make_article(blocks=tuple(Block("paragraph", t) for t in texts))
-    assert text_length(article) == len(article.text)

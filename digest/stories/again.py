@@ -114,27 +114,21 @@ def unpack(state: bytes | None) -> tuple[recopy.Kept | None, regroup.Week | None
 
 
 def _kept_of(arrays: Mapping[str, np.ndarray], found: list) -> recopy.Kept:
-    kept = recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
+    return recopy.Kept(_whole(arrays["keys"]), arrays["first"].astype(np.int64), arrays["second"].astype(np.int64),
                        arrays["verdict"].astype(np.int64), [tuple(f) for f in found],
                        dict(zip(_whole(arrays["signed"]), arrays["signatures"])),
                        boilerplate=arrays["boilerplate"], articles=_whole(arrays["articles"]),
                        profiled=_whole(arrays["profiled"]), codes=arrays["codes"], sizes=arrays["sizes"],
                        plates=_parts(_whole(arrays["outlets"]), arrays["plates"], arrays["plate_sizes"]))
-    if not len(kept.profiled) == len(kept.articles) <= min(len(kept.codes), len(kept.sizes)):
-        raise ValueError("a damaged state")
-    return kept
 
 
 def _week_of(arrays: Mapping[str, np.ndarray], documents: int, changed: int) -> regroup.Week:
     words = arrays["words"].tobytes().decode()
     words = words.split("\n") if words else []
-    rows = _whole(arrays["rows"])
-    tally, indptr, norms = arrays["tally"], arrays["indptr"], arrays["norms"]
-    if not len(norms) == len(rows) == len(indptr) - 1 or indptr[-1] != len(tally):
-        raise ValueError("a damaged state")
-    counts = Rows(tally, arrays["indices"], indptr, max(len(words), 1))  # weighed by regroup when needed
-    return regroup.Week(rows, counts, norms, words, arrays["idf"], documents, arrays["links"].astype(np.int64),
-                        arrays["scores"], arrays["joins"].astype(np.int64), arrays["averages"], arrays["last"], changed)
+    counts = Rows(arrays["tally"], arrays["indices"], arrays["indptr"], max(len(words), 1))  # weighed by regroup when needed
+    return regroup.Week(_whole(arrays["rows"]), counts, arrays["norms"], words, arrays["idf"], documents,
+                        arrays["links"].astype(np.int64), arrays["scores"], arrays["joins"].astype(np.int64),
+                        arrays["averages"], arrays["last"], changed)
 
 
 _MAGIC = b"DDW1"
@@ -191,8 +185,6 @@ def _joined(arrays: list[np.ndarray]) -> np.ndarray:
 
 def _parts(keys: list[bytes], joined: np.ndarray, sizes: np.ndarray) -> dict[bytes, np.ndarray]:
     """``_joined``'s arrays again, by key."""
-    if len(keys) != len(sizes) or int(sizes.sum()) != len(joined):
-        raise ValueError("a damaged state")
     ends = np.cumsum(sizes)
     return {key: joined[end - size:end] for key, end, size in zip(keys, ends.tolist(), sizes.tolist())}
 
