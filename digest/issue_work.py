@@ -45,7 +45,7 @@ from pathlib import Path
 
 from digest.config import Config, as_json
 from digest.models import Article, Fact, Lead, Story, ThemeSection
-from digest.store import _known_hash
+from digest.store import known_hash
 from digest.work import WorkCache
 
 logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ def story_print(story: Story, published: Mapping[str, datetime | None],
 def _article(article: Article, published: Mapping[str, datetime | None],
              hashed: Mapping[int, tuple[Article, str]]) -> list:
     when = published.get(article.id, article.published)
-    return [_known_hash(article, hashed), when.isoformat() if when else None]
+    return [known_hash(article, hashed), when.isoformat() if when else None]
 
 
 def _stamp(kind: str, settings: object) -> str:

@@ -190,7 +190,7 @@ class Store:
         id(Article) -> (that Article, its ``article_hash``), hashes already made (``WorkCache.hashed``)."""
         given = {a.id: a for a in articles}
         hashed = hashed or {}
-        hashes = {key: _known_hash(article, hashed) for key, article in given.items()}
+        hashes = {key: known_hash(article, hashed) for key, article in given.items()}
         with self._lock, self._writing():
             kept = dict(select_in(self._db, "SELECT id, hash FROM article_hashes WHERE id IN ({})", hashes))
             rest = {key: (a.source, _when(a.published), _dump(a)) for key, a in given.items() if kept.get(key) != hashes[key]}
@@ -374,7 +374,9 @@ def article_hash(article: Article) -> str:
     return content_hash(json.dumps([_HASHED, small, published], ensure_ascii=False), article.blocks)
 
 
-def _known_hash(article: Article, hashed: Mapping[int, tuple[Article, str]]) -> str:
+def known_hash(article: Article, hashed: Mapping[int, tuple[Article, str]]) -> str:
+    """``article_hash(article)``, or the hash ``hashed`` holds for this very object (by ``id``, made
+    by the work cache as it read the article)."""
     known = hashed.get(id(article))
     return known[1] if known and known[0] is article else article_hash(article)
 
