@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 _CODE = {"facts": ("facts", "text", "models.py"), "sections": ("summary", "text", "models.py")}
-_LIBRARIES = {"facts": ("nupunkt", "wordllama"), "sections": ("nupunkt", "sumy", "snowballstemmer")}  # wordllama: the paraphrase model's code
+_LIBRARIES = {"facts": ("nupunkt", "wordllama", "pystemmer"), "sections": ("nupunkt", "sumy", "pystemmer")}  # wordllama: the paraphrase model's code
 
 Facts = tuple[Fact, ...]
 Composition = tuple[tuple[ThemeSection, ...], Lead | None]
