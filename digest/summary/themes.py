@@ -127,11 +127,11 @@ def best_stories(matches: Sequence[Match], stories: Sequence[Story], limit: int)
 
 def assign(stories: Sequence[Story], themes: Sequence[Theme]) -> tuple[Match, ...]:
     """Every sentence that matches a theme, with its best theme, in reading order."""
-    patterns = {t.slug: [(p, _stems(p)) for p in t.phrases] for t in themes}
+    phrases = _Phrases(themes)
     found, seen = [], set()
     for article in _leads(stories):
         for sentence, context in _with_context(article):
-            best = _best(sentence, context, themes, patterns)
+            best = _best(sentence, context, themes, phrases)
             if best and sentence.text not in seen:
                 seen.add(sentence.text)
                 found.append(best)
@@ -163,25 +163,45 @@ def _reasons(summary: Sequence[Sentence], matches: Sequence[Match]) -> tuple[str
     return tuple(reasons)
 
 
-def _best(
-    sentence: Sentence,
-    context: tuple[str, ...],
-    themes: Sequence[Theme],
-    patterns: Mapping[str, list[tuple[str, tuple[str, ...]]]],
-) -> Match | None:
-    own = _stems(sentence.text)
-    around = [_stems(text) for text in context]
+def _best(sentence: Sentence, context: tuple[str, ...], themes: Sequence[Theme], phrases: _Phrases) -> Match | None:
+    own = phrases.found(sentence.text)
+    around = frozenset().union(*map(phrases.found, context))
     best = None
-    for theme in themes:
-        direct = tuple(p for p, stems in patterns[theme.slug] if _contains(own, stems))
-        near = tuple(
-            p for p, stems in patterns[theme.slug]
-            if p not in direct and any(_contains(a, stems) for a in around)
-        )
+    for slot in sorted({slot for slot, _ in own | around}):  # only themes with a phrase in or around it
+        theme, mine = themes[slot], phrases.patterns[slot]
+        direct = tuple(p for at, p in enumerate(mine) if (slot, at) in own)
+        near = tuple(p for at, p in enumerate(mine) if p not in direct and (slot, at) in around)
         score = DIRECT * len(direct) + CONTEXT * len(near)
         if score >= MIN_SCORE and (best is None or score > best.score):
             best = Match(sentence, theme.slug, score, direct, near)
     return best
+
+
+class _Phrases:
+    """The themes' phrases indexed by their first stem; ``found(text)`` is every phrase in ``text``
+    as (theme's place, phrase's place), worked out once per text: a paragraph, a heading or a
+    list's introduction is the context of each sentence under it (newsroom 10,000 re-run: 2,060
+    sentences, 184,988 phrase searches, 0.6 s, before this index and memo)."""
+
+    def __init__(self, themes: Sequence[Theme]):
+        self.patterns = [t.phrases for t in themes]
+        self._by_first: dict[str, list[tuple[tuple[int, int], tuple[str, ...]]]] = {}
+        for slot, theme in enumerate(themes):
+            for at, phrase in enumerate(theme.phrases):
+                stems = _stems(phrase)
+                if stems:
+                    self._by_first.setdefault(stems[0], []).append(((slot, at), stems))
+        self._found: dict[str, frozenset[tuple[int, int]]] = {}
+
+    def found(self, text: str) -> frozenset[tuple[int, int]]:
+        known = self._found.get(text)
+        if known is None:
+            tokens = _stems(text)
+            known = self._found[text] = frozenset(
+                place for start, token in enumerate(tokens) for place, stems in self._by_first.get(token, ())
+                if tokens[start : start + len(stems)] == stems
+            )
+        return known
 
 
 def _with_context(article: Article) -> list[tuple[Sentence, tuple[str, ...]]]:
@@ -208,14 +228,6 @@ def _leads(stories: Sequence[Story]) -> list[Article]:
 def _story_ids(stories: Sequence[Story], sentences: Sequence[Sentence]) -> tuple[str, ...]:
     articles = {s.article_id for s in sentences}
     return tuple(story.id for story in stories if any(a.id in articles for a in story.articles))
-
-
-def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """Whether ``phrase`` occurs in ``tokens`` as a run of consecutive words."""
-    if not phrase or phrase[0] not in tokens:
-        return False
-    size = len(phrase)
-    return any(tokens[i : i + size] == phrase for i in range(len(tokens) - size + 1))
 
 
 @lru_cache(maxsize=4096)  # a paragraph is context for each of its sentences
