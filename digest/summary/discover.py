@@ -50,10 +50,11 @@ def discover(
     if not unthemed:
         return []
     stops = {s.id: _stop_words(sentences[s.id], stop_words) for s in stories}
-    idf = _idf([(sentences[s.id], stops[s.id]) for s in stories], stem)
+    found = {s.id: [_terms(x, stem, stops[s.id]) for x in sentences[s.id]] for s in stories}  # once: idf and key terms read them
+    idf = _idf([found[s.id] for s in stories])
     groups: list[tuple[list[str], list[Story]]] = []
     for story in unthemed:
-        terms = _key_terms(sentences[story.id], idf, stem, stops[story.id])
+        terms = _key_terms(found[story.id], idf)
         group = next((g for g in groups if len(set(g[0]) & set(terms)) >= SHARED_TERMS), None)
         if group:
             group[1].append(story)
@@ -64,12 +65,15 @@ def discover(
 
 def _theme(terms, members, sentences, matched, stem) -> tuple[Theme, dict[Sentence, tuple[str, ...]]]:
     pool = [s for story in members for s in sentences[story.id] if s.text not in matched]
-    spelled = {term: _spelling(term, pool, stem) for term in terms}
+    spelled = _spellings(terms, pool, stem)
     label = " & ".join(spelled[t][0].upper() + spelled[t][1:] for t in terms[:LABEL_TERMS])
     slug = "discovered-" + "-".join(spelled[t].lower() for t in terms[:LABEL_TERMS])
     description = "Found in this issue's sources: no configured theme matched them."
     theme = Theme(slug, label, description, tuple(spelled[t] for t in terms))
-    found = {s: tuple(spelled[t] for t in terms if t in {stem(w) for w in words(s.text)}) for s in pool}
+    found = {}
+    for sentence in pool:
+        stems = {stem(w) for w in words(sentence.text)}
+        found[sentence] = tuple(spelled[t] for t in terms if t in stems)
     return theme, {s: found_terms for s, found_terms in found.items() if found_terms}
 
 
@@ -78,10 +82,14 @@ def _share(sentences: Sequence[Sentence], matched: set[str]) -> float:
 
 
 def _terms(sentence: Sentence, stem: Callable[[str], str], stop_words: frozenset[str]) -> list[str]:
-    return [
-        stem(w) for w in words(sentence.text)
-        if w.lower() not in stop_words and sum(c.isalpha() for c in w) >= MIN_TERM_LETTERS
-    ]
+    return [stem(w) for w in words(sentence.text) if w.lower() not in stop_words and _long_enough(w)]
+
+
+def _long_enough(word: str) -> bool:
+    """At least ``MIN_TERM_LETTERS`` letters (most words are all letters: no count needed)."""
+    if len(word) < MIN_TERM_LETTERS:
+        return False
+    return word.isalpha() or sum(c.isalpha() for c in word) >= MIN_TERM_LETTERS
 
 
 def _stop_words(sentences: Sequence[Sentence], english: frozenset[str]) -> frozenset[str]:
@@ -90,24 +98,28 @@ def _stop_words(sentences: Sequence[Sentence], english: frozenset[str]) -> froze
     return english | language.stop_words(code) if code and code != "en" else english
 
 
-def _idf(per_story: list[tuple[list[Sentence], frozenset[str]]], stem) -> dict[str, float]:
-    seen = Counter(t for sentences, stop_words in per_story
-                   for t in {t for s in sentences for t in _terms(s, stem, stop_words)})
+def _idf(per_story: list[list[list[str]]]) -> dict[str, float]:
+    """Each term's idf over the stories (``per_story``: each story's sentences' terms)."""
+    seen = Counter(t for sentences in per_story for t in {t for terms in sentences for t in terms})
     return {t: math.log((1 + len(per_story)) / (1 + n)) + 1 for t, n in seen.items()}
 
 
-def _key_terms(sentences: Sequence[Sentence], idf, stem, stop_words) -> list[str]:
-    counts = Counter(t for s in sentences for t in _terms(s, stem, stop_words))
+def _key_terms(sentences: Sequence[list[str]], idf) -> list[str]:
+    counts = Counter(t for terms in sentences for t in terms)
     ranked = sorted(counts, key=lambda t: (-counts[t] * idf[t], t))
     return ranked[:TERMS]
 
 
-def _spelling(term: str, pool: Sequence[Sentence], stem) -> str:
-    """The most frequent written form of ``term`` (ties: capitalised first, then alphabetical)."""
-    forms = Counter(w for s in pool for w in words(s.text) if stem(w) == term)
-    if not forms:
-        return term
-    return min(forms, key=lambda w: (-forms[w], not w[0].isupper(), w))
+def _spellings(terms: Sequence[str], pool: Sequence[Sentence], stem) -> dict[str, str]:
+    """Each term's most frequent written form in ``pool`` (ties: capitalised first, then
+    alphabetical; the term itself when it is not written there), from one pass over the pool."""
+    wanted = set(terms)
+    forms: dict[str, Counter[str]] = {t: Counter() for t in terms}
+    for sentence in pool:
+        for w in words(sentence.text):
+            if (term := stem(w)) in wanted:
+                forms[term][w] += 1
+    return {t: min(f, key=lambda w: (-f[w], not w[0].isupper(), w)) if (f := forms[t]) else t for t in terms}
 
 
 def _leads(story: Story) -> list[Article]:

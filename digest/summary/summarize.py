@@ -50,6 +50,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import groupby
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph
@@ -128,7 +129,11 @@ def summarize_articles(
 
 def eligible(sentence: Sentence) -> bool:
     """Whether a sentence reads as a complete statement on its own (see the module docstring)."""
-    text = sentence.text
+    return _eligible(sentence.text)
+
+
+@lru_cache(maxsize=16384)  # discovery, each summary and why-it-matters ask again of the same sentences
+def _eligible(text: str) -> bool:
     tokens = words(text)
     if "\n" in text or "?" in text or "？" in text or not _END.search(text) or len(tokens) < MIN_WORDS:
         return False
