@@ -51,22 +51,28 @@ from digest.summary.summarize import summarize_articles
 from digest.summary import themes
 articles, _ = read_folder(Path(sys.argv[1]) / "seeds", source="seeds")
 made = [len(summarize_articles(articles, SummarySettings(algorithm=a))) for a in sys.argv[2:]]
-loaded = sorted(m for m in ("nltk", "scipy.stats", "sklearn", "sumy.nlp.stemmers") if m in sys.modules)
+loaded = sorted(m for m in ("nltk", "scipy.stats", "sklearn", "sumy.nlp.stemmers", "requests", "pycountry")
+                if m in sys.modules)
 import sumy.nlp.stemmers
 real = hasattr(sumy.nlp.stemmers, "Stemmer") and sumy.nlp.stemmers.Stemmer("english")("running") == "run"
-print(json.dumps([made, loaded, real]))
+import sumy.utils  # its requests and pycountry are stand-ins that import the real ones when used
+later = [sumy.utils.normalize_language("de"), "pycountry" in sys.modules]
+import requests
+later += [sumy.utils.requests.get is requests.get, type(sys.modules["requests"]).__name__]
+print(json.dumps([made, loaded, real, later]))
 """
 
 
-def test_summarising_loads_neither_nltk_nor_scipy_stats_and_sumy_keeps_its_stemmers():
+def test_summarising_loads_neither_nltk_nor_scipy_stats_nor_requests_and_sumy_keeps_its_modules():
     algorithms = ["textrank"]  # rankers.py imports every summarizer at once
     done = subprocess.run([sys.executable, "-c", _SUMMARISE, str(ROOT), *algorithms], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    made, loaded, real = json.loads(done.stdout.strip().splitlines()[-1])
+    made, loaded, real, later = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(made) == len(algorithms) and all(made)
-    assert loaded == []  # sumy's summarizers came without sumy.nlp.stemmers (NLTK, scipy.stats, sklearn)
+    assert loaded == []  # sumy's summarizers came without sumy.nlp.stemmers (NLTK, scipy.stats, sklearn), requests, pycountry
     assert real  # imported afterwards, sumy's own module: the stand-in is gone
+    assert later == ["german", True, True, "module"]  # sumy.utils' names reach the real modules, once used
 
 
 def test_the_stem_caches_are_bounded():

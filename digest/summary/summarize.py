@@ -53,13 +53,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 
-from sumy.models.dom import ObjectDocumentModel, Paragraph
-from sumy.models.dom import Sentence as SumySentence
-
 from digest.config import SummarySettings
 from digest.models import Article, Sentence
 from digest.summary.rankers import (EdmundsonSummarizer, KLSummarizer, LexRankSummarizer, LsaSummarizer,
-                                    LuhnSummarizer, SumBasicSummarizer, TextRankSummarizer)
+                                    LuhnSummarizer, ObjectDocumentModel, Paragraph, SumBasicSummarizer,
+                                    SumySentence, TextRankSummarizer)
 from digest.summary.salience import Concept, bigrams, concepts, content_stems, support
 from digest.text.words import STOP_WORDS, stem
 from digest.text.sentences import QUOTATION, SumyTokenizer, article_sentences, words
