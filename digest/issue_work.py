@@ -12,6 +12,15 @@ the HTML would be clipped), and a re-run usually features the same stories as th
 - kind ``sections``: the theme sections and the lead of one selection of stories (themes are
   discovered and summarised across the selection, so the key is the whole selection, in order),
   keyed by the stories' content, the themes, the summary settings and the editor's moves and pin.
+  A selection not seen before (a re-run whose new articles bring a new story into the featured
+  ones) is computed from two smaller kinds of kept work, so a story already featured costs
+  nothing but its share of the summaries:
+- kind ``readings``: what the themes take from one story whichever stories are featured with it
+  (``themes.Reading``: its lead articles' sentences, each one's best configured theme, whether it
+  stands alone, discovery's terms), keyed by the story's content and the themes;
+- kind ``summaries``: one summary (``summarize.summarize``) of a theme's candidates or the lead's,
+  keyed by the candidates, their salience and the summary settings, so a theme no new story
+  reaches is not summarised again.
 
 A story's content is every field of every member article (title, outlet, blocks, dates ...) and
 the origins they are grouped in, so a changed article, a new copy or a regrouping makes a new key.
@@ -43,16 +52,20 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from digest.config import Config, as_json
-from digest.models import Article, Fact, Lead, Story, ThemeSection
+from digest.config import Config, SummarySettings, as_json
+from digest.models import Article, Fact, Lead, Sentence, Story, ThemeSection
 from digest.store import known_hash
 from digest.work import WorkCache
 
 logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
-_CODE = {"facts": ("facts", "text", "models.py"), "sections": ("summary", "text", "models.py")}
-_LIBRARIES = {"facts": ("nupunkt", "wordllama", "pystemmer"), "sections": ("nupunkt", "sumy", "pystemmer")}  # wordllama: the paraphrase model's code
+_SUMMARY_CODE = ("summary", "text", "models.py")
+_CODE = {"facts": ("facts", "text", "models.py"), "sections": _SUMMARY_CODE, "readings": _SUMMARY_CODE,
+         "summaries": _SUMMARY_CODE}
+_SUMMARY_LIBRARIES = ("nupunkt", "sumy", "pystemmer")
+_LIBRARIES = {"facts": ("nupunkt", "wordllama", "pystemmer"), "sections": _SUMMARY_LIBRARIES,  # wordllama: the paraphrase model's code
+              "readings": _SUMMARY_LIBRARIES, "summaries": _SUMMARY_LIBRARIES}
 
 Facts = tuple[Fact, ...]
 Composition = tuple[tuple[ThemeSection, ...], Lead | None]
@@ -96,13 +109,43 @@ class IssueWork:
         selection = hashlib.sha256(" ".join(map(self._print, stories)).encode()).hexdigest()
         key = f"{_stamp('sections', shaping)}:{selection[:32]}"
         found = self._recall("sections", [key], Composition)
-        if key not in found:  # the summarisers (sumy, numpy; not NLTK: summary/rankers.py) load only now
+        if key not in found:  # the summarisers (sumy, numpy; not NLTK: summary/rankers.py) load only to summarise
             from digest.summary import themes
             from digest.summary.lead import lead_story
 
-            sections = themes.build_sections(stories, config.theme_list, config.summary, moves)
-            found[key] = (sections, lead_story(stories, sections, config.summary, pinned))
+            known = self._readings(stories)
+            sections = themes.build_sections(stories, config.theme_list, config.summary, moves, known, self._summarize)
+            found[key] = (sections, lead_story(stories, sections, config.summary, pinned, known, self._summarize))
             self._learn("sections", {key: found[key]})
+        return found[key]
+
+    def _readings(self, stories: Sequence[Story]) -> dict[str, object]:
+        """Each story's ``themes.Reading`` by story id, kept ones read, the others read now."""
+        from digest.summary import themes
+
+        theme_list = self.config.theme_list
+        stamp = _stamp("readings", [asdict(t) for t in theme_list])
+        keys = {story.id: f"{stamp}:{self._print(story)}" for story in stories}
+        found = self._recall("readings", keys.values(), themes.Reading)
+        known = {story.id: found[keys[story.id]] for story in stories if keys[story.id] in found}
+        new = themes.readings([s for s in stories if s.id not in known], theme_list)
+        self._learn("readings", {keys[story_id]: reading for story_id, reading in new.items()})
+        return known | new
+
+    def _summarize(self, candidates: Sequence[Sentence], settings: SummarySettings,
+                   salience: Mapping[Sentence, float] | None = None) -> tuple[Sentence, ...]:
+        """``summarize.summarize``, remembered by its inputs (kind ``summaries``)."""
+        salience = salience or {}
+        shown = [[[s.text, s.article_id, s.block, s.index] for s in candidates],
+                 [[s.text, s.article_id, s.block, s.index, score] for s, score in salience.items()]]
+        inputs = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:32]
+        key = f"{_stamp('summaries', as_json(settings))}:{inputs}"
+        found = self._recall("summaries", [key], tuple[Sentence, ...])
+        if key not in found:
+            from digest.summary.summarize import summarize
+
+            found[key] = summarize(candidates, settings, salience)
+            self._learn("summaries", {key: found[key]})
         return found[key]
 
     def _print(self, story: Story) -> str:

@@ -48,7 +48,7 @@ def test_a_smaller_selection_reuses_every_storys_facts(seed_articles, tmp_path):
     work = IssueWork(config, published_dates(week))
     three = compose_issue(week, config, NOW, count=3, work=work)
     two = compose_issue(week, config, NOW, count=2, work=work)
-    assert work.computed == {"facts": 3, "sections": 2} and not work.kept
+    assert _counts(work.computed) == {"facts": 3, "sections": 2, "readings": 3} and not work.kept  # each story read once
     encoder = paraphrase.load(config.consensus, os.environ).encoder  # as IssueWork computes them
     expected = [f for s in two.stories for f in consensus.find_facts(s, config.consensus, published_dates(week), encoder=encoder)]
     assert list(two.facts) == expected and len(three.stories) == 3
@@ -81,17 +81,48 @@ def test_render_fitting_features_fewer_stories_without_computing_facts_again(see
     work = IssueWork(config, published_dates(week))
     digest, email = render_fitting(week, config, NOW, work=work)
     assert len(digest.stories) == 2 and email.html == small.html
-    assert work.computed == {"facts": 3, "sections": 2}
+    assert _counts(work.computed) == {"facts": 3, "sections": 2, "readings": 3}
 
 
 def test_a_rerun_reads_the_featured_work_and_gives_the_same_issue(tmp_path):
     config = config_in(tmp_path)
     first = run_issue(config, NOW)
-    assert first.work.computed == {"facts": 1, "sections": 1} and not first.work.kept
+    assert _counts(first.work.computed) == {"facts": 1, "sections": 1, "readings": 1} and not first.work.kept
     second = run_issue(config, NOW, force=True)
-    assert second.work.kept == {"facts": 1, "sections": 1} and not second.work.computed
+    assert second.work.kept == {"facts": 1, "sections": 1} and not second.work.computed  # neither read nor summarised
     assert second.email.html == first.email.html and second.digest.facts == first.digest.facts
     assert second.digest.sections == first.digest.sections and second.digest.lead == first.digest.lead
+
+
+def _counts(counter) -> dict[str, int]:
+    """The counts but the summaries' (how many summaries a selection makes is the seeds' business)."""
+    return {kind: n for kind, n in counter.items() if kind != "summaries"}
+
+
+def test_a_new_selection_reads_only_its_new_story_and_summarises_only_what_changed(seed_articles, tmp_path):
+    """A re-run whose new articles bring a story into the featured ones: the stories featured before
+    are not read again, and summaries whose candidates did not change are not made again."""
+    from digest.summary.lead import lead_story
+
+    config, week = config_in(tmp_path), week_of(seed_articles)
+    two, three, last = week.stories[:2], week.stories, week.stories[-1].id
+    with WorkCache(config.store, NOW) as cache:
+        work = IssueWork(config, published_dates(week), cache)
+        work.sections(two, {}, None)
+        work.keep()
+    with WorkCache(config.store, NOW) as cache:
+        work = IssueWork(config, published_dates(week), cache)
+        sections, lead = work.sections(three, {}, None)
+        work.keep()
+    assert (work.kept["readings"], work.computed["readings"]) == (2, 1)
+    assert sections == themes.build_sections(three, config.theme_list, config.summary)
+    assert lead == lead_story(three, sections, config.summary) and lead.story_id != last
+    with WorkCache(config.store, NOW) as cache:  # the same stories, another lead: only the lead is summarised
+        work = IssueWork(config, published_dates(week), cache)
+        pinned = work.sections(three, {}, last)
+    assert pinned[0] == sections and pinned[1] == lead_story(three, sections, config.summary, last)
+    assert work.kept["readings"] == 3 and work.computed["summaries"] == 1
+    assert work.kept["summaries"] == len(sections) > 1
 
 
 def test_only_a_changed_story_is_computed_again(seed_articles, tmp_path):

@@ -43,14 +43,22 @@ def discover(
     eligible: Callable[[Sentence], bool],
     stem: Callable[[str], str],
     stop_words: frozenset[str],
+    prepared: Sequence[tuple[Sequence[Sentence], Sequence[Sequence[str]]]] | None = None,
 ) -> list[tuple[Theme, dict[Sentence, tuple[str, ...]]]]:
-    """New themes for the unthemed stories, each with its candidates and the key terms in each."""
-    sentences = {s.id: [x for a in _leads(s) for x in article_sentences(a) if eligible(x)] for s in stories}
+    """New themes for the unthemed stories, each with its candidates and the key terms in each.
+    ``prepared``: for each story, its eligible sentences and their terms (``story_terms``), when
+    they are known already."""
+    if prepared is None:
+        sentences = {s.id: [x for a in _leads(s) for x in article_sentences(a) if eligible(x)] for s in stories}
+    else:
+        sentences = {s.id: list(p[0]) for s, p in zip(stories, prepared)}
     unthemed = [s for s in stories if sentences[s.id] and _share(sentences[s.id], matched) < UNTHEMED_SHARE]
     if not unthemed:
         return []
-    stops = {s.id: _stop_words(sentences[s.id], stop_words) for s in stories}
-    found = {s.id: [_terms(x, stem, stops[s.id]) for x in sentences[s.id]] for s in stories}  # once: idf and key terms read them
+    if prepared is None:
+        found = {s.id: story_terms(sentences[s.id], stem, stop_words) for s in stories}
+    else:
+        found = {s.id: p[1] for s, p in zip(stories, prepared)}
     idf = _idf([found[s.id] for s in stories])
     groups: list[tuple[list[str], list[Story]]] = []
     for story in unthemed:
@@ -81,6 +89,13 @@ def _share(sentences: Sequence[Sentence], matched: set[str]) -> float:
     return sum(1 for s in sentences if s.text in matched) / len(sentences)
 
 
+def story_terms(sentences: Sequence[Sentence], stem: Callable[[str], str], stop_words: frozenset[str]) -> list[list[str]]:
+    """The terms of each of a story's (eligible) sentences: its content words of three letters or
+    more, stemmed, without the stop words of English and of the story's own language."""
+    stops = _stop_words(sentences, stop_words)
+    return [_terms(x, stem, stops) for x in sentences]
+
+
 def _terms(sentence: Sentence, stem: Callable[[str], str], stop_words: frozenset[str]) -> list[str]:
     return [stem(w) for w in words(sentence.text) if w.lower() not in stop_words and _long_enough(w)]
 
@@ -98,13 +113,13 @@ def _stop_words(sentences: Sequence[Sentence], english: frozenset[str]) -> froze
     return english | language.stop_words(code) if code and code != "en" else english
 
 
-def _idf(per_story: list[list[list[str]]]) -> dict[str, float]:
+def _idf(per_story: list[Sequence[Sequence[str]]]) -> dict[str, float]:
     """Each term's idf over the stories (``per_story``: each story's sentences' terms)."""
     seen = Counter(t for sentences in per_story for t in {t for terms in sentences for t in terms})
     return {t: math.log((1 + len(per_story)) / (1 + n)) + 1 for t, n in seen.items()}
 
 
-def _key_terms(sentences: Sequence[list[str]], idf) -> list[str]:
+def _key_terms(sentences: Sequence[Sequence[str]], idf) -> list[str]:
     counts = Counter(t for terms in sentences for t in terms)
     ranked = sorted(counts, key=lambda t: (-counts[t] * idf[t], t))
     return ranked[:TERMS]

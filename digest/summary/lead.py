@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from digest.config import SummarySettings
 from digest.models import Lead, Story, ThemeSection
 from digest.text.sentences import article_sentences
 from digest.summary.summarize import summarize
-from digest.summary.themes import Match, why_it_matters
+from digest.summary.themes import Match, Reading, Summarize, why_it_matters
 
 LEAD_SENTENCES = 3
 LEAD_WORDS = 70
@@ -32,14 +32,19 @@ def pick_story(stories: Sequence[Story]) -> Story | None:
 
 
 def lead_story(stories: Sequence[Story], sections: Sequence[ThemeSection], settings: SummarySettings,
-               pinned: str | None = None) -> Lead | None:
+               pinned: str | None = None, known: Mapping[str, Reading] | None = None,
+               summarize: Summarize = summarize) -> Lead | None:
     """The lead story and its summary, or None for an issue without stories; ``pinned`` (a story id)
-    is the editor's choice and wins over the ranking."""
+    is the editor's choice and wins over the ranking. ``known`` and ``summarize`` as for
+    ``themes.build_sections``: the story's sentences as its Reading holds them, a summarizer that
+    may remember."""
     story = next((s for s in stories if s.id == pinned), None) or pick_story(stories)
     if story is None:
         return None
     shown = {s.text for section in sections for s in (*section.sentences, section.why_it_matters) if s}
-    candidates = [s for origin in story.origins for s in article_sentences(origin.lead) if s.text not in shown]
+    read = known[story.id].sentences if known and story.id in known else [
+        s for origin in story.origins for s in article_sentences(origin.lead)]
+    candidates = [s for s in read if s.text not in shown]
     budget = settings.model_copy(update={"max_sentences": LEAD_SENTENCES, "words_per_theme": LEAD_WORDS})
     summary = summarize(candidates, budget)
     why = why_it_matters([Match(s, "lead", 0.0, ()) for s in candidates], set(summary))

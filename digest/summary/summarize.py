@@ -55,9 +55,6 @@ from itertools import groupby
 
 from digest.config import SummarySettings
 from digest.models import Article, Sentence
-from digest.summary.rankers import (EdmundsonSummarizer, KLSummarizer, LexRankSummarizer, LsaSummarizer,
-                                    LuhnSummarizer, ObjectDocumentModel, Paragraph, SumBasicSummarizer,
-                                    SumySentence, TextRankSummarizer)
 from digest.summary.salience import Concept, bigrams, concepts, content_stems, support
 from digest.text.words import STOP_WORDS, stem
 from digest.text.sentences import QUOTATION, SumyTokenizer, article_sentences, words
@@ -70,9 +67,9 @@ KL_CAP = 60
 SUPPORT_WEIGHT = 1.0
 CONCEPT_WEIGHT = 0.5
 
-_SUMMARIZERS = {
-    "lexrank": LexRankSummarizer, "textrank": TextRankSummarizer, "lsa": LsaSummarizer,
-    "luhn": LuhnSummarizer, "kl": KLSummarizer, "sumbasic": SumBasicSummarizer,
+_SUMMARIZERS = {  # sumy's classes in summary/rankers.py, imported when a summary is ranked (sumy, numpy: ~0.25 s)
+    "lexrank": "LexRankSummarizer", "textrank": "TextRankSummarizer", "lsa": "LsaSummarizer",
+    "luhn": "LuhnSummarizer", "kl": "KLSummarizer", "sumbasic": "SumBasicSummarizer",
 }
 # Edmundson's cue method: words that mark reported facts (bonus) and hedges or chatter (stigma).
 BONUS_WORDS = (
@@ -229,18 +226,22 @@ def sumy_order(pool: Sequence[Sentence], algorithm: str) -> list[int]:
 
 def summarizer(algorithm: str):
     """A sumy summarizer for ``algorithm`` with the offline stemmer and English stop words."""
+    from digest.summary import rankers
+
     if algorithm == "edmundson":
-        chosen = EdmundsonSummarizer(stem, cue_weight=1.0, key_weight=1.0, title_weight=0.0)
+        chosen = rankers.EdmundsonSummarizer(stem, cue_weight=1.0, key_weight=1.0, title_weight=0.0)
         chosen.bonus_words, chosen.stigma_words = BONUS_WORDS, STIGMA_WORDS
         chosen.null_words = STOP_WORDS
         return chosen
-    chosen = _SUMMARIZERS[algorithm](stem)
+    chosen = getattr(rankers, _SUMMARIZERS[algorithm])(stem)
     chosen.stop_words = STOP_WORDS
     return chosen
 
 
-def _document(pool: Sequence[Sentence]) -> ObjectDocumentModel:
+def _document(pool: Sequence[Sentence]):
     """sumy's document: one paragraph per source block, so position methods see paragraphs."""
+    from digest.summary.rankers import ObjectDocumentModel, Paragraph, SumySentence
+
     tokenizer = SumyTokenizer()
     blocks = groupby(pool, key=lambda s: (s.article_id, s.block))
     return ObjectDocumentModel(

@@ -29,14 +29,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from digest.config import SummarySettings
 from digest.models import Article, Block, Sentence, Story, Theme, ThemeSection
 from digest.text.sentences import article_sentences, words
-from digest.summary.discover import discover
+from digest.summary.discover import discover, story_terms
 from digest.text.words import STOP_WORDS, light_stem
 from digest.summary.summarize import dangling, eligible, summarize
 
@@ -63,16 +63,54 @@ class Match:
     context: tuple[str, ...] = ()  # found only in its block, heading or list introduction
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the themes take from one story, whichever stories are featured with it (so it can be
+    kept per story between runs: ``digest/issue_work.py``): its lead articles' sentences in reading
+    order, each one's best configured theme (None: no theme fits it), whether it can stand alone
+    (``eligible``), and discovery's terms of each eligible one."""
+
+    sentences: tuple[Sentence, ...]
+    matches: tuple[Match | None, ...]
+    eligible: tuple[bool, ...]
+    terms: tuple[tuple[str, ...], ...]  # one per eligible sentence
+
+
+Summarize = Callable[..., tuple[Sentence, ...]]  # ``summarize``'s signature (candidates, settings, salience)
+
+
+def read(story: Story, themes: Sequence[Theme], phrases: _Phrases | None = None) -> Reading:
+    """``story``'s Reading under ``themes`` (``phrases``: their index, when several stories are read)."""
+    phrases = phrases or _Phrases(themes)
+    pairs = [(s, _best(s, context, themes, phrases)) for article in _leads([story]) for s, context in _with_context(article)]
+    sentences = tuple(s for s, _ in pairs)
+    able = tuple(map(eligible, sentences))
+    terms = story_terms([s for s, ok in zip(sentences, able) if ok], light_stem, STOP_WORDS)
+    return Reading(sentences, tuple(m for _, m in pairs), able, tuple(map(tuple, terms)))
+
+
+def readings(stories: Sequence[Story], themes: Sequence[Theme],
+             known: Mapping[str, Reading] | None = None) -> dict[str, Reading]:
+    """Each story's Reading by story id: from ``known`` (kept ones), else read now."""
+    known = known or {}
+    phrases = _Phrases(themes)
+    return {s.id: known[s.id] if s.id in known else read(s, themes, phrases) for s in stories}
+
+
 def build_sections(
-    stories: Sequence[Story], themes: Sequence[Theme], settings: SummarySettings, moves: Mapping[str, str] = {}
+    stories: Sequence[Story], themes: Sequence[Theme], settings: SummarySettings, moves: Mapping[str, str] = {},
+    known: Mapping[str, Reading] | None = None, summarize: Summarize = summarize,
 ) -> tuple[ThemeSection, ...]:
     """One section per theme that has a summary: configured themes in config order, then discovered
     ones, at most ``settings.max_themes``. ``moves`` (story id -> theme slug) are the editor's: every
-    sentence of such a story goes to that theme."""
-    matches = moved(assign(stories, themes), stories, moves)
+    sentence of such a story goes to that theme. ``known`` are stories' Readings kept from a run
+    before, and ``summarize`` may be one that remembers its summaries (``digest/issue_work.py``):
+    both give what reading and summarising again would."""
+    read = readings(stories, themes, known)
+    matches = moved(assign(stories, themes, read), stories, moves, read)
     plans = [(theme, [m for m in matches if m.theme == theme.slug]) for theme in themes]
     if settings.discover_themes:
-        plans += discovered(stories, {m.sentence.text for m in matches})
+        plans += discovered(stories, {m.sentence.text for m in matches}, read)
     sections, used = [], set()
     for theme, mine in plans:
         if len(sections) >= settings.max_themes:
@@ -89,22 +127,28 @@ def build_sections(
     return tuple(sections)
 
 
-def moved(matches: Sequence[Match], stories: Sequence[Story], moves: Mapping[str, str]) -> tuple[Match, ...]:
+def moved(matches: Sequence[Match], stories: Sequence[Story], moves: Mapping[str, str],
+          read: Mapping[str, Reading] | None = None) -> tuple[Match, ...]:
     """The matches with each moved story's sentences (matched or not) in its editor-chosen theme."""
     if not moves:
         return tuple(matches)
+    read = read or {}
     target = {a.id: moves[s.id] for s in stories if s.id in moves for a in s.articles}
     score = {m.sentence: m for m in matches}
     taken = {m.sentence.text for m in matches if m.sentence.article_id not in target}
     extra = [Match(s, target[s.article_id], score[s].score if s in score else MIN_SCORE, (), ("moved by the editor",))
-             for article in _leads([s for s in stories if s.id in moves]) for s, _ in _with_context(article)
+             for story in stories if story.id in moves
+             for s in (read[story.id].sentences if story.id in read else _sentences(story))
              if s.text not in taken]
     return tuple(m for m in matches if m.sentence.article_id not in target) + tuple(extra)
 
 
-def discovered(stories: Sequence[Story], matched: set[str]) -> list[tuple[Theme, list[Match]]]:
+def discovered(stories: Sequence[Story], matched: set[str],
+               read: Mapping[str, Reading] | None = None) -> list[tuple[Theme, list[Match]]]:
     """Themes for stories no configured theme fits (see ``digest.discover``), with their matches."""
-    found = discover(stories, matched, eligible, light_stem, STOP_WORDS)
+    read = read or readings(stories, ())
+    prepared = [([x for x, ok in zip(r.sentences, r.eligible) if ok], r.terms) for r in (read[s.id] for s in stories)]
+    found = discover(stories, matched, eligible, light_stem, STOP_WORDS, prepared)
     return [
         (theme, [Match(s, theme.slug, DIRECT * len(terms), terms) for s, terms in candidates.items()])
         for theme, candidates in found
@@ -125,15 +169,16 @@ def best_stories(matches: Sequence[Match], stories: Sequence[Story], limit: int)
     return [m for m in matches if owner.get(m.sentence.article_id, "") in kept]
 
 
-def assign(stories: Sequence[Story], themes: Sequence[Theme]) -> tuple[Match, ...]:
-    """Every sentence that matches a theme, with its best theme, in reading order."""
-    phrases = _Phrases(themes)
+def assign(stories: Sequence[Story], themes: Sequence[Theme],
+           read: Mapping[str, Reading] | None = None) -> tuple[Match, ...]:
+    """Every sentence that matches a theme, with its best theme, in reading order (``read``: the
+    stories' Readings under ``themes``, when they are known already)."""
+    read = read or readings(stories, themes)
     found, seen = [], set()
-    for article in _leads(stories):
-        for sentence, context in _with_context(article):
-            best = _best(sentence, context, themes, phrases)
-            if best and sentence.text not in seen:
-                seen.add(sentence.text)
+    for story in stories:
+        for best in read[story.id].matches:
+            if best and best.sentence.text not in seen:
+                seen.add(best.sentence.text)
                 found.append(best)
     return tuple(found)
 
@@ -219,6 +264,10 @@ def _context(blocks: tuple[Block, ...], index: int) -> tuple[str, ...]:
     if heading:
         texts.append(heading.text)
     return tuple(texts)
+
+
+def _sentences(story: Story) -> list[Sentence]:
+    return [s for article in _leads([story]) for s in article_sentences(article)]
 
 
 def _leads(stories: Sequence[Story]) -> list[Article]:
