@@ -249,3 +249,24 @@ def test_random_summaries_are_verbatim_within_budget_and_without_repeats(
         assert eligible(first)
         for second in summary[i + 1 :]:
             assert not near_repeat(content_stems(first.text), content_stems(second.text), redundancy)
+
+
+def test_textranks_matrix_and_ratings_are_sumys_bit_for_bit(seed_articles):
+    """summary/rankers.py computes TextRank's similarity matrix for all pairs at once: every weight
+    must be the float sumy's own pair-by-pair code gives, so the summaries stay the same."""
+    from digest.summary import rankers
+    from digest.summary.summarize import _document, summarizer
+    from digest.text.words import STOP_WORDS, stem
+
+    sentences = list(dict.fromkeys(s for a in seed_articles for s in article_sentences(a)))
+    short = [Sentence("Netflix.", "x", 0, 0), Sentence("Netflix!", "x", 1, 1), Sentence("The.", "x", 2, 2),
+             Sentence("Studios.", "x", 3, 3), Sentence("AI studios.", "x", 4, 4)]  # one word, no content word
+    ours = summarizer("textrank")
+    theirs = rankers.SumyTextRank(stem)
+    theirs.stop_words = STOP_WORDS
+    assert type(ours) is rankers.TextRankSummarizer and type(theirs) is not type(ours)
+    for pool in (sentences, sentences[:1], sentences[:60], short, short + sentences[:30]):
+        document = _document(pool)
+        mine, sumys = ours._create_matrix(document), theirs._create_matrix(document)
+        assert mine.shape == sumys.shape == (len(pool), len(pool)) and mine.tobytes() == sumys.tobytes()
+        assert ours.rate_sentences(document) == theirs.rate_sentences(document)
