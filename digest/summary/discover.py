@@ -73,14 +73,15 @@ def discover(
 
 def _theme(terms, members, sentences, matched, stem) -> tuple[Theme, dict[Sentence, tuple[str, ...]]]:
     pool = [s for story in members for s in sentences[story.id] if s.text not in matched]
-    spelled = _spellings(terms, pool, stem)
+    stemmed = [[(w, stem(w)) for w in words(s.text)] for s in pool]  # once: spellings and candidates read them
+    spelled = _spellings(terms, stemmed)
     label = " & ".join(spelled[t][0].upper() + spelled[t][1:] for t in terms[:LABEL_TERMS])
     slug = "discovered-" + "-".join(spelled[t].lower() for t in terms[:LABEL_TERMS])
     description = "Found in this issue's sources: no configured theme matched them."
     theme = Theme(slug, label, description, tuple(spelled[t] for t in terms))
     found = {}
-    for sentence in pool:
-        stems = {stem(w) for w in words(sentence.text)}
+    for sentence, pairs in zip(pool, stemmed):
+        stems = {t for _, t in pairs}
         found[sentence] = tuple(spelled[t] for t in terms if t in stems)
     return theme, {s: found_terms for s, found_terms in found.items() if found_terms}
 
@@ -125,14 +126,15 @@ def _key_terms(sentences: Sequence[Sequence[str]], idf) -> list[str]:
     return ranked[:TERMS]
 
 
-def _spellings(terms: Sequence[str], pool: Sequence[Sentence], stem) -> dict[str, str]:
-    """Each term's most frequent written form in ``pool`` (ties: capitalised first, then
-    alphabetical; the term itself when it is not written there), from one pass over the pool."""
+def _spellings(terms: Sequence[str], stemmed: Sequence[Sequence[tuple[str, str]]]) -> dict[str, str]:
+    """Each term's most frequent written form in the pool (``stemmed``: each sentence's words and
+    their stems; ties: capitalised first, then alphabetical; the term itself when it is not
+    written there), from one pass over the pool."""
     wanted = set(terms)
     forms: dict[str, Counter[str]] = {t: Counter() for t in terms}
-    for sentence in pool:
-        for w in words(sentence.text):
-            if (term := stem(w)) in wanted:
+    for pairs in stemmed:
+        for w, term in pairs:
+            if term in wanted:
                 forms[term][w] += 1
     return {t: min(f, key=lambda w: (-f[w], not w[0].isupper(), w)) if (f := forms[t]) else t for t in terms}
 

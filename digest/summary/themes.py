@@ -32,6 +32,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 
 from digest.config import SummarySettings
 from digest.models import Article, Block, Sentence, Story, Theme, ThemeSection
@@ -281,7 +282,12 @@ def _story_ids(stories: Sequence[Story], sentences: Sequence[Sentence]) -> tuple
 
 @lru_cache(maxsize=4096)  # a paragraph is context for each of its sentences
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(light_stem(part) for word in words(text) for part in word.split("-") if part)
+    return tuple(chain.from_iterable(map(_word_stems, words(text))))
+
+
+@lru_cache(maxsize=65536)  # as light_stem's: one look-up a word instead of a split and a stem a part
+def _word_stems(word: str) -> tuple[str, ...]:
+    return tuple(light_stem(part) for part in word.split("-") if part)
 
 
 @cache
