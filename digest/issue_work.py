@@ -128,7 +128,7 @@ class IssueWork:
         keys = {story.id: f"{stamp}:{self._print(story)}" for story in stories}
         found = self._recall("readings", keys.values(), themes.Reading)
         known = {story.id: found[keys[story.id]] for story in stories if keys[story.id] in found}
-        new = themes.readings([s for s in stories if s.id not in known], theme_list)
+        new = themes.read_stories([s for s in stories if s.id not in known], theme_list)
         self._learn("readings", {keys[story_id]: reading for story_id, reading in new.items()})
         return known | new
 
