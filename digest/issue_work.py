@@ -315,11 +315,24 @@ def _normal(name: str) -> str:
 
 def _plain(value: object) -> object:
     """A value of the shapes ``_reader`` reads as JSON-ready lists and dicts (pydantic's dump)."""
-    if is_dataclass(value):
-        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+    if type(value) in _SCALARS:
+        return value
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
     return value
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, once a type (``fields()`` for each value took 0.07 s of the 12
+    stories' readings, newsroom 10,000), or None for any other type."""
+    return tuple(field.name for field in fields(kind)) if is_dataclass(kind) else None
 
 
 @cache
