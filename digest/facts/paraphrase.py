@@ -6,7 +6,7 @@ the cosine of two sentences' embeddings is a second signal for pairing statement
 The model ships inside its own PyPI package, ``wordllama`` 0.4.0.post1 (MIT, by its author,
 D. Lee Miller; weights ``weights/l2_supercat_256.safetensors``, tokenizer
 ``tokenizers/l2_supercat_tokenizer_config.json``): token embeddings distilled from a large language
-model's, averaged, numpy only, ~0.4 ms a sentence and ~0.5 s to load. It was chosen over
+model's, averaged, numpy only, ~0.4 ms a sentence and ~0.3 s to load. It was chosen over
 all-MiniLM-L6-v2 (sentence-transformers and torch: 20-27 s to import here under load, 30-70 ms a
 sentence) after the same evaluations gave the same lines (news gold tuning half, seeds, older gold;
 MSRP: ``benchmarks/consensus_paraphrase.py``). Both files must have their ``PINNED`` sha256; any
@@ -173,12 +173,13 @@ def _model(folder: Path) -> Encoder:
 class WordLlama:
     """WordLlama's dense inference as wordllama 0.4.0.post1 does it (``WordLlama.load`` and
     ``WordLlamaInference.embed``: the same tokenizer settings and the same numpy steps in the same
-    order, so every vector is the same to the bit), read from the two pinned files in ``folder``.
+    order, so every vector is the same to the bit), read from the two pinned files ``_model`` names.
     Importing the package itself (requests, its configurations) cost a box 0.3-0.6 s, more than
-    the model's files; and its loader takes files from its own folder before the folder it is given."""
+    the model's files; and its loader takes files from its own folder before the folder it is given.
+    Of the ~0.3 s a load now takes, parsing the tokenizer's 1.8 MB of JSON is 0.14-0.23 s (its 61,249
+    merges most of it; in Rust, holding Python's lock, so a thread would not hide it)."""
 
     def __init__(self, weights: Path, tokenizer: Path):
-        import numpy
         from safetensors import safe_open
         from tokenizers import Tokenizer
 
