@@ -136,3 +136,16 @@ def test_a_short_statement_inside_a_long_one_is_not_vetoed_when_their_words_agre
     story = _story(short, "The Nikkei 225 and the Topix both fell 8% at the open, a drop that triggered circuit "
                           "breakers that halted trading for 20 minutes.")
     assert _statements(find_facts(story, ON, encoder=encoder)) == [short]
+
+
+def test_the_vectors_are_those_of_the_wordllama_package_to_the_bit(encoder):
+    """``paraphrase.WordLlama`` reads the files without importing the package: it must embed as the package does."""
+    from wordllama import WordLlama
+
+    theirs = WordLlama.load(config="l2_supercat", dim=256, cache_dir=encoder.folder, disable_download=True)
+    texts = [*FILLER, "Dana Brooks resigned.", "According to the board, Dana Brooks has stepped down as CEO.", "Ünïcode “quoted” — 40%"]
+    for size in (1, 3, 64):
+        assert encoder.model.embed(texts, norm=True, batch_size=size).tobytes() == theirs.embed(
+            texts, norm=True, batch_size=size).tobytes()
+    assert encoder.vectors(texts).tobytes() == theirs.embed(sorted(texts), norm=True)[
+        [sorted(texts).index(t) for t in texts]].tobytes()

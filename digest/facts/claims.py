@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import datetime
 
 from digest.facts import headlines, names, predicates, quantities, wholes
@@ -201,7 +202,20 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
                context: Context = Context()) -> list[Figure]:
     """Every figure in ``sentence`` whose attribute can be told; the others are dropped. A headline in
     Title Case is read in lower case (``headlines``)."""
-    original, sentence = sentence, headlines.plain(sentence)
+    figures = []
+    for figure, period, whole in _read(sentence, label):
+        if not whole:
+            period = resolve(period or fallback or context.default, context.years, context.published)
+            figure = replace(figure, period=period if figure.periodic else None)
+        figures.append(replace(figure, published=context.published))
+    return figures
+
+
+@lru_cache(maxsize=8192)  # a box reads each sentence twice (its figures, then whether it may seed a statement)
+def _read(original: str, label: str) -> tuple[tuple[Figure, Period | None, bool], ...]:
+    """What ``figures_in`` finds whatever the article's dates: each figure, the period written nearest it,
+    and whether it is a whole ("of the 338")."""
+    sentence = headlines.plain(original)
     found = quantities.find(sentence)
     named = [q for q in found if q.noun != "*"]  # a bare number bounds no other figure's words
     figures = []
@@ -210,17 +224,16 @@ def figures_in(sentence: str, label: str = "", fallback: Period | None = None,
         left, right, any_left, any_right = _bounds(pool, pool.index(quantity), len(sentence))
         figure = _figure(quantity, sentence, label, (left, right))
         if figure is not None:
-            period = nearest(sentence, (quantity.start, quantity.end), any_left, any_right)
-            period = resolve(period or fallback or context.default, context.years, context.published)
-            figures.append(replace(figure, period=period if figure.periodic else None, published=context.published))
+            figures.append((figure, nearest(sentence, (quantity.start, quantity.end), any_left, any_right), False))
     for whole in wholes.find(sentence) if not label else ():  # "156 seats of the 338": the total is a fact too
         low, high = interval(whole.value, whole.step, "")
-        figures.append(Figure("count", whole.noun, "", whole.value, low, high, whole.text, "", None, sentence, whole.start,
-                              names.subjects(sentence), whole.noun.capitalize(), published=context.published))
+        figures.append((Figure("count", whole.noun, "", whole.value, low, high, whole.text, "", None, sentence, whole.start,
+                               names.subjects(sentence), whole.noun.capitalize()), None, True))
     if sentence == original:
-        return figures
+        return tuple(figures)
     subjects = names.subjects(original)
-    return [headlines.restored(f, original, subjects) for f in figures if not f.loose]  # a slot, not a bare noun
+    return tuple((headlines.restored(f, original, subjects), period, whole)
+                 for f, period, whole in figures if not f.loose)  # a slot, not a bare noun
 
 
 _WITH_KILLER = re.compile(r"\W*(?:[\w-]+\W+){0,3}?\(?including\s+(?:the\s+|a\s+)?(?:lone\s+)?(?:gunman|shooter|"

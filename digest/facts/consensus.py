@@ -69,21 +69,24 @@ def _new_statements(found: list[Fact], figures: list[Fact]) -> list[Fact]:
     "Jobs added: 266,000 jobs"): one fact, one line."""
     numbers = {n for f in figures for v in f.values for n in _NUMBER.findall(v.value)}
     kept = [f for f in found if not numbers & set(_NUMBER.findall(f.text))]
-    return [f for f in kept if not any(_contradict([f.evidence, other.evidence]) for other in kept if other is not f)]
+    counted = [_counted(f.evidence) for f in kept]  # once a line, not once a pair of lines
+    return [f for f, a in zip(kept, counted) if not any(_contradict(a, b) for other, b in zip(kept, counted)
+                                                       if other is not f)]
 
 
-def _contradict(parts: list[tuple]) -> bool:
+def _counted(evidence: tuple) -> dict[str, set[str]]:
+    """Unit -> the numbers of it the evidence's sentences give ("24 years": years -> {"24"})."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for number, unit in (pair for e in evidence for pair in _COUNTED.findall(e.sentence)):
+        found[unit.lower()].add(number)
+    return found
+
+
+def _contradict(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
     """Statement lines giving different numbers of one unit
     ("skipped work for 24 years", "absent for 25 years") are no agreement: sources differ, so
     none is shown as consensus."""
-    counted = []
-    for evidence in parts:
-        found: dict[str, set[str]] = defaultdict(set)
-        for number, unit in (pair for e in evidence for pair in _COUNTED.findall(e.sentence)):
-            found[unit.lower()].add(number)
-        counted.append(found)
-    return any(a[unit] and b[unit] and not a[unit] & b[unit]
-               for i, a in enumerate(counted) for b in counted[i + 1:] for unit in set(a) & set(b))
+    return any(a[unit] and b[unit] and not a[unit] & b[unit] for unit in set(a) & set(b))
 
 
 _COUNTED = re.compile(r"(?<![\w.,-])(\d[\d,.]*)\s+([a-z]{3,})\b")  # "24 years", "3 wins"

@@ -69,8 +69,16 @@ _TOKEN = re.compile(r"[^\W_][\w’'-]*|\S")
 
 def stems(text: str) -> list[str]:
     """Content words, transliterated, lower-cased and cut to six letters, in order."""
-    words = re.findall(r"[a-z0-9]+", anyascii(text).lower())
-    return [w[:6] for w in words if len(w) > 1 and w not in STOPWORDS]
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=16384)  # a box reads each sentence's stems five or six times (matcher, names, clauses, agreed)
+def _stems(text: str) -> tuple[str, ...]:
+    words = _WORD.findall(anyascii(text).lower())
+    return tuple(w[:6] for w in words if len(w) > 1 and w not in STOPWORDS)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def rare(df: Counter[str], sentences: int) -> frozenset[str]:
@@ -101,6 +109,7 @@ class Name:
     context: frozenset[str]
 
 
+@lru_cache(maxsize=16384)  # a box asks of each token of each sentence several times
 def _capitalised(token: str) -> bool:
     parts = [part for part in token.split("-") if part]
     return any(c.islower() for c in token) and all(part[0].isupper() or part[0].isdigit() for part in parts)

@@ -6,13 +6,16 @@ the cosine of two sentences' embeddings is a second signal for pairing statement
 The model ships inside its own PyPI package, ``wordllama`` 0.4.0.post1 (MIT, by its author,
 D. Lee Miller; weights ``weights/l2_supercat_256.safetensors``, tokenizer
 ``tokenizers/l2_supercat_tokenizer_config.json``): token embeddings distilled from a large language
-model's, averaged, numpy only, ~0.4 ms a sentence and ~0.5 s to load. It was chosen over
+model's, averaged, numpy only, ~0.4 ms a sentence and ~0.3 s to load. It was chosen over
 all-MiniLM-L6-v2 (sentence-transformers and torch: 20-27 s to import here under load, 30-70 ms a
 sentence) after the same evaluations gave the same lines (news gold tuning half, seeds, older gold;
 MSRP: ``benchmarks/consensus_paraphrase.py``). Both files must have their ``PINNED`` sha256; any
 other file is refused with a message and the box falls back to word overlap, as it does when the
 switch is off (``consensus.paraphrase`` in config.yaml, or DIGEST_PARAPHRASE=0). Nothing is
-downloaded: the files are read from the package folder with downloads disabled.
+downloaded: the files are read from the package folder (or ``consensus.paraphrase_model``) by
+``WordLlama`` below, with the package's own libraries (tokenizers, safetensors, numpy) but not the
+package: its import (requests, its model configurations) cost 0.45-0.6 s of the ~0.85 s a load
+took; the vectors are the package's to the bit (``tests/test_paraphrase.py``).
 """
 
 from __future__ import annotations
@@ -162,10 +165,46 @@ def _load(folder: Path | None) -> Loaded:
 
 def _model(folder: Path) -> Encoder:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # its threads and the facts pool's fork do not mix
-    from wordllama import WordLlama
-
-    # wordllama looks for its files in cache_dir/weights and cache_dir/tokenizers: the folder holding
-    # them (its own package folder, or consensus.paraphrase_model); never from the network
-    model = WordLlama.load(config="l2_supercat", dim=256, cache_dir=folder, disable_download=True)
+    model = WordLlama(folder / WEIGHTS, folder / TOKENIZER)
     log.info("consensus box: %s loaded from %s", MODEL_NAME, folder)
     return Encoder(model, folder)
+
+
+class WordLlama:
+    """WordLlama's dense inference as wordllama 0.4.0.post1 does it (``WordLlama.load`` and
+    ``WordLlamaInference.embed``: the same tokenizer settings and the same numpy steps in the same
+    order, so every vector is the same to the bit), read from the two pinned files ``_model`` names.
+    Importing the package itself (requests, its configurations) cost a box 0.3-0.6 s, more than
+    the model's files; and its loader takes files from its own folder before the folder it is given.
+    Of the ~0.3 s a load now takes, parsing the tokenizer's 1.8 MB of JSON is 0.14-0.23 s (its 61,249
+    merges most of it; in Rust, holding Python's lock, so a thread would not hide it)."""
+
+    def __init__(self, weights: Path, tokenizer: Path):
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+
+        with safe_open(str(weights), framework="np", device="cpu") as handle:
+            self.embedding = handle.get_tensor("embedding.weight")  # float16, widened (exactly) row by row when
+            # read: wordllama's float32 copy of all of it (32 MB) took ~30-50 ms for a few hundred rows used
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.enable_padding()
+        self.tokenizer.no_truncation()
+
+    def embed(self, texts: list[str], norm: bool = False, batch_size: int = 64):
+        """A (len(texts), dim) float32 array: each text's token vectors averaged (unit length with ``norm``)."""
+        import numpy
+
+        found = numpy.empty((len(texts), self.embedding.shape[1]), dtype=numpy.float32)
+        for start in range(0, len(texts), batch_size):
+            encoded = self.tokenizer.encode_batch(texts[start:start + batch_size], is_pretokenized=False,
+                                                  add_special_tokens=False)
+            ids = numpy.array([e.ids for e in encoded], dtype=numpy.int32)
+            mask = numpy.array([e.attention_mask for e in encoded], dtype=numpy.float32)
+            numpy.clip(ids, 0, self.embedding.shape[0] - 1, out=ids)
+            tokens = self.embedding[ids].astype(numpy.float32)
+            count = numpy.maximum(mask.sum(axis=1, keepdims=True), 1.0).astype(numpy.float32)
+            pooled = numpy.sum(tokens * mask[..., numpy.newaxis], axis=1, dtype=numpy.float32) / count
+            if norm:
+                pooled /= numpy.linalg.norm(pooled, axis=1, keepdims=True)
+            found[start:start + pooled.shape[0]] = pooled
+        return found

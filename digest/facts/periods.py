@@ -58,11 +58,20 @@ def _year(text: str | None) -> int | None:
     return None if not text else int(text) + (2000 if len(text) == 2 else 0)
 
 
+_DIGIT = re.compile(r"\d")
+_NEEDS_DIGIT = (True, False, False, True, True, True, True, True)  # "Q2", "first quarter", "first half", "H1", a year...
+_COMPILED = tuple((re.compile(pattern, re.IGNORECASE), kind, digit)
+                  for (pattern, kind), digit in zip(PERIOD_PATTERNS, _NEEDS_DIGIT, strict=True))
+
+
 def periods_in(text: str) -> list[tuple[int, Period]]:
     """Explicit periods in ``text`` with their positions; relative cues only if none is explicit."""
     found = []
-    for pattern, kind in PERIOD_PATTERNS:
-        for m in re.finditer(pattern, text, re.IGNORECASE):
+    digits = _DIGIT.search(text) is not None  # (most sentences have none: six of the eight patterns need one)
+    for pattern, kind, needs_digit in _COMPILED:
+        if needs_digit and not digits:
+            continue
+        for m in pattern.finditer(text):
             number = int(_ORDINALS.get(m[1].lower(), m[1] or 0))
             found.append((m.start(), Period(kind, number, _year(m[2]))))
     if not found:

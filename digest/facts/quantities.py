@@ -321,11 +321,13 @@ _ANY = re.compile(r"\d|\b(?:" + _alternatives({*_SIMPLE, *MULTIPLES, *FRACTIONS,
 
 def find(text: str) -> list[Quantity]:
     """Every quantity in ``text``, in reading order; an earlier pattern wins an overlap."""
-    return list(_find(text)) if _ANY.search(text) else []
+    return list(_find(text))
 
 
 @functools.lru_cache(maxsize=8192)  # a story's sentences are read by claims, then again by agreed: once is enough
 def _find(text: str) -> tuple[Quantity, ...]:
+    if not _ANY.search(text):
+        return ()
     taken: list[tuple[int, int]] = []
     found = []
     for kind, pattern in _COMPILED:

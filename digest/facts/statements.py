@@ -180,6 +180,8 @@ class StatementMatcher:
     def __init__(self, texts: Sequence[str], canon: Mapping[str, str] | None = None,
                  previous: Sequence[str | None] | None = None, similar=None):
         self.similar = similar  # cosine of every pair of texts (``paraphrase.Encoder.similarity``), or None
+        self._masses: dict[frozenset[str], float] = {}
+        self._scores: dict[tuple[int, int], float] = {}
         self.texts = texts
         bags = [names.stems(t) for t in texts]
         df = Counter(stem for bag in bags for stem in set(bag))
@@ -235,13 +237,25 @@ class StatementMatcher:
         return best
 
     def _dice(self, a: frozenset[str], b: frozenset[str]) -> float:
-        shared = math.fsum(self.idf[w] for w in a & b)  # fsum: order-free
-        both = math.fsum(self.idf[w] for w in a) + math.fsum(self.idf[w] for w in b)
+        shared = math.fsum(map(self.idf.__getitem__, a & b))  # fsum: order-free
+        both = self._mass(a) + self._mass(b)
         return 2 * shared / both if both else 0.0
 
+    def _mass(self, words: frozenset[str]) -> float:
+        """The IDF sum of ``words``, once per set (exact, so the same whenever it is made)."""
+        found = self._masses.get(words)
+        if found is None:
+            found = self._masses[words] = math.fsum(map(self.idf.__getitem__, words))
+        return found
+
     def score(self, i: int, j: int) -> float:
-        """IDF-weighted Dice overlap of the two sentences' words."""
-        return self._dice(self.sets[i], self.sets[j])
+        """IDF-weighted Dice overlap of the two sentences' words (symmetric; once per pair: seeds, members
+        and joiners ask for the same pairs again and again)."""
+        key = (i, j) if i < j else (j, i)
+        found = self._scores.get(key)
+        if found is None:
+            found = self._scores[key] = self._dice(self.sets[i], self.sets[j])
+        return found
 
     def candidates(self) -> list[tuple[int, int]]:
         """Pairs sharing at least ``min_rare`` rare words: the only ones ``same`` can accept."""
