@@ -91,6 +91,20 @@ def test_articles_are_kept_in_full_and_found_by_week(tmp_path):
         assert store.stored_articles(*week) == [dated]  # equal after the round trip, field by field
         assert {a.id for a in store.stored_articles(*week, undated=True)} == {dated.id, undated.id}
         assert store.stored_articles(*week, sources=["folder"]) == []
+        undated_old = make_article(location="d", text="Five.", source="folder")
+        store.keep_articles([undated_old], NOW.replace(month=6))
+        assert {a.id for a in store.stored_articles(*week, undated=True)} == {dated.id, undated.id}
+
+
+def test_a_week_is_found_in_the_index_not_by_reading_every_row(tmp_path):
+    """The store keeps every week: finding one reads its index entries only."""
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([make_article(location="a", text="One.")], NOW)
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    for query in ("SELECT id, source FROM article_data WHERE published BETWEEN ? AND ?",
+                  "SELECT id, source FROM article_data WHERE published IS NULL AND first_seen BETWEEN ? AND ?"):
+        plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + query, ("a", "b")))
+        assert "COVERING INDEX article_data_week" in plan
 
 
 def test_http_cache_pages_and_source_runs(tmp_path):
