@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+import pytest
+
 from digest.models import Digest, Email, Origin, Story
 from digest.store import SCHEMA_VERSION, Store
 from tests.conftest import make_article
@@ -242,19 +244,29 @@ def test_blocks_read_back_equal_blocks_made_the_usual_way():
         made.text = "changed"
 
 
-def test_a_row_changed_by_anything_else_is_compared_in_full_and_written_again(tmp_path):
+@pytest.mark.parametrize("others", [0, 10])
+def test_a_row_changed_by_anything_else_is_compared_in_full_and_written_again(tmp_path, others):
     """keep_articles trusts a row's kept hash only while nothing else touched the row: an older
     digest's write or a hand edit forgets it (a trigger), and a store without hashes (written
-    before they were kept) is compared in full once, writing no unchanged row."""
+    before they were kept) is compared in full once, writing no unchanged row. The kept hashes
+    are read whole (``others`` 0) or looked up by id (10 other articles kept: two ids are under a
+    third of the table)."""
     a, b = make_article(location="a", text="One."), make_article(location="b", text="Two.")
     with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([make_article(location=f"other{n}", text="Other.") for n in range(others)], NOW)
         store.keep_articles([a, b], NOW)
+        statements = []
+        store._db.set_trace_callback(statements.append)
+        store.keep_articles([a, b], NOW)
+        looked_up = [s for s in statements if s.startswith("SELECT id, hash FROM article_hashes")]
+        assert len(looked_up) == 1 and ("WHERE id IN" in looked_up[0]) == bool(others)
+        store._db.set_trace_callback(None)
         store._db.execute("UPDATE article_data SET data = replace(data, 'Two.', 'Edited.') WHERE id = ?", (b.id,))
         store._db.execute("DELETE FROM article_hashes WHERE id = ?", (a.id,))  # as before hashes were kept
         store._db.commit()
         written = _count_row_writes(store)
         assert store.keep_articles([a, b], NOW) == 0 and written() == [b.id]
-        assert store._db.execute("SELECT COUNT(*) FROM article_hashes").fetchone()[0] == 2
+        assert store._db.execute("SELECT COUNT(*) FROM article_hashes").fetchone()[0] == 2 + others
         assert store.keep_articles([a, b], NOW) == 0 and written() == [b.id]
         assert "Edited." not in store._db.execute("SELECT data FROM article_data WHERE id = ?", (b.id,)).fetchone()[0]
         store._db.execute("DELETE FROM article_data WHERE id = ?", (a.id,))
