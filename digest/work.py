@@ -63,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 BUNDLED = frozenset({"relevance"})  # kinds whose values a run used are also kept in one row, for the next run
 BUNDLE = "bundle"  # the kind of those rows, one per bundled kind (key "bundle:<kind>")
+MMAP_BYTES = 256 * 1024 * 1024  # SQLite maps at most this much of the store file (the rest is read as usual)
 KEEP_DAYS = 60
 MARK_DAYS = KEEP_DAYS // 4  # a row read is marked as used now only when its mark is older than this
 _SCHEMA = """
@@ -104,6 +105,9 @@ class WorkCache(StoreTable):
         self._lock = threading.Lock()
         try:
             super().__init__(path, threads=True)
+            # pages read through a memory map, not a read() each: a re-run reads ~42 MB of kept folder
+            # articles (10,000), 97-138 -> 69-91 ms of CPU (min of 5, three alternated sittings)
+            self._db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         except sqlite3.Error as error:
             raise DigestError(f"{path}: cannot open the work cache: {error} (check store: in config.yaml)") from None
 
