@@ -321,3 +321,33 @@ def test_a_rerun_reads_the_assessments_it_used_last_from_one_row(tmp_path):
     with WorkCache(path, NOW) as cache:
         assert cache.get("relevance", ["a", "c", "d"]) == {"a": [0.5, "why"], "c": [0.7, "late"]}
         assert cache.hits["relevance"] == 2
+
+
+def test_the_bundle_is_written_again_when_a_tenth_of_the_values_used_are_not_in_it_or_it_holds_twice_as_many(tmp_path):
+    """A re-run's few new assessments are looked up alone rather than the whole bundle written
+    again each run; a run using a tenth more, or less than half of it, writes it again."""
+    path = tmp_path / "s.sqlite"
+
+    def bundle() -> list[str]:
+        with sqlite3.connect(path) as db:
+            return sorted(json.loads(db.execute("SELECT value FROM article_work WHERE key = 'bundle:relevance'").fetchone()[0]))
+
+    def run(keys: list[str]) -> list[str]:
+        statements: list[str] = []
+        with WorkCache(path, NOW) as cache:
+            cache._db.set_trace_callback(statements.append)
+            found = cache.get("relevance", keys)
+            cache.put("relevance", {key: [0.1, key] for key in keys if key not in found})
+        return [s for s in statements if "kind = 'relevance'" in s]
+
+    first = [f"k{n:02}" for n in range(20)]
+    run(first)
+    assert bundle() == first
+    run([*first, "k20"])  # 1 of 21 not in it: looked up alone next time
+    assert bundle() == first
+    looked_up = run([*first, "k20"])
+    assert len(looked_up) == 1 and "'k20'" in looked_up[0] and "'k00'" not in looked_up[0]
+    run([*first, "k20", "k21", "k22"])  # 3 of 23
+    assert bundle() == [*first, "k20", "k21", "k22"]
+    run(first[:5])
+    assert bundle() == first[:5]
