@@ -39,7 +39,6 @@ in the run summary and the editor notes, and an editor can feature one with ``to
 from __future__ import annotations
 
 import math
-from math import copysign
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
@@ -121,9 +120,9 @@ def _two(value: float) -> str:
     formatting a float twice a verdict cost more than the rest of it. -0.0 equals 0.0 as a key
     but is written "-0.00": only values of positive sign are remembered (NaN never)."""
     text = _TWO.get(value)
-    if text is None or copysign(1.0, value) < 0:
+    if text is None or math.copysign(1.0, value) < 0:
         text = f"{value:.2f}"
-        if value == value and copysign(1.0, value) > 0 and len(_TWO) < 100_000:
+        if value == value and math.copysign(1.0, value) > 0 and len(_TWO) < 100_000:
             _TWO[value] = text
     return text
 
