@@ -203,3 +203,42 @@ def test_a_missing_source_folder_is_a_problem_not_a_crash(tmp_path):
     assert report.articles == () and report.status == "failed: no readable article"
     assert [(p.where, p.what) for p in report.problems] == [
         (str(tmp_path / "gone"), "cannot read folder: No such file or directory")]
+
+
+def test_the_walk_gives_every_article_file_in_path_order_and_leaves_out_its_own(tmp_path):
+    """Path order (each path's parts compared in turn) comes from walking each folder's entries
+    in name order ("a" < "a-b" < "a.b" < "a0" as names, whatever is inside them); hidden files,
+    sidecars, links to folders, digest's output folder (also through a link) and store
+    companions are handled as before, and a folder that cannot be listed is a problem."""
+    import os
+
+    from digest.sources.folder import _walk
+
+    root = tmp_path / "src"
+    files = ["a/x.md", "a/b/y.md", "a-b/z.md", "a.b/w.md", "a0.md", "b.md", "b.md.meta.yaml", ".hidden.md",
+             "deep/1/2/3/v.md", "out/2025-W30/digest.txt", "digest.sqlite", "digest.sqlite-wal", "c.txt",
+             "c.meta.json", "a/digest.sqlite"]
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "to-deep").symlink_to(root / "deep")
+    (root / "to-out").symlink_to(root / "out")
+    (root / "to-b.md").symlink_to(root / "b.md")
+    (root / "shut").mkdir()
+    os.chmod(root / "shut", 0)
+    try:
+        found, notes = _walk(root, True, [("output folder", root / "out"), ("store", root / "digest.sqlite")])
+        flat, _ = _walk(root, False, [])
+    finally:
+        os.chmod(root / "shut", 0o755)
+    relative = [os.path.relpath(p, root) for p in found]
+    assert relative == ["a/b/y.md", "a/digest.sqlite", "a/x.md", "a-b/z.md", "a.b/w.md", "a0.md", "b.md", "c.txt",
+                        "deep/1/2/3/v.md", "to-b.md", "to-deep"]
+    assert list(found) == sorted(found, key=lambda p: p.split(os.sep))
+    assert found[str(root / "b.md")] == [str(root / "b.md.meta.yaml")] and found[str(root / "c.txt")] == [str(root / "c.meta.json")]
+    assert [os.path.relpath(p, root) for p in flat] == ["a0.md", "b.md", "c.txt", "digest.sqlite", "digest.sqlite-wal",
+                                                        "to-b.md", "to-deep", "to-out"]
+    what = [(os.path.relpath(p.where, tmp_path), p.what.split(":")[0]) for p in notes]
+    if os.geteuid() == 0:  # root lists any folder
+        what.append(("src/shut", "cannot read folder"))
+    assert what == [("src/out", "skipped"), ("src/digest.sqlite", "skipped"), ("src/shut", "cannot read folder")]

@@ -67,3 +67,32 @@ def test_leave_out_follows_links_as_resolve_does(tmp_path, monkeypatch):
     assert [a.location for a in kept.articles] == [str(source / "notes.txt"), "saved/notes.txt"]
     assert [p.what for p in kept.problems] == ["skipped: digest's own output folder, never read as a source",
                                                "skipped: digest's own store, never read as a source"]
+
+
+def test_each_path_is_told_as_resolving_it_alone_tells(tmp_path, monkeypatch):
+    """``own._Own`` tells a file that is no link by its folder, worked out once: for every kind of
+    path (relative, with "..", doubled separators, a link to a file or a folder, a file whose path
+    is an output folder's, nested output folders, the store's companions) it says what resolving
+    that path alone says."""
+    from digest.sources.own import _Own
+
+    source, out = tmp_path / "saved", tmp_path / "saved" / "out"
+    (out / "inner").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    for path in (source / "a.txt", out / "b.txt", out / "inner" / "c.txt", source / "digest.sqlite",
+                 source / "digest.sqlite-wal", tmp_path / "elsewhere" / "d.txt"):
+        path.write_text("x", encoding="utf-8")
+    (source / "to-out.txt").symlink_to(out / "b.txt")
+    (source / "issues").symlink_to(out)
+    (tmp_path / "elsewhere" / "back").symlink_to(source)
+    monkeypatch.chdir(tmp_path)
+    for outputs in ([out], [out / "inner", out], [out, out / "inner"], [source / "file-out"], [tmp_path]):
+        own = _Own([(p, str(p)) for p in (p.resolve() for p in outputs)], (source / "digest.sqlite").resolve())
+        paths = [source / "a.txt", source / "to-out.txt", source / "issues" / "b.txt", out / "inner" / "c.txt",
+                 source / "digest.sqlite", source / "digest.sqlite-wal", source / "file-out", out / "inner",
+                 tmp_path / "elsewhere" / "back" / "digest.sqlite", tmp_path / "elsewhere" / "d.txt"]
+        texts = [str(p) for p in paths] + ["saved/a.txt", "saved/out/b.txt", "saved//out//b.txt", "saved/../saved/out/b.txt",
+                                           "elsewhere/back/out/inner/c.txt", "a.txt", "saved/out/..", "saved/out/", "/", "/x"]
+        told = [own(text) for text in texts]
+        assert told == [own._slow(text) for text in texts]
+        assert any(told) and not all(told)

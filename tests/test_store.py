@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+import pytest
+
 from digest.models import Digest, Email, Origin, Story
 from digest.store import SCHEMA_VERSION, Store
 from tests.conftest import make_article
@@ -91,6 +93,20 @@ def test_articles_are_kept_in_full_and_found_by_week(tmp_path):
         assert store.stored_articles(*week) == [dated]  # equal after the round trip, field by field
         assert {a.id for a in store.stored_articles(*week, undated=True)} == {dated.id, undated.id}
         assert store.stored_articles(*week, sources=["folder"]) == []
+        undated_old = make_article(location="d", text="Five.", source="folder")
+        store.keep_articles([undated_old], NOW.replace(month=6))
+        assert {a.id for a in store.stored_articles(*week, undated=True)} == {dated.id, undated.id}
+
+
+def test_a_week_is_found_in_the_index_not_by_reading_every_row(tmp_path):
+    """The store keeps every week: finding one reads its index entries only."""
+    with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([make_article(location="a", text="One.")], NOW)
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    for query in ("SELECT id, source FROM article_data WHERE published BETWEEN ? AND ?",
+                  "SELECT id, source FROM article_data WHERE published IS NULL AND first_seen BETWEEN ? AND ?"):
+        plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + query, ("a", "b")))
+        assert "COVERING INDEX article_data_week" in plan
 
 
 def test_http_cache_pages_and_source_runs(tmp_path):
@@ -228,19 +244,29 @@ def test_blocks_read_back_equal_blocks_made_the_usual_way():
         made.text = "changed"
 
 
-def test_a_row_changed_by_anything_else_is_compared_in_full_and_written_again(tmp_path):
+@pytest.mark.parametrize("others", [0, 10])
+def test_a_row_changed_by_anything_else_is_compared_in_full_and_written_again(tmp_path, others):
     """keep_articles trusts a row's kept hash only while nothing else touched the row: an older
     digest's write or a hand edit forgets it (a trigger), and a store without hashes (written
-    before they were kept) is compared in full once, writing no unchanged row."""
+    before they were kept) is compared in full once, writing no unchanged row. The kept hashes
+    are read whole (``others`` 0) or looked up by id (10 other articles kept: two ids are under a
+    third of the table)."""
     a, b = make_article(location="a", text="One."), make_article(location="b", text="Two.")
     with Store(tmp_path / "s.sqlite") as store:
+        store.keep_articles([make_article(location=f"other{n}", text="Other.") for n in range(others)], NOW)
         store.keep_articles([a, b], NOW)
+        statements = []
+        store._db.set_trace_callback(statements.append)
+        store.keep_articles([a, b], NOW)
+        looked_up = [s for s in statements if s.startswith("SELECT id, hash FROM article_hashes")]
+        assert len(looked_up) == 1 and ("WHERE id IN" in looked_up[0]) == bool(others)
+        store._db.set_trace_callback(None)
         store._db.execute("UPDATE article_data SET data = replace(data, 'Two.', 'Edited.') WHERE id = ?", (b.id,))
         store._db.execute("DELETE FROM article_hashes WHERE id = ?", (a.id,))  # as before hashes were kept
         store._db.commit()
         written = _count_row_writes(store)
         assert store.keep_articles([a, b], NOW) == 0 and written() == [b.id]
-        assert store._db.execute("SELECT COUNT(*) FROM article_hashes").fetchone()[0] == 2
+        assert store._db.execute("SELECT COUNT(*) FROM article_hashes").fetchone()[0] == 2 + others
         assert store.keep_articles([a, b], NOW) == 0 and written() == [b.id]
         assert "Edited." not in store._db.execute("SELECT data FROM article_data WHERE id = ?", (b.id,)).fetchone()[0]
         store._db.execute("DELETE FROM article_data WHERE id = ?", (a.id,))

@@ -190,7 +190,7 @@ def test_a_row_read_is_marked_again_only_when_its_mark_is_old_and_unread_rows_st
     with WorkCache(path, NOW) as cache:
         assert cache.get("relevance", ["fresh", "stale"]) == {"fresh": [0.5, "why"], "stale": [0.5, "why"]}
     with sqlite3.connect(path) as db:
-        used = dict(db.execute("SELECT key, used FROM article_work"))
+        used = dict(db.execute("SELECT key, used FROM article_work WHERE kind = 'relevance'"))  # not the bundle's
         plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN DELETE FROM article_work WHERE used < ?", ("x",)))
     assert used == {"fresh": (NOW - timedelta(days=MARK_DAYS - 1)).isoformat(), "stale": NOW.isoformat()}
     assert "article_work_used" in plan  # forgetting rows reads the index, not every row's value
@@ -290,3 +290,64 @@ def test_a_rerun_takes_the_work_keys_hashes_of_kept_folder_articles_from_the_cac
     older = run_issue(config, NOW)
     assert len(hashed) == 2 * first.articles_read and older.email.html == first.email.html
     assert _rows(tmp_path / "s.sqlite") == rows
+
+
+def test_a_rerun_reads_the_assessments_it_used_last_from_one_row(tmp_path):
+    """The relevance values a run read or put are kept in one row too (``work.BUNDLED``): the next
+    run finds them there (as JSON gives them back, as their rows do) and looks up the others
+    alone; the row is written again only when the values used change, and one that is not a
+    bundle is as good as none."""
+    path = tmp_path / "s.sqlite"
+    everything = {"a": [0.5, "why"], "b": [0.0, "no AI concept"], "c": [0.7, "late"]}
+    with WorkCache(path, NOW) as cache:
+        assert cache.get("relevance", ["a", "b"]) == {}
+        cache.put("relevance", {"a": (0.5, "why"), "b": (0.0, "no AI concept")})
+    with WorkCache(path, NOW) as cache:  # a run of c alone: its bundle holds c alone
+        assert cache.get("relevance", ["c"]) == {}
+        cache.put("relevance", {"c": (0.7, "late")})
+    for n in range(2):
+        statements = []
+        with WorkCache(path, NOW) as cache:
+            cache._db.set_trace_callback(statements.append)
+            assert cache.get("relevance", ["a", "b", "c"]) == everything
+        looked_up = [s for s in statements if "kind = 'relevance'" in s]
+        written = [s for s in statements if s.startswith("INSERT") and "'bundle:relevance'" in s]
+        if n == 0:  # a and b from their rows, c from the bundle, and then the three make the bundle
+            assert len(looked_up) == 1 and "'a','b'" in looked_up[0] and "'c'" not in looked_up[0] and len(written) == 1
+        else:
+            assert not looked_up and not written
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE article_work SET value = '[1, 2]' WHERE key = 'bundle:relevance'")
+    with WorkCache(path, NOW) as cache:
+        assert cache.get("relevance", ["a", "c", "d"]) == {"a": [0.5, "why"], "c": [0.7, "late"]}
+        assert cache.hits["relevance"] == 2
+
+
+def test_the_bundle_is_written_again_when_a_tenth_of_the_values_used_are_not_in_it_or_it_holds_twice_as_many(tmp_path):
+    """A re-run's few new assessments are looked up alone rather than the whole bundle written
+    again each run; a run using a tenth more, or less than half of it, writes it again."""
+    path = tmp_path / "s.sqlite"
+
+    def bundle() -> list[str]:
+        with sqlite3.connect(path) as db:
+            return sorted(json.loads(db.execute("SELECT value FROM article_work WHERE key = 'bundle:relevance'").fetchone()[0]))
+
+    def run(keys: list[str]) -> list[str]:
+        statements: list[str] = []
+        with WorkCache(path, NOW) as cache:
+            cache._db.set_trace_callback(statements.append)
+            found = cache.get("relevance", keys)
+            cache.put("relevance", {key: [0.1, key] for key in keys if key not in found})
+        return [s for s in statements if "kind = 'relevance'" in s]
+
+    first = [f"k{n:02}" for n in range(20)]
+    run(first)
+    assert bundle() == first
+    run([*first, "k20"])  # 1 of 21 not in it: looked up alone next time
+    assert bundle() == first
+    looked_up = run([*first, "k20"])
+    assert len(looked_up) == 1 and "'k20'" in looked_up[0] and "'k00'" not in looked_up[0]
+    run([*first, "k20", "k21", "k22"])  # 3 of 23
+    assert bundle() == [*first, "k20", "k21", "k22"]
+    run(first[:5])
+    assert bundle() == first[:5]
