@@ -63,8 +63,10 @@ PACKAGE = Path(__file__).resolve().parent
 _SUMMARY_CODE = ("summary", "text", "models.py")
 _CODE = {"facts": ("facts", "text", "models.py"), "sections": _SUMMARY_CODE, "readings": _SUMMARY_CODE,
          "summaries": _SUMMARY_CODE}
-_SUMMARY_LIBRARIES = ("nupunkt", "sumy", "pystemmer")
-_LIBRARIES = {"facts": ("nupunkt", "wordllama", "pystemmer"), "sections": _SUMMARY_LIBRARIES,  # wordllama: the paraphrase model's code
+_SUMMARY_LIBRARIES = ("nupunkt", "sumy", "pystemmer", "numpy")  # numpy: TextRank's similarity product
+_LIBRARIES = {"facts": ("nupunkt", "wordllama", "tokenizers", "safetensors", "numpy", "pystemmer"),  # the paraphrase
+              # model's files ship in wordllama; tokenizers, safetensors and numpy read and run them (facts/paraphrase.py)
+              "sections": _SUMMARY_LIBRARIES,
               "readings": _SUMMARY_LIBRARIES, "summaries": _SUMMARY_LIBRARIES}
 
 Facts = tuple[Fact, ...]
@@ -186,7 +188,7 @@ class IssueWork:
         self._new.clear()
 
 
-POOL_MIN = 4  # stories; fewer are computed here (each worker loads the paraphrase model, ~1 s)
+POOL_MIN = 4  # stories; fewer are computed here (each worker loads the paraphrase model, ~0.3 s)
 _job: tuple = ()  # (stories, settings, published, environ) the facts pool's workers inherit when forked
 
 

@@ -251,24 +251,3 @@ def test_the_screen_decides_an_article_without_one_group_and_leaves_the_others_t
     assert screen.quiet(football, text, TOPIC) == frozenset({1, 2})  # no term there: never split
     both = make_article(title="AI in film", text="Studios use AI.\nThe film was cut by AI.")
     assert screen.quiet(both, screen.Text(both), TOPIC) is None
-
-
-@given(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 0.3, 0.58, 1.0, 0.005, 0.015]))
-def test_a_verdict_writes_its_score_and_threshold_as_formatting_them_would(score):
-    """``verdict`` remembers each score's text (``relevance._two``): what it writes is what
-    formatting the values writes, twice in a row, -0.0 and NaN too; the Relevance equals one made
-    the usual way."""
-    from dataclasses import replace
-
-    from digest.models import Relevance
-    from digest.sources.relevance import verdict
-
-    article = make_article(location="a.md")
-    for threshold in (0.3, -0.0, score):
-        topic = replace(compile_topic(TopicSettings()), threshold=threshold)
-        for _ in range(2):
-            made = verdict(article, topic, score, "why")
-            passed = score >= threshold
-            reason = f"{score:.2f} {'≥' if passed else '<'} {threshold:.2f}: why"
-            assert made == Relevance(article.id, article.location, article.title, score, passed, reason, False)
-            assert made.reason == reason

@@ -41,7 +41,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
 from pathlib import PurePath
 
 from digest.config import TopicSettings
@@ -93,44 +92,10 @@ def verdict(article: Article, topic: Topic, score: float, reason: str) -> Releva
     included = article.pinned or _named(article, topic.include)
     passed = score >= topic.threshold
     sign = "≥" if passed else "<"
-    reason = f"{_two(score)} {sign} {_two(topic.threshold)}: {reason}"
+    reason = f"{score:.2f} {sign} {topic.threshold:.2f}: {reason}"
     if included and not passed:
         reason += "; included by the editor"
-    return _relevance(article, score, passed or included, reason, included)
-
-
-def _relevance(article: Article, score: float, featured: bool, reason: str, included: bool) -> Relevance:
-    """``Relevance(article.id, article.location, article.title, score, featured, reason, included)``,
-    each field set by its slot's own setter: a frozen dataclass's ``__init__`` sets each through
-    ``object.__setattr__`` (as ``models.block_of``; a re-run gives a verdict for each of the week's
-    articles: 10,100 verdicts, 46-59 -> ~25 ms with ``_two``, measured)."""
-    made = _new(Relevance)
-    _set_id(made, article.id)
-    _set_location(made, article.location)
-    _set_title(made, article.title)
-    _set_score(made, score)
-    _set_featured(made, featured)
-    _set_reason(made, reason)
-    _set_included(made, included)
-    return made
-
-
-def _two(value: float) -> str:
-    """``f"{value:.2f}"``, remembered per value: a week's scores take a few hundred values, and
-    formatting a float twice a verdict cost more than the rest of it. -0.0 equals 0.0 as a key
-    but is written "-0.00": only values of positive sign are remembered (NaN never)."""
-    text = _TWO.get(value)
-    if text is None or math.copysign(1.0, value) < 0:
-        text = f"{value:.2f}"
-        if value == value and math.copysign(1.0, value) > 0 and len(_TWO) < 100_000:
-            _TWO[value] = text
-    return text
-
-
-_TWO: dict[float, str] = {}
-_new = object.__new__
-_set_id, _set_location, _set_title, _set_score, _set_featured, _set_reason, _set_included = (
-    getattr(Relevance, field.name).__set__ for field in fields(Relevance))
+    return Relevance(article.id, article.location, article.title, score, passed or included, reason, included)
 
 
 def score(units: Sequence[Unit], topic: Topic) -> tuple[float, str]:
