@@ -46,19 +46,15 @@ def discover(
     prepared: Sequence[tuple[Sequence[Sentence], Sequence[Sequence[str]]]] | None = None,
 ) -> list[tuple[Theme, dict[Sentence, tuple[str, ...]]]]:
     """New themes for the unthemed stories, each with its candidates and the key terms in each.
-    ``prepared``: for each story, its eligible sentences and their terms (``story_terms``), when
-    they are known already."""
+    ``prepared``: for each story, its eligible sentences and their terms (``prepare``), when they
+    are known already (``themes.Reading`` keeps them per story)."""
     if prepared is None:
-        sentences = {s.id: [x for a in _leads(s) for x in article_sentences(a) if eligible(x)] for s in stories}
-    else:
-        sentences = {s.id: list(p[0]) for s, p in zip(stories, prepared)}
+        prepared = [prepare(story, eligible, stem, stop_words) for story in stories]
+    sentences = {s.id: list(p[0]) for s, p in zip(stories, prepared)}
+    found = {s.id: p[1] for s, p in zip(stories, prepared)}
     unthemed = [s for s in stories if sentences[s.id] and _share(sentences[s.id], matched) < UNTHEMED_SHARE]
     if not unthemed:
         return []
-    if prepared is None:
-        found = {s.id: story_terms(sentences[s.id], stem, stop_words) for s in stories}
-    else:
-        found = {s.id: p[1] for s, p in zip(stories, prepared)}
     idf = _idf([found[s.id] for s in stories])
     groups: list[tuple[list[str], list[Story]]] = []
     for story in unthemed:
@@ -88,6 +84,13 @@ def _theme(terms, members, sentences, matched, stem) -> tuple[Theme, dict[Senten
 
 def _share(sentences: Sequence[Sentence], matched: set[str]) -> float:
     return sum(1 for s in sentences if s.text in matched) / len(sentences)
+
+
+def prepare(story: Story, eligible: Callable[[Sentence], bool], stem: Callable[[str], str],
+            stop_words: frozenset[str]) -> tuple[list[Sentence], list[list[str]]]:
+    """A story's eligible lead sentences and their terms (``story_terms``)."""
+    sentences = [x for a in _leads(story) for x in article_sentences(a) if eligible(x)]
+    return sentences, story_terms(sentences, stem, stop_words)
 
 
 def story_terms(sentences: Sequence[Sentence], stem: Callable[[str], str], stop_words: frozenset[str]) -> list[list[str]]:

@@ -134,25 +134,24 @@ def build_sections(
 
 
 def moved(matches: Sequence[Match], stories: Sequence[Story], moves: Mapping[str, str],
-          read: Mapping[str, Reading] | None = None) -> tuple[Match, ...]:
-    """The matches with each moved story's sentences (matched or not) in its editor-chosen theme."""
+          read: Mapping[str, Reading]) -> tuple[Match, ...]:
+    """The matches with each moved story's sentences (matched or not, as its Reading in ``read``
+    holds them) in its editor-chosen theme."""
     if not moves:
         return tuple(matches)
-    read = read or {}
     target = {a.id: moves[s.id] for s in stories if s.id in moves for a in s.articles}
     score = {m.sentence: m for m in matches}
     taken = {m.sentence.text for m in matches if m.sentence.article_id not in target}
     extra = [Match(s, target[s.article_id], score[s].score if s in score else MIN_SCORE, (), ("moved by the editor",))
-             for story in stories if story.id in moves
-             for s in (read[story.id].sentences if story.id in read else _sentences(story))
+             for story in stories if story.id in moves for s in read[story.id].sentences
              if s.text not in taken]
     return tuple(m for m in matches if m.sentence.article_id not in target) + tuple(extra)
 
 
 def discovered(stories: Sequence[Story], matched: set[str],
-               read: Mapping[str, Reading] | None = None) -> list[tuple[Theme, list[Match]]]:
-    """Themes for stories no configured theme fits (see ``digest.discover``), with their matches."""
-    read = read or read_stories(stories, ())
+               read: Mapping[str, Reading]) -> list[tuple[Theme, list[Match]]]:
+    """Themes for stories no configured theme fits (see ``digest.discover``), with their matches;
+    each story's eligible sentences and terms are its Reading's in ``read``."""
     prepared = [([x for x, ok in zip(r.sentences, r.eligible) if ok], r.terms) for r in (read[s.id] for s in stories)]
     found = discover(stories, matched, eligible, light_stem, STOP_WORDS, prepared)
     return [
@@ -270,10 +269,6 @@ def _context(blocks: tuple[Block, ...], index: int) -> tuple[str, ...]:
     if heading:
         texts.append(heading.text)
     return tuple(texts)
-
-
-def _sentences(story: Story) -> list[Sentence]:
-    return [s for article in _leads([story]) for s in article_sentences(article)]
 
 
 def _leads(stories: Sequence[Story]) -> list[Article]:
