@@ -24,7 +24,7 @@ The summarizers and the document model (``sumy.models.dom``) also need ``sumy.ut
 small helpers (``ItemsCount``, ``cached_property``), and ``sumy.utils`` imports requests (for
 sumy's ``fetch_url``) and pycountry's ``languages`` (for language names) at its top: 0.25-0.30 s
 and ~40 ms of every run that summarises, for functions digest never calls. They are imported
-with stand-ins too (``_later``): a module whose attributes import the real module when first
+with stand-ins too (``_Later``): a module whose attributes import the real module when first
 used, so ``sumy.utils.fetch_url`` and ``normalize_language`` still work, and the stand-ins leave
 ``sys.modules`` at once, as the stemmers' does.
 """
@@ -48,26 +48,6 @@ def null_stemmer(object) -> str:
     return to_unicode(object).lower()
 
 
-@contextmanager
-def _without_nltk() -> Iterator[None]:
-    """Imports inside see a ``sumy.nlp.stemmers`` with only ``null_stemmer`` (when sumy's real
-    one is not loaded yet); afterwards the stand-in is gone."""
-    if _STEMMERS in sys.modules:
-        yield
-        return
-    stand_in = types.ModuleType(_STEMMERS, "digest's stand-in for sumy's stemmers while its summarizers load")
-    stand_in.null_stemmer = null_stemmer
-    sys.modules[_STEMMERS] = stand_in
-    try:
-        yield
-    finally:
-        if sys.modules.get(_STEMMERS) is stand_in:
-            del sys.modules[_STEMMERS]
-        nlp = sys.modules.get("sumy.nlp")
-        if getattr(nlp, "stemmers", None) is stand_in:
-            delattr(nlp, "stemmers")
-
-
 class _Later(types.ModuleType):
     """A stand-in for module ``name`` whose attributes are the real module's, imported on first use;
     ``parts`` are names bound at import (``from pycountry import languages``), each a ``_Later``
@@ -86,14 +66,18 @@ class _Later(types.ModuleType):
         return getattr(getattr(real, self.__name__) if self._owner else real, attribute)
 
 
-_LATER = {"requests": (), "pycountry": ("languages",)}  # what sumy.utils imports at its top, only for functions digest never calls
+def _stemmers() -> types.ModuleType:
+    """A ``sumy.nlp.stemmers`` with only ``null_stemmer``."""
+    stand_in = types.ModuleType(_STEMMERS, "digest's stand-in for sumy's stemmers while its summarizers load")
+    stand_in.null_stemmer = null_stemmer
+    return stand_in
 
 
 @contextmanager
-def _later() -> Iterator[None]:
-    """Imports inside see ``_LATER``'s modules (those not loaded yet) as ``_Later`` stand-ins;
-    afterwards the stand-ins are out of ``sys.modules``, so a later import gets the real module."""
-    stand_ins = {name: _Later(name, parts) for name, parts in _LATER.items() if name not in sys.modules}
+def _standing_in(stand_ins: dict[str, types.ModuleType]) -> Iterator[None]:
+    """Imports inside see these stand-ins for the modules not loaded yet; afterwards they are out
+    of ``sys.modules`` and of their parent package, so a later import gets the real module."""
+    stand_ins = {name: module for name, module in stand_ins.items() if name not in sys.modules}
     sys.modules.update(stand_ins)
     try:
         yield
@@ -101,9 +85,13 @@ def _later() -> Iterator[None]:
         for name, stand_in in stand_ins.items():
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
+            parent, _, child = name.rpartition(".")
+            if getattr(sys.modules.get(parent), child, None) is stand_in:
+                delattr(sys.modules[parent], child)
 
 
-with _without_nltk(), _later():
+# sumy.utils imports requests and pycountry's ``languages`` at its top, only for functions digest never calls
+with _standing_in({_STEMMERS: _stemmers(), "requests": _Later("requests"), "pycountry": _Later("pycountry", ("languages",))}):
     from sumy.models.dom import ObjectDocumentModel, Paragraph
     from sumy.models.dom import Sentence as SumySentence
     from sumy.summarizers.edmundson import EdmundsonSummarizer
