@@ -39,7 +39,6 @@ class _Own:
 
     def __init__(self, folders: list[tuple[Path, str]], store: Path):
         self.folders, self.store = folders, store
-        self.store_name, self.store_folder = store.name, str(store.parent)
         self._seen: dict[str, _Folder] = {}  # by the head and separator ``rpartition`` gives
 
     def __call__(self, where: str) -> tuple[str, Path] | None:
@@ -51,7 +50,7 @@ class _Own:
             folder = self._seen[head + sep] = self._folder(_split_head(head) if sep else "")
         if folder.links is None or name in folder.links:
             return self._slow(where)
-        if folder.store and name.startswith(self.store_name):
+        if is_store(folder.resolved, name, self.store):
             return "store", self.store
         return (folder.exact.get(name) if folder.exact else None) or folder.inside
 
@@ -65,7 +64,7 @@ class _Own:
             if name and os.path.join(resolved, name) == text:
                 exact.setdefault(name, i)
         found = None if inside is None else ("output folder", self.folders[inside][0])
-        return _Folder(_links(folder or os.curdir), resolved == self.store_folder,
+        return _Folder(_links(folder or os.curdir), resolved,
                        {name: ("output folder", self.folders[i][0]) for name, i in exact.items()} or None, found)
 
     def _slow(self, where: str) -> tuple[str, Path] | None:
@@ -79,7 +78,7 @@ class _Own:
 
 class _Folder(NamedTuple):
     links: frozenset[str] | None  # the names of its links (None: it cannot be listed)
-    store: bool  # it is the store's folder
+    resolved: str  # where it is, links followed
     exact: dict[str, tuple[str, Path]] | None  # names whose path is an output folder's own
     inside: tuple[str, Path] | None  # the output folder it lies in
 
