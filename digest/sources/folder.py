@@ -34,7 +34,7 @@ from digest.errors import SourceError
 from digest.models import Article, Problem, stable_id
 from digest.sources import blocks, charset, kept
 from digest.sources.eml import read_eml
-from digest.sources.own import note as own_note
+from digest.sources.own import is_store, note as own_note
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class _Listing:
 
     def __init__(self, own: Sequence[tuple[str, Path]], recursive: bool = True):
         self.own = own
-        self.stores = [(mine.name, str(mine.parent), mine) for kind, mine in own if kind == "store"]
+        self.stores = [mine for kind, mine in own if kind == "store"]
         self.outputs = [(str(mine), mine) for kind, mine in own if kind == "output folder"]
         self.recursive = recursive
         self.skipped: set[tuple[str, Path]] = set()
@@ -142,12 +142,12 @@ class _Listing:
             return []
         metas = {e.name for e in entries if ".meta." in e.name}
         here = os.path.realpath(folder) if self.own else ""
-        stores = [(name, mine) for name, parent, mine in self.stores if parent == here]  # is_store's test, once
         prefix = "" if folder == os.curdir else folder if folder.endswith(os.sep) else folder + os.sep  # _child's
         items: list[tuple[str, list[str] | None]] = []
         for entry in entries:
             name = entry.name
-            if stores and (mine := next((m for s, m in stores if name.startswith(s)), None)) and not entry.is_dir():
+            if self.stores and (mine := next((m for m in self.stores if is_store(here, name, m)), None)) \
+                    and not entry.is_dir():
                 self.skipped.add(("store", mine))
             elif self.outputs and entry.is_dir() and (mine := self._output(prefix + name)):
                 self.skipped.add(("output folder", mine))
