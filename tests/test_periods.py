@@ -33,3 +33,21 @@ def test_period_resolution(period, years, published, expected):
                                           ("Q2 FY2025 results", Period("Q", 2, 2025))])
 def test_fiscal_years(text, period):
     assert [p for _, p in periods_in(text)] == [period]
+
+
+@pytest.mark.parametrize("text", [
+    "Profit rose in the first quarter.", "Sales fell in the Third-Quarter of fiscal 2024.",
+    "Results for the second half of the year were weak.", "First-half revenue grew.",
+    "Revenue rose in Q2 2024.", "H1 2023 was slow.", "The full year 2022 ended well.", "FY24 guidance held.",
+    "The 2023 fiscal year closed.", "It grew during 2021.",
+])
+def test_skipping_the_patterns_that_need_a_digit_finds_what_every_pattern_finds(text):
+    """``periods_in`` skips, in a text without a digit, the patterns marked as needing one: a pattern
+    marked wrongly (one that matches "first quarter") would lose that period here."""
+    import re
+
+    from digest.facts.periods import PERIOD_PATTERNS
+
+    every = sorted((m.start(), kind) for pattern, kind, _ in PERIOD_PATTERNS
+                   for m in re.finditer(pattern, text, re.IGNORECASE))
+    assert every and sorted((at, found.kind) for at, found in periods_in(text)) == every

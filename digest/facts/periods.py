@@ -39,15 +39,15 @@ class Period:
         return {"Q": 3 * self.number, "H": 6 * self.number}.get(self.kind, 12)
 
 
-PERIOD_PATTERNS = (
-    (r"\bQ([1-4])\b(?:\s*(?:FY)?\s*(\d{4}))?", "Q"),
-    (r"\b(first|second|third|fourth)[- ]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(\d{4}))?", "Q"),
-    (r"\b(first|second)[- ]half\b(?:\s+of\s+(?:fiscal\s+)?(?:the\s+year|(\d{4})))?", "H"),
-    (r"\bH([12])\b(?:\s*(\d{4}))?", "H"),
-    (r"\b(?:fiscal|full)[- ]year\s+()(\d{4})\b", "FY"),
-    (r"(?<![Qq][1-4]\s)(?<![Qq][1-4])\bFY\s?()((?:20)?\d{2})\b", "FY"),
-    (r"\b()((?:19|20)\d{2})\s+(?:fiscal|budget)[- ]year\b", "FY"),
-    (r"\b(?:in|for|during)\s+(?:fiscal\s+|calendar\s+)?()((?:19|20)\d{2})\b(?![-–])", "FY"),
+PERIOD_PATTERNS = (  # (pattern, kind, whether it can match only a text with a digit)
+    (r"\bQ([1-4])\b(?:\s*(?:FY)?\s*(\d{4}))?", "Q", True),
+    (r"\b(first|second|third|fourth)[- ]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(\d{4}))?", "Q", False),
+    (r"\b(first|second)[- ]half\b(?:\s+of\s+(?:fiscal\s+)?(?:the\s+year|(\d{4})))?", "H", False),
+    (r"\bH([12])\b(?:\s*(\d{4}))?", "H", True),
+    (r"\b(?:fiscal|full)[- ]year\s+()(\d{4})\b", "FY", True),
+    (r"(?<![Qq][1-4]\s)(?<![Qq][1-4])\bFY\s?()((?:20)?\d{2})\b", "FY", True),
+    (r"\b()((?:19|20)\d{2})\s+(?:fiscal|budget)[- ]year\b", "FY", True),
+    (r"\b(?:in|for|during)\s+(?:fiscal\s+|calendar\s+)?()((?:19|20)\d{2})\b(?![-–])", "FY", True),
 )
 _RELATIVE = re.compile(r"\b(?:latest|last|most recent|past|this)\s+(?:fiscal\s+)?quarter|\bquarterly\b|"
                        r"\bearnings (?:call|report)", re.IGNORECASE)
@@ -59,9 +59,7 @@ def _year(text: str | None) -> int | None:
 
 
 _DIGIT = re.compile(r"\d")
-_NEEDS_DIGIT = (True, False, False, True, True, True, True, True)  # "Q2", "first quarter", "first half", "H1", a year...
-_COMPILED = tuple((re.compile(pattern, re.IGNORECASE), kind, digit)
-                  for (pattern, kind), digit in zip(PERIOD_PATTERNS, _NEEDS_DIGIT, strict=True))
+_COMPILED = tuple((re.compile(pattern, re.IGNORECASE), kind, digit) for pattern, kind, digit in PERIOD_PATTERNS)
 
 
 def periods_in(text: str) -> list[tuple[int, Period]]:
