@@ -99,9 +99,12 @@ def _counts(counter) -> dict[str, int]:
     return {kind: n for kind, n in counter.items() if kind != "summaries"}
 
 
-def test_a_new_selection_reads_only_its_new_story_and_summarises_only_what_changed(seed_articles, tmp_path):
+def test_a_new_selection_reads_only_its_new_story_and_summarises_only_what_changed(seed_articles, tmp_path,
+                                                                                   monkeypatch):
     """A re-run whose new articles bring a story into the featured ones: the stories featured before
-    are not read again, and summaries whose candidates did not change are not made again."""
+    are not read again (not by the themes, not by the lead), and summaries whose candidates did not
+    change are not made again."""
+    from digest.summary import lead as lead_module
     from digest.summary.lead import lead_story
 
     config, week = config_in(tmp_path), week_of(seed_articles)
@@ -110,11 +113,17 @@ def test_a_new_selection_reads_only_its_new_story_and_summarises_only_what_chang
         work = IssueWork(config, published_dates(week), cache)
         work.sections(two, {}, None)
         work.keep()
-    with WorkCache(config.store, NOW) as cache:
-        work = IssueWork(config, published_dates(week), cache)
-        sections, lead = work.sections(three, {}, None)
-        work.keep()
+    read, split = [], []
+    real_read, real_split = themes.read_story, lead_module.article_sentences
+    with monkeypatch.context() as patched:
+        patched.setattr(themes, "read_story", lambda story, *rest: read.append(story.id) or real_read(story, *rest))
+        patched.setattr(lead_module, "article_sentences", lambda article: split.append(article.id) or real_split(article))
+        with WorkCache(config.store, NOW) as cache:
+            work = IssueWork(config, published_dates(week), cache)
+            sections, lead = work.sections(three, {}, None)
+            work.keep()
     assert (work.kept["readings"], work.computed["readings"]) == (2, 1)
+    assert read == [last] and split == []
     assert sections == themes.build_sections(three, config.theme_list, config.summary)
     assert lead == lead_story(three, sections, config.summary) and lead.story_id != last
     with WorkCache(config.store, NOW) as cache:  # the same stories, another lead: only the lead is summarised
