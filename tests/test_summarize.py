@@ -265,6 +265,7 @@ def test_textranks_matrix_and_ratings_are_sumys_bit_for_bit(seed_articles):
     theirs = rankers.SumyTextRank(stem)
     theirs.stop_words = STOP_WORDS
     assert type(ours) is rankers.TextRankSummarizer and type(theirs) is not type(ours)
+    assert "_create_matrix" in vars(rankers.TextRankSummarizer)  # the fast matrix is the one used
     for pool in (sentences, sentences[:1], sentences[:60], short, short + sentences[:30]):
         document = _document(pool)
         mine, sumys = ours._create_matrix(document), theirs._create_matrix(document)

@@ -124,8 +124,7 @@ class TextRankSummarizer(SumyTextRank):
         logs = numpy.array([math.log(len(words)) if words else 0.0 for words in sentences_as_words])
         norm = logs[:, numpy.newaxis] + logs[numpy.newaxis, :]
         with numpy.errstate(divide="ignore", invalid="ignore"):
-            rated = numpy.where(numpy.abs(norm) <= 1e-08, shared.astype(numpy.float64), shared / norm)
-        weights = numpy.where(shared == 0, 0.0, rated)
+            weights = numpy.where(numpy.abs(norm) <= 1e-08, shared.astype(numpy.float64), shared / norm)
 
         weights /= (weights.sum(axis=1)[:, numpy.newaxis] + self._ZERO_DIVISION_PREVENTION)
         return numpy.full((sentences_count, sentences_count), (1.-self.damping) / sentences_count) \
