@@ -138,8 +138,7 @@ class IssueWork:
                    salience: Mapping[Sentence, float] | None = None) -> tuple[Sentence, ...]:
         """``summarize.summarize``, remembered by its inputs (kind ``summaries``)."""
         salience = salience or {}
-        shown = [[[s.text, s.article_id, s.block, s.index] for s in candidates],
-                 [[s.text, s.article_id, s.block, s.index, score] for s, score in salience.items()]]
+        shown = [_plain(list(candidates)), [[_plain(s), score] for s, score in salience.items()]]
         inputs = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:32]
         key = f"{_stamp('summaries', as_json(settings))}:{inputs}"
         found = self._recall("summaries", [key], tuple[Sentence, ...])
