@@ -84,15 +84,13 @@ def test_the_stem_caches_are_bounded():
         assert cached.cache_info().currsize == cached.cache_info().maxsize
 
 
-def test_the_compiled_stemmer_runs_and_gives_the_pure_python_snowball_stems():
+def test_the_compiled_stemmer_gives_the_pure_python_snowball_stems():
     """``stem`` uses PyStemmer (C, ~80x faster), which must give the pure-Python Snowball 2.2 stems
-    (the ones the NLTK comparison above was made with): a PyStemmer 3 (revised English) would not."""
+    (the algorithm the NLTK comparison above was made with): a PyStemmer 3 (revised English) would
+    not, and this keeps the pin below 3 honest."""
     import Stemmer
     from snowballstemmer.english_stemmer import EnglishStemmer as PureSnowball
 
-    from digest.text import words as words_module
-
-    assert isinstance(words_module._stemmer().__self__, Stemmer.Stemmer)
     pure, compiled = PureSnowball().stemWord, Stemmer.Stemmer("english").stemWord
     vocabulary = sorted({w.lower() for w in _vocabulary()})
     assert len(vocabulary) > 3000

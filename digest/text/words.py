@@ -6,15 +6,15 @@
   sentences by these stems, and sumy's summarizers are handed it. It is the Snowball project's
   compiled C (PyStemmer), not sumy's ``Stemmer``, which is NLTK's: importing NLTK loads its whole
   package and scipy.stats and scikit-learn with it (2.3-4 s of every run that summarises). The
-  pure-Python ``snowballstemmer`` (sumy's dependency) gives the same stems on all 53,925 words of
-  /work/shared/data at ~97 µs a word against C's ~1.2 µs: the ~2,300 words a re-run first meets in
-  its summaries cost 0.22 s. Words are prepared as NLTK's ``EnglishStemmer.stem`` prepares them
-  (lower case, two letters or fewer kept, curly apostrophes made straight), and the stems are
-  NLTK's on all but 6 of the 77,124 words of /work/shared/data, where NLTK's code departs from
-  the algorithm: "realization" NLTK "realize", Snowball "realiz" (as "realize"); "x-rated" NLTK
-  "x-rat", Snowball "x-rate" (as "rated"). Snowball 3 (PyStemmer and snowballstemmer 3.x)
-  implements the revised English algorithm (77 of those words differ: "added" -> "add"), hence
-  the pins below 3.
+  pure-Python ``snowballstemmer``, which digest used before, gives the same stems on all 53,925
+  words of /work/shared/data at ~97 µs a word against C's ~1.2 µs (the ~2,300 words a re-run first
+  meets in its summaries: 0.22 s); it uses PyStemmer itself when that is installed. Words are
+  prepared as NLTK's ``EnglishStemmer.stem`` prepares them (lower case, two letters or fewer
+  kept, curly apostrophes made straight), and the stems are NLTK's on all but 6 of the 77,124
+  words of /work/shared/data, where NLTK's code departs from the algorithm: "realization" NLTK
+  "realize", Snowball "realiz" (as "realize"); "x-rated" NLTK "x-rat", Snowball "x-rate" (as
+  "rated"). Snowball 3 (PyStemmer and snowballstemmer 3.x) implements the revised English
+  algorithm (77 of those words differ: "added" -> "add"), hence the pins below 3.
 - ``light_stem``: an inflection-only stem for matching phrases (themes, relevance), where
   Snowball's "organization" -> "organ" would join words an editor keeps apart.
 """
