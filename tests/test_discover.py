@@ -102,3 +102,17 @@ def test_a_theme_in_another_language_is_not_named_after_its_stop_words():
     named = theme.name.lower().split(" & ")
     assert not set(named) & stop_words("de"), theme.name
     assert set(named) <= {"sprecher", "sender", "vertrag", "stimmen"}, theme.name
+
+
+def test_a_sentence_that_cannot_stand_alone_is_no_candidate_of_a_discovered_theme():
+    """Discovery reads each story's eligible sentences from its Reading (``themes.read_story``): a
+    question about the same terms is no candidate, the statements are."""
+    from digest.summary.themes import discovered, read_stories
+
+    question = "Will synthetic audiobooks from Audible replace the narrators?"
+    audio = make_article(location="audio.txt", title="Audible", text="\n".join([*AUDIOBOOKS, question]))
+    again = make_article(location="audio2.txt", title="Audiobooks", text="\n".join(AUDIOBOOKS_AGAIN))
+    found = [story("audible", audio), story("audible-again", again)]
+    candidates = {m.sentence.text for _, matches in discovered(found, set(), read_stories(found, DEFAULT_THEMES))
+                  for m in matches}
+    assert candidates & set(AUDIOBOOKS) and question not in candidates
