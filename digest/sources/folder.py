@@ -125,7 +125,6 @@ class _Listing:
     ``own.py`` tells, as (kind, which)), and a folder that cannot be listed is a problem (``unread``)."""
 
     def __init__(self, own: Sequence[tuple[str, Path]], recursive: bool = True):
-        self.own = own
         self.stores = [mine for kind, mine in own if kind == "store"]
         self.outputs = [(str(mine), mine) for kind, mine in own if kind == "output folder"]
         self.recursive = recursive
@@ -141,7 +140,7 @@ class _Listing:
                                        "check that it exists and that digest may read it"))
             return []
         metas = {e.name for e in entries if ".meta." in e.name}
-        here = os.path.realpath(folder) if self.own else ""
+        here = os.path.realpath(folder) if self.stores else ""  # only the store is told by its folder
         prefix = "" if folder == os.curdir else folder if folder.endswith(os.sep) else folder + os.sep  # _child's
         items: list[tuple[str, list[str] | None]] = []
         for entry in entries:

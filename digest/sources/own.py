@@ -72,8 +72,7 @@ class _Own:
         if is_store(parent, name, self.store):
             return "store", self.store
         path = os.path.join(parent, name)
-        return next((("output folder", f) for f, text in self.folders
-                     if path == text or path.startswith(text.rstrip(os.sep) + os.sep)), None)
+        return next((("output folder", f) for f, text in self.folders if _within(path, text)), None)
 
 
 class _Folder(NamedTuple):
@@ -90,8 +89,8 @@ def _split_head(head: str) -> str:
 
 
 def _within(resolved: str, text: str) -> bool:
-    """Whether every file of folder ``resolved`` lies in output folder ``text``: each file's
-    path, ``resolved`` joined with its name, starts with ``text`` and a separator."""
+    """Whether ``resolved`` (a path, links followed) is output folder ``text`` or lies in it; for a
+    folder, whether every file in it does."""
     root = text.rstrip(os.sep)
     return resolved == root or resolved.startswith(root + os.sep)
 
