@@ -149,3 +149,16 @@ def test_the_vectors_are_those_of_the_wordllama_package_to_the_bit(encoder):
             texts, norm=True, batch_size=size).tobytes()
     assert encoder.vectors(texts).tobytes() == theirs.embed(sorted(texts), norm=True)[
         [sorted(texts).index(t) for t in texts]].tobytes()
+
+
+def test_the_model_loads_and_embeds_without_importing_the_wordllama_package():
+    """``paraphrase.WordLlama`` reads the package's two files itself: the package (and requests,
+    which it imports) stays unloaded, in a fresh process, by a load and a similarity."""
+    code = ("import sys\nfrom digest.config import ConsensusSettings\nfrom digest.facts import paraphrase\n"
+            "loaded = paraphrase.load(ConsensusSettings(), {})\n"
+            "loaded.encoder.similarity(['Netflix used AI.', 'AI was used by Netflix.'])\n"
+            "print(sorted(m for m in ('wordllama', 'requests') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -317,7 +317,7 @@ def test_a_rerun_reads_the_assessments_it_used_last_from_one_row(tmp_path):
         else:
             assert not looked_up and not written
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE article_work SET value = '[1, 2]' WHERE key = 'bundle:relevance'")
+        db.execute("UPDATE article_work SET value = '\"abc\"' WHERE key = 'bundle:relevance'")  # JSON, not a mapping
     with WorkCache(path, NOW) as cache:
         assert cache.get("relevance", ["a", "c", "d"]) == {"a": [0.5, "why"], "c": [0.7, "late"]}
         assert cache.hits["relevance"] == 2

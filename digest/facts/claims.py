@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 from digest.facts import headlines, names, predicates, quantities, wholes
 from digest.models import Article
