@@ -59,12 +59,18 @@ def test_leave_out_follows_links_as_resolve_does(tmp_path, monkeypatch):
     (source / "linked.txt").symlink_to(out / "2025-W30" / "notes.txt")
     (source / "issues").symlink_to(out)
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "out-old").mkdir()
+    (source / "deeper").mkdir()
+    for path in (tmp_path / "out-old" / "notes.txt", source / "deeper" / "digest.sqlite-notes"):
+        path.write_text("x", encoding="utf-8")  # beside the output folder, and the store's name in another folder
     places = [source / "notes.txt", source / "linked.txt", source / "issues" / "2025-W30" / "notes.txt",
-              source / "digest.sqlite-journal", "saved/../out/2025-W30/notes.txt", "saved/notes.txt"]
+              source / "digest.sqlite-journal", "saved/../out/2025-W30/notes.txt", "saved/notes.txt",
+              tmp_path / "out-old" / "notes.txt", source / "deeper" / "digest.sqlite-notes"]
     articles = tuple(Article(id=str(n), location=str(p), title="t", outlet="o", blocks=()) for n, p in enumerate(places))
     report = SourceReport("saved", "folder", str(source), articles, (Problem(str(store), "unreadable"),), "ok")
     kept = leave_out([report], [Path("out")], store)[0]
-    assert [a.location for a in kept.articles] == [str(source / "notes.txt"), "saved/notes.txt"]
+    assert [a.location for a in kept.articles] == [str(source / "notes.txt"), "saved/notes.txt", str(places[-2]),
+                                                   str(places[-1])]
     assert [p.what for p in kept.problems] == ["skipped: digest's own output folder, never read as a source",
                                                "skipped: digest's own store, never read as a source"]
 
